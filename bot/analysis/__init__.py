@@ -1,0 +1,37 @@
+"""Pure, rule-based analysis of chat messages about open-sourcing requests.
+
+No discord import and no I/O beyond reading the package's own data tables (``data/*.tsv``).
+"""
+
+from bot.analysis.cleaning import clean_text
+from bot.analysis.explain import explain, format_cue, summarize
+from bot.analysis.language import detect_language
+from bot.analysis.model import (
+    CATEGORIES,
+    NEUTRAL_TONE,
+    NO_TERMS,
+    Analysis,
+    Category,
+    Cue,
+    GuildTerms,
+    Tone,
+)
+from bot.analysis.pipeline import Analyzer, analyze
+
+__all__ = [
+    "CATEGORIES",
+    "NEUTRAL_TONE",
+    "NO_TERMS",
+    "Analysis",
+    "Analyzer",
+    "Category",
+    "Cue",
+    "GuildTerms",
+    "Tone",
+    "analyze",
+    "clean_text",
+    "detect_language",
+    "explain",
+    "format_cue",
+    "summarize",
+]

@@ -1,0 +1,141 @@
+"""Reaction category of a request message, from weighted cue rules in ``category_rules.tsv``.
+
+Each matching row adds its weight to its category; the highest total wins. Ties go to the
+category the tone agrees with (a negative tone favours frustration and defeatism, a positive one
+optimism), then to the more specific stance. A request without any cue is a plain ``demand``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import cache
+
+from bot.analysis.lexicon import LexiconError, compile_rule, read_table, split_words
+from bot.analysis.model import CATEGORIES, Category, Cue, Tone
+from bot.analysis.rules import PSEUDO_RULES, request_rules
+
+_NEUTRAL_ORDER: tuple[Category, ...] = (
+    "defeatism",
+    "skepticism",
+    "frustration",
+    "optimism",
+    "demand",
+)
+_NEGATIVE_ORDER: tuple[Category, ...] = (
+    "frustration",
+    "defeatism",
+    "skepticism",
+    "demand",
+    "optimism",
+)
+_POSITIVE_ORDER: tuple[Category, ...] = (
+    "optimism",
+    "demand",
+    "skepticism",
+    "frustration",
+    "defeatism",
+)
+# Beyond this, tone alone says the call is angry even when no word in the lexicon said so.
+_ANGRY_COMPOUND = -0.6
+_TONE_LEAN = 0.3
+_MAX_CUE_CHARS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRule:
+    category: Category
+    weight: float
+    detail: str
+    regex: re.Pattern[str] | None  # None for a rule that only reuses a request rule's verdict
+    marked: bool
+    examples: tuple[str, ...]
+    reuses: str = ""  # name of the request rule whose firing counts as this cue
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryDecision:
+    category: Category
+    scores: dict[Category, float]
+    cues: tuple[Cue, ...]
+
+
+@cache
+def category_rules() -> tuple[CategoryRule, ...]:
+    by_name = {rule.name: rule for rule in request_rules()}
+    rules: list[CategoryRule] = []
+    for row in read_table("category_rules.tsv", 5):
+        category, weight_cell, detail, pattern, examples = row.cells
+        where = f"{row.source}:{row.line}"
+        chosen = next((c for c in CATEGORIES if c == category), None)
+        try:
+            weight = float(weight_cell)
+        except ValueError as error:
+            raise LexiconError(f"{where}: weight {weight_cell!r}") from error
+        if chosen is None or not pattern:
+            raise LexiconError(f"{where}: unknown category {category!r} or empty pattern")
+        reuses = pattern[1:] if pattern.startswith("@") else ""
+        if reuses:
+            reused = by_name.get(reuses)
+            if reused is None and reuses not in PSEUDO_RULES:
+                raise LexiconError(f"{where}: no request rule named {reuses!r}")
+            regex = reused.regex if reused else None
+            marked = reused.marked if reused else False
+        else:
+            regex = compile_rule(pattern, where=where)
+            marked = "<alt>" in pattern or "<target>" in pattern
+        rules.append(
+            CategoryRule(chosen, weight, detail, regex, marked, split_words(examples), reuses)
+        )
+    return tuple(rules)
+
+
+def _order(tone: Tone) -> tuple[Category, ...]:
+    if tone.compound <= -_TONE_LEAN:
+        return _NEGATIVE_ORDER
+    if tone.compound >= _TONE_LEAN:
+        return _POSITIVE_ORDER
+    return _NEUTRAL_ORDER
+
+
+def _find(
+    rule: CategoryRule, masked: str, marked: str, fired: Collection[str]
+) -> tuple[int, int] | None:
+    """The span that matched, an empty span when a reused request rule fired but its words
+    cannot be pointed at (a link), or None. A reused rule is only searched to quote it."""
+    if rule.reuses and rule.reuses not in fired:
+        return None
+    match = rule.regex.search(marked if rule.marked else masked) if rule.regex else None
+    if match is None:
+        return (0, 0) if rule.reuses else None
+    return match.span()
+
+
+def categorize(
+    clean: str, masked: str, marked: str, tone: Tone, fired: Collection[str] = ()
+) -> CategoryDecision:
+    """``masked`` / ``marked``: the detector's prepared texts (same length as ``clean``);
+    ``fired``: names of the request rules that fired (``Detection.rules``)."""
+    scores: dict[Category, float] = dict.fromkeys(CATEGORIES, 0.0)
+    cues: list[Cue] = []
+    for rule in category_rules():
+        span = _find(rule, masked, marked, fired)
+        if span is None:
+            continue
+        scores[rule.category] += rule.weight
+        start, end = span
+        quoted = clean[start:end].strip(" ,.;:!?")[:_MAX_CUE_CHARS] if end > start else rule.detail
+        cues.append(Cue("category", quoted, f"{rule.category}: {rule.detail}", rule.weight))
+    best = max(scores.values())
+    if best == 0.0:
+        if tone.compound <= _ANGRY_COMPOUND:
+            scores["frustration"] = abs(tone.compound)
+            verdict = Cue("category", "frustration", "no cue words; strongly negative tone")
+            return CategoryDecision("frustration", scores, (verdict,))
+        verdict = Cue("category", "demand", "no reaction cue: a plain call or question")
+        return CategoryDecision("demand", scores, (verdict,))
+    leaders = [c for c in _order(tone) if scores[c] == best]
+    reason = f"score {best:g}" if len(leaders) == 1 else f"score {best:g}, tie broken by tone"
+    verdict = Cue("category", leaders[0], reason, best)
+    return CategoryDecision(leaders[0], scores, (verdict, *cues))

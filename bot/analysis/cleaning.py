@@ -1,0 +1,111 @@
+"""Discord markup -> plain text that the rules and VADER can read.
+
+Every pattern here is linear: character classes bounded by their own delimiter, no nested
+unbounded quantifiers, and code fences are found with ``str.find`` rather than a lazy ``.*?``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.analysis.emoji import shortcodes
+
+# Discord caps messages at 4,000 characters; exports and CLI input can be anything, so bound work.
+MAX_INPUT_CHARS = 20_000
+
+# Controls (except tab/newline/CR), soft hyphen, bidi and zero-width formatting, BOM, lone
+# surrogates: invisible, and a classic way to split "open\u200bsource" past a filter. Private-use
+# characters render as nothing useful on Discord, and the detector uses two of them as markers.
+_INVISIBLE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200c\u200e\u200f"
+    r"\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\ue000-\uf8ff]"
+)
+# After NFKC composes real accents, leftover combining marks are zalgo noise; variation
+# selectors are dropped so VADER's emoji table sees the base emoji (❤️ -> ❤).
+_MARKS = re.compile(
+    r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
+    r"\U000e0000-\U000e01ef]"
+)
+_INLINE_CODE = re.compile(r"``(?:[^`]|`(?!`))+``|`[^`]+`")  # ``a`b`` and `code`
+_MASKED_LINK = re.compile(r"\[([^\]\n]{0,300})\]\(\s*<?(?:https?://|www\.)[^)\s]*>?\s*\)")
+_URL = re.compile(r"<?(?:https?://|www\.|discord\.gg/)[^\s<>]+>?", re.IGNORECASE)
+_MENTION = re.compile(
+    r"<@[!&]?\d+>|<#\d+>|</[^\s<>:]{1,100}:\d+>|<t:-?\d+(?::[a-zA-Z])?>|<id:[a-z]+>"
+    r"|@(?:everyone|here)\b"
+)
+_CUSTOM_EMOJI = re.compile(r"<a?:([A-Za-z0-9_~]{1,64}):\d+>")
+_SKIN_TONE = re.compile(r":skin-tone-[1-5]:")
+_SHORTCODE = re.compile(r"(?<!\w):([a-z0-9_+\-]{1,40}):(?!\w)", re.IGNORECASE)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_LINE_MARKUP = re.compile(
+    r"^[ \t]*(?:>>>[ \t]?|>[ \t]|#{1,3}[ \t]+|-#[ \t]+|[-*+][ \t]+|\d{1,3}[.)][ \t]+)",
+    re.MULTILINE,
+)
+_ESCAPE = re.compile(r"\\([*_~|`>#\-\\\[\]()])")
+_PAIRED_MARKUP = re.compile(r"\*\*|__|~~|\|\|")
+_EDGE_MARKUP = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")
+_INNER_UNDERSCORE = re.compile(r"(?<=\w)_(?=\w)")
+_SPACE = re.compile(r"\s+")
+
+
+def _remove_code_fences(text: str) -> str:
+    """Drop ```fenced``` blocks; an unclosed fence renders as plain text on Discord, so keep it."""
+    pieces: list[str] = []
+    position = 0
+    while True:
+        start = text.find("```", position)
+        end = text.find("```", start + 3) if start >= 0 else -1
+        if end < 0:
+            break
+        pieces.append(text[position:start])
+        pieces.append(" ")
+        position = end + 3
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _emoji_name_to_words(name: str) -> str:
+    spaced = _CAMEL.sub(" ", name).replace("_", " ").replace("~", " ")
+    return f" {spaced.strip()} "
+
+
+def _shortcode(match: re.Match[str]) -> str:
+    name = match.group(1).lower()
+    emoji = shortcodes().get(name)
+    if emoji is not None:
+        return f" {emoji} "
+    if name.strip("0123456789+-") == "":
+        return match.group(0)  # ":30:" in a clock time or a score, not an emoji
+    return _emoji_name_to_words(name.replace("-", " "))
+
+
+def clean_text(raw: str) -> str:
+    """Plain, single-line text of a Discord message: no code, links, mentions or markup."""
+    text = raw[:MAX_INPUT_CHARS]
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+        text = unicodedata.normalize("NFKC", text)  # also folds 𝓯𝓪𝓷𝓬𝔂 letters to plain ones
+        text = _MARKS.sub("", text)
+    elif not text.isprintable():
+        text = _INVISIBLE.sub("", text)
+    # Most messages carry no markup at all: only run the passes whose marker is present.
+    if "`" in text:
+        text = _INLINE_CODE.sub(" ", _remove_code_fences(text)).replace("`", "")
+    if "](" in text:
+        text = _MASKED_LINK.sub(r"\1", text)
+    if "://" in text or "www." in text or "discord.gg/" in text:
+        text = _URL.sub(" ", text)
+    if "<" in text or "@" in text:
+        text = _MENTION.sub(" ", text)
+        text = _CUSTOM_EMOJI.sub(lambda match: _emoji_name_to_words(match.group(1)), text)
+    if ":" in text:
+        text = _SHORTCODE.sub(_shortcode, _SKIN_TONE.sub("", text))
+    text = _LINE_MARKUP.sub("", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    if "*" in text or "_" in text or "~" in text or "|" in text:
+        text = _PAIRED_MARKUP.sub("", text)
+        text = _EDGE_MARKUP.sub("", text)
+        text = _INNER_UNDERSCORE.sub(" ", text)
+    return _SPACE.sub(" ", text).strip()

@@ -1,0 +1,43 @@
+"""Human-readable explanations, for ``clamor classify --explain`` and ``/clamor why``."""
+
+from __future__ import annotations
+
+from bot.analysis.model import Analysis, Cue
+
+_MAX_TEXT = 80
+
+
+def _one_line(text: str, limit: int) -> str:
+    flat = " ".join(text.split()).replace('"', "'")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def format_cue(cue: Cue) -> str:
+    """One line, e.g. ``request: "open source it" (call to open-source)``."""
+    line = f'{cue.kind}: "{_one_line(cue.text, _MAX_TEXT)}"'
+    if cue.detail:
+        line += f" ({_one_line(cue.detail, _MAX_TEXT)})"
+    return line
+
+
+def summarize(analysis: Analysis) -> str:
+    """One line: the decision, language and tone."""
+    verdict = f"request ({analysis.category})" if analysis.request else "not a request"
+    tone = analysis.tone
+    parts = [
+        verdict,
+        f"language {analysis.language}",
+        f"tone {tone.compound:+.2f} (pos {tone.pos:.2f}, neu {tone.neu:.2f}, neg {tone.neg:.2f})",
+    ]
+    if analysis.targets:
+        parts.append("targets " + ", ".join(analysis.targets))
+    if analysis.alternatives:
+        parts.append("alternatives " + ", ".join(analysis.alternatives))
+    return " · ".join(parts)
+
+
+def explain(analysis: Analysis) -> str:
+    """The summary line followed by one indented line per cue."""
+    lines = [summarize(analysis)]
+    lines.extend(f"  - {format_cue(cue)}" for cue in analysis.cues)
+    return "\n".join(lines)

@@ -1,0 +1,61 @@
+"""The result types of analysing one chat message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Category = Literal["demand", "frustration", "optimism", "skepticism", "defeatism"]
+CATEGORIES: tuple[Category, ...] = ("demand", "frustration", "optimism", "skepticism", "defeatism")
+
+CueKind = Literal["request", "category", "tone", "target", "alternative", "ignore", "language"]
+
+
+@dataclass(frozen=True, slots=True)
+class Tone:
+    """VADER-style scores: compound in [-1, 1]; pos + neu + neg == 1 (or all 0 for empty text)."""
+
+    compound: float
+    pos: float
+    neu: float
+    neg: float
+
+
+NEUTRAL_TONE = Tone(compound=0.0, pos=0.0, neu=1.0, neg=0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One piece of evidence behind a decision, kept so the bot can explain itself."""
+
+    kind: CueKind
+    text: str  # the word, phrase or rule name that fired
+    detail: str = ""  # optional human explanation, e.g. "call to open-source"
+    weight: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class GuildTerms:
+    """Per-guild vocabulary a moderator added: extra targets, request keywords, ignore phrases."""
+
+    targets: frozenset[str] = frozenset()
+    keywords: frozenset[str] = frozenset()
+    ignore: frozenset[str] = frozenset()
+
+
+NO_TERMS = GuildTerms()
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything Clamor decides about one message."""
+
+    text: str
+    clean: str
+    language: str  # ISO 639-1 code ("en", "es", ...) or "und" when unknown
+    request: bool
+    category: Category | None  # None when not a request message
+    tone: Tone
+    targets: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
+    cues: tuple[Cue, ...] = field(default=())

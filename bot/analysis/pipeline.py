@@ -1,0 +1,170 @@
+"""One chat message -> ``Analysis``: clean, language, entities, request, tone, category, cues."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.analysis.category import categorize
+from bot.analysis.cleaning import clean_text
+from bot.analysis.detection import Detection, RequestDetector
+from bot.analysis.entities import GENERIC_TARGET, EntityFinder, Mention, generic_target_span, unique
+from bot.analysis.folding import count_words, fold, fold_lower
+from bot.analysis.language import detect_language
+from bot.analysis.model import NEUTRAL_TONE, NO_TERMS, Analysis, Category, Cue, GuildTerms
+from bot.analysis.tone import ToneResult, score_english
+from bot.analysis.tone_es import score_spanish
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Rules run on at most this much of a message: its start and its end. A request in the middle of
+# a 4,000-character wall of text is rare; a hundred regexes over all of it on every long message
+# is not (and would let one user slow the bot down by pasting essays full of trigger words).
+MAX_SCAN_CHARS = 1600
+_SCAN_HEAD = 1100
+
+
+def score_tone(clean: str, language: str) -> ToneResult:
+    """Spanish gets the Spanish lexicon; everything else VADER (English-only, so other languages
+    mostly score neutral apart from emoji)."""
+    return score_spanish(clean) if language == "es" else score_english(clean)
+
+
+def _safe_text(raw: str) -> str:
+    # A lone surrogate cannot be encoded as UTF-8 (SQLite, JSON output); keep a visible marker.
+    if raw.isascii() or not _LONE_SURROGATE.search(raw):
+        return raw
+    return _LONE_SURROGATE.sub("\ufffd", raw)
+
+
+def _entity_cues(
+    clean: str, mentions: Sequence[Mention], url_alternatives: Sequence[str]
+) -> list[Cue]:
+    cues: list[Cue] = []
+    seen: set[tuple[str, str]] = set()
+    for mention in mentions:
+        if (mention.kind, mention.canonical) in seen:
+            continue
+        seen.add((mention.kind, mention.canonical))
+        written = clean[mention.start : mention.end]
+        detail = f"as {written!r}" if written != mention.canonical else ""
+        cues.append(Cue(mention.kind, mention.canonical, detail))
+    for name in url_alternatives:
+        if ("alternative", name) not in seen:
+            seen.add(("alternative", name))
+            cues.append(Cue("alternative", name, "linked on GitHub / Hugging Face"))
+    return cues
+
+
+def scan_window(clean: str) -> str:
+    """The part of a long message the rules look at: head and tail, cut at spaces."""
+    if len(clean) <= MAX_SCAN_CHARS:
+        return clean
+    head = clean[:_SCAN_HEAD].rsplit(" ", 1)[0]
+    tail = clean[-(MAX_SCAN_CHARS - _SCAN_HEAD) :].split(" ", 1)[-1]
+    return f"{head} … {tail}"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A message read up to the request decision (everything but tone and category)."""
+
+    raw: str
+    clean: str
+    language: str
+    scan: str  # the part of ``clean`` the rules look at (all of it unless very long)
+    mentions: tuple[Mention, ...]
+    url_alternatives: tuple[str, ...]
+    has_generic_target: bool
+    detection: Detection
+
+
+class Analyzer:
+    """Analyses messages for one guild's vocabulary; build once per guild and reuse (the guild
+    terms are compiled into regexes here, the built-in tables are shared by every instance)."""
+
+    def __init__(self, terms: GuildTerms = NO_TERMS) -> None:
+        self.terms = terms
+        self._entities = EntityFinder(terms.targets)
+        self._detector = RequestDetector(terms.keywords, terms.ignore)
+
+    def read(self, text: str) -> Reading:
+        """Clean, tag, find names and decide whether this is a request message."""
+        raw = _safe_text(text)
+        clean = clean_text(raw)
+        language = detect_language(clean)
+        scan = scan_window(clean)
+        lowered = fold_lower(scan)
+        mentions = tuple(self._entities.find(fold(scan), lowered))
+        url_alternatives = self._entities.alternatives_in_urls(raw) if "://" in raw else []
+        generic = False
+        detection = Detection(request=False)
+        if self._detector.might_be_request(lowered) or url_alternatives:
+            generic = generic_target_span(lowered) is not None
+            detection = self._detector.detect(
+                scan,
+                lowered,
+                mentions,
+                word_count=count_words(scan),
+                language=language,
+                has_generic_target=generic,
+                url_alternatives=url_alternatives,
+            )
+        return Reading(
+            raw, clean, language, scan, mentions, tuple(url_alternatives), generic, detection
+        )
+
+    def analyze(self, text: str, *, score_all: bool = True) -> Analysis:
+        """``score_all=False`` skips tone for messages that are not requests (the bot's hot
+        path); their tone is then ``NEUTRAL_TONE``."""
+        reading = self.read(text)
+        detection = reading.detection
+        if detection.request or score_all:
+            tone = score_tone(reading.clean, reading.language)
+        else:
+            tone = ToneResult(NEUTRAL_TONE)
+        category: Category | None = None
+        category_cues: tuple[Cue, ...] = ()
+        if detection.request:
+            decision = categorize(
+                reading.scan, detection.masked, detection.marked, tone.tone, detection.rules
+            )
+            category, category_cues = decision.category, decision.cues
+
+        mentions = reading.mentions
+        targets = unique(m.canonical for m in mentions if m.kind == "target")
+        if detection.request and not targets and reading.has_generic_target:
+            targets = (GENERIC_TARGET,)
+        alternatives = unique(
+            [*(m.canonical for m in mentions if m.kind == "alternative"), *reading.url_alternatives]
+        )
+        cues = (
+            Cue("language", reading.language),
+            *detection.cues,
+            *_entity_cues(reading.scan, mentions, reading.url_alternatives),
+            *category_cues,
+            *tone.cues,
+        )
+        return Analysis(
+            text=reading.raw,
+            clean=reading.clean,
+            language=reading.language,
+            request=detection.request,
+            category=category,
+            tone=tone.tone,
+            targets=targets,
+            alternatives=alternatives,
+            cues=cues,
+        )
+
+
+@lru_cache(maxsize=64)
+def analyzer_for(terms: GuildTerms = NO_TERMS) -> Analyzer:
+    """A shared analyser per distinct set of guild terms (they are frozen, hence hashable)."""
+    return Analyzer(terms)
+
+
+def analyze(text: str, terms: GuildTerms = NO_TERMS) -> Analysis:
+    """Analyse one message with every score computed (the command line, tests, digests)."""
+    return analyzer_for(terms).analyze(text)

@@ -1,0 +1,171 @@
+"""`clamor analyze EXPORT.json ...` and `clamor demo`: exports in, digest out."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.cli.common import (
+    EXIT_OK,
+    CommandError,
+    is_terminal,
+    key_path_for,
+    settings,
+    timezone_option,
+)
+from bot.digest.model import Digest, Period, parse_day
+from bot.digest.render import to_json, to_markdown, to_text
+from bot.exports import sample_export_paths
+from bot.ingest import IngestSummary, export_messages, ingest_messages
+from bot.report import digest_from_store
+from bot.store import Store, load_or_create_key
+
+RENDERERS = {"text": to_text, "markdown": to_markdown, "json": to_json}
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format", choices=sorted(RENDERERS), default="text", help="digest format (default: text)"
+    )
+    parser.add_argument("--tz", metavar="IANA", help="timezone for days (default: CLAMOR_TIMEZONE)")
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="first local day of the digest")
+    parser.add_argument("--until", metavar="YYYY-MM-DD", help="last local day of the digest")
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "analyze",
+        help="digest DiscordChatExporter JSON exports",
+        description="Analyse DiscordChatExporter JSON exports and print a digest.",
+    )
+    parser.add_argument("exports", nargs="+", type=Path, metavar="EXPORT.json")
+    parser.add_argument(
+        "--db", type=Path, metavar="PATH", help="keep the logged rows in this SQLite database"
+    )
+    _add_output_options(parser)
+    parser.set_defaults(handler=handle)
+
+
+def register_demo(commands: Any) -> None:
+    parser = commands.add_parser(
+        "demo",
+        help="digest the sample export shipped with Clamor",
+        description="Analyse the sample conversation shipped with Clamor and print its digest.",
+    )
+    _add_output_options(parser)
+    parser.set_defaults(handler=handle_demo, exports=None, db=None)
+
+
+def _day_option(name: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    if value.strip().lower() in ("today", "yesterday"):
+        raise CommandError(f"{name}: use a date like 2026-03-14")
+    try:
+        return parse_day(value, date.today())
+    except ValueError as exc:
+        raise CommandError(f"{name}: {exc}") from None
+
+
+def period_for(args: argparse.Namespace, summary: IngestSummary, timezone: str) -> Period:
+    since = _day_option("--since", args.since)
+    until = _day_option("--until", args.until)
+    probe = Period(date(2000, 1, 1), date(2000, 1, 1), timezone)
+    if since is None:
+        if summary.first_at is None:
+            raise CommandError("the export holds no messages from people; nothing to digest")
+        since = probe.local_day(summary.first_at)
+    if until is None:
+        until = probe.local_day(summary.last_at) if summary.last_at is not None else since
+    if until < since:
+        raise CommandError(f"--until {until} is before --since {since}")
+    return Period(since, until, timezone)
+
+
+class _Progress:
+    """A single self-rewriting stderr line, only on a terminal and only for slow files."""
+
+    def __init__(self) -> None:
+        self.enabled = is_terminal()
+        self.started = time.monotonic()
+        self.shown = 0.0
+
+    def __call__(self, path: Path, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.started < 1.0 or now - self.shown < 0.2:
+            return
+        self.shown = now
+        percent = 100 * done / total if total else 100
+        print(f"\r{path.name}: {percent:5.1f}% of {total / 1e6:,.1f} MB", end="", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.enabled and self.shown:
+            print("\r\033[K", end="", file=sys.stderr)
+
+
+async def _digests(
+    args: argparse.Namespace, paths: list[Path]
+) -> tuple[IngestSummary, list[Digest]]:
+    timezone = timezone_option(args.tz, settings().timezone)
+    if args.db is not None:
+        key = load_or_create_key(key_path_for(args.db))
+        target = str(args.db)
+    else:
+        key, target = os.urandom(32), ":memory:"
+    progress = _Progress()
+    async with await Store.open(target) as store:
+        try:
+            summary = await ingest_messages(store, export_messages(paths, progress), key)
+        finally:
+            progress.close()
+        period = period_for(args, summary, timezone)
+        digests = [
+            await digest_from_store(
+                store,
+                guild_id=guild_id,
+                guild_name=name,
+                period=period,
+                channel_names=summary.channels,
+            )
+            for guild_id, name in summary.guilds.items()
+        ]
+    return summary, digests
+
+
+def _print(args: argparse.Namespace, summary: IngestSummary, digests: list[Digest]) -> None:
+    render = RENDERERS[args.format]
+    print(
+        f"Read {summary.messages:,} messages from people "
+        f"({summary.skipped:,} from bots or Discord skipped): "
+        f"{summary.requests:,} about open-sourcing.",
+        file=sys.stderr,
+    )
+    print("\n\n".join(render(digest) for digest in digests))
+
+
+def handle(args: argparse.Namespace) -> int:
+    summary, digests = asyncio.run(_digests(args, list(args.exports)))
+    _print(args, summary, digests)
+    return EXIT_OK
+
+
+def handle_demo(args: argparse.Namespace) -> int:
+    paths = sample_export_paths()
+    names = ", ".join(path.stem for path in paths)
+    print(
+        f"Clamor demo: analysing the sample exports shipped with Clamor ({names}).", file=sys.stderr
+    )
+    summary, digests = asyncio.run(_digests(args, paths))
+    _print(args, summary, digests)
+    print(
+        "\nNext: `clamor classify --explain` reads messages from standard input; "
+        "`clamor analyze EXPORT.json` digests your own export.",
+        file=sys.stderr,
+    )
+    return EXIT_OK

@@ -1,0 +1,101 @@
+"""`clamor classify [FILE]`: one message per line in, one JSON object per line out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from bot.analysis import Analyzer, format_cue
+from bot.analysis.model import Analysis
+from bot.cli.common import EXIT_OK, EXIT_PARTIAL, CommandError
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "classify",
+        help="classify messages, one per line, printing JSON lines",
+        description="Read one message per line (or JSON objects with a 'text' key) and print one "
+        "JSON object per line: text, request, category, language, compound, pos, neu, neg, "
+        "targets, alternatives.",
+    )
+    parser.add_argument("file", nargs="?", type=Path, help="input file (default: standard input)")
+    parser.add_argument(
+        "--jsonl", action="store_true", help="input lines are JSON objects with a 'text' key"
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="add the cues behind each decision ('cues' key)"
+    )
+    parser.set_defaults(handler=handle)
+
+
+def result(analysis: Analysis, *, explain: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "text": analysis.text,
+        "request": analysis.request,
+        "category": analysis.category,
+        "language": analysis.language,
+        "compound": round(analysis.tone.compound, 4),
+        "pos": round(analysis.tone.pos, 3),
+        "neu": round(analysis.tone.neu, 3),
+        "neg": round(analysis.tone.neg, 3),
+        "targets": list(analysis.targets),
+        "alternatives": list(analysis.alternatives),
+    }
+    if explain:
+        out["cues"] = [format_cue(cue) for cue in analysis.cues]
+    return out
+
+
+def _text_of(raw: bytes, number: int, *, jsonl: bool) -> str:
+    """The message text of one input line; ValueError says what is wrong with it."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"line {number}: not valid UTF-8") from None
+    line = line.rstrip("\r\n")
+    if not jsonl:
+        return line
+    try:
+        item = json.loads(line)
+    except (json.JSONDecodeError, RecursionError):
+        raise ValueError(f"line {number}: not a JSON object") from None
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        raise ValueError(f"line {number}: expected a JSON object with a string 'text'")
+    text: str = item["text"]
+    return text
+
+
+def _dump(payload: dict[str, Any]) -> str:
+    try:
+        return json.dumps(payload, ensure_ascii=False).encode("utf-8").decode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates cannot be written as UTF-8; escaped JSON still round-trips them.
+        return json.dumps(payload, ensure_ascii=True)
+
+
+def handle(args: argparse.Namespace) -> int:
+    if args.file is not None:
+        try:
+            stream: BinaryIO = args.file.open("rb")
+        except OSError as exc:
+            raise CommandError(f"{args.file}: cannot be read ({exc.strerror})") from None
+    else:
+        stream = sys.stdin.buffer
+    analyzer = Analyzer()
+    bad = 0
+    with stream:
+        for number, raw in enumerate(stream, start=1):
+            try:
+                text = _text_of(raw, number, jsonl=args.jsonl)
+            except ValueError as exc:
+                bad += 1
+                print(f"clamor classify: {exc}", file=sys.stderr)
+                continue
+            payload = result(analyzer.analyze(text), explain=args.explain)
+            payload["text"] = text  # echo the input as given, even where analysis had to mend it
+            sys.stdout.write(_dump(payload) + "\n")
+    sys.stdout.flush()
+    return EXIT_PARTIAL if bad else EXIT_OK

@@ -1,0 +1,78 @@
+"""`clamor digest --db PATH --guild ID [--date DAY]`: a digest from a database the bot wrote."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.cli.analyze import RENDERERS
+from bot.cli.common import EXIT_OK, CommandError, settings, timezone_option
+from bot.digest.model import Digest, Period, parse_day, today_in
+from bot.report import digest_from_store
+from bot.store import Store
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "digest",
+        help="print a digest from a Clamor database",
+        description="Print one guild's digest for one local day from a database the bot wrote.",
+    )
+    parser.add_argument("--db", type=Path, metavar="PATH", help="the database (default: CLAMOR_DB)")
+    parser.add_argument("--guild", required=True, metavar="ID", help="the server id")
+    parser.add_argument(
+        "--date",
+        default="today",
+        metavar="DAY",
+        help="today, yesterday or YYYY-MM-DD in the guild's timezone",
+    )
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=1,
+        metavar="N",
+        help="digest N days ending on --date (default: 1)",
+    )
+    parser.add_argument("--format", choices=sorted(RENDERERS), default="text")
+    parser.add_argument(
+        "--tz", metavar="IANA", help="timezone (default: the guild's setting, else CLAMOR_TIMEZONE)"
+    )
+    parser.set_defaults(handler=handle)
+
+
+def _guild_id(value: str) -> int:
+    if not value.isdigit() or len(value) > 20:
+        raise CommandError(f"--guild: {value!r} is not a server id (digits only)")
+    return int(value)
+
+
+async def _digest(args: argparse.Namespace, db_path: Path, guild_id: int) -> Digest:
+    config = settings()
+    async with await Store.open(db_path, create=False) as store:
+        stored = await store.guild_settings(
+            guild_id, default_time=config.digest_time, default_timezone=config.timezone
+        )
+        timezone = timezone_option(args.tz, stored.timezone)
+        try:
+            last = parse_day(args.date, today_in(timezone, time.time()))
+        except ValueError as exc:
+            raise CommandError(f"--date: {exc}") from None
+        period = Period(last - timedelta(days=args.days - 1), last, timezone)
+        return await digest_from_store(
+            store, guild_id=guild_id, guild_name=f"server {guild_id}", period=period
+        )
+
+
+def handle(args: argparse.Namespace) -> int:
+    db_path: Path = args.db or settings().db_path
+    if not db_path.is_file():
+        raise CommandError(f"{db_path}: no such database (run the bot or `clamor analyze --db`)")
+    if not 1 <= args.days <= 366:
+        raise CommandError("--days: use a number from 1 to 366")
+    digest = asyncio.run(_digest(args, db_path, _guild_id(args.guild)))
+    print(RENDERERS[args.format](digest))
+    return EXIT_OK

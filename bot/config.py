@@ -1,0 +1,145 @@
+"""Settings: read once from the environment and `.env`, validated, one frozen object.
+
+Every problem is reported as a `SettingsError` whose message is one line naming the variable, so the
+command line can print it and exit with status 2 instead of showing a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+DEFAULT_DB = "data/clamor.db"
+DEFAULT_DIGEST_TIME = "18:00"
+DEFAULT_TIMEZONE = "UTC"
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+_HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+# Bot tokens are three base64url segments joined by dots; anything else is a paste error.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message is one line for the operator."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    discord_token: str | None
+    db_path: Path
+    log_level: str
+    dev_guild_id: int | None
+    digest_time: str
+    timezone: str
+
+    def require_token(self) -> str:
+        """The token, or a SettingsError saying how to provide one."""
+        if not self.discord_token:
+            raise SettingsError(
+                "DISCORD_TOKEN is not set: put your bot token in .env (see .env.example)"
+            )
+        if not _TOKEN.fullmatch(self.discord_token):
+            raise SettingsError(
+                "DISCORD_TOKEN does not look like a bot token: copy it again from the "
+                "Developer Portal (Bot -> Reset Token)"
+            )
+        return self.discord_token
+
+    def __repr__(self) -> str:
+        # The token must never reach a log line or a traceback through repr().
+        token = "set" if self.discord_token else "unset"
+        return (
+            f"Settings(discord_token=<{token}>, db_path={str(self.db_path)!r}, "
+            f"log_level={self.log_level!r}, dev_guild_id={self.dev_guild_id!r}, "
+            f"digest_time={self.digest_time!r}, timezone={self.timezone!r})"
+        )
+
+
+def parse_hhmm(value: str) -> tuple[int, int]:
+    """`"07:30"` -> `(7, 30)`; raises ValueError on anything that is not a 24-hour HH:MM."""
+    match = _HHMM.fullmatch(value.strip())
+    if not match:
+        raise ValueError(f"{value!r} is not a time in 24-hour HH:MM form, e.g. 18:00")
+    return int(match.group(1)), int(match.group(2))
+
+
+def check_timezone(name: str) -> ZoneInfo:
+    """The zone for an IANA name such as Europe/Madrid; raises ValueError for unknown names."""
+    cleaned = name.strip()
+    if not cleaned or cleaned.startswith(("/", ".")) or ".." in cleaned:
+        raise ValueError(f"{name!r} is not an IANA timezone name, e.g. Europe/Madrid or UTC")
+    try:
+        return ZoneInfo(cleaned)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(
+            f"{name!r} is not an IANA timezone name, e.g. Europe/Madrid or UTC"
+        ) from None
+
+
+def _setting(values: Mapping[str, str | None], name: str) -> str | None:
+    value = values.get(name)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Read settings; the process environment wins over `.env`, as operators expect."""
+    values: dict[str, str | None] = {}
+    if env_file is not None and env_file.is_file():
+        try:
+            values.update(dotenv_values(env_file))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{env_file}: cannot be read ({exc.__class__.__name__})") from None
+    values.update(os.environ if environ is None else environ)
+
+    level = (_setting(values, "LOG_LEVEL") or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL={level!r} is not one of {', '.join(LOG_LEVELS)}")
+
+    dev_guild: int | None = None
+    if raw_guild := _setting(values, "CLAMOR_DEV_GUILD"):
+        if not raw_guild.isdigit() or len(raw_guild) > 20:
+            raise SettingsError(
+                f"CLAMOR_DEV_GUILD={raw_guild!r} is not a server id (digits only; "
+                "right-click the server with Developer Mode on -> Copy Server ID)"
+            )
+        dev_guild = int(raw_guild)
+
+    digest_time = _setting(values, "CLAMOR_DIGEST_TIME") or DEFAULT_DIGEST_TIME
+    try:
+        hour, minute = parse_hhmm(digest_time)
+    except ValueError as exc:
+        raise SettingsError(f"CLAMOR_DIGEST_TIME: {exc}") from None
+
+    timezone = _setting(values, "CLAMOR_TIMEZONE") or DEFAULT_TIMEZONE
+    try:
+        check_timezone(timezone)
+    except ValueError as exc:
+        raise SettingsError(f"CLAMOR_TIMEZONE: {exc}") from None
+
+    return Settings(
+        discord_token=_setting(values, "DISCORD_TOKEN"),
+        db_path=Path(_setting(values, "CLAMOR_DB") or DEFAULT_DB),
+        log_level=level,
+        dev_guild_id=dev_guild,
+        digest_time=f"{hour:02d}:{minute:02d}",
+        timezone=timezone.strip(),
+    )
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )

@@ -1,0 +1,113 @@
+"""Turn decoded DiscordChatExporter objects into `ExportMessage`s, or say what is wrong.
+
+Problems are raised as `FieldError` with a short phrase; the reader adds the file name and
+where in the file it happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.exports.model import ExportMessage, snippet
+
+
+class FieldError(ValueError):
+    """A value of the export has the wrong shape; the message is a short phrase."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedChannel:
+    """The guild and channel every message of one export belongs to."""
+
+    guild_id: int
+    guild_name: str
+    channel_id: int
+    channel_name: str
+
+
+def snowflake(value: object, what: str) -> int:
+    # DCE writes ids as strings because they overflow a JavaScript number; hand-made files
+    # sometimes use plain integers, which are just as unambiguous.
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise FieldError(f"{what} is not a Discord id: {snippet(value)}")
+
+
+def timestamp(value: object, what: str) -> float:
+    """Unix seconds of an ISO 8601 timestamp that carries its UTC offset."""
+    if not isinstance(value, str):
+        raise FieldError(f"{what} is not a timestamp string: {snippet(value)}")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise FieldError(f"{what} is not an ISO 8601 timestamp: {snippet(value)}") from None
+    if moment.tzinfo is None:
+        # Guessing a timezone would silently move messages between days in the digest.
+        raise FieldError(f"{what} has no UTC offset: {snippet(value)}")
+    return moment.timestamp()
+
+
+def _object(value: object, what: str) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise FieldError(f"{what} is not an object")
+    return value
+
+
+def _required(obj: dict[str, object], key: str, owner: str | None) -> object:
+    if obj.get(key) is None:
+        raise FieldError(f"missing '{key}'" if owner is None else f"{owner} is missing '{key}'")
+    return obj[key]
+
+
+def _text(obj: dict[str, object], key: str, what: str, default: str = "") -> str:
+    value = obj.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise FieldError(f"{what} is not a string: {snippet(value)}")
+    return value
+
+
+def _flag(obj: dict[str, object], key: str, what: str) -> bool:
+    value = obj.get(key, False)
+    if not isinstance(value, bool):
+        raise FieldError(f"{what} is not true or false: {snippet(value)}")
+    return value
+
+
+def exported_channel(guild: object, channel: object) -> ExportedChannel:
+    guild_obj = _object(guild, "'guild'")
+    channel_obj = _object(channel, "'channel'")
+    return ExportedChannel(
+        guild_id=snowflake(_required(guild_obj, "id", "'guild'"), "'guild.id'"),
+        guild_name=_text(guild_obj, "name", "'guild.name'"),
+        channel_id=snowflake(_required(channel_obj, "id", "'channel'"), "'channel.id'"),
+        channel_name=_text(channel_obj, "name", "'channel.name'"),
+    )
+
+
+def export_message(raw: object, channel: ExportedChannel) -> ExportMessage:
+    message = _object(raw, "the message")
+    message_id = snowflake(_required(message, "id", None), "'id'")
+    created_at = timestamp(_required(message, "timestamp", None), "'timestamp'")
+    author = _object(_required(message, "author", None), "'author'")
+    edited = message.get("timestampEdited")
+    if edited is not None:
+        timestamp(edited, "'timestampEdited'")
+    return ExportMessage(
+        message_id=message_id,
+        guild_id=channel.guild_id,
+        guild_name=channel.guild_name,
+        channel_id=channel.channel_id,
+        channel_name=channel.channel_name,
+        author_id=snowflake(_required(author, "id", "'author'"), "'author.id'"),
+        author_name=_text(author, "name", "'author.name'"),
+        author_is_bot=_flag(author, "isBot", "'author.isBot'"),
+        created_at=created_at,
+        edited=edited is not None,
+        kind=_text(message, "type", "'type'", default="Default"),
+        content=_text(message, "content", "'content'"),
+    )

@@ -1,0 +1,35 @@
+"""Store -> Digest: the queries a digest needs, then the pure build."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.digest.build import build_digest
+from bot.digest.model import Digest, Period
+from bot.store import Store
+
+
+async def digest_from_store(
+    store: Store,
+    *,
+    guild_id: int,
+    guild_name: str,
+    period: Period,
+    channel_names: Mapping[int, str] | None = None,
+    channel_id: int | None = None,
+) -> Digest:
+    before = period.previous()
+    rows = await store.requests_between(guild_id, period.start, period.end, channel_id)
+    hours = await store.volume_hours(guild_id, period.start, period.end, channel_id)
+    previous_rows = await store.requests_between(guild_id, before.start, before.end, channel_id)
+    previous_seen = await store.volume_between(guild_id, before.start, before.end, channel_id)
+    return build_digest(
+        guild_id=guild_id,
+        guild_name=guild_name,
+        period=period,
+        rows=rows,
+        volume_hours=hours,
+        previous_rows=previous_rows,
+        previous_seen=previous_seen,
+        channel_names=channel_names,
+    )

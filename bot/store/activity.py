@@ -1,0 +1,149 @@
+"""What happened around the log: hourly message volume, channel cursors, digest runs."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from bot.store.database import Database
+from bot.store.records import DigestRun
+
+HOUR = 3600
+
+_ADD_VOLUME = """
+    INSERT INTO message_volume (guild_id, hour, channel_id, messages) VALUES (?, ?, ?, ?)
+    ON CONFLICT (guild_id, hour, channel_id) DO UPDATE SET
+        messages = messages + excluded.messages
+"""
+
+_RUN_COLUMNS = "guild_id, local_day, channel_id, message_id, posted_at, error"
+
+
+def hour_start(at: float) -> int:
+    """The start of the UTC hour holding `at` (unix seconds)."""
+    return int(at // HOUR) * HOUR
+
+
+def _range_filter(
+    guild_id: int, start: float, end: float, channel_id: int | None
+) -> tuple[str, list[Any]]:
+    # An hour counts when it starts inside [start, end): local days in zones with whole-hour
+    # offsets cut exactly on bucket edges.
+    where = "guild_id = ? AND hour >= ? AND hour < ?"
+    params: list[Any] = [guild_id, start, end]
+    if channel_id is not None:
+        where += " AND channel_id = ?"
+        params.append(channel_id)
+    return where, params
+
+
+def _check_local_day(day: str) -> None:
+    try:
+        valid = len(day) == 10 and date.fromisoformat(day).isoformat() == day
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ValueError(f"{day!r} is not a local day in YYYY-MM-DD form")
+
+
+def _run(row: sqlite3.Row) -> DigestRun:
+    return DigestRun(
+        guild_id=row["guild_id"],
+        local_day=row["local_day"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        posted_at=row["posted_at"],
+        error=row["error"],
+    )
+
+
+class ActivityQueries(Database):
+    async def add_volume(self, guild_id: int, channel_id: int, at: float, count: int = 1) -> None:
+        """Count `count` messages seen at `at` in the channel's hourly bucket."""
+        await self.add_volumes([(guild_id, channel_id, at, count)])
+
+    async def add_volumes(self, items: Iterable[tuple[int, int, float, int]]) -> None:
+        """Add many (guild, channel, at, count) in one transaction."""
+        buckets: Counter[tuple[int, int, int]] = Counter()
+        for guild_id, channel_id, at, count in items:
+            if count < 0:
+                raise ValueError("a message count cannot be negative")
+            buckets[(guild_id, hour_start(at), channel_id)] += count
+        await self._write_many(
+            _ADD_VOLUME,
+            ((guild, hour, channel, count) for (guild, hour, channel), count in buckets.items()),
+        )
+
+    async def volume_hours(
+        self, guild_id: int, start: float, end: float, channel_id: int | None = None
+    ) -> list[tuple[int, int]]:
+        """(hour start, messages) for each hour in [start, end) that saw any, in order."""
+        where, params = _range_filter(guild_id, start, end, channel_id)
+        rows = await self._fetch_all(
+            f"SELECT hour, sum(messages) FROM message_volume WHERE {where} "
+            "GROUP BY hour HAVING sum(messages) > 0 ORDER BY hour",
+            params,
+        )
+        return [(int(row[0]), int(row[1])) for row in rows]
+
+    async def volume_between(
+        self, guild_id: int, start: float, end: float, channel_id: int | None = None
+    ) -> int:
+        """Messages seen in the hours starting inside [start, end)."""
+        where, params = _range_filter(guild_id, start, end, channel_id)
+        row = await self._fetch_one(
+            f"SELECT coalesce(sum(messages), 0) FROM message_volume WHERE {where}", params
+        )
+        return int(row[0]) if row is not None else 0
+
+    async def advance_cursor(self, guild_id: int, channel_id: int, message_id: int) -> None:
+        """Remember the newest message seen in a channel; an older id never moves it back."""
+        await self._write(
+            """
+            INSERT INTO channel_cursors (guild_id, channel_id, last_message_id) VALUES (?, ?, ?)
+            ON CONFLICT (guild_id, channel_id) DO UPDATE SET
+                last_message_id = max(last_message_id, excluded.last_message_id)
+            """,
+            (guild_id, channel_id, message_id),
+        )
+
+    async def cursor(self, guild_id: int, channel_id: int) -> int | None:
+        row = await self._fetch_one(
+            "SELECT last_message_id FROM channel_cursors WHERE guild_id = ? AND channel_id = ?",
+            (guild_id, channel_id),
+        )
+        return None if row is None else int(row[0])
+
+    async def record_digest_run(self, run: DigestRun) -> None:
+        """Save the outcome of a guild's digest for a local day, replacing an earlier attempt."""
+        _check_local_day(run.local_day)
+        await self._write(
+            f"""
+            INSERT INTO digest_runs ({_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (guild_id, local_day) DO UPDATE SET
+                channel_id = excluded.channel_id,
+                message_id = excluded.message_id,
+                posted_at = excluded.posted_at,
+                error = excluded.error
+            """,
+            (run.guild_id, run.local_day, run.channel_id, run.message_id, run.posted_at, run.error),
+        )
+
+    async def digest_run(self, guild_id: int, local_day: str) -> DigestRun | None:
+        row = await self._fetch_one(
+            f"SELECT {_RUN_COLUMNS} FROM digest_runs WHERE guild_id = ? AND local_day = ?",
+            (guild_id, local_day),
+        )
+        return None if row is None else _run(row)
+
+    async def last_digest_run(self, guild_id: int) -> DigestRun | None:
+        """The run for the latest local day, whatever its outcome."""
+        row = await self._fetch_one(
+            f"SELECT {_RUN_COLUMNS} FROM digest_runs WHERE guild_id = ? "
+            "ORDER BY local_day DESC LIMIT 1",
+            (guild_id,),
+        )
+        return None if row is None else _run(row)

@@ -1,0 +1,233 @@
+"""Per-guild configuration: digest schedule and errors, watch mode, channel rules, terms."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from time import time as now
+from typing import get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.analysis.model import GuildTerms
+from bot.store.database import Database
+from bot.store.records import TERM_KINDS, ChannelRule, GuildSettings, TermKind, WatchMode
+
+WATCH_MODES: tuple[WatchMode, ...] = get_args(WatchMode)
+CHANNEL_RULES: tuple[ChannelRule, ...] = get_args(ChannelRule)
+MAX_TERM_CHARS = 100
+_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+# Fallbacks for callers that list every guild without knowing the operator's defaults; the
+# values match bot.config. Only guilds that never chose a schedule are affected.
+FALLBACK_DIGEST_TIME = "18:00"
+FALLBACK_TIMEZONE = "UTC"
+
+_SETTINGS_COLUMNS = "guild_id, digest_channel_id, digest_time, timezone, watch_mode"
+
+
+def normalize_term(term: str) -> str:
+    """How a term is stored and compared: NFC, lower case, runs of whitespace as one space."""
+    return " ".join(unicodedata.normalize("NFC", term).lower().split())
+
+
+def _checked_term(kind: str, term: str) -> str:
+    if kind not in TERM_KINDS:
+        raise ValueError(f"{kind!r} is not a term kind ({', '.join(TERM_KINDS)})")
+    normal = normalize_term(term)
+    if not normal:
+        raise ValueError("a term cannot be empty")
+    if len(normal) > MAX_TERM_CHARS:
+        raise ValueError(f"a term can be at most {MAX_TERM_CHARS} characters")
+    return normal
+
+
+def _check_schedule(digest_time: str, timezone: str) -> None:
+    if not _HHMM.fullmatch(digest_time):
+        raise ValueError(f"{digest_time!r} is not a time in 24-hour HH:MM form")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{timezone!r} is not an IANA timezone name") from None
+
+
+def _settings(row: sqlite3.Row, default_time: str, default_timezone: str) -> GuildSettings:
+    return GuildSettings(
+        guild_id=row["guild_id"],
+        digest_channel_id=row["digest_channel_id"],
+        digest_time=row["digest_time"] or default_time,
+        timezone=row["timezone"] or default_timezone,
+        watch_mode=row["watch_mode"],
+    )
+
+
+class GuildQueries(Database):
+    async def guild_settings(
+        self, guild_id: int, *, default_time: str, default_timezone: str
+    ) -> GuildSettings:
+        """The guild's settings; what it never chose comes from the defaults given."""
+        row = await self._fetch_one(
+            f"SELECT {_SETTINGS_COLUMNS} FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
+        if row is None:
+            return GuildSettings(guild_id, None, default_time, default_timezone)
+        return _settings(row, default_time, default_timezone)
+
+    async def all_guild_settings(
+        self,
+        *,
+        default_time: str = FALLBACK_DIGEST_TIME,
+        default_timezone: str = FALLBACK_TIMEZONE,
+    ) -> list[GuildSettings]:
+        """Settings of every guild that has saved any, by guild id."""
+        rows = await self._fetch_all(
+            f"SELECT {_SETTINGS_COLUMNS} FROM guild_settings ORDER BY guild_id"
+        )
+        return [_settings(row, default_time, default_timezone) for row in rows]
+
+    async def set_digest_schedule(
+        self, guild_id: int, channel_id: int | None, time: str, timezone: str
+    ) -> None:
+        """Where and when the daily digest goes; channel None turns the daily post off."""
+        _check_schedule(time, timezone)
+        await self._write(
+            """
+            INSERT INTO guild_settings (guild_id, digest_channel_id, digest_time, timezone)
+            VALUES (?, ?, ?, ?)
+            ON CONFLICT (guild_id) DO UPDATE SET
+                digest_channel_id = excluded.digest_channel_id,
+                digest_time = excluded.digest_time,
+                timezone = excluded.timezone
+            """,
+            (guild_id, channel_id, time, timezone),
+        )
+
+    async def set_watch_mode(self, guild_id: int, mode: WatchMode) -> None:
+        if mode not in WATCH_MODES:
+            raise ValueError(f"{mode!r} is not a watch mode ({', '.join(WATCH_MODES)})")
+        await self._write(
+            """
+            INSERT INTO guild_settings (guild_id, watch_mode) VALUES (?, ?)
+            ON CONFLICT (guild_id) DO UPDATE SET watch_mode = excluded.watch_mode
+            """,
+            (guild_id, mode),
+        )
+
+    async def set_digest_error(
+        self, guild_id: int, error: str | None, *, at: float | None = None
+    ) -> None:
+        """Remember why the last digest failed (None clears it); `at` defaults to now."""
+        when = None if error is None else (now() if at is None else at)
+        await self._write(
+            """
+            INSERT INTO guild_settings (guild_id, last_digest_error, last_digest_error_at)
+            VALUES (?, ?, ?)
+            ON CONFLICT (guild_id) DO UPDATE SET
+                last_digest_error = excluded.last_digest_error,
+                last_digest_error_at = excluded.last_digest_error_at
+            """,
+            (guild_id, error, when),
+        )
+
+    async def digest_error(self, guild_id: int) -> tuple[str, float] | None:
+        """(error text, unix time) of the last failed digest, unless cleared since."""
+        row = await self._fetch_one(
+            """
+            SELECT last_digest_error, last_digest_error_at FROM guild_settings
+            WHERE guild_id = ? AND last_digest_error IS NOT NULL
+            """,
+            (guild_id,),
+        )
+        if row is None:
+            return None
+        return row[0], float(row[1] or 0.0)
+
+    async def set_channel_rule(self, guild_id: int, channel_id: int, rule: ChannelRule) -> None:
+        if rule not in CHANNEL_RULES:
+            raise ValueError(f"{rule!r} is not a channel rule ({', '.join(CHANNEL_RULES)})")
+        await self._write(
+            """
+            INSERT INTO channel_rules (guild_id, channel_id, rule) VALUES (?, ?, ?)
+            ON CONFLICT (guild_id, channel_id) DO UPDATE SET rule = excluded.rule
+            """,
+            (guild_id, channel_id, rule),
+        )
+
+    async def remove_channel_rule(self, guild_id: int, channel_id: int) -> bool:
+        changed = await self._write(
+            "DELETE FROM channel_rules WHERE guild_id = ? AND channel_id = ?",
+            (guild_id, channel_id),
+        )
+        return changed > 0
+
+    async def channel_rules(self, guild_id: int) -> dict[int, ChannelRule]:
+        rows = await self._fetch_all(
+            "SELECT channel_id, rule FROM channel_rules WHERE guild_id = ? ORDER BY channel_id",
+            (guild_id,),
+        )
+        return {row["channel_id"]: row["rule"] for row in rows}
+
+    async def add_term(self, guild_id: int, kind: TermKind, term: str) -> bool:
+        """Store `term` normalised; False if the guild already had it under this kind."""
+        changed = await self._write(
+            "INSERT OR IGNORE INTO guild_terms (guild_id, kind, term) VALUES (?, ?, ?)",
+            (guild_id, kind, _checked_term(kind, term)),
+        )
+        return changed > 0
+
+    async def remove_term(self, guild_id: int, kind: TermKind, term: str) -> bool:
+        changed = await self._write(
+            "DELETE FROM guild_terms WHERE guild_id = ? AND kind = ? AND term = ?",
+            (guild_id, kind, normalize_term(term)),
+        )
+        return changed > 0
+
+    async def list_terms(self, guild_id: int) -> dict[TermKind, list[str]]:
+        """Every kind, each with its terms in alphabetical order (possibly none)."""
+        rows = await self._fetch_all(
+            "SELECT kind, term FROM guild_terms WHERE guild_id = ? ORDER BY kind, term",
+            (guild_id,),
+        )
+        terms: dict[TermKind, list[str]] = {kind: [] for kind in TERM_KINDS}
+        for row in rows:
+            terms[row["kind"]].append(row["term"])
+        return terms
+
+    async def guild_terms(self, guild_id: int) -> GuildTerms:
+        """The guild's vocabulary in the form the analyser takes."""
+        terms = await self.list_terms(guild_id)
+        return GuildTerms(
+            targets=frozenset(terms["target"]),
+            keywords=frozenset(terms["keyword"]),
+            ignore=frozenset(terms["ignore"]),
+        )
+
+    async def known_guilds(self) -> list[int]:
+        """Guilds with saved settings or logged request messages, by id."""
+        rows = await self._fetch_all(
+            """
+            SELECT guild_id FROM guild_settings
+            UNION
+            SELECT DISTINCT guild_id FROM request_messages
+            ORDER BY guild_id
+            """
+        )
+        return [row[0] for row in rows]
+
+    async def forget_guild(self, guild_id: int) -> None:
+        """Delete everything stored for a guild (e.g. the bot was removed), in one transaction."""
+        async with self._transaction() as db:
+            for table in _GUILD_TABLES:
+                await db.execute(f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,))
+
+
+# Table names are fixed here, never taken from input, so formatting them into SQL is safe.
+_GUILD_TABLES = (
+    "guild_settings",
+    "channel_rules",
+    "guild_terms",
+    "request_messages",
+    "message_volume",
+    "channel_cursors",
+    "digest_runs",
+)

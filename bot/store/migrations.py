@@ -1,0 +1,145 @@
+"""Numbered schema migrations, tracked with `PRAGMA user_version`.
+
+`MIGRATIONS[n - 1]` takes a database from version n - 1 to n. Each migration is a tuple of single
+statements (not a script) so it runs inside one explicit transaction together with the version
+bump: sqlite3's `executescript` would commit halfway. Never edit a released migration; append one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aiosqlite
+
+Migration = tuple[str, ...]
+
+_SCHEMA_1: Migration = (
+    # digest_time / timezone stay NULL until a moderator picks them, so a guild that only changed
+    # its watch mode keeps following the operator's defaults from the environment.
+    """
+    CREATE TABLE guild_settings (
+        guild_id             INTEGER PRIMARY KEY,
+        digest_channel_id    INTEGER,
+        digest_time          TEXT CHECK (digest_time GLOB '[0-2][0-9]:[0-5][0-9]'),
+        timezone             TEXT CHECK (timezone <> ''),
+        watch_mode           TEXT NOT NULL DEFAULT 'all' CHECK (watch_mode IN ('all', 'listed')),
+        last_digest_error    TEXT,
+        last_digest_error_at REAL
+    )
+    """,
+    """
+    CREATE TABLE channel_rules (
+        guild_id   INTEGER NOT NULL,
+        channel_id INTEGER NOT NULL,
+        rule       TEXT NOT NULL CHECK (rule IN ('watch', 'exclude')),
+        PRIMARY KEY (guild_id, channel_id)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE guild_terms (
+        guild_id INTEGER NOT NULL,
+        kind     TEXT NOT NULL CHECK (kind IN ('target', 'keyword', 'ignore')),
+        term     TEXT NOT NULL CHECK (term <> ''),
+        PRIMARY KEY (guild_id, kind, term)
+    ) WITHOUT ROWID
+    """,
+    # targets, alternatives and cues are JSON arrays of strings.
+    """
+    CREATE TABLE request_messages (
+        message_id   INTEGER PRIMARY KEY,
+        guild_id     INTEGER NOT NULL,
+        channel_id   INTEGER NOT NULL,
+        author_hash  TEXT NOT NULL,
+        created_at   REAL NOT NULL,
+        content      TEXT NOT NULL,
+        language     TEXT NOT NULL,
+        compound     REAL NOT NULL,
+        pos          REAL NOT NULL,
+        neu          REAL NOT NULL,
+        neg          REAL NOT NULL,
+        category     TEXT,
+        targets      TEXT NOT NULL DEFAULT '[]',
+        alternatives TEXT NOT NULL DEFAULT '[]',
+        cues         TEXT NOT NULL DEFAULT '[]',
+        edited       INTEGER NOT NULL DEFAULT 0 CHECK (edited IN (0, 1))
+    )
+    """,
+    "CREATE INDEX request_messages_by_guild_time ON request_messages (guild_id, created_at)",
+    # hour = unix seconds of the start of the UTC hour. Key order (guild, hour, channel) makes a
+    # guild's time range one index scan, with or without a channel filter.
+    """
+    CREATE TABLE message_volume (
+        guild_id   INTEGER NOT NULL,
+        hour       INTEGER NOT NULL CHECK (hour % 3600 = 0),
+        channel_id INTEGER NOT NULL,
+        messages   INTEGER NOT NULL CHECK (messages >= 0),
+        PRIMARY KEY (guild_id, hour, channel_id)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE channel_cursors (
+        guild_id        INTEGER NOT NULL,
+        channel_id      INTEGER NOT NULL,
+        last_message_id INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, channel_id)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE digest_runs (
+        guild_id   INTEGER NOT NULL,
+        local_day  TEXT NOT NULL
+                   CHECK (local_day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+        channel_id INTEGER,
+        message_id INTEGER,
+        posted_at  REAL,
+        error      TEXT,
+        PRIMARY KEY (guild_id, local_day)
+    ) WITHOUT ROWID
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_SCHEMA_1,)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+class NewerSchemaError(Exception):
+    """The database was written by a Clamor that knows more migrations than this one."""
+
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(f"schema version {found}, this Clamor knows up to {known}")
+        self.found = found
+        self.known = known
+
+
+async def schema_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+async def migrate(db: aiosqlite.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Apply every missing migration in order, each in its own transaction; the final version.
+
+    `db` must be in autocommit mode (isolation_level=None) so the explicit BEGIN here is the only
+    transaction. sqlite3 errors propagate; the version reached so far stays committed.
+    """
+    version = await schema_version(db)
+    if version > len(migrations):
+        raise NewerSchemaError(version, len(migrations))
+    for number in range(version + 1, len(migrations) + 1):
+        # IMMEDIATE takes the write lock first, so the version read below is authoritative even
+        # when two processes open a fresh database at the same moment.
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            if await schema_version(db) < number:
+                for statement in migrations[number - 1]:
+                    await db.execute(statement)
+                # PRAGMA takes no parameters; `number` is an int we computed, never user input.
+                await db.execute(f"PRAGMA user_version = {number:d}")
+            await db.execute("COMMIT")
+        except BaseException:
+            # SQLite may already have rolled back on its own (e.g. disk full).
+            if db.in_transaction:
+                await db.execute("ROLLBACK")
+            raise
+    return await schema_version(db)

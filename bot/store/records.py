@@ -1,0 +1,52 @@
+"""Plain records that go into and come out of the Store (no SQL, no discord)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+WatchMode = Literal["all", "listed"]
+ChannelRule = Literal["watch", "exclude"]
+TermKind = Literal["target", "keyword", "ignore"]
+TERM_KINDS: tuple[TermKind, ...] = ("target", "keyword", "ignore")
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """One logged request message. Times are unix seconds, UTC."""
+
+    message_id: int
+    guild_id: int
+    channel_id: int
+    author_hash: str
+    created_at: float
+    content: str
+    language: str
+    compound: float
+    pos: float
+    neu: float
+    neg: float
+    category: str | None
+    targets: tuple[str, ...]
+    alternatives: tuple[str, ...]
+    cues: tuple[str, ...]  # rendered cue strings, e.g. "request: open source it"
+    edited: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    guild_id: int
+    digest_channel_id: int | None
+    digest_time: str  # "HH:MM", guild-local
+    timezone: str  # IANA name
+    watch_mode: WatchMode = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRun:
+    guild_id: int
+    local_day: str  # "YYYY-MM-DD" in the guild's timezone
+    channel_id: int | None
+    message_id: int | None
+    posted_at: float | None
+    error: str | None = None

@@ -1,0 +1,137 @@
+"""The log of request messages: one row per Discord message id, rewritten when it changes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from bot.store.database import Database
+from bot.store.records import RequestRecord
+
+_COLUMNS = (
+    "message_id, guild_id, channel_id, author_hash, created_at, content, language, "
+    "compound, pos, neu, neg, category, targets, alternatives, cues, edited"
+)
+
+# Message ids are unique across Discord, but the WHERE makes sure a row can never be taken over
+# through another guild's id: a clash is simply not written.
+_UPSERT = f"""
+    INSERT INTO request_messages ({_COLUMNS})
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (message_id) DO UPDATE SET
+        channel_id = excluded.channel_id,
+        author_hash = excluded.author_hash,
+        created_at = excluded.created_at,
+        content = excluded.content,
+        language = excluded.language,
+        compound = excluded.compound,
+        pos = excluded.pos,
+        neu = excluded.neu,
+        neg = excluded.neg,
+        category = excluded.category,
+        targets = excluded.targets,
+        alternatives = excluded.alternatives,
+        cues = excluded.cues,
+        edited = excluded.edited
+    WHERE request_messages.guild_id = excluded.guild_id
+"""
+
+
+def _json_list(values: Iterable[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def _params(rec: RequestRecord) -> tuple[Any, ...]:
+    return (
+        rec.message_id,
+        rec.guild_id,
+        rec.channel_id,
+        rec.author_hash,
+        rec.created_at,
+        rec.content,
+        rec.language,
+        rec.compound,
+        rec.pos,
+        rec.neu,
+        rec.neg,
+        rec.category,
+        _json_list(rec.targets),
+        _json_list(rec.alternatives),
+        _json_list(rec.cues),
+        int(rec.edited),
+    )
+
+
+def _record(row: sqlite3.Row) -> RequestRecord:
+    return RequestRecord(
+        message_id=row["message_id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        author_hash=row["author_hash"],
+        created_at=float(row["created_at"]),
+        content=row["content"],
+        language=row["language"],
+        compound=row["compound"],
+        pos=row["pos"],
+        neu=row["neu"],
+        neg=row["neg"],
+        category=row["category"],
+        targets=tuple(json.loads(row["targets"])),
+        alternatives=tuple(json.loads(row["alternatives"])),
+        cues=tuple(json.loads(row["cues"])),
+        edited=bool(row["edited"]),
+    )
+
+
+class RequestQueries(Database):
+    async def upsert_request(self, rec: RequestRecord) -> bool:
+        """Insert or update one message; False if its id belongs to another guild."""
+        return await self._write(_UPSERT, _params(rec)) > 0
+
+    async def upsert_requests(self, recs: Iterable[RequestRecord]) -> int:
+        """Insert or update many messages in one transaction; how many rows were written."""
+        return await self._write_many(_UPSERT, (_params(rec) for rec in recs))
+
+    async def get_request(self, guild_id: int, message_id: int) -> RequestRecord | None:
+        row = await self._fetch_one(
+            f"SELECT {_COLUMNS} FROM request_messages WHERE guild_id = ? AND message_id = ?",
+            (guild_id, message_id),
+        )
+        return None if row is None else _record(row)
+
+    async def delete_request(self, guild_id: int, message_id: int) -> bool:
+        changed = await self._write(
+            "DELETE FROM request_messages WHERE guild_id = ? AND message_id = ?",
+            (guild_id, message_id),
+        )
+        return changed > 0
+
+    async def delete_requests(self, guild_id: int, message_ids: Iterable[int]) -> int:
+        """Delete many messages (e.g. a bulk delete) in one transaction; how many were there."""
+        return await self._write_many(
+            "DELETE FROM request_messages WHERE guild_id = ? AND message_id = ?",
+            ((guild_id, message_id) for message_id in message_ids),
+        )
+
+    async def requests_between(
+        self, guild_id: int, start: float, end: float, channel_id: int | None = None
+    ) -> list[RequestRecord]:
+        """Messages created in [start, end), oldest first; optionally of one channel only."""
+        sql = (
+            f"SELECT {_COLUMNS} FROM request_messages "
+            "WHERE guild_id = ? AND created_at >= ? AND created_at < ?"
+        )
+        params: list[Any] = [guild_id, start, end]
+        if channel_id is not None:
+            sql += " AND channel_id = ?"
+            params.append(channel_id)
+        rows = await self._fetch_all(sql + " ORDER BY created_at, message_id", params)
+        return [_record(row) for row in rows]
+
+    async def count_requests(self, guild_id: int) -> int:
+        row = await self._fetch_one(
+            "SELECT count(*) FROM request_messages WHERE guild_id = ?", (guild_id,)
+        )
+        return int(row[0]) if row is not None else 0

@@ -1,0 +1,143 @@
+"""`Store`: the single owner of Clamor's SQLite database and of every SQL statement in it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+import aiosqlite
+
+from bot.store.activity import ActivityQueries
+from bot.store.errors import StoreError
+from bot.store.guilds import GuildQueries
+from bot.store.migrations import NewerSchemaError, migrate, schema_version
+from bot.store.request_log import RequestQueries
+
+MEMORY = ":memory:"
+BUSY_TIMEOUT_MS = 5000
+
+# Applied to every new connection. WAL lets readers (a digest, the CLI) run beside the bot's
+# writes; NORMAL is safe under WAL (only the last commits can be lost on power failure).
+_CONNECTION_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA foreign_keys = ON",
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}",
+    "PRAGMA synchronous = NORMAL",
+)
+
+
+class Store(GuildQueries, RequestQueries, ActivityQueries):
+    """One aiosqlite connection, migrated on open. Use `async with await Store.open(path)`."""
+
+    @classmethod
+    async def open(cls, path: str | Path, *, create: bool = True) -> Store:
+        """Open and migrate the database at `path` (or ":memory:"), creating it unless told not to.
+
+        `create=False` suits read-only commands, where a mistyped path should be an error rather
+        than a new empty database. Raises StoreError, with one line naming the path, for anything
+        that makes the database unusable.
+        """
+        location = str(path)
+        if location != MEMORY:
+            # Blocking file work, once at startup; a thread keeps the event loop responsive.
+            await asyncio.to_thread(_prepare_file, Path(path), create)
+        try:
+            db = await aiosqlite.connect(location, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise _open_error(location, exc) from None
+        try:
+            db.row_factory = sqlite3.Row
+            for pragma in _CONNECTION_PRAGMAS:
+                await db.execute(pragma)
+            await migrate(db)
+        except BaseException as exc:
+            await db.close()
+            raise _open_error(location, exc) from None
+        return cls(db, location)
+
+    async def close(self) -> None:
+        """Finish queued work and close the connection; closing twice is harmless."""
+        async with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            await self._db.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def schema_version(self) -> int:
+        async with self._session() as db:
+            return await schema_version(db)
+
+    async def diagnostics(self) -> dict[str, int | str]:
+        """The connection's settings and size, for a status command and for tests."""
+        names = (
+            "journal_mode",
+            "foreign_keys",
+            "busy_timeout",
+            "synchronous",
+            "user_version",
+            "page_count",
+            "page_size",
+        )
+        report: dict[str, int | str] = {}
+        async with self._session() as db:
+            for name in names:
+                # Names come from the fixed tuple above, never from input.
+                async with db.execute(f"PRAGMA {name}") as cursor:
+                    row = await cursor.fetchone()
+                report[name] = row[0] if row is not None else ""
+        return report
+
+
+def _prepare_file(path: Path, create: bool) -> None:
+    """Create the database file private to its owner, then prove SQLite can read it.
+
+    Probing with plain sqlite3 first turns every can't-open / not-a-database case into a
+    StoreError before aiosqlite starts its worker thread (a failed aiosqlite connect leaves that
+    thread to finish after the caller has moved on).
+    """
+    if not create and not path.exists():
+        raise StoreError(f"{path}: no such database")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # SQLite would create the file with the umask's mode (often world-readable); create it
+        # first. An existing file keeps the mode its owner gave it.
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the database ({exc.strerror or exc})") from None
+    try:
+        probe = sqlite3.connect(path)
+        try:
+            probe.execute("PRAGMA schema_version").fetchone()  # reads the header
+        finally:
+            probe.close()
+    except sqlite3.Error as exc:
+        raise _open_error(str(path), exc) from None
+
+
+def _open_error(location: str, exc: BaseException) -> BaseException:
+    if isinstance(exc, NewerSchemaError):
+        return StoreError(
+            f"{location}: created by a newer Clamor ({exc}); upgrade Clamor to open it"
+        )
+    if isinstance(exc, sqlite3.DatabaseError) and exc.sqlite_errorname == "SQLITE_NOTADB":
+        return StoreError(f"{location}: not a SQLite database")
+    if isinstance(exc, sqlite3.Error):
+        return StoreError(f"{location}: cannot open the database ({exc})")
+    return exc

@@ -1,0 +1,262 @@
+"""Request detection: is the message about open-sourcing something? (DESIGN.md, "request message")
+
+Tables of messages, English and Spanish, including every hard negative from the brief.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analysis import Analyzer, GuildTerms, analyze
+from bot.analysis.detection import apply_masks
+from bot.analysis.folding import fold_lower
+from bot.analysis.rules import RequestRule, builtin_triggers, request_rules
+
+REQUESTS_EN = [
+    # the article's quotes that are requests on their own
+    "Nah, it is closedAI and they don't open source anything.",
+    "Just get LTX.",
+    "I don't think it will happen soon or at all",
+    "They likely have reduced/disbanded the team working on it, reallocating them to higher "
+    "priority projects. Given how long it took to release gpt-oss, I don't think it will happen "
+    "soon or at all.",
+    # DESIGN.md's examples
+    "please open source it",
+    "when will the weights be released?",
+    "ClosedAI strikes again",
+    "fake open source marketing",
+    "fingers crossed they release it",
+    "just run the open alternative",
+    "I doubt they will, the compute costs are huge",
+    "it's never going to happen",
+    "forget it",
+    # calls and questions
+    "OpenAI should open source Sora",
+    "release the weights",
+    "Sora weights when",
+    "drop the weights already, cowards",
+    "Make Sora open source!!!",
+    "will GPT-4 ever be open sourced?",
+    "Is Sora open source?",
+    "Give us the weights Sam",
+    "someone please leak the Sora weights",
+    "It would be amazing if OpenAI released the source code for DALL-E 2",
+    "I'd love to run Sora locally on my 4090",
+    "open weights or it didn't happen",
+    "Sora on HF when?",
+    "OpenAI, open source DALL-E 3 please",
+    # mockery, doubt, resignation
+    "OpenAI is not open at all lmao",
+    "put the open back in OpenAI",
+    "The only thing open about OpenAI is their wallet",
+    "they will never release the model, it's their moat",
+    "Sora is going to stay locked behind an API forever",
+    "don't hold your breath",
+    "I'll believe it when I see it",
+    "they have zero incentive to release the weights",
+    "lmao you actually think they'll open source it?",
+    "greedy corporation will never share anything",
+    "They will never release Sora. Period.",
+    # pointing to an open alternative
+    "who needs sora when we have hunyuan",
+    "honestly Wan 2.1 is already better than Sora and it's fully open",
+    "LTX Video already does this and you can run it at home",
+    "Stop begging OpenAI, just use Mochi",
+    "They released gpt-oss, so maybe Sora is next?",
+    "The open source community will catch up anyway, Wan is already close",
+    "https://github.com/Lightricks/LTX-Video",
+]
+
+REQUESTS_ES = [
+    "Olvídense eso jamás va a pasar!",
+    "OpenAI debería liberar el código de Sora",
+    "liberen los pesos",
+    "que lo liberen ya",
+    "hagan open source a Sora porfa",
+    "pesos abiertos o nada",
+    "OpenAI de open solo tiene el nombre",
+    "ojalá liberen Sora algún día",
+    "nunca van a liberar el modelo, olvídense",
+    "lo dudo mucho, no les conviene",
+    "¿y los pesos para cuándo?",
+    "usen Wan 2.1 que ya es open source",
+    "ClosedAI como siempre 🤡",
+    "¿Sora será de código abierto algún día?",
+    "que publiquen el código fuente de una vez",
+    "ni lo sueñen",
+    "no creo que lo liberen nunca",
+    "ya hay alternativas abiertas como LTX",
+    "esperen sentados jaja",
+    "qué hipócritas, se llaman OpenAI y todo es cerrado",
+    "Sora abierto ya!",
+    "quiero los pesos de Sora",
+    "Wan ya hace casi lo mismo que Sora y es libre",
+    "los de OpenAI son unos vendidos, nunca liberan nada",
+]
+
+NOT_REQUESTS_EN = [
+    # the hard negatives of the brief
+    "my first PR to an open source project got merged!",
+    "it's MIT licensed",
+    "v2.3 released today with bug fixes",
+    "the weights of the loss function need tuning",
+    "try adding weight decay to fix the overfitting",
+    "Sora from Kingdom Hearts is my favourite character",
+    "Sora is amazing, the videos look so real",
+    "Sora is so slow today, it keeps failing",
+    # open-source software, licences, version releases
+    "I love open source",
+    "contributing to open source is a great way to learn",
+    "the docs are open source, feel free to send a PR",
+    "we just open sourced our discord bot framework",
+    "It's GPL, so you have to share your changes",
+    "Apache 2.0 or MIT, which license should I pick?",
+    "release date is next friday",
+    "the movie was released last week",
+    "releasing my new song tomorrow!",
+    # weights that are not released weights
+    "how do I load the weights into comfyui?",
+    "initialize the weights with xavier",
+    "the weights and biases dashboard is down",
+    "I lost so much weight this year",
+    "lifting weights at the gym",
+    # product talk that says nothing about opening it
+    "GPT-4o is great at coding",
+    "OpenAI announced a new model today",
+    "Midjourney v7 is out and it looks incredible",
+    "I'm running Llama 3 on my laptop, works fine",
+    "Flux gives me better hands than SDXL",
+    "Kingdom Hearts: Sora vs Riku",
+    # generic words that also appear in requests
+    "hey anyone tried the new update? it broke my workflow lol",
+    "that bug will never happen again after this fix",
+    "it never happens to me",
+    "forget it, I'll do it myself",
+    "not happening today, I'm too tired",
+    "I doubt the train will be on time",
+    "fingers crossed for my exam tomorrow",
+    "please release the hostages",
+    "open the pod bay doors HAL",
+    "can you share the code of your bot?",
+    "the store is closed today",
+    "gm everyone",
+    # Deluded is more accurate: the article's reply to a thread about open-sourcing Sora. On its
+    # own it names nothing and asks for nothing, and "deluded" is everyday chat, so it is only a
+    # cue (skepticism, "context" tier) that needs the thread's topic in the same message; see
+    # test_category.py for the same word inside a request.
+    "Deluded is more accurate",
+]
+
+NOT_REQUESTS_ES = [
+    "liberar memoria RAM en Windows",
+    "hay que liberar la memoria de la GPU",
+    "libera espacio en disco antes de instalar",
+    "cuesta 500 pesos",
+    "cuánto cuesta? como mil pesos",
+    "me cobraron 300 pesos por el envío",
+    "me encanta el software de código abierto",
+    "estoy usando Stable Diffusion para hacer arte",
+    "usé Flux ayer y quedó bien",
+    "Sora es increíble, los videos se ven reales",
+    "el modelo de mi tesis no converge",
+    "la nueva versión salió ayer",
+    "nunca me contestan los correos",
+    "olvidé mi contraseña",
+    "olvídalo, ya lo arreglé",
+    "ni modo, mañana lo intento",
+    "dudo que llueva hoy",
+    "ojalá mañana haga sol",
+    "abran la puerta por favor",
+    "publica tu código en github para que te ayudemos",
+    "se llama Juan",
+    "no veo nada en la pantalla",
+]
+
+
+@pytest.mark.parametrize("text", REQUESTS_EN + REQUESTS_ES)
+def test_request_messages(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.request, [c for c in analysis.cues if c.kind == "request"]
+    assert analysis.category is not None
+
+
+@pytest.mark.parametrize("text", NOT_REQUESTS_EN + NOT_REQUESTS_ES)
+def test_not_request_messages(text: str) -> None:
+    analysis = analyze(text)
+    assert not analysis.request, [c for c in analysis.cues if c.kind == "request"]
+    assert analysis.category is None
+
+
+def test_tables_are_big_enough() -> None:
+    assert len(REQUESTS_EN) + len(REQUESTS_ES) >= 40
+    assert len(NOT_REQUESTS_EN) + len(NOT_REQUESTS_ES) >= 40
+    assert min(len(REQUESTS_ES), len(NOT_REQUESTS_ES)) >= 20
+
+
+def test_hard_negative_explains_why_it_was_not_counted() -> None:
+    analysis = analyze("my first PR to an open source project got merged!")
+    ignored = [c for c in analysis.cues if c.kind == "ignore"]
+    assert ignored
+    assert "open-source software" in ignored[0].detail
+
+
+RULES = [rule for rule in request_rules() if rule.kind != "mask"]
+MASKS = [rule for rule in request_rules() if rule.kind == "mask"]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule.name for rule in RULES])
+def test_every_rule_fires_on_its_examples(rule: RequestRule) -> None:
+    assert rule.examples, f"{rule.name} has no example in request_rules.tsv"
+    analyzer = Analyzer()
+    for example in rule.examples:
+        detection = analyzer.read(example).detection
+        assert rule.name in detection.rules, (example, detection.rules)
+
+
+@pytest.mark.parametrize("rule", MASKS, ids=[rule.name for rule in MASKS])
+def test_every_mask_blanks_its_examples(rule: RequestRule) -> None:
+    assert rule.examples
+    for example in rule.examples:
+        _masked, fired = apply_masks(example, fold_lower(example))
+        assert rule.name in [name for name, _cue in fired], example
+
+
+def test_prefilter_stems_come_from_every_rule() -> None:
+    stems = set(builtin_triggers())
+    assert {"open", "weight", "liber", "pesos", "happen", "olvid"} <= stems
+    assert "ltx" in stems  # alternatives' names too
+
+
+def test_ordinary_chatter_stops_at_the_prefilter() -> None:
+    detection = Analyzer().read("gm everyone, what did you build this weekend?").detection
+    assert detection.rules == ()
+    assert detection.masked == ""
+
+
+def test_guild_keyword_is_an_extra_trigger() -> None:
+    terms = GuildTerms(keywords=frozenset({"#FreeSora"}))
+    assert not analyze("#FreeSora!").request
+    analysis = analyze("#FreeSora!", terms)
+    assert analysis.request
+    assert any(c.kind == "request" and c.detail == "guild keyword" for c in analysis.cues)
+
+
+def test_guild_ignore_phrase_vetoes_a_request() -> None:
+    terms = GuildTerms(ignore=frozenset({"weights room"}))
+    text = "release the weights room schedule, they should open source it"
+    assert analyze(text).request
+    analysis = analyze(text, terms)
+    assert not analysis.request
+    assert analysis.category is None
+    assert analysis.cues[1].kind == "ignore"
+    assert analysis.cues[1].text == "weights room"
+
+
+def test_weak_cue_needs_a_short_message_or_a_named_target() -> None:
+    long_chatter = (
+        "forget it, the meeting moved to thursday and nobody told me, "
+        "so now I have to redo the whole schedule for the team again"
+    )
+    assert analyze("forget it").request
+    assert not analyze(long_chatter).request
+    assert analyze(long_chatter + " and Sora will stay closed").request

@@ -1,0 +1,140 @@
+"""Tone: one VADER per process, emoji that carry meaning on Discord, Spanish, bounded work."""
+
+from __future__ import annotations
+
+import pytest
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from bot.analysis import Analyzer, analyze, clean_text
+from bot.analysis import tone as tone_module
+from bot.analysis.tone import MAX_TONE_CHARS, MAX_TONE_EMOJI, bound_text, score_english, vader
+from bot.analysis.tone_es import score_spanish, spanish_lexicon
+
+
+def test_vader_is_built_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[int] = []
+
+    class CountingAnalyzer(SentimentIntensityAnalyzer):  # type: ignore[misc]
+        def __init__(self) -> None:
+            built.append(1)
+            super().__init__()
+
+    monkeypatch.setattr(tone_module, "SentimentIntensityAnalyzer", CountingAnalyzer)
+    monkeypatch.setattr(tone_module, "_analyzer", None)
+    analyzer = Analyzer()
+    for text in ["great news", "this is awful", "😂", "ClosedAI strikes again", "meh"]:
+        analyzer.analyze(text)
+    analyze("one more, with the module-level helper")
+    assert built == [1]
+    assert vader() is vader()
+    assert isinstance(vader(), CountingAnalyzer)
+
+
+@pytest.mark.parametrize(
+    ("raw", "sign"),
+    [
+        (":joy:", 1),
+        (":sob:", -1),
+        (":rage:", -1),
+        (":heart:", 1),
+        (":fire:", 1),
+        (":thumbsup:", 1),
+        (":clown:", -1),
+        (":pray:", 1),
+        ("<:pepe_cry:123>", -1),
+        ("<a:happy_dance:9>", 1),
+        ("❤️", 1),
+        ("🤡", -1),
+        ("🤞", 1),
+    ],
+)
+def test_emoji_and_shortcodes_carry_their_tone(raw: str, sign: int) -> None:
+    compound = analyze(raw).tone.compound
+    assert compound * sign > 0.1
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("qué hipócritas", -1),
+        ("esto es una mierda", -1),
+        ("Olvídense eso jamás va a pasar!", -1),
+        ("OpenAI es genial", 1),
+        ("ojalá lo liberen, sería increíble", 1),
+        ("jajaja", 1),
+        ("no es genial", -1),  # negation flips
+        ("no es malo", 1),
+        ("es caro pero muy bueno", 1),  # what follows "pero" weighs more
+        ("es muy bueno pero caro", -1),
+    ],
+)
+def test_spanish_is_scored_with_the_spanish_lexicon(text: str, sign: int) -> None:
+    analysis = analyze(text)
+    assert analysis.language == "es"
+    assert analysis.tone.compound * sign > 0.05
+
+
+@pytest.mark.parametrize("text", ["qué hipócritas", "Olvídense eso jamás va a pasar", "jajaja"])
+def test_vader_alone_is_blind_to_spanish(text: str) -> None:
+    assert score_english(clean_text(text)).tone.compound == 0.0
+    assert analyze(text).tone.compound != 0.0
+
+
+def test_spanish_boosters_caps_and_exclamations_intensify() -> None:
+    plain = score_spanish("es malo").tone.compound
+    assert score_spanish("es muy malo").tone.compound < plain
+    assert (
+        score_spanish("es MALO de verdad").tone.compound
+        < score_spanish("es malo de verdad").tone.compound
+    )
+    assert score_spanish("es malo!!!").tone.compound < plain
+
+
+def test_spanish_lexicon_size_and_range() -> None:
+    lexicon = spanish_lexicon()
+    assert 150 <= len(lexicon) <= 300
+    assert all(-4.0 <= value <= 4.0 for value in lexicon.values())
+    assert all(word == word.lower() and word.isascii() for word in lexicon)
+
+
+def test_tone_scores_are_well_formed() -> None:
+    for text in ["I hate this", "I love this", "a table", "", "!!!"]:
+        tone = analyze(text).tone
+        assert -1.0 <= tone.compound <= 1.0
+        assert abs(tone.pos + tone.neu + tone.neg - 1.0) < 0.01
+
+
+def test_tone_cues_name_the_words_that_moved_the_score() -> None:
+    analysis = analyze("ClosedAI strikes again, pathetic 🤡")
+    tone_cues = [c for c in analysis.cues if c.kind == "tone"]
+    assert [c.text for c in tone_cues][:1] == ["pathetic"]
+    assert all(c.weight < 0 for c in tone_cues)
+
+
+def test_negation_flips_an_english_tone_cue() -> None:
+    cues = [c for c in analyze("this is not good").cues if c.kind == "tone"]
+    assert cues[0].text == "good"
+    assert cues[0].weight < 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "😂" * 2000,
+        "".join(chr(0x1F600 + i % 80) for i in range(2000)),
+        ("this is a really bad idea but good " * 200)[:4000],
+        "a" * 4000,
+        "!" * 4000,
+    ],
+    ids=["same emoji", "mixed emoji", "long text", "one letter", "punctuation"],
+)
+def test_vader_input_is_bounded(text: str) -> None:
+    bounded = bound_text(text)
+    assert len(bounded) <= MAX_TONE_CHARS + 1
+    assert sum(1 for char in bounded if 0x1F600 <= ord(char) <= 0x1F64F) <= MAX_TONE_EMOJI
+
+
+def test_bounding_keeps_the_end_of_a_long_message() -> None:
+    text = "filler words here " * 100 + "and honestly this is terrible"
+    assert bound_text(text).endswith("this is terrible")
+    assert analyze(text).tone.compound < 0

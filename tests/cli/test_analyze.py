@@ -1,0 +1,260 @@
+"""`clamor analyze`, `demo`, `digest` and `run`: digests out, one clear line on bad input."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+
+GUILD = 900000000000000001
+CHANNEL = 900000000000000002
+
+
+def export_doc(messages: list[tuple[str, str]], *, bot_last: bool = False) -> dict[str, Any]:
+    """A minimal DiscordChatExporter document: (ISO timestamp, content) per message."""
+    listed = []
+    for index, (when, content) in enumerate(messages, start=1):
+        listed.append(
+            {
+                "id": str(1_000_000 + index),
+                "type": "Default",
+                "timestamp": when,
+                "timestampEdited": None,
+                "isPinned": False,
+                "content": content,
+                "author": {
+                    "id": str(500 + index % 3),
+                    "name": f"u{index % 3}",
+                    "discriminator": "0000",
+                    "nickname": None,
+                    "isBot": bot_last and index == len(messages),
+                },
+                "attachments": [],
+                "embeds": [],
+                "reactions": [],
+                "mentions": [],
+            }
+        )
+    return {
+        "guild": {"id": str(GUILD), "name": "Test Lounge", "iconUrl": ""},
+        "channel": {
+            "id": str(CHANNEL),
+            "type": "GuildTextChat",
+            "categoryId": None,
+            "category": None,
+            "name": "general",
+            "topic": None,
+        },
+        "dateRange": {"after": None, "before": None},
+        "exportedAt": "2026-03-15T00:00:00+00:00",
+        "messages": listed,
+        "messageCount": len(listed),
+    }
+
+
+MESSAGES = [
+    ("2026-03-13T10:00:00+00:00", "good morning all"),
+    ("2026-03-13T11:00:00+00:00", "when will OpenAI open source sora??"),
+    ("2026-03-14T09:00:00+00:00", "ClosedAI strikes again, they never open source anything lol"),
+    ("2026-03-14T09:30:00+00:00", "just use LTX-Video instead, open weights and it runs locally"),
+    ("2026-03-14T10:00:00+00:00", "my 4090 arrived!!"),
+    ("2026-03-14T12:00:00+00:00", "release the weights please"),
+]
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    path = tmp_path / "general.json"
+    path.write_text(json.dumps(export_doc(MESSAGES, bot_last=True)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The user's own .env or environment must not change what these tests see.
+    monkeypatch.chdir(tmp_path)
+    for name in ("CLAMOR_TIMEZONE", "CLAMOR_DB", "DISCORD_TOKEN", "CLAMOR_DIGEST_TIME"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_analyze_json_digest(export: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(export), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    digest = json.loads(out)
+    assert digest["guild_name"] == "Test Lounge"
+    assert digest["period"] == {"first": "2026-03-13", "last": "2026-03-14", "timezone": "UTC"}
+    assert digest["totals"]["seen"] == 5  # the bot's message is not counted
+    requests = digest["totals"]["requests"]
+    assert 2 <= requests <= 4
+    assert [day["seen"] for day in digest["days"]] == [2, 3]
+    assert "Read 5 messages from people (1 from bots or Discord skipped)" in err
+
+
+def test_analyze_since_until_and_timezone(export: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(
+        [
+            "analyze",
+            str(export),
+            "--format",
+            "json",
+            "--since",
+            "2026-03-14",
+            "--until",
+            "2026-03-14",
+            "--tz",
+            "America/Mexico_City",
+        ]
+    )
+    assert status == 0
+    digest = json.loads(capsys.readouterr().out)
+    assert digest["period"]["timezone"] == "America/Mexico_City"
+    # UTC-6: the 14th's messages (03:00-04:00 local) stay on the 14th, the 13th's on the 13th.
+    assert digest["totals"]["seen"] == 3
+    assert digest["previous"]["seen"] == 2
+
+
+def test_analyze_keeps_rows_in_db(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "kept.db"
+    assert main(["analyze", str(export), "--db", str(db)]) == 0
+    assert main(["analyze", str(export), "--db", str(db)]) == 0  # same ids: no duplicates
+    with sqlite3.connect(db) as conn:
+        count = conn.execute("SELECT COUNT(*) FROM request_messages").fetchone()[0]
+    assert 2 <= count <= 4
+    assert (tmp_path / "kept.key").is_file()
+    capsys.readouterr()
+    status = main(
+        [
+            "digest",
+            "--db",
+            str(db),
+            "--guild",
+            str(GUILD),
+            "--date",
+            "2026-03-14",
+            "--format",
+            "json",
+        ]
+    )
+    assert status == 0
+    digest = json.loads(capsys.readouterr().out)
+    assert digest["totals"]["seen"] == 3
+    assert digest["previous"]["seen"] == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (None, "no such file"),
+        ("", "empty"),
+        ('{"guild": {', "truncated"),
+        ("[1, 2]", "object"),
+        ("not json at all", "JSON"),
+    ],
+)
+def test_bad_export_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, fragment: str
+) -> None:
+    path = tmp_path / "bad.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert main(["analyze", str(path)]) == 2
+    _, err = capsys.readouterr()
+    assert err.count("\n") == 1, err
+    assert "bad.json" in err
+    assert fragment.lower() in err.lower()
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--tz", "Mars/Base"], "--tz"),
+        (["--since", "2026-13-01"], "--since"),
+        (["--since", "2026-03-14", "--until", "2026-03-13"], "before --since"),
+        (["--format", "pdf"], "invalid choice"),
+    ],
+)
+def test_bad_options_are_one_line(
+    export: Path, capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        raise SystemExit(main(["analyze", str(export), *argv]))
+    assert exited.value.code == 2
+    _, err = capsys.readouterr()
+    assert err.count("\n") == 1, err
+    assert fragment in err
+
+
+def test_digest_of_missing_db_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["digest", "--db", str(tmp_path / "none.db"), "--guild", "1"]) == 2
+    _, err = capsys.readouterr()
+    assert "no such database" in err
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_digest_bad_guild_and_date(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "d.db"
+    assert main(["analyze", str(export), "--db", str(db)]) == 0
+    assert main(["digest", "--db", str(db), "--guild", "abc"]) == 2
+    assert main(["digest", "--db", str(db), "--guild", "1", "--date", "someday"]) == 2
+    _, err = capsys.readouterr()
+    assert "--guild" in err
+    assert "--date" in err
+
+
+def test_demo_prints_a_digest(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Clamor digest · ")
+    for heading in ("Reactions", "By day", "Worth reading"):
+        assert f"\n{heading}\n" in out
+    assert "Clamor demo" in err
+
+
+def run_module(*argv: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        ({}, "DISCORD_TOKEN is not set"),
+        ({"DISCORD_TOKEN": "oops"}, "does not look like a bot token"),
+        ({"CLAMOR_TIMEZONE": "Nowhere/City"}, "CLAMOR_TIMEZONE"),
+        ({"CLAMOR_DIGEST_TIME": "noon"}, "CLAMOR_DIGEST_TIME"),
+        ({"CLAMOR_DEV_GUILD": "abc"}, "CLAMOR_DEV_GUILD"),
+    ],
+)
+def test_run_with_bad_settings_exits_2_without_traceback(
+    tmp_path: Path, extra: dict[str, str], fragment: str
+) -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CLAMOR_", "DISCORD_"))
+    }
+    env.update(extra)
+    result = run_module("run", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -1,0 +1,171 @@
+"""REST: channels and their messages (post, edit, delete, history)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from . import events
+from .authoring import apply_edit, new_bot_message
+from .entities import MANAGE_MESSAGES, FakeChannel
+from .http_util import (
+    API_PREFIX,
+    discord_error,
+    json_reply,
+    no_content,
+    recorded,
+    snowflake_param,
+)
+from .limits import is_empty, message_problems
+from .messages import StoredMessage
+
+if TYPE_CHECKING:
+    from .fake import FakeDiscord
+
+UNKNOWN_CHANNEL = 10003
+UNKNOWN_MESSAGE = 10008
+EMPTY_MESSAGE = 50006
+NOT_AUTHOR = 50005
+MISSING_PERMISSIONS = 50013
+INVALID_FORM_BODY = 50035
+
+
+def rejected(message: StoredMessage) -> web.Response | None:
+    """The 400 Discord would give for this message, or None if it is acceptable."""
+    if is_empty(message.content, message.embeds, len(message.attachments)):
+        return discord_error(400, EMPTY_MESSAGE, "Cannot send an empty message")
+    problems = message_problems(message.content, message.embeds, len(message.attachments))
+    if problems:
+        return discord_error(400, INVALID_FORM_BODY, "Invalid Form Body", problems)
+    return None
+
+
+async def publish(fake: FakeDiscord, message: StoredMessage) -> None:
+    """Store a bot-made message and echo it on the gateway, as Discord does for own messages."""
+    fake.messages.add(message)
+    fake.bot_messages.append(message)
+    if not message.ephemeral and fake.gateway.current is not None:
+        await fake.dispatch("MESSAGE_CREATE", events.gateway_message(fake.world, message))
+
+
+async def publish_edit(fake: FakeDiscord, message: StoredMessage) -> None:
+    if not message.ephemeral and fake.gateway.current is not None:
+        await fake.dispatch("MESSAGE_UPDATE", events.gateway_message(fake.world, message))
+
+
+def edit_rejected(
+    fake: FakeDiscord, message: StoredMessage, request: web.Request
+) -> web.Response | None:
+    """Apply a PATCH body to a copy first, so a rejected edit leaves the message untouched."""
+    record = recorded(request)
+    trial = dataclasses.replace(message)
+    apply_edit(fake.world, trial, record.json or {}, record.files, url_for=fake.attachment_url)
+    refusal = rejected(trial)
+    if refusal is None:
+        vars(message).update(vars(trial))
+    return refusal
+
+
+def channel_routes(fake: FakeDiscord) -> list[web.RouteDef]:
+    world = fake.world
+
+    def target(request: web.Request) -> FakeChannel | web.Response:
+        channel = world.find_channel(snowflake_param(request, "channel_id") or 0)
+        if channel is None:
+            return discord_error(404, UNKNOWN_CHANNEL, "Unknown Channel")
+        return channel
+
+    def target_message(request: web.Request) -> StoredMessage | web.Response:
+        channel = target(request)
+        if isinstance(channel, web.Response):
+            return channel
+        message = fake.messages.get(snowflake_param(request, "message_id") or 0)
+        if message is None or message.deleted or message.channel_id != channel.id:
+            return discord_error(404, UNKNOWN_MESSAGE, "Unknown Message")
+        return message
+
+    async def get_channel(request: web.Request) -> web.Response:
+        channel = target(request)
+        return channel if isinstance(channel, web.Response) else json_reply(channel.payload())
+
+    async def post_message(request: web.Request) -> web.Response:
+        channel = target(request)
+        if isinstance(channel, web.Response):
+            return channel
+        record = recorded(request)
+        message = new_bot_message(
+            world,
+            record.json or {},
+            record.files,
+            channel_id=channel.id,
+            guild_id=channel.guild_id,
+            url_for=fake.attachment_url,
+        )
+        refusal = rejected(message)
+        if refusal is not None:
+            return refusal
+        await publish(fake, message)
+        return json_reply(message.payload())
+
+    async def history(request: web.Request) -> web.Response:
+        channel = target(request)
+        if isinstance(channel, web.Response):
+            return channel
+        anchors = {
+            name: snowflake_param(request, name)
+            for name in ("before", "after", "around")
+            if name in request.query
+        }
+        limit = int(request.query.get("limit", "50"))
+        if len(anchors) > 1 or not 1 <= limit <= 100:
+            problem = {"limit": {"_errors": [{"code": "NUMBER_TYPE_MAX", "message": "1-100"}]}}
+            return discord_error(400, INVALID_FORM_BODY, "Invalid Form Body", problem)
+        found = fake.messages.history(channel.id, limit=limit, **anchors)
+        return json_reply([message.payload() for message in found])
+
+    async def get_message(request: web.Request) -> web.Response:
+        message = target_message(request)
+        return message if isinstance(message, web.Response) else json_reply(message.payload())
+
+    async def edit_message(request: web.Request) -> web.Response:
+        message = target_message(request)
+        if isinstance(message, web.Response):
+            return message
+        if message.author.id != world.bot.id:
+            return discord_error(403, NOT_AUTHOR, "Cannot edit a message authored by another user")
+        refusal = edit_rejected(fake, message, request)
+        if refusal is not None:
+            return refusal
+        await publish_edit(fake, message)
+        return json_reply(message.payload())
+
+    async def delete_message(request: web.Request) -> web.Response:
+        message = target_message(request)
+        if isinstance(message, web.Response):
+            return message
+        guild = world.guilds[message.guild_id] if message.guild_id is not None else None
+        own = message.author.id == world.bot.id
+        if not own and (guild is None or not guild.permissions_of(world.bot.id) & MANAGE_MESSAGES):
+            return discord_error(403, MISSING_PERMISSIONS, "Missing Permissions")
+        fake.messages.delete(message.id)
+        if fake.gateway.current is not None:
+            await fake.dispatch("MESSAGE_DELETE", events.deletion(message))
+        return no_content()
+
+    async def typing(request: web.Request) -> web.Response:
+        channel = target(request)
+        return channel if isinstance(channel, web.Response) else no_content()
+
+    messages = API_PREFIX + "/channels/{channel_id}/messages"
+    one = messages + "/{message_id}"
+    return [
+        web.get(API_PREFIX + "/channels/{channel_id}", get_channel),
+        web.post(API_PREFIX + "/channels/{channel_id}/typing", typing),
+        web.post(messages, post_message),
+        web.get(messages, history),
+        web.get(one, get_message),
+        web.patch(one, edit_message),
+        web.delete(one, delete_message),
+    ]

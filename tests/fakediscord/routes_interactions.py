@@ -1,0 +1,190 @@
+"""REST: interaction callbacks and the interaction webhook (follow-ups, @original)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from . import events
+from .authoring import new_bot_message
+from .http_util import API_PREFIX, discord_error, json_reply, no_content, recorded
+from .interactions import (
+    AUTOCOMPLETE_RESULT,
+    CHANNEL_MESSAGE,
+    DEFERRED_CHANNEL_MESSAGE,
+    CallbackRecord,
+    InteractionHandle,
+)
+from .messages import EPHEMERAL, LOADING, StoredMessage
+from .routes_channels import edit_rejected, publish, publish_edit, rejected
+
+if TYPE_CHECKING:
+    from .fake import FakeDiscord
+
+Payload = dict[str, Any]
+UNKNOWN_MESSAGE = 10008
+UNKNOWN_WEBHOOK = 10015
+UNKNOWN_INTERACTION = 10062
+ALREADY_ACKNOWLEDGED = 40060
+INVALID_FORM_BODY = 50035
+CHAT_INPUT_COMMAND_MESSAGE = 20
+
+
+def interaction_routes(fake: FakeDiscord) -> list[web.RouteDef]:
+    world = fake.world
+
+    def by_token(token: str) -> InteractionHandle | None:
+        return next((h for h in fake.interactions.values() if h.token == token), None)
+
+    def reply_message(
+        handle: InteractionHandle, data: Payload, request: web.Request
+    ) -> StoredMessage:
+        message = new_bot_message(
+            world,
+            data,
+            recorded(request).files,
+            channel_id=handle.channel_id,
+            guild_id=handle.guild_id,
+            url_for=fake.attachment_url,
+        )
+        message.webhook_id = message.application_id = world.application_id
+        message.interaction = {
+            "id": str(handle.id),
+            "type": handle.type,
+            "user": handle.payload["member"]["user"],
+            "authorizing_integration_owners": handle.payload["authorizing_integration_owners"],
+        }
+        return message
+
+    async def callback(request: web.Request) -> web.Response:
+        handle = fake.interactions.get(int(request.match_info["interaction_id"]))
+        if handle is None or handle.token != request.match_info["token"]:
+            return discord_error(404, UNKNOWN_INTERACTION, "Unknown interaction")
+        if handle.callback is not None:
+            return discord_error(
+                400, ALREADY_ACKNOWLEDGED, "Interaction has already been acknowledged."
+            )
+        body = recorded(request).json or {}
+        kind, data = int(body.get("type", 0)), body.get("data") or {}
+        message: StoredMessage | None = None
+        if kind == CHANNEL_MESSAGE:
+            message = reply_message(handle, data, request)
+            message.type = CHAT_INPUT_COMMAND_MESSAGE
+            refusal = rejected(message)
+            if refusal is not None:
+                return refusal
+        elif kind == DEFERRED_CHANNEL_MESSAGE:
+            # Discord shows a "thinking..." placeholder until the bot edits or follows up.
+            placeholder = {"flags": LOADING | (int(data.get("flags") or 0) & EPHEMERAL)}
+            message = reply_message(handle, placeholder, request)
+            message.type = CHAT_INPUT_COMMAND_MESSAGE
+        elif kind == AUTOCOMPLETE_RESULT and len(data.get("choices") or []) > 25:
+            problem = {"choices": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH"}]}}
+            return discord_error(400, INVALID_FORM_BODY, "Invalid Form Body", problem)
+        handle.callback = CallbackRecord(kind, data, recorded(request).files)
+        if message is not None:
+            handle.original = message
+            await publish(fake, message)
+        if recorded(request).query.get("with_response") not in ("1", "true", "True"):
+            return no_content()
+        return json_reply(_callback_response(handle, kind, message))
+
+    def webhook_target(request: web.Request) -> InteractionHandle | web.Response:
+        handle = by_token(request.match_info["token"])
+        app_matches = request.match_info["application_id"] == str(world.application_id)
+        if handle is None or not app_matches or handle.callback is None:
+            return discord_error(404, UNKNOWN_WEBHOOK, "Unknown Webhook")
+        return handle
+
+    def webhook_message(
+        request: web.Request,
+    ) -> tuple[InteractionHandle, StoredMessage] | web.Response:
+        handle = webhook_target(request)
+        if isinstance(handle, web.Response):
+            return handle
+        wanted = request.match_info["message_id"]
+        if wanted == "@original":
+            message = handle.original
+        else:
+            message = next((m for m in handle.followups if str(m.id) == wanted), None)
+        if message is None or message.deleted:
+            return discord_error(404, UNKNOWN_MESSAGE, "Unknown Message")
+        return handle, message
+
+    async def followup(request: web.Request) -> web.Response:
+        handle = webhook_target(request)
+        if isinstance(handle, web.Response):
+            return handle
+        record = recorded(request)
+        original = handle.original
+        if original is not None and original.flags & LOADING:
+            # The first follow-up after a defer replaces the "thinking..." placeholder.
+            refusal = edit_rejected(fake, original, request)
+            if refusal is not None:
+                return refusal
+            message = original
+            await publish_edit(fake, message)
+        else:
+            message = reply_message(handle, record.json or {}, request)
+            refusal = rejected(message)
+            if refusal is not None:
+                return refusal
+            await publish(fake, message)
+        handle.followups.append(message)
+        if record.query.get("wait") in ("1", "true", "True"):
+            return json_reply(message.payload())
+        return no_content()
+
+    async def get_webhook_message(request: web.Request) -> web.Response:
+        found = webhook_message(request)
+        return found if isinstance(found, web.Response) else json_reply(found[1].payload())
+
+    async def edit_webhook_message(request: web.Request) -> web.Response:
+        found = webhook_message(request)
+        if isinstance(found, web.Response):
+            return found
+        refusal = edit_rejected(fake, found[1], request)
+        if refusal is not None:
+            return refusal
+        await publish_edit(fake, found[1])
+        return json_reply(found[1].payload())
+
+    async def delete_webhook_message(request: web.Request) -> web.Response:
+        found = webhook_message(request)
+        if isinstance(found, web.Response):
+            return found
+        message = found[1]
+        fake.messages.delete(message.id)
+        if not message.ephemeral and fake.gateway.current is not None:
+            await fake.dispatch("MESSAGE_DELETE", events.deletion(message))
+        return no_content()
+
+    hook = API_PREFIX + "/webhooks/{application_id}/{token}"
+    hook_message = hook + "/messages/{message_id}"
+    return [
+        web.post(API_PREFIX + "/interactions/{interaction_id}/{token}/callback", callback),
+        web.post(hook, followup),
+        web.get(hook_message, get_webhook_message),
+        web.patch(hook_message, edit_webhook_message),
+        web.delete(hook_message, delete_webhook_message),
+    ]
+
+
+def _callback_response(
+    handle: InteractionHandle, kind: int, message: StoredMessage | None
+) -> Payload:
+    """The `?with_response=1` body discord.py 2.7 turns into InteractionCallbackResponse."""
+    response: Payload = {
+        "interaction": {
+            "id": str(handle.id),
+            "type": handle.type,
+            "activity_instance_id": None,
+            "response_message_id": None if message is None else str(message.id),
+            "response_message_loading": kind == DEFERRED_CHANNEL_MESSAGE,
+            "response_message_ephemeral": message is not None and message.ephemeral,
+        }
+    }
+    if message is not None:
+        response["resource"] = {"type": kind, "message": message.payload()}
+    return response

@@ -1,0 +1,120 @@
+"""One guild's data is never read, overwritten or deleted through another guild's id."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from bot.analysis.model import GuildTerms
+from bot.store import GuildSettings, Store
+from tests.store.store_factory import BASE_TIME, digest_run, request
+
+A, B = 1, 2
+CHANNEL = 10
+DEFAULTS = {"default_time": "18:00", "default_timezone": "UTC"}
+
+Reader = Callable[[Store, int], Awaitable[Any]]
+
+# Every reader that takes a guild id, with what it returns for a guild that has nothing.
+READERS: dict[str, tuple[Reader, Any]] = {
+    "guild_settings": (
+        lambda s, g: s.guild_settings(g, **DEFAULTS),
+        GuildSettings(B, None, "18:00", "UTC", "all"),  # only the defaults
+    ),
+    "digest_error": (lambda s, g: s.digest_error(g), None),
+    "channel_rules": (lambda s, g: s.channel_rules(g), {}),
+    "list_terms": (
+        lambda s, g: s.list_terms(g),
+        {"target": [], "keyword": [], "ignore": []},
+    ),
+    "guild_terms": (lambda s, g: s.guild_terms(g), GuildTerms()),
+    "get_request": (lambda s, g: s.get_request(g, 1), None),
+    "requests_between": (lambda s, g: s.requests_between(g, 0, math.inf), []),
+    "requests_between_channel": (lambda s, g: s.requests_between(g, 0, math.inf, CHANNEL), []),
+    "count_requests": (lambda s, g: s.count_requests(g), 0),
+    "volume_hours": (lambda s, g: s.volume_hours(g, 0, math.inf), []),
+    "volume_between": (lambda s, g: s.volume_between(g, 0, math.inf), 0),
+    "volume_between_channel": (lambda s, g: s.volume_between(g, 0, math.inf, CHANNEL), 0),
+    "cursor": (lambda s, g: s.cursor(g, CHANNEL), None),
+    "digest_run": (lambda s, g: s.digest_run(g, "2024-03-01"), None),
+    "last_digest_run": (lambda s, g: s.last_digest_run(g), None),
+}
+
+
+async def fill_guild(store: Store, guild: int, first_id: int = 1) -> None:
+    await store.set_digest_schedule(guild, 500, "09:00", "Europe/Madrid")
+    await store.set_watch_mode(guild, "listed")
+    await store.set_digest_error(guild, "Forbidden", at=BASE_TIME)
+    await store.set_channel_rule(guild, CHANNEL, "watch")
+    await store.add_term(guild, "target", "sora")
+    written = await store.upsert_requests(
+        [request(first_id, guild), request(first_id + 1, guild, channel_id=CHANNEL)]
+    )
+    assert written == 2
+    await store.add_volume(guild, CHANNEL, BASE_TIME, count=3)
+    await store.advance_cursor(guild, CHANNEL, 900)
+    await store.record_digest_run(digest_run(guild, "2024-03-01"))
+
+
+async def snapshot(store: Store, guild: int) -> dict[str, Any]:
+    return {name: await read(store, guild) for name, (read, _) in READERS.items()}
+
+
+@pytest.fixture
+async def filled(store: Store) -> Store:
+    await fill_guild(store, A)
+    return store
+
+
+async def test_the_fill_reaches_every_reader(filled: Store) -> None:
+    # Guards the test below: a reader that sees nothing for A proves nothing about B.
+    seen = await snapshot(filled, A)
+    empty = await snapshot(filled, B)
+    unchanged = [name for name in READERS if seen[name] == empty[name]]
+    assert unchanged == []
+
+
+@pytest.mark.parametrize("name", list(READERS))
+async def test_other_guild_reads_nothing(filled: Store, name: str) -> None:
+    read, empty = READERS[name]
+    assert await read(filled, B) == empty
+
+
+async def test_other_guild_writes_never_touch_this_guild(filled: Store) -> None:
+    before = await snapshot(filled, A)
+
+    # The same channel and message ids, written and deleted through guild B.
+    assert await filled.upsert_request(request(1, B, content="hijacked")) is False
+    assert await filled.upsert_requests([request(2, B, content="hijacked")]) == 0
+    assert await filled.delete_request(B, 1) is False
+    assert await filled.delete_requests(B, [1, 2]) == 0
+    assert await filled.remove_channel_rule(B, CHANNEL) is False
+    assert await filled.remove_term(B, "target", "sora") is False
+    await filled.set_channel_rule(B, CHANNEL, "exclude")
+    await filled.add_term(B, "target", "gpt-4")
+    await filled.set_digest_schedule(B, 600, "07:00", "UTC")
+    await filled.set_watch_mode(B, "all")
+    await filled.set_digest_error(B, None)
+    await filled.add_volume(B, CHANNEL, BASE_TIME, count=100)
+    await filled.advance_cursor(B, CHANNEL, 1)
+    await filled.record_digest_run(digest_run(B, "2024-03-01", error="other"))
+    await filled.forget_guild(B)
+
+    assert await snapshot(filled, A) == before
+    assert await filled.count_requests(B) == 0  # the clashing ids were not written for B either
+
+
+async def test_forget_guild_removes_everything_of_that_guild_only(store: Store) -> None:
+    await fill_guild(store, A)
+    await fill_guild(store, B, first_id=101)
+    kept = await snapshot(store, B)
+    await store.forget_guild(A)
+    assert await snapshot(store, B) == kept
+    assert await store.known_guilds() == [B]
+    assert await store.count_requests(B) == 2
+    for name, (read, empty) in READERS.items():
+        if name != "guild_settings":
+            assert await read(store, A) == empty, name

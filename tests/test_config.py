@@ -1,0 +1,89 @@
+"""Settings: defaults, .env loading, precedence, and one clear line per invalid value."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_DB, SettingsError, load_settings, parse_hhmm
+
+GOOD_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
+
+def test_defaults_without_env_file(tmp_path: Path) -> None:
+    settings = load_settings({}, env_file=tmp_path / "missing.env")
+    assert settings.discord_token is None
+    assert settings.db_path == Path(DEFAULT_DB)
+    assert settings.log_level == "INFO"
+    assert settings.dev_guild_id is None
+    assert (settings.digest_time, settings.timezone) == ("18:00", "UTC")
+
+
+def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        f"DISCORD_TOKEN={GOOD_TOKEN}\nCLAMOR_DB=/srv/clamor.db\nCLAMOR_TIMEZONE=Europe/Madrid\n"
+        "CLAMOR_DIGEST_TIME=7:05\n",
+        encoding="utf-8",
+    )
+    settings = load_settings({"CLAMOR_TIMEZONE": "America/Mexico_City"}, env_file=env_file)
+    assert settings.discord_token == GOOD_TOKEN
+    assert settings.db_path == Path("/srv/clamor.db")
+    assert settings.timezone == "America/Mexico_City"
+    assert settings.digest_time == "07:05"
+
+
+def test_settings_are_frozen() -> None:
+    settings = load_settings({}, env_file=None)
+    with pytest.raises(AttributeError):
+        settings.log_level = "DEBUG"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("CLAMOR_TIMEZONE", "Mars/Olympus", "CLAMOR_TIMEZONE"),
+        ("CLAMOR_TIMEZONE", "../../etc/passwd", "CLAMOR_TIMEZONE"),
+        ("CLAMOR_DIGEST_TIME", "25:00", "CLAMOR_DIGEST_TIME"),
+        ("CLAMOR_DIGEST_TIME", "6pm", "CLAMOR_DIGEST_TIME"),
+        ("CLAMOR_DEV_GUILD", "my-server", "CLAMOR_DEV_GUILD"),
+        ("CLAMOR_DEV_GUILD", "12.5", "CLAMOR_DEV_GUILD"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
+    ],
+)
+def test_invalid_values_name_the_variable(name: str, value: str, expected: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({name: value}, env_file=None)
+    message = str(caught.value)
+    assert message.startswith(expected)
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("token", "fragment"),
+    [(None, "not set"), ("", "not set"), ("hunter2", "does not look like")],
+)
+def test_require_token_explains(token: str | None, fragment: str) -> None:
+    environ = {} if token is None else {"DISCORD_TOKEN": token}
+    settings = load_settings(environ, env_file=None)
+    with pytest.raises(SettingsError, match=fragment):
+        settings.require_token()
+
+
+def test_token_never_in_repr() -> None:
+    settings = load_settings({"DISCORD_TOKEN": GOOD_TOKEN}, env_file=None)
+    assert settings.require_token() == GOOD_TOKEN
+    assert GOOD_TOKEN not in repr(settings)
+    assert GOOD_TOKEN not in str(settings)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("00:00", (0, 0)), ("23:59", (23, 59)), (" 09:30 ", (9, 30))]
+)
+def test_parse_hhmm_accepts(text: str, expected: tuple[int, int]) -> None:
+    assert parse_hhmm(text) == expected
+
+
+@pytest.mark.parametrize("text", ["24:00", "9:30pm", "0930", "12:60", ""])
+def test_parse_hhmm_rejects(text: str) -> None:
+    with pytest.raises(ValueError, match="HH:MM"):
+        parse_hhmm(text)
