@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 DEFAULT_DB = "data/clamor.db"
-DEFAULT_DIGEST_TIME = "18:00"
+DEFAULT_DIGEST_TIME = "09:00"
 DEFAULT_TIMEZONE = "UTC"
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 

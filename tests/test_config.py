@@ -15,7 +15,7 @@ def test_defaults_without_env_file(tmp_path: Path) -> None:
     assert settings.db_path == Path(DEFAULT_DB)
     assert settings.log_level == "INFO"
     assert settings.dev_guild_id is None
-    assert (settings.digest_time, settings.timezone) == ("18:00", "UTC")
+    assert (settings.digest_time, settings.timezone) == ("09:00", "UTC")
 
 
 def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:

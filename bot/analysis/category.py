@@ -41,6 +41,7 @@ _POSITIVE_ORDER: tuple[Category, ...] = (
 _ANGRY_COMPOUND = -0.6
 _TONE_LEAN = 0.3
 _MAX_CUE_CHARS = 60
+_TIE = 1e-9  # weights are sums of decimals: 0.8 + 0.7 must tie with 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +136,7 @@ def categorize(
             return CategoryDecision("frustration", scores, (verdict,))
         verdict = Cue("category", "demand", "no reaction cue: a plain call or question")
         return CategoryDecision("demand", scores, (verdict,))
-    leaders = [c for c in _order(tone) if scores[c] == best]
+    leaders = [c for c in _order(tone) if best - scores[c] < _TIE]
     reason = f"score {best:g}" if len(leaders) == 1 else f"score {best:g}, tie broken by tone"
     verdict = Cue("category", leaders[0], reason, best)
     return CategoryDecision(leaders[0], scores, (verdict, *cues))

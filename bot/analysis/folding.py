@@ -54,10 +54,5 @@ def fold_lower(text: str) -> str:
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+(?:[.,]\d+)*")
 
 
-def words(text: str) -> list[str]:
-    """Alphabetic words (with inner apostrophes) and numbers, in order."""
-    return _WORD.findall(text)
-
-
 def count_words(text: str) -> int:
     return sum(1 for _ in _WORD.finditer(text))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.analysis.emoji import is_emoji
 from bot.analysis.lexicon import LexiconError, read_table
 
 UNDETERMINED = "und"
@@ -146,8 +145,3 @@ def detect_language(clean: str) -> str:
     if best < 1.0:
         return UNDETERMINED
     return next(lang for lang in (*_PRIORITY, *sorted(scores)) if scores.get(lang) == best)
-
-
-def only_emoji(clean: str) -> bool:
-    """True when the text is made of emoji, spaces and punctuation only."""
-    return all(is_emoji(char) or not char.isalnum() for char in clean)

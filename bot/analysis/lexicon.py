@@ -2,9 +2,9 @@
 
 Every table is a UTF-8, tab-separated file: one row per line, ``#`` starts a comment line, blank
 lines are ignored. Regex columns are written against *folded* text (see ``folding.py``: no
-accents, straight quotes) and are matched case-insensitively. They may use macros written
-``<name>`` (defined in ``macros.tsv`` or supplied by the code, e.g. ``<alt>`` for every open
-alternative); a macro expands to a non-capturing group.
+accents, straight quotes): rule tables against folded and lowercased text, the entity table
+case-insensitively. They may use macros written ``<name>`` (defined in ``macros.tsv``); a macro
+expands to a non-capturing group.
 """
 
 from __future__ import annotations
@@ -71,7 +71,8 @@ def expand(pattern: str, table: dict[str, str], *, where: str = "") -> str:
 
 
 def bounded(pattern: str) -> str:
-    """Wrap a fragment so it only matches whole words (works for emoji and punctuation too)."""
+    r"""Wrap a fragment so it only matches whole words. The match may not start right after a
+    word character, so a fragment for "?" must include the word before it (``[\w']+\?``)."""
     return rf"(?<!\w)(?:{pattern})(?!\w)"
 
 

@@ -91,7 +91,8 @@ def _word_valence(word: str) -> float:
     return 0.0
 
 
-def _emoji_valence(char: str) -> float:
+def emoji_valence(char: str) -> float:
+    """VADER's valence for one emoji: the lexicon values of the words of its name."""
     analyzer = vader()
     name = analyzer.emojis.get(char)
     if name is None:
@@ -110,7 +111,7 @@ def english_cues(text: str) -> tuple[Cue, ...]:
             valence *= -0.74
         for char in raw:
             if is_emoji(char):
-                emoji_value = _emoji_valence(char)
+                emoji_value = emoji_valence(char)
                 if emoji_value:
                     scored.setdefault(char, emoji_value)
         if valence:

@@ -16,7 +16,7 @@ from bot.analysis.emoji import is_emoji
 from bot.analysis.folding import fold_lower
 from bot.analysis.lexicon import LexiconError, read_table
 from bot.analysis.model import NEUTRAL_TONE, Tone
-from bot.analysis.tone import ToneResult, bound_text, top_cues, vader
+from bot.analysis.tone import ToneResult, bound_text, emoji_valence, top_cues
 
 NEGATORS = frozenset({"no", "nunca", "jamas", "tampoco", "ni", "sin", "nadie", "ningun", "ninguna"})
 BOOSTERS = frozenset(
@@ -44,17 +44,9 @@ def spanish_lexicon() -> dict[str, float]:
     return table
 
 
-def _emoji_valence(char: str) -> float:
-    analyzer = vader()
-    name = analyzer.emojis.get(char)
-    if name is None:
-        return 0.0
-    return sum(float(analyzer.lexicon.get(word, 0.0)) for word in name.lower().split())
-
-
 def _token_valence(token: str) -> float:
     if len(token) == 1 and is_emoji(token):
-        return _emoji_valence(token)
+        return emoji_valence(token)
     valence = spanish_lexicon().get(token)
     if valence is not None:
         return valence

@@ -10,6 +10,7 @@ from typing import get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.analysis.model import GuildTerms
+from bot.config import DEFAULT_DIGEST_TIME, DEFAULT_TIMEZONE
 from bot.store.database import Database
 from bot.store.records import TERM_KINDS, ChannelRule, GuildSettings, TermKind, WatchMode
 
@@ -18,10 +19,10 @@ CHANNEL_RULES: tuple[ChannelRule, ...] = get_args(ChannelRule)
 MAX_TERM_CHARS = 100
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
-# Fallbacks for callers that list every guild without knowing the operator's defaults; the
-# values match bot.config. Only guilds that never chose a schedule are affected.
-FALLBACK_DIGEST_TIME = "18:00"
-FALLBACK_TIMEZONE = "UTC"
+# Fallbacks for callers that list every guild without knowing the operator's defaults.
+# Only guilds that never chose a schedule are affected.
+FALLBACK_DIGEST_TIME = DEFAULT_DIGEST_TIME
+FALLBACK_TIMEZONE = DEFAULT_TIMEZONE
 
 _SETTINGS_COLUMNS = "guild_id, digest_channel_id, digest_time, timezone, watch_mode"
 

@@ -5,9 +5,11 @@ Tables of messages, English and Spanish, including every hard negative from the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.analysis import Analyzer, GuildTerms, analyze
+from bot.analysis import CATEGORIES, Analyzer, GuildTerms, analyze
 from bot.analysis.detection import apply_masks
 from bot.analysis.folding import fold_lower
 from bot.analysis.rules import RequestRule, builtin_triggers, request_rules
@@ -173,6 +175,51 @@ NOT_REQUESTS_ES = [
 ]
 
 
+# Everyday talk in an AI server that uses the same words: open models, releases, weights, code.
+AI_SERVER_CHATTER = [
+    "just released a new LoRA for Flux, link in bio",
+    "which open model is best for coding right now?",
+    "Llama 3.1 405B weights are 800GB lol",
+    "pushing my weights to HF now",
+    "how do I convert safetensors to gguf?",
+    "open webui is great for local models",
+    "we should release the update on friday",
+    "the source code for the bot is in the pinned message",
+    "I'll drop the workflow in #resources",
+    "Google just released Veo 3 to everyone",
+    "Mistral released a new small model",
+    "Stable Diffusion 3.5 is out on Hugging Face",
+    "running Wan 2.1 on a 3060 takes forever",
+    "I love how open this community is",
+    "¿cómo cargo los pesos en ComfyUI?",
+    "liberaron una nueva versión de ChatGPT",
+    "me encanta Wan, lo uso todos los días",
+    "ese jugador nunca va a pasar el balón",
+]
+
+MORE_REQUESTS = [
+    "OpenAI: please put Sora on GitHub",
+    "OpenAI is the most ironic company name ever",
+    "I'm sure the community will reverse engineer something similar",
+    "Wan is basically open Sora at this point",
+    "they'd never risk the deepfake liability of releasing it",
+    "OpenAI takes and never gives back, classic",
+    "¿algún día van a abrir Sora?",
+    "mientras tanto, Hunyuan funciona perfecto en local",
+    "no les conviene liberarlo, es su producto estrella",
+]
+
+
+@pytest.mark.parametrize("text", AI_SERVER_CHATTER)
+def test_ai_server_chatter_is_not_a_request(text: str) -> None:
+    assert not analyze(text).request
+
+
+@pytest.mark.parametrize("text", MORE_REQUESTS)
+def test_more_requests(text: str) -> None:
+    assert analyze(text).request
+
+
 @pytest.mark.parametrize("text", REQUESTS_EN + REQUESTS_ES)
 def test_request_messages(text: str) -> None:
     analysis = analyze(text)
@@ -260,3 +307,31 @@ def test_weak_cue_needs_a_short_message_or_a_named_target() -> None:
     assert analyze("forget it").request
     assert not analyze(long_chatter).request
     assert analyze(long_chatter + " and Sora will stay closed").request
+
+
+def _labelled() -> list[tuple[str, str]]:
+    path = Path(__file__).with_name("labelled_messages.tsv")
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            label, text = line.split("\t", 1)
+            rows.append((label, text))
+    return rows
+
+
+LABELLED = _labelled()
+
+
+@pytest.mark.parametrize(("label", "text"), LABELLED)
+def test_labelled_messages(label: str, text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.request == (label != "no"), [c for c in analysis.cues if c.kind == "request"]
+    if label in CATEGORIES:
+        assert analysis.category == label, [c for c in analysis.cues if c.kind == "category"]
+
+
+def test_labelled_file_is_balanced_and_bilingual() -> None:
+    labels = [label for label, _text in LABELLED]
+    assert labels.count("no") >= 100
+    assert len(labels) - labels.count("no") >= 150
+    assert sum(1 for _l, text in LABELLED if analyze(text).language == "es") >= 60
