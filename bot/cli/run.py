@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import asyncio
 from typing import Any
 
-from bot.cli.common import EXIT_OK, settings
-from bot.config import configure_logging
+import discord
+
+from bot.cli.common import EXIT_OK, CommandError, key_path_for, settings
+from bot.client import ClamorBot
+from bot.config import Settings, configure_logging
+from bot.store import Store, load_or_create_key
+
+INTENT_HELP = (
+    "Discord refused the Message Content intent: open https://discord.com/developers/applications"
+    ", pick the app, Bot -> Privileged Gateway Intents -> switch on Message Content Intent, "
+    "save, and start Clamor again"
+)
+TOKEN_HELP = (
+    "Discord rejected DISCORD_TOKEN: reset it in the Developer Portal (Bot -> Reset Token) "
+    "and put the new one in .env"
+)
 
 
 def register(commands: Any) -> None:
@@ -15,13 +29,24 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=handle)
 
 
+async def serve(config: Settings, token: str, **options: Any) -> None:
+    """Open the database, run the bot until it stops, close both."""
+    key = load_or_create_key(key_path_for(config.db_path))
+    async with (
+        await Store.open(config.db_path) as store,
+        ClamorBot(config, store, author_key=key, **options) as bot,
+    ):
+        try:
+            await bot.start(token)
+        except discord.LoginFailure:
+            raise CommandError(TOKEN_HELP) from None
+        except discord.PrivilegedIntentsRequired:
+            raise CommandError(INTENT_HELP) from None
+
+
 def handle(args: argparse.Namespace) -> int:
     config = settings()
-    config.require_token()
+    token = config.require_token()
     configure_logging(config.log_level)
-    print(
-        "Settings are valid. The Discord client itself arrives with the next milestone; "
-        f"the database will live at {config.db_path}.",
-        file=sys.stderr,
-    )
+    asyncio.run(serve(config, token))
     return EXIT_OK

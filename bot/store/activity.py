@@ -147,3 +147,32 @@ class ActivityQueries(Database):
             (guild_id,),
         )
         return None if row is None else _run(row)
+
+    # -- added for cogs/watcher: its periodic flush ------------------------------------------
+
+    async def record_activity(
+        self,
+        volumes: Iterable[tuple[int, int, float, int]],
+        cursors: Iterable[tuple[int, int, int]],
+    ) -> None:
+        """Add (guild, channel, at, count) volumes and advance (guild, channel, message id)
+        cursors in one transaction, so a cursor never runs ahead of the volume it stands for."""
+        buckets: Counter[tuple[int, int, int]] = Counter()
+        for guild_id, channel_id, at, count in volumes:
+            if count < 0:
+                raise ValueError("a message count cannot be negative")
+            buckets[(guild_id, hour_start(at), channel_id)] += count
+        cursor_rows = list(cursors)
+        if not buckets and not cursor_rows:
+            return
+        async with self._transaction() as db:
+            volume_rows = [(g, hour, channel, n) for (g, hour, channel), n in buckets.items()]
+            await db.executemany(_ADD_VOLUME, volume_rows)
+            await db.executemany(_ADVANCE_CURSOR, cursor_rows)
+
+
+_ADVANCE_CURSOR = """
+    INSERT INTO channel_cursors (guild_id, channel_id, last_message_id) VALUES (?, ?, ?)
+    ON CONFLICT (guild_id, channel_id) DO UPDATE SET
+        last_message_id = max(last_message_id, excluded.last_message_id)
+"""

@@ -10,11 +10,18 @@ only (monkeypatch), and teardown fails the test if any asyncio task is still run
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 
 import pytest
 
-from tests.fakediscord import FakeDiscord, assert_no_stray_tasks, connect_discord_py
+from bot.cli.common import key_path_for
+from bot.client import ClamorBot
+from bot.config import load_settings
+from bot.store import Store, load_or_create_key
+from tests.fakediscord import FakeDiscord, assert_no_stray_tasks, connect_discord_py, running_bot
 
 
 @pytest.fixture
@@ -23,3 +30,45 @@ async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDis
         connect_discord_py(monkeypatch, fake)
         yield fake
     await assert_no_stray_tasks()
+
+
+@asynccontextmanager
+async def running_clamor(
+    fake: FakeDiscord,
+    db_path: Path,
+    *,
+    clock: Callable[[], float] = time.time,
+    **overrides: str,
+) -> AsyncIterator[ClamorBot]:
+    """The real ClamorBot, its Store on `db_path`, connected to `fake` and ready.
+
+    Slash commands sync to the fake's first guild (CLAMOR_DEV_GUILD), where they appear at once.
+    `overrides` are extra settings such as CLAMOR_TIMEZONE="Europe/Madrid".
+    """
+    environ = {
+        "DISCORD_TOKEN": fake.token,
+        "CLAMOR_DB": str(db_path),
+        "CLAMOR_DEV_GUILD": str(fake.guild.id),
+        **overrides,
+    }
+    settings = load_settings(environ, env_file=None)
+    key = load_or_create_key(key_path_for(db_path))
+    async with (
+        await Store.open(db_path) as store,
+        running_bot(ClamorBot(settings, store, author_key=key, clock=clock), fake) as bot,
+    ):
+        yield bot
+
+
+@pytest.fixture
+def clamor(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> Callable[..., AbstractAsyncContextManager[ClamorBot]]:
+    """`async with clamor() as bot:` starts Clamor on this test's fake and database."""
+
+    def start(
+        clock: Callable[[], float] = time.time, **overrides: str
+    ) -> AbstractAsyncContextManager[ClamorBot]:
+        return running_clamor(fake_discord, tmp_path / "clamor.db", clock=clock, **overrides)
+
+    return start

@@ -48,6 +48,8 @@ class FakeDiscord:
         self.unhandled: list[RecordedRequest] = []
         self.bot_messages: list[StoredMessage] = []  # everything the bot created, in order
         self.rate_limits: list[QueuedRateLimit] = []
+        # Channels where the bot's posts are refused with 403 Missing Permissions.
+        self.posting_denied: set[int] = set()
         self.gateway = Gateway(
             self.world,
             token,

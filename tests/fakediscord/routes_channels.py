@@ -94,6 +94,8 @@ def channel_routes(fake: FakeDiscord) -> list[web.RouteDef]:
         channel = target(request)
         if isinstance(channel, web.Response):
             return channel
+        if channel.id in fake.posting_denied:
+            return discord_error(403, MISSING_PERMISSIONS, "Missing Permissions")
         record = recorded(request)
         message = new_bot_message(
             world,

@@ -1,0 +1,51 @@
+"""Per-guild configuration the hot path needs, cached in memory and dropped on every change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.analysis import Analyzer
+from bot.config import Settings
+from bot.store import Store
+from bot.store.records import ChannelRule, GuildSettings
+
+
+@dataclass(frozen=True, slots=True)
+class GuildConfig:
+    settings: GuildSettings
+    rules: dict[int, ChannelRule]
+    analyzer: Analyzer
+
+    def watches(self, channel_id: int) -> bool:
+        """Whether messages in this channel (a thread's parent, for threads) are watched."""
+        rule = self.rules.get(channel_id)
+        if self.settings.watch_mode == "listed":
+            return rule == "watch"
+        return rule != "exclude"
+
+
+class GuildConfigs:
+    """Reads a guild's settings, channel rules and terms once, until a moderator changes them."""
+
+    def __init__(self, store: Store, defaults: Settings) -> None:
+        self._store = store
+        self._defaults = defaults
+        self._cache: dict[int, GuildConfig] = {}
+
+    async def get(self, guild_id: int) -> GuildConfig:
+        config = self._cache.get(guild_id)
+        if config is None:
+            config = GuildConfig(
+                settings=await self._store.guild_settings(
+                    guild_id,
+                    default_time=self._defaults.digest_time,
+                    default_timezone=self._defaults.timezone,
+                ),
+                rules=await self._store.channel_rules(guild_id),
+                analyzer=Analyzer(await self._store.guild_terms(guild_id)),
+            )
+            self._cache[guild_id] = config
+        return config
+
+    def invalidate(self, guild_id: int) -> None:
+        self._cache.pop(guild_id, None)

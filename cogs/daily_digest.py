@@ -1,0 +1,140 @@
+"""The daily digest: posted by a loop in each guild's digest channel at its local time.
+
+What is due comes from `bot.digest_schedule` (pure); this cog only reads the Store, posts, and
+records the outcome. A channel it cannot post in is recorded as the guild's digest error, shown
+in `/clamor status`, and tried again at most once an hour (or at once when the moderator picks
+another channel), so a broken setting never turns into a retry storm.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import discord
+from discord.ext import commands, tasks
+
+from bot.client import ClamorBot
+from bot.digest.model import Period
+from bot.digest.render import to_embed
+from bot.digest_schedule import covered_day, due_day
+from bot.report import digest_from_store
+from bot.store.records import DigestRun, GuildSettings
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 30.0
+RETRY_AFTER_FAILURE = 3600.0
+
+
+class DigestPostError(Exception):
+    """Why a digest could not be posted, in words for `/clamor status`."""
+
+
+def channel_names(guild: discord.Guild) -> dict[int, str]:
+    names = {channel.id: f"#{channel.name}" for channel in guild.channels}
+    names.update({thread.id: f"#{thread.name}" for thread in guild.threads})
+    return names
+
+
+class DailyDigest(commands.Cog):
+    def __init__(self, bot: ClamorBot) -> None:
+        self.bot = bot
+        # guild -> (channel it failed in, when to try again)
+        self._backoff: dict[int, tuple[int, float]] = {}
+
+    async def cog_load(self) -> None:
+        self.tick.start()
+
+    async def cog_unload(self) -> None:
+        self.tick.cancel()
+
+    @tasks.loop(seconds=TICK_SECONDS)
+    async def tick(self) -> None:
+        try:
+            await self.post_due_digests()
+        except Exception:
+            # The loop must outlive any one bad tick (a locked database, say).
+            log.exception("daily digest check failed")
+
+    @tick.before_loop
+    async def _wait_until_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def post_due_digests(self) -> None:
+        defaults = self.bot.settings
+        for settings in await self.bot.store.all_guild_settings(
+            default_time=defaults.digest_time, default_timezone=defaults.timezone
+        ):
+            guild = self.bot.get_guild(settings.guild_id)
+            if settings.digest_channel_id is None or guild is None:
+                continue  # no schedule, or a guild this process does not serve
+            now = self.bot.clock()
+            last = await self.bot.store.last_digest_run(guild.id)
+            day = due_day(
+                digest_time=settings.digest_time,
+                timezone=settings.timezone,
+                now=now,
+                last_run_day=date.fromisoformat(last.local_day) if last else None,
+            )
+            if day is None or self._backing_off(settings, now):
+                continue
+            await self._post(guild, settings, day, now)
+
+    def _backing_off(self, settings: GuildSettings, now: float) -> bool:
+        failed = self._backoff.get(settings.guild_id)
+        return failed is not None and failed[0] == settings.digest_channel_id and now < failed[1]
+
+    async def _post(
+        self, guild: discord.Guild, settings: GuildSettings, day: date, now: float
+    ) -> None:
+        assert settings.digest_channel_id is not None
+        try:
+            message = await self._send(guild, settings, day)
+        except DigestPostError as exc:
+            log.warning("digest for guild %s not posted: %s", guild.id, exc)
+            self._backoff[guild.id] = (settings.digest_channel_id, now + RETRY_AFTER_FAILURE)
+            await self.bot.store.set_digest_error(guild.id, str(exc), at=now)
+            return
+        self._backoff.pop(guild.id, None)
+        await self.bot.store.record_digest_run(
+            DigestRun(
+                guild_id=guild.id,
+                local_day=day.isoformat(),
+                channel_id=message.channel.id,
+                message_id=message.id,
+                posted_at=now,
+            )
+        )
+        await self.bot.store.set_digest_error(guild.id, None)
+        log.info("posted the %s digest for guild %s", day, guild.id)
+
+    async def _send(
+        self, guild: discord.Guild, settings: GuildSettings, day: date
+    ) -> discord.Message:
+        channel_id = settings.digest_channel_id
+        assert channel_id is not None
+        channel = guild.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            raise DigestPostError(f"the digest channel (id {channel_id}) no longer exists")
+        digest = await digest_from_store(
+            self.bot.store,
+            guild_id=guild.id,
+            guild_name=guild.name,
+            period=Period.day(covered_day(day), settings.timezone),
+            channel_names=channel_names(guild),
+        )
+        try:
+            return await channel.send(embed=discord.Embed.from_dict(to_embed(digest)))
+        except discord.Forbidden:
+            raise DigestPostError(
+                f"no permission to post in #{channel.name} (needs Send Messages and Embed Links)"
+            ) from None
+        except discord.NotFound:
+            raise DigestPostError(f"#{channel.name} no longer exists") from None
+        except discord.HTTPException as exc:
+            raise DigestPostError(f"Discord refused the post ({exc.status})") from None
+
+
+async def setup(bot: ClamorBot) -> None:
+    await bot.add_cog(DailyDigest(bot))

@@ -1,0 +1,115 @@
+"""`/clamor digest` and `/clamor status`: what members ask between daily digests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import ClamorBot
+from bot.digest.model import Period, parse_day, today_in
+from bot.digest.render import to_embed
+from bot.errors import UserFacingError
+from bot.guilds import GuildConfig
+from bot.moderation import next_digest_at
+from bot.report import digest_from_store
+from cogs.daily_digest import channel_names
+
+DAY_HELP = "Use today, yesterday or a date like 2026-03-14 (in the server's timezone)."
+
+
+def stamp(unix: float) -> str:
+    return f"<t:{int(unix)}:F> (<t:{int(unix)}:R>)"
+
+
+def watched_summary(guild: discord.Guild, config: GuildConfig) -> str:
+    readable = [
+        channel
+        for channel in guild.text_channels
+        if channel.permissions_for(guild.me).read_messages
+    ]
+    watched = [channel for channel in readable if config.watches(channel.id)]
+    if config.settings.watch_mode == "listed":
+        shown = ", ".join(channel.mention for channel in watched[:15]) or "none yet"
+        return f"only listed channels: {shown}"
+    excluded = [f"<#{cid}>" for cid, rule in config.rules.items() if rule == "exclude"]
+    text = f"every channel I can read ({len(watched)} of {len(readable)})"
+    return text + (f", except {', '.join(excluded[:15])}" if excluded else "")
+
+
+@app_commands.guild_only()
+class DigestCommands(
+    commands.GroupCog,
+    group_name="clamor",
+    group_description="The pulse of open-sourcing talk in this server",
+):
+    def __init__(self, bot: ClamorBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="digest", description="The digest of one day in this server")
+    @app_commands.describe(
+        day="today, yesterday or YYYY-MM-DD (server timezone); default today",
+        channel="only this channel",
+    )
+    async def digest(
+        self,
+        interaction: discord.Interaction[ClamorBot],
+        day: str = "today",
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None  # guild_only
+        config = await self.bot.guild_configs.get(guild.id)
+        timezone = config.settings.timezone
+        try:
+            wanted = parse_day(day, today_in(timezone, self.bot.clock()))
+        except ValueError:
+            raise UserFacingError(f"{day!r} is not a day. {DAY_HELP}") from None
+        digest = await digest_from_store(
+            self.bot.store,
+            guild_id=guild.id,
+            guild_name=guild.name if channel is None else f"{guild.name} · #{channel.name}",
+            period=Period.day(wanted, timezone),
+            channel_names=channel_names(guild),
+            channel_id=channel.id if channel is not None else None,
+        )
+        await interaction.response.send_message(embed=discord.Embed.from_dict(to_embed(digest)))
+
+    @app_commands.command(name="status", description="What Clamor watches and when it posts")
+    async def status(self, interaction: discord.Interaction[ClamorBot]) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        store = self.bot.store
+        config = await self.bot.guild_configs.get(guild.id)
+        settings = config.settings
+        lines = [
+            f"**Watching:** {watched_summary(guild, config)}",
+            f"**Logged:** {await store.count_requests(guild.id):,} request messages",
+        ]
+        if settings.digest_channel_id is None:
+            lines.append(
+                "**Daily digest:** not set up. A moderator can run "
+                "`/clamor-mod digest channel: time: timezone:`"
+            )
+        else:
+            now = datetime.fromtimestamp(self.bot.clock(), UTC)
+            due = next_digest_at(now, settings.digest_time, settings.timezone)
+            lines.append(
+                f"**Daily digest:** <#{settings.digest_channel_id}> at {settings.digest_time} "
+                f"{settings.timezone}; next {stamp(due.timestamp())}"
+            )
+        last = await store.last_digest_run(guild.id)
+        if last is not None and last.posted_at is not None:
+            lines.append(f"**Last digest:** {last.local_day}, posted {stamp(last.posted_at)}")
+        error = await store.digest_error(guild.id)
+        if error is not None:
+            text, when = error
+            lines.append(f"**Last digest error:** {text} ({stamp(when)})")
+        await interaction.response.send_message("\n".join(lines), ephemeral=True)
+
+
+async def setup(bot: ClamorBot) -> None:
+    await bot.add_cog(DigestCommands(bot))

@@ -1,0 +1,68 @@
+"""due_day / due_at: once per local day, catch-up after downtime, DST days."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.digest_schedule import covered_day, due_at, due_day
+
+
+def utc(text: str) -> float:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
+
+
+@pytest.mark.parametrize(
+    ("now", "last_run", "expected"),
+    [
+        # Before 09:00 local (Madrid is UTC+1 in March): nothing due for a fresh schedule.
+        ("2026-03-14T07:59", None, None),
+        # At and after the time: today's digest.
+        ("2026-03-14T08:00", None, date(2026, 3, 14)),
+        ("2026-03-14T20:00", date(2026, 3, 13), date(2026, 3, 14)),
+        # Already posted today: nothing, however often asked.
+        ("2026-03-14T20:00", date(2026, 3, 14), None),
+        # Before today's time, yesterday's was missed while the bot was down: post it once.
+        ("2026-03-14T06:00", date(2026, 3, 12), date(2026, 3, 13)),
+        # Down for days: only the most recent missed day, never a backlog.
+        ("2026-03-14T06:00", date(2026, 3, 1), date(2026, 3, 13)),
+        # Yesterday's ran: wait for today's time.
+        ("2026-03-14T06:00", date(2026, 3, 13), None),
+    ],
+)
+def test_due_day(now: str, last_run: date | None, expected: date | None) -> None:
+    found = due_day(
+        digest_time="09:00", timezone="Europe/Madrid", now=utc(now), last_run_day=last_run
+    )
+    assert found == expected
+
+
+def test_local_day_not_utc_day() -> None:
+    # 23:30 UTC on the 13th is 08:30 on the 14th in Tokyo: the 14th's 08:00 digest is due.
+    found = due_day(
+        digest_time="08:00", timezone="Asia/Tokyo", now=utc("2026-03-13T23:30"), last_run_day=None
+    )
+    assert found == date(2026, 3, 14)
+
+
+@pytest.mark.parametrize(
+    ("day", "time", "expected_utc"),
+    [
+        (date(2026, 3, 29), "02:30", "2026-03-29T01:30"),  # skipped hour: runs, once
+        (date(2026, 10, 25), "02:30", "2026-10-25T00:30"),  # repeated hour: the first one
+        (date(2026, 6, 1), "09:00", "2026-06-01T07:00"),
+    ],
+)
+def test_due_at_on_dst_days(day: date, time: str, expected_utc: str) -> None:
+    assert due_at(day, time, "Europe/Madrid") == utc(expected_utc)
+
+
+def test_spring_forward_day_runs_once() -> None:
+    kwargs = {"digest_time": "02:30", "timezone": "Europe/Madrid"}
+    before = due_day(now=utc("2026-03-29T01:29"), last_run_day=date(2026, 3, 28), **kwargs)
+    after = due_day(now=utc("2026-03-29T01:31"), last_run_day=date(2026, 3, 28), **kwargs)
+    again = due_day(now=utc("2026-03-29T05:00"), last_run_day=date(2026, 3, 29), **kwargs)
+    assert (before, after, again) == (None, date(2026, 3, 29), None)
+
+
+def test_covered_day_is_the_day_before() -> None:
+    assert covered_day(date(2026, 3, 1)) == date(2026, 2, 28)
