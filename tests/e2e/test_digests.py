@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.client import ClamorBot
+from tests.e2e.waiting import eventually
 from tests.fakediscord import EPHEMERAL, FakeChannel, FakeDiscord
 from tests.fakediscord.interactions import CallbackRecord
 
@@ -26,9 +27,10 @@ async def ask(fake: FakeDiscord, path: list[str], **options: object) -> Callback
 
 
 async def logged(bot: ClamorBot, fake: FakeDiscord, count: int) -> None:
-    async with asyncio.timeout(5):
-        while await bot.store.count_requests(fake.guild.id) < count:  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
+    async def enough() -> bool:
+        return await bot.store.count_requests(fake.guild.id) >= count
+
+    await eventually(enough, f"{count} logged request messages")
 
 
 def field(reply: CallbackRecord, name: str) -> str:

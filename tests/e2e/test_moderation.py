@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
@@ -13,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.client import ClamorBot
 from bot.store import GuildSettings, TermKind
+from tests.e2e.waiting import eventually
 from tests.fakediscord import EPHEMERAL, FakeChannel, FakeDiscord
 from tests.fakediscord.entities import EMBED_LINKS
 from tests.fakediscord.interactions import CallbackRecord
@@ -57,16 +57,6 @@ async def settings_of(bot: ClamorBot, fake: FakeDiscord) -> GuildSettings:
     return await bot.store.guild_settings(
         fake.guild.id, default_time="09:00", default_timezone="UTC"
     )
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
-    """Poll the database until `check` holds: the bot writes it, nothing notifies the test."""
-    try:
-        async with asyncio.timeout(5):
-            while not await check():  # noqa: ASYNC110 - nothing to subscribe to in SQLite
-                await asyncio.sleep(0.01)
-    except TimeoutError:
-        raise AssertionError(f"waited 5 s for {what}") from None
 
 
 def mention(channel: FakeChannel) -> str:

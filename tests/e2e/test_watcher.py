@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from bot.analysis import Analysis, Analyzer
 from bot.client import ClamorBot
 from bot.store import author_hash
 from cogs.watcher import Watcher
+from tests.e2e.waiting import eventually
 from tests.fakediscord import OTHER_GUILD, ChannelType, FakeChannel, FakeDiscord
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
@@ -28,16 +28,6 @@ DEFEATIST = "they will never open source Sora, forget it"
 SPANISH = "olvídense, jamás van a liberar los pesos de Sora"
 CHAT = "good morning everyone"
 DAY = (0.0, 4_000_000_000.0)  # every timestamp a test makes
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
-    """Poll the database until `check` holds; the bot writes it, so the fake cannot notify us."""
-    try:
-        async with asyncio.timeout(5):
-            while not await check():  # noqa: ASYNC110 - nothing to subscribe to in SQLite
-                await asyncio.sleep(0.01)
-    except TimeoutError:
-        raise AssertionError(f"waited 5 s for {what}") from None
 
 
 def watcher_of(bot: ClamorBot) -> Watcher:
