@@ -24,24 +24,26 @@ def due_at(day: date, digest_time: str, timezone: str) -> float:
 
 
 def due_day(
-    *, digest_time: str, timezone: str, now: float, last_run_day: date | None
+    *,
+    digest_time: str,
+    timezone: str,
+    now: float,
+    last_run_day: date | None,
+    armed_at: float,
 ) -> date | None:
     """The local day whose digest should be posted now, or None.
 
     Today's, once its time has passed. Yesterday's too, if it was missed (the bot was down at
-    the time) — but only for a guild whose digest has run before, so configuring a schedule
-    never fires a surprise digest, and only the most recent missed day, never a backlog.
+    the time), but only the most recent missed day, never a backlog. A guild whose digest has
+    never run starts at the first due time after `armed_at` (when the schedule was first seen),
+    so a moderator who sets 09:00 at noon gets the first digest tomorrow, as they were told.
     """
     today = datetime.fromtimestamp(now, ZoneInfo(timezone)).date()
-    if now >= due_at(today, digest_time, timezone):
-        candidate = today
-    elif last_run_day is not None:
-        candidate = today - timedelta(days=1)
-    else:
-        return None
-    if last_run_day is not None and last_run_day >= candidate:
-        return None
-    return candidate
+    due_today = due_at(today, digest_time, timezone)
+    if last_run_day is None:
+        return today if armed_at <= due_today <= now else None
+    candidate = today if now >= due_today else today - timedelta(days=1)
+    return None if last_run_day >= candidate else candidate
 
 
 def covered_day(posting_day: date) -> date:

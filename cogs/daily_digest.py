@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+import aiohttp
 import discord
 from discord.ext import commands, tasks
 
@@ -42,6 +43,11 @@ class DailyDigest(commands.Cog):
         self.bot = bot
         # guild -> (channel it failed in, when to try again)
         self._backoff: dict[int, tuple[int, float]] = {}
+        # guild -> (schedule, when this process first saw it): a new schedule starts at its
+        # next due time, not at once.
+        self._armed: dict[int, tuple[tuple[int | None, str, str], float]] = {}
+        # guild -> the last day posted by this process, in case recording it failed.
+        self._posted: dict[int, date] = {}
 
     async def cog_load(self) -> None:
         self.tick.start()
@@ -69,17 +75,38 @@ class DailyDigest(commands.Cog):
             guild = self.bot.get_guild(settings.guild_id)
             if settings.digest_channel_id is None or guild is None:
                 continue  # no schedule, or a guild this process does not serve
-            now = self.bot.clock()
-            last = await self.bot.store.last_digest_run(guild.id)
-            day = due_day(
-                digest_time=settings.digest_time,
-                timezone=settings.timezone,
-                now=now,
-                last_run_day=date.fromisoformat(last.local_day) if last else None,
-            )
-            if day is None or self._backing_off(settings, now):
-                continue
-            await self._post(guild, settings, day, now)
+            try:
+                await self._post_if_due(guild, settings)
+            except Exception:
+                # One guild's trouble (a locked database, say) must not hold up the others.
+                log.exception("daily digest for guild %s failed", guild.id)
+                self._backoff[guild.id] = (
+                    settings.digest_channel_id,
+                    self.bot.clock() + RETRY_AFTER_FAILURE,
+                )
+
+    def _armed_at(self, settings: GuildSettings, now: float) -> float:
+        schedule = (settings.digest_channel_id, settings.digest_time, settings.timezone)
+        known = self._armed.get(settings.guild_id)
+        if known is None or known[0] != schedule:
+            known = (schedule, now)
+            self._armed[settings.guild_id] = known
+        return known[1]
+
+    async def _post_if_due(self, guild: discord.Guild, settings: GuildSettings) -> None:
+        now = self.bot.clock()
+        armed_at = self._armed_at(settings, now)
+        last = await self.bot.store.last_digest_run(guild.id)
+        day = due_day(
+            digest_time=settings.digest_time,
+            timezone=settings.timezone,
+            now=now,
+            last_run_day=date.fromisoformat(last.local_day) if last else None,
+            armed_at=armed_at,
+        )
+        if day is None or self._posted.get(guild.id) == day or self._backing_off(settings, now):
+            return
+        await self._post(guild, settings, day, now)
 
     def _backing_off(self, settings: GuildSettings, now: float) -> bool:
         failed = self._backoff.get(settings.guild_id)
@@ -97,6 +124,7 @@ class DailyDigest(commands.Cog):
             await self.bot.store.set_digest_error(guild.id, str(exc), at=now)
             return
         self._backoff.pop(guild.id, None)
+        self._posted[guild.id] = day
         await self.bot.store.record_digest_run(
             DigestRun(
                 guild_id=guild.id,
@@ -134,6 +162,8 @@ class DailyDigest(commands.Cog):
             raise DigestPostError(f"#{channel.name} no longer exists") from None
         except discord.HTTPException as exc:
             raise DigestPostError(f"Discord refused the post ({exc.status})") from None
+        except (OSError, TimeoutError, aiohttp.ClientError) as exc:
+            raise DigestPostError(f"could not reach Discord ({exc.__class__.__name__})") from None
 
 
 async def setup(bot: ClamorBot) -> None:

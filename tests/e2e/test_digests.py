@@ -166,9 +166,11 @@ async def test_digest_missed_while_down_is_posted_once_on_return(
     fake_discord: FakeDiscord, clamor: Clamor
 ) -> None:
     fake, digests = fake_discord, fake_discord.channel("digests")
-    clock = Clock("2026-03-13T09:30")
+    clock = Clock("2026-03-13T08:30")
     async with clamor(clock) as bot:
         await schedule(bot, fake, digests)
+        await ticks(bot)
+        clock.set("2026-03-13T09:30")
         await ticks(bot)
     assert len(digest_posts(fake, digests)) == 1
     # Down through the 14th's digest time; back on the 15th before 09:00.
@@ -184,8 +186,11 @@ async def test_rate_limited_digest_post_is_retried(
 ) -> None:
     fake, digests = fake_discord, fake_discord.channel("digests")
     fake.queue_rate_limit("POST", rf"/channels/{digests.id}/messages", retry_after=0.05)
-    async with clamor(Clock("2026-03-14T10:00")) as bot:
+    clock = Clock("2026-03-14T08:00")
+    async with clamor(clock) as bot:
         await schedule(bot, fake, digests)
+        await ticks(bot)
+        clock.set("2026-03-14T10:00")
         await ticks(bot)
     posts = [r for r in fake.requests if r.method == "POST" and r.path.endswith(
         f"/channels/{digests.id}/messages")]  # fmt: skip
@@ -193,13 +198,30 @@ async def test_rate_limited_digest_post_is_retried(
     assert len(digest_posts(fake, digests)) == 1
 
 
+async def test_a_schedule_set_after_its_time_starts_tomorrow(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake, digests = fake_discord, fake_discord.channel("digests")
+    clock = Clock("2026-03-14T12:00")
+    async with clamor(clock) as bot:
+        await schedule(bot, fake, digests)
+        await ticks(bot)
+        assert digest_posts(fake, digests) == []
+        clock.set("2026-03-15T09:00")
+        await ticks(bot)
+        assert len(digest_posts(fake, digests)) == 1
+
+
 async def test_unpostable_channel_is_reported_not_hammered(
     fake_discord: FakeDiscord, clamor: Clamor
 ) -> None:
     fake, digests = fake_discord, fake_discord.channel("digests")
     fake.posting_denied.add(digests.id)
-    async with clamor(Clock("2026-03-14T10:00")) as bot:
+    clock = Clock("2026-03-14T08:00")
+    async with clamor(clock) as bot:
         await schedule(bot, fake, digests)
+        await ticks(bot)
+        clock.set("2026-03-14T10:00")
         await ticks(bot, 20)
         error = await bot.store.digest_error(fake.guild.id)
         assert error is not None

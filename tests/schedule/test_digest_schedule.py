@@ -11,6 +11,9 @@ def utc(text: str) -> float:
     return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
 
 
+ARMED = "2026-03-14T06:00"  # when the loop first saw the schedule (07:00 in Madrid)
+
+
 @pytest.mark.parametrize(
     ("now", "last_run", "expected"),
     [
@@ -18,6 +21,7 @@ def utc(text: str) -> float:
         ("2026-03-14T07:59", None, None),
         # At and after the time: today's digest.
         ("2026-03-14T08:00", None, date(2026, 3, 14)),
+        ("2026-03-14T20:00", None, date(2026, 3, 14)),
         ("2026-03-14T20:00", date(2026, 3, 13), date(2026, 3, 14)),
         # Already posted today: nothing, however often asked.
         ("2026-03-14T20:00", date(2026, 3, 14), None),
@@ -31,7 +35,35 @@ def utc(text: str) -> float:
 )
 def test_due_day(now: str, last_run: date | None, expected: date | None) -> None:
     found = due_day(
-        digest_time="09:00", timezone="Europe/Madrid", now=utc(now), last_run_day=last_run
+        digest_time="09:00",
+        timezone="Europe/Madrid",
+        now=utc(now),
+        last_run_day=last_run,
+        armed_at=utc(ARMED),
+    )
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("armed", "now", "expected"),
+    [
+        # Set up at noon for 09:00: the first digest is tomorrow's, as the moderator was told.
+        ("2026-03-14T11:00", "2026-03-14T11:00:30", None),
+        ("2026-03-14T11:00", "2026-03-15T07:59", None),
+        ("2026-03-14T11:00", "2026-03-15T08:00", date(2026, 3, 15)),
+        # Set up before the time: today's.
+        ("2026-03-14T07:00", "2026-03-14T08:00", date(2026, 3, 14)),
+    ],
+)
+def test_a_new_schedule_starts_at_its_next_time(
+    armed: str, now: str, expected: date | None
+) -> None:
+    found = due_day(
+        digest_time="09:00",
+        timezone="Europe/Madrid",
+        now=utc(now),
+        last_run_day=None,
+        armed_at=utc(armed),
     )
     assert found == expected
 
@@ -39,7 +71,11 @@ def test_due_day(now: str, last_run: date | None, expected: date | None) -> None
 def test_local_day_not_utc_day() -> None:
     # 23:30 UTC on the 13th is 08:30 on the 14th in Tokyo: the 14th's 08:00 digest is due.
     found = due_day(
-        digest_time="08:00", timezone="Asia/Tokyo", now=utc("2026-03-13T23:30"), last_run_day=None
+        digest_time="08:00",
+        timezone="Asia/Tokyo",
+        now=utc("2026-03-13T23:30"),
+        last_run_day=None,
+        armed_at=utc("2026-03-13T12:00"),
     )
     assert found == date(2026, 3, 14)
 
@@ -57,11 +93,28 @@ def test_due_at_on_dst_days(day: date, time: str, expected_utc: str) -> None:
 
 
 def test_spring_forward_day_runs_once() -> None:
-    kwargs = {"digest_time": "02:30", "timezone": "Europe/Madrid"}
+    kwargs = {"digest_time": "02:30", "timezone": "Europe/Madrid", "armed_at": 0.0}
     before = due_day(now=utc("2026-03-29T01:29"), last_run_day=date(2026, 3, 28), **kwargs)
     after = due_day(now=utc("2026-03-29T01:31"), last_run_day=date(2026, 3, 28), **kwargs)
     again = due_day(now=utc("2026-03-29T05:00"), last_run_day=date(2026, 3, 29), **kwargs)
     assert (before, after, again) == (None, date(2026, 3, 29), None)
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        ("2026-10-25T00:29", None),  # 02:29 the first time round (CEST)
+        ("2026-10-25T00:30", date(2026, 10, 25)),  # 02:30 the first time: due
+        ("2026-10-25T01:30", None),  # 02:30 again (CET): already posted
+    ],
+)
+def test_fall_back_day_runs_once(now: str, expected: date | None) -> None:
+    last = date(2026, 10, 25) if now == "2026-10-25T01:30" else date(2026, 10, 24)
+    found = due_day(
+        digest_time="02:30", timezone="Europe/Madrid", now=utc(now), last_run_day=last,
+        armed_at=0.0,
+    )  # fmt: skip
+    assert found == expected
 
 
 def test_covered_day_is_the_day_before() -> None:
