@@ -1,27 +1,24 @@
-"""When a guild's next daily digest is due (local time of day in an IANA zone)."""
+"""When a guild's next daily digest is due, as the moderator is told it."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import parse_hhmm
+from bot.digest_schedule import due_at
 
 
 def next_digest_at(now: datetime, digest_time: str, timezone: str) -> datetime:
     """The first moment after `now` (aware) when the local clock in `timezone` shows `digest_time`.
 
-    A time skipped by a daylight-saving jump resolves the way zoneinfo does (fold 0: the
-    offset before the jump), so the digest still comes once that day, an hour later.
+    The same instants the posting loop uses (`bot.digest_schedule.due_at`), so what a moderator
+    is told and what happens cannot drift apart.
     """
     zone = ZoneInfo(timezone)
-    hour, minute = parse_hhmm(digest_time)
-    local_now = now.astimezone(zone)
-    day = local_now.date()
+    day = now.astimezone(zone).date()
     for _ in range(3):
-        due = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
-        # Timestamps, not datetimes: same-zone comparisons ignore the offset around DST changes.
-        if due.timestamp() > now.timestamp():
-            return due
+        due = due_at(day, digest_time, timezone)
+        if due > now.timestamp():
+            return datetime.fromtimestamp(due, zone)
         day += timedelta(days=1)
     raise AssertionError("a local time of day recurs within three days")  # pragma: no cover
