@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,20 @@ async def test_missing_message_content_intent_says_how_to_fix_it(
             await serve_briefly(fake, tmp_path, PLAUSIBLE_TOKEN)
     assert str(caught.value) == INTENT_HELP
     assert "Message Content Intent" in INTENT_HELP
+
+
+async def test_serve_runs_until_stopped_and_closes_everything(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    async with FakeDiscord(token=PLAUSIBLE_TOKEN) as fake:
+        connect_discord_py(monkeypatch, fake)
+        running = asyncio.create_task(serve_briefly(fake, tmp_path, PLAUSIBLE_TOKEN))
+        await fake.wait_for(lambda: fake.identify_count == 1, what="IDENTIFY")
+        await fake.wait_for(lambda: bool(fake.commands.global_commands), what="command sync")
+        running.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await running
+    database = tmp_path / "c.db"
+    assert database.is_file()
+    assert database.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "c.key").stat().st_mode & 0o777 == 0o600
