@@ -1,0 +1,260 @@
+"""Worst-case analysis time: Clamor's analyser against plain VADER on hostile and very long input.
+
+Run from the repository root:  .venv/bin/python bench/worst_case.py
+
+Every input is timed three ways in the same run: ``Analyzer().analyze(text)`` (full scoring),
+``analyze(text, score_all=False)`` (the bot's hot path: tone only for request messages) and an
+unmodified VADER ``polarity_scores(text)`` as the baseline. Figures are wall-clock medians and
+95th percentiles over repeated single-threaded calls after warm-up. Plain VADER needs seconds on
+emoji floods, so its repetitions are capped by a time budget (the ``n`` column says how many ran).
+The target (issue 4, item 7) is at most 10 ms per message on one core. Nothing here is asserted;
+this is a report, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib.metadata import version
+from itertools import cycle
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from bot.analysis import Analyzer
+
+MESSAGE_CHARS = 4000  # Discord's longest message (Nitro)
+TARGET_MS = 10.0
+
+# Chat-register sentences, written for this benchmark; a wall of text is built by cycling them.
+REQUEST_LINES = (
+    "ok so hear me out, OpenAI should just open source Sora already.",
+    "like genuinely what are they waiting for, the weights are sitting on a server doing nothing",
+    "ClosedAI strikes again lmao <:kekw:802341125553340416>",
+    "<@219876543210987654> you said last week they'd release it by summer, still nothing 🙃",
+    "i doubt they ever will tbh, the compute costs alone make it a product not a research thing",
+    "> when will the weights be released?\nnever. the answer is never :joy:",
+    "meanwhile https://github.com/Lightricks/LTX-Video runs on my 3090 and it's honestly fine",
+    "**please** just release the model card + weights, even a distilled one would do",
+    "fingers crossed they drop an open version like whisper, that went great for everyone",
+    "it's never going to happen, forget it, move on to Wan or HunyuanVideo",
+    "fake open source marketing, the 'open' in the name has been a joke for years",
+    "if they opened gpt-2 back then why not sora now?? what changed besides money",
+    "idk man i kinda get it, safety stuff with video is real, but then say that instead",
+    "someone on hf already reproduced half the architecture lol, just open it",
+    "the community would fine-tune it into something amazing within a week ngl",
+    "they won't. they never do. next thread",
+    "honestly mochi is good enough for what i do, who cares about sora at this point",
+    "open source it or stop calling yourselves OpenAI, pick one",
+)
+CHATTER_LINES = (
+    "anyone up for ranked tonight? i need two more for the squad",
+    "just got back from lunch, the new ramen place downstairs is actually good",
+    "lol that clip from yesterday's stream is still living in my head",
+    "my cat knocked my coffee onto the keyboard again, send help 😭",
+    "<@301122334455667788> did you push the fix or is it still on your branch",
+    "reminder: server maintenance saturday 10:00 utc, bot will be offline ~20 min",
+    "the weather here is so weird, snow in april??",
+    "finally beat the last boss, took me like 40 tries",
+    "who's watching the match later, I have snacks",
+    "ngl that meme is old but it still gets me every time",
+    "brb, dinner",
+    "the update broke my keybinds again, anyone know where the config file lives",
+    "happy birthday <@412233445566778899>!! 🎉🎂",
+    "can someone pin the event schedule pls",
+    "my build finally compiles, we take those",
+    "gm everyone ☀️ coffee first, words later",
+)
+# Right-to-left chat (Arabic and Hebrew) with the Latin names people actually type inside it,
+# and the bidi marks some keyboards insert.
+RTL_LINES = (
+    "متى ستنشر OpenAI أوزان Sora؟",
+    "لن يفتحوا المصدر أبدا، انسوا الموضوع",
+    "النموذج المفتوح أفضل بكثير 👍",
+    "هذا مخيب للآمال جدا 😞",
+    "\u200fشباب، من جرب LTX-Video؟\u200f",
+    "מתי הם ישחררו את המשקולות?",
+    "אין סיכוי שזה יקרה",
+    "חחח ClosedAI כמו תמיד",
+    "\u202bתפתחו את הקוד כבר\u202c",
+    "مساء الخير للجميع، كيف حالكم اليوم",
+)
+# A mix of what floods look like on Discord: faces, hands with skin tones, ZWJ sequences,
+# hearts with and without a variation selector, flags, keycaps.
+FLOOD_EMOJI = (
+    "😂", "🔥", "❤️", "❤", "👍", "👍🏽", "😭", "🙏", "😍", "🤡", "💀", "✨", "🤦‍♂️",
+    "🫠", "🥲", "😡", "🙄", "🎉", "🇺🇸", "🇪🇸", "1️⃣", "👀", "💯", "😎", "🤣", "😤",
+    "👏🏿", "🧑‍💻", "❤️‍🔥", "🚀", "😢", "🤔",
+)  # fmt: skip
+ZALGO_MARKS = [chr(code) for code in range(0x0300, 0x0370)]
+
+
+def wall_of_text(lines: tuple[str, ...], seed: int) -> str:
+    """Exactly MESSAGE_CHARS characters of the lines in a shuffled, repeating order."""
+    rng = random.Random(seed)
+    order = list(lines)
+    pieces: list[str] = []
+    size = 0
+    while size < MESSAGE_CHARS:
+        rng.shuffle(order)
+        for line in order:
+            pieces.append(line)
+            size += len(line) + 1
+    text = "\n".join(pieces)[:MESSAGE_CHARS]
+    return text[:-1] + "." if text[-1].isspace() else text
+
+
+def emoji_flood(count: int, emoji: tuple[str, ...], seed: int) -> str:
+    """``count`` emoji (not code points), with an occasional space as people type them."""
+    rng = random.Random(seed)
+    source: Iterator[str] = cycle(emoji)
+    return "".join(next(source) + (" " if rng.random() < 0.1 else "") for _ in range(count))
+
+
+def zalgo(seed: int) -> str:
+    """A request sentence under stacks of combining marks, MESSAGE_CHARS code points long."""
+    rng = random.Random(seed)
+    base = cycle("they will never open source sora, forget it ")
+    out: list[str] = []
+    while len(out) < MESSAGE_CHARS:
+        out.append(next(base))
+        out.extend(rng.choices(ZALGO_MARKS, k=rng.randint(4, 14)))
+    return "".join(out[:MESSAGE_CHARS])
+
+
+def inputs() -> list[tuple[str, str]]:
+    return [
+        ("request wall of text", wall_of_text(REQUEST_LINES, seed=1)),
+        ("ordinary chatter", wall_of_text(CHATTER_LINES, seed=2)),
+        ("2,000 emoji, mixed", emoji_flood(2000, FLOOD_EMOJI, seed=3)),
+        ("2,000 emoji, one repeated", "😂" * 2000),
+        ("800 emoji (VADER's slow case)", "😂" * 800),
+        ("one 4,000-char word", ("opensource" * 400)[:MESSAGE_CHARS]),
+        ("zalgo", zalgo(seed=4)),
+        ("right-to-left", wall_of_text(RTL_LINES, seed=5)),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    samples_ms: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    @property
+    def p95(self) -> float:
+        if len(self.samples_ms) < 2:
+            return self.samples_ms[0]
+        return statistics.quantiles(self.samples_ms, n=20, method="inclusive")[-1]
+
+
+def measure(
+    call: Callable[[str], object],
+    text: str,
+    *,
+    warmup: int,
+    min_runs: int,
+    max_runs: int,
+    budget_s: float,
+) -> Timing:
+    """Runs until ``max_runs`` or until ``budget_s`` has passed (but at least ``min_runs``)."""
+    for _ in range(warmup):
+        call(text)
+    samples: list[float] = []
+    started = time.perf_counter()
+    while len(samples) < max_runs and (
+        len(samples) < min_runs or time.perf_counter() - started < budget_s
+    ):
+        before = time.perf_counter_ns()
+        call(text)
+        samples.append((time.perf_counter_ns() - before) / 1e6)
+    return Timing(tuple(samples))
+
+
+def ms(value: float) -> str:
+    return f"{value:.2f}" if value < 100 else f"{value:.0f}"
+
+
+def ratio(clamor: Timing, baseline: Timing) -> str:
+    """Clamor's median over VADER's, to two significant digits however small."""
+    return f"{clamor.median / baseline.median:.2g}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--clamor-runs", type=int, default=200, help="max runs per Clamor case")
+    parser.add_argument("--vader-budget", type=float, default=2.0, help="seconds per VADER case")
+    args = parser.parse_args()
+
+    clamor = Analyzer()
+    vader = SentimentIntensityAnalyzer()  # untouched: Clamor's own analyser adds chat emoji
+    vader.polarity_scores("warm up the baseline :)")
+
+    def hot_path(text: str) -> object:
+        return clamor.analyze(text, score_all=False)
+
+    def time_clamor(call: Callable[[str], object], text: str) -> Timing:
+        return measure(call, text, warmup=3, min_runs=20, max_runs=args.clamor_runs, budget_s=1.0)
+
+    load = os.getloadavg()
+    print("Worst-case analysis time: Clamor vs plain VADER (wall clock, one thread)")
+    print(
+        f"cores: {os.cpu_count()} | Python {platform.python_version()} "
+        f"({platform.python_implementation()}) | vaderSentiment {version('vaderSentiment')} "
+        f"| load average {load[0]:.2f}"
+    )
+    header = (
+        f"{'input':<30} {'chars':>5} {'read as':>10} "
+        f"| {'full med':>8} {'p95':>6} | {'hot med':>7} {'p95':>6} "
+        f"| {'VADER med':>9} {'p95':>6} {'n':>3} | {'full/V':>7} {'hot/V':>7} | target"
+    )
+    print(header)
+    print("-" * len(header))
+    missed = 0
+    started = time.perf_counter()
+    for name, text in inputs():
+        full = time_clamor(clamor.analyze, text)
+        hot = time_clamor(hot_path, text)
+        baseline = measure(
+            vader.polarity_scores,
+            text,
+            warmup=0,
+            min_runs=1,
+            max_runs=30,
+            budget_s=args.vader_budget,
+        )
+        reading = clamor.analyze(text)
+        read_as = f"{'request' if reading.request else 'other'}/{reading.language}"
+        met = max(full.median, hot.median) <= TARGET_MS
+        missed += not met
+        print(
+            f"{name:<30} {len(text):>5} {read_as:>10} | {ms(full.median):>8} {ms(full.p95):>6} "
+            f"| {ms(hot.median):>7} {ms(hot.p95):>6} "
+            f"| {ms(baseline.median):>9} {ms(baseline.p95):>6} {len(baseline.samples_ms):>3} "
+            f"| {ratio(full, baseline):>7} {ratio(hot, baseline):>7} "
+            f"| {'met' if met else 'MISSED'}",
+            flush=True,
+        )
+    print(
+        f"\nTimes in ms. full = Analyzer().analyze(text); hot = analyze(text, score_all=False);\n"
+        f"VADER = plain polarity_scores(text), one analyser built once, capped at "
+        f"{args.vader_budget:g} s or 30 runs per input (n); Clamor up to {args.clamor_runs} runs "
+        f"or 1 s after 3 warm-up calls.\n"
+        f"read as = Clamor's request decision/language (requests get tone even on the hot path).\n"
+        f"full/V and hot/V = Clamor median / VADER median (below 1 = faster than VADER).\n"
+        f"target = Clamor median <= {TARGET_MS:g} ms in both modes (issue 4, item 7); "
+        f"{missed} input(s) missed it. Total {time.perf_counter() - started:.0f} s."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
