@@ -1,4 +1,8 @@
-"""Store -> Digest: the queries a digest needs, then the pure build."""
+"""Store -> Digest: the queries a digest needs, then the pure build.
+
+Rows come with moderators' label corrections applied: a message relabelled `not-a-request` is left
+out, a relabelled category replaces the logged one.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +23,11 @@ async def digest_from_store(
     channel_id: int | None = None,
 ) -> Digest:
     before = period.previous()
-    rows = await store.requests_between(guild_id, period.start, period.end, channel_id)
+    rows = await store.corrected_requests_between(guild_id, period.start, period.end, channel_id)
     hours = await store.volume_hours(guild_id, period.start, period.end, channel_id)
-    previous_rows = await store.requests_between(guild_id, before.start, before.end, channel_id)
+    previous_rows = await store.corrected_requests_between(
+        guild_id, before.start, before.end, channel_id
+    )
     previous_seen = await store.volume_between(guild_id, before.start, before.end, channel_id)
     return build_digest(
         guild_id=guild_id,

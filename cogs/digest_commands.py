@@ -1,4 +1,4 @@
-"""`/clamor digest` and `/clamor status`: what members ask between daily digests."""
+"""`/clamor digest`, `/clamor status` and `/clamor why`: what members ask between daily digests."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from bot.errors import UserFacingError
 from bot.guilds import GuildConfig
 from bot.moderation import next_digest_at
 from bot.report import digest_from_store
+from bot.why import why_fresh, why_logged
 from cogs.daily_digest import channel_names
+from cogs.moderation.messages import analyse_now, find_message
 
 DAY_HELP = "Use today, yesterday or a date like 2026-03-14 (in the server's timezone)."
 
@@ -109,6 +111,24 @@ class DigestCommands(
             text, when = error
             lines.append(f"**Last digest error:** {text} ({stamp(when)})")
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
+
+    @app_commands.command(
+        name="why", description="Why Clamor counts a message as a request, or not"
+    )
+    @app_commands.describe(message="A message link (Copy Message Link) or a message id")
+    async def why(self, interaction: discord.Interaction[ClamorBot], message: str) -> None:
+        found = await find_message(self.bot, interaction, message)
+        correction = await self.bot.store.label_correction(found.guild_id, found.message_id)
+        if found.logged is not None:
+            text = why_logged(found.logged, found.link, correction)
+        else:
+            assert found.fetched is not None  # find_message returns one or the other
+            config = await self.bot.guild_configs.get(found.guild_id)
+            analysis = await analyse_now(config.analyzer, found.fetched.content)
+            text = why_fresh(analysis, found.link, correction)
+        await interaction.response.send_message(
+            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
 
 
 async def setup(bot: ClamorBot) -> None:

@@ -214,6 +214,8 @@ class Watcher(commands.Cog):
 
     async def _delete(self, guild_id: int, message_ids: list[int]) -> None:
         self.stats.removed += await self.bot.store.delete_requests(guild_id, message_ids)
+        # A moderator's correction keeps the text too; a deleted message leaves no trace.
+        await self.bot.store.delete_label_corrections(guild_id, message_ids)
 
 
 async def setup(bot: ClamorBot) -> None:

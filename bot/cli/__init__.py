@@ -1,4 +1,4 @@
-"""The `clamor` command line: run, demo, analyze, classify, digest.
+"""The `clamor` command line: run, demo, analyze, classify, digest, labels.
 
 Every expected failure (bad setting, bad file, bad option) is one line on stderr and exit status 2.
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import __version__
-from bot.cli import analyze, classify, digest, run
+from bot.cli import analyze, classify, digest, labels, run
 from bot.cli.common import EXIT_USAGE, CommandError
 from bot.config import SettingsError
 from bot.exports import ExportError
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
-    for module in (run, analyze, classify, digest):
+    for module in (run, analyze, classify, digest, labels):
         module.register(commands)
     analyze.register_demo(commands)
     return parser

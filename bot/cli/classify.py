@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from bot.analysis import Analyzer, format_cue
+from bot.analysis import Analyzer, explain, format_cue, summarize
 from bot.analysis.model import Analysis
 from bot.cli.common import EXIT_OK, EXIT_PARTIAL, CommandError
 
@@ -26,7 +27,19 @@ def register(commands: Any) -> None:
         "--jsonl", action="store_true", help="input lines are JSON objects with a 'text' key"
     )
     parser.add_argument(
-        "--explain", action="store_true", help="add the cues behind each decision ('cues' key)"
+        "--explain",
+        action="store_true",
+        help="add the cues behind each decision ('cues' and 'summary' keys); on a terminal, "
+        "print a readable block per message instead of JSON",
+    )
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument(
+        "--human",
+        action="store_true",
+        help="print a readable explanation block per message (implies --explain)",
+    )
+    output.add_argument(
+        "--json", action="store_true", help="JSON lines even on a terminal (the default elsewhere)"
     )
     parser.set_defaults(handler=handle)
 
@@ -45,8 +58,19 @@ def result(analysis: Analysis, *, explain: bool) -> dict[str, Any]:
         "alternatives": list(analysis.alternatives),
     }
     if explain:
+        out["summary"] = summarize(analysis)
         out["cues"] = [format_cue(cue) for cue in analysis.cues]
     return out
+
+
+def human_block(number: int, text: str, analysis: Analysis) -> str:
+    """What `--explain` prints for a person: the message, the verdict, one line per cue."""
+    shown = " ".join(text.split())
+    return f"{number}. {shown}\n" + textwrap.indent(explain(analysis), "   ") + "\n"
+
+
+def wants_human(args: argparse.Namespace, stdout_is_terminal: bool) -> bool:
+    return bool(args.human or (args.explain and stdout_is_terminal and not args.json))
 
 
 def _text_of(raw: bytes, number: int, *, jsonl: bool) -> str:
@@ -76,6 +100,11 @@ def _dump(payload: dict[str, Any]) -> str:
         return json.dumps(payload, ensure_ascii=True)
 
 
+def _printable(block: str) -> str:
+    # Lone surrogates cannot be printed as UTF-8; show them the way the analysis does.
+    return block.encode("utf-8", "replace").decode("utf-8")
+
+
 def handle(args: argparse.Namespace) -> int:
     if args.file is not None:
         try:
@@ -85,6 +114,7 @@ def handle(args: argparse.Namespace) -> int:
     else:
         stream = sys.stdin.buffer
     analyzer = Analyzer()
+    human = wants_human(args, sys.stdout.isatty())
     bad = 0
     with stream:
         for number, raw in enumerate(stream, start=1):
@@ -94,7 +124,11 @@ def handle(args: argparse.Namespace) -> int:
                 bad += 1
                 print(f"clamor classify: {exc}", file=sys.stderr)
                 continue
-            payload = result(analyzer.analyze(text), explain=args.explain)
+            analysis = analyzer.analyze(text)
+            if human:
+                sys.stdout.write(_printable(human_block(number, text, analysis)) + "\n")
+                continue
+            payload = result(analysis, explain=args.explain)
             payload["text"] = text  # echo the input as given, even where analysis had to mend it
             sys.stdout.write(_dump(payload) + "\n")
     sys.stdout.flush()

@@ -3,6 +3,7 @@
 from bot.store.errors import StoreError
 from bot.store.guilds import normalize_term
 from bot.store.keys import author_hash, load_or_create_key
+from bot.store.labels import LABELS, NOT_A_REQUEST, Label, LabelCorrection
 from bot.store.records import (
     TERM_KINDS,
     ChannelRule,
@@ -15,10 +16,14 @@ from bot.store.records import (
 from bot.store.store import Store
 
 __all__ = [
+    "LABELS",
+    "NOT_A_REQUEST",
     "TERM_KINDS",
     "ChannelRule",
     "DigestRun",
     "GuildSettings",
+    "Label",
+    "LabelCorrection",
     "RequestRecord",
     "Store",
     "StoreError",

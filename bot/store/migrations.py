@@ -98,7 +98,29 @@ _SCHEMA_1: Migration = (
     """,
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_SCHEMA_1,)
+_SCHEMA_2: Migration = (
+    # A moderator's correction of one message's label. It keeps its own copy of the text, language
+    # and Clamor's original category, because it outlives the log row (a message relabelled
+    # `not-a-request` may never have been logged) and `clamor labels export` turns it into a test
+    # case. label is a category, or 'not-a-request' to hide the message from digests.
+    """
+    CREATE TABLE label_corrections (
+        guild_id          INTEGER NOT NULL,
+        message_id        INTEGER NOT NULL,
+        channel_id        INTEGER NOT NULL,
+        label             TEXT NOT NULL CHECK (label IN ('demand', 'frustration', 'optimism',
+                              'skepticism', 'defeatism', 'not-a-request')),
+        content           TEXT NOT NULL,
+        language          TEXT NOT NULL,
+        original_category TEXT,
+        corrected_at      REAL NOT NULL,
+        PRIMARY KEY (guild_id, message_id)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX label_corrections_by_time ON label_corrections (guild_id, corrected_at)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_SCHEMA_1, _SCHEMA_2)
 LATEST_VERSION = len(MIGRATIONS)
 
 

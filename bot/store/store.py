@@ -15,6 +15,7 @@ import aiosqlite
 from bot.store.activity import ActivityQueries
 from bot.store.errors import StoreError
 from bot.store.guilds import GuildQueries
+from bot.store.labels import LabelQueries
 from bot.store.migrations import NewerSchemaError, migrate, schema_version
 from bot.store.request_log import RequestQueries
 
@@ -31,7 +32,7 @@ _CONNECTION_PRAGMAS = (
 )
 
 
-class Store(GuildQueries, RequestQueries, ActivityQueries):
+class Store(GuildQueries, RequestQueries, ActivityQueries, LabelQueries):
     """One aiosqlite connection, migrated on open. Use `async with await Store.open(path)`."""
 
     @classmethod

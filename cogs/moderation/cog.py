@@ -24,7 +24,7 @@ from bot.moderation import (
     plan_watch_change,
     timezone_suggestions,
 )
-from bot.store import TermKind, WatchMode
+from bot.store import Label, TermKind, WatchMode
 from cogs.moderation.channels import (
     POSTABLE_TYPES,
     WATCHABLE_TYPES,
@@ -36,6 +36,7 @@ from cogs.moderation.channels import (
     readable_channels,
     watchable_channel,
 )
+from cogs.moderation.relabel import relabel_message
 
 Interaction = discord.Interaction[ClamorBot]
 WatchableOption = app_commands.Transform[ChannelRef, ChannelOption(*WATCHABLE_TYPES)]
@@ -194,6 +195,14 @@ class Moderation(
     async def terms_list(self, interaction: Interaction) -> None:
         guild = guild_of(interaction)
         await answer(interaction, describe_terms(await self.bot.store.list_terms(guild.id)))
+
+    @app_commands.command(name="relabel", description="Correct the label of one message")
+    @app_commands.describe(
+        message="A message link (Copy Message Link) or a message id",
+        label="Its reaction category, or not-a-request to leave it out of digests",
+    )
+    async def relabel(self, interaction: Interaction, message: str, label: Label) -> None:
+        await answer(interaction, await relabel_message(self.bot, interaction, message, label))
 
 
 def _code(term: str) -> str:

@@ -1,0 +1,83 @@
+"""`clamor labels export --db PATH [--guild ID]`: moderators' corrections as corpus JSON Lines.
+
+Each line has the development corpus's keys (text, language, request, category, source), so a
+correction can be copied into the corpus as a test case, plus where it came from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.cli.common import EXIT_OK, CommandError, settings
+from bot.store import LabelCorrection, Store
+
+SOURCE = "moderator correction"
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "labels",
+        help="moderators' label corrections",
+        description="Work with the labels moderators corrected with /clamor-mod relabel.",
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    export = actions.add_parser(
+        "export",
+        help="print the corrections as corpus-format JSON Lines",
+        description="Print one JSON object per correction, oldest first: text, language, "
+        "request, category, source, guild_id, message_id.",
+    )
+    export.add_argument("--db", type=Path, metavar="PATH", help="the database (default: CLAMOR_DB)")
+    export.add_argument("--guild", metavar="ID", help="only this server's corrections")
+    export.set_defaults(handler=handle_export)
+
+
+def corpus_line(correction: LabelCorrection) -> dict[str, Any]:
+    return {
+        "text": correction.content,
+        "language": correction.language,
+        "request": correction.request,
+        "category": correction.category,
+        "source": SOURCE,
+        "guild_id": str(correction.guild_id),
+        "message_id": str(correction.message_id),
+    }
+
+
+def _dump(line: dict[str, Any]) -> str:
+    text = json.dumps(line, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate cannot be written as UTF-8; escaped JSON still round-trips it.
+        return json.dumps(line, ensure_ascii=True)
+    return text
+
+
+def _guild_id(value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not value.isdigit() or len(value) > 20:
+        raise CommandError(f"--guild: {value!r} is not a server id (digits only)")
+    return int(value)
+
+
+async def _corrections(db_path: Path, guild_id: int | None) -> list[LabelCorrection]:
+    async with await Store.open(db_path, create=False) as store:
+        return await store.label_corrections(guild_id)
+
+
+def handle_export(args: argparse.Namespace) -> int:
+    db_path: Path = args.db or settings().db_path
+    guild_id = _guild_id(args.guild)
+    if not db_path.is_file():
+        raise CommandError(f"{db_path}: no such database (run the bot or `clamor analyze --db`)")
+    for correction in asyncio.run(_corrections(db_path, guild_id)):
+        sys.stdout.write(_dump(corpus_line(correction)) + "\n")
+    sys.stdout.flush()
+    return EXIT_OK

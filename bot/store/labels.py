@@ -1,0 +1,144 @@
+"""Moderators' label corrections, and the request log as the digests see it once they apply.
+
+A correction never rewrites the logged row: the row keeps what Clamor decided (so an export can
+show both), and the queries here lay the moderator's label over it. `not-a-request` hides the
+row from digests; a category replaces the logged one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from bot.store.database import Database
+from bot.store.records import RequestRecord
+from bot.store.request_log import _COLUMNS, _record
+
+Label = Literal["demand", "frustration", "optimism", "skepticism", "defeatism", "not-a-request"]
+LABELS: tuple[Label, ...] = get_args(Label)
+NOT_A_REQUEST: Label = "not-a-request"
+
+
+@dataclass(frozen=True, slots=True)
+class LabelCorrection:
+    """One moderator's verdict on one message. Times are unix seconds, UTC."""
+
+    guild_id: int
+    message_id: int
+    channel_id: int
+    label: Label
+    content: str  # the text that was judged, kept for `clamor labels export`
+    language: str
+    original_category: str | None  # what Clamor said; None = it was not a request
+    corrected_at: float
+
+    @property
+    def request(self) -> bool:
+        return self.label != NOT_A_REQUEST
+
+    @property
+    def category(self) -> str | None:
+        return None if self.label == NOT_A_REQUEST else self.label
+
+
+_CORRECTION_COLUMNS = (
+    "guild_id, message_id, channel_id, label, content, language, original_category, corrected_at"
+)
+
+# A second correction of the same message replaces the first: the latest verdict stands.
+_UPSERT_CORRECTION = f"""
+    INSERT INTO label_corrections ({_CORRECTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (guild_id, message_id) DO UPDATE SET
+        channel_id = excluded.channel_id,
+        label = excluded.label,
+        content = excluded.content,
+        language = excluded.language,
+        original_category = excluded.original_category,
+        corrected_at = excluded.corrected_at
+"""
+
+# The log's columns with the correction laid over `category`; rows labelled not-a-request are
+# dropped. Both sides of the join carry guild_id, so one guild's correction can never touch
+# another guild's row.
+_CORRECTED_COLUMNS = ", ".join(
+    "coalesce(c.label, r.category) AS category" if name == "category" else f"r.{name}"
+    for name in (column.strip() for column in _COLUMNS.split(","))
+)
+_CORRECTED_LOG = f"""
+    SELECT {_CORRECTED_COLUMNS}
+    FROM request_messages AS r
+    LEFT JOIN label_corrections AS c
+        ON c.guild_id = r.guild_id AND c.message_id = r.message_id
+    WHERE r.guild_id = ? AND r.created_at >= ? AND r.created_at < ?
+        AND (c.label IS NULL OR c.label <> '{NOT_A_REQUEST}')
+"""
+
+
+def _correction(row: sqlite3.Row) -> LabelCorrection:
+    return LabelCorrection(
+        guild_id=row["guild_id"],
+        message_id=row["message_id"],
+        channel_id=row["channel_id"],
+        label=row["label"],
+        content=row["content"],
+        language=row["language"],
+        original_category=row["original_category"],
+        corrected_at=float(row["corrected_at"]),
+    )
+
+
+class LabelQueries(Database):
+    async def set_label_correction(self, correction: LabelCorrection) -> None:
+        """Store (or replace) the correction of one message."""
+        await self._write(
+            _UPSERT_CORRECTION,
+            (
+                correction.guild_id,
+                correction.message_id,
+                correction.channel_id,
+                correction.label,
+                correction.content,
+                correction.language,
+                correction.original_category,
+                correction.corrected_at,
+            ),
+        )
+
+    async def label_correction(self, guild_id: int, message_id: int) -> LabelCorrection | None:
+        row = await self._fetch_one(
+            f"SELECT {_CORRECTION_COLUMNS} FROM label_corrections "
+            "WHERE guild_id = ? AND message_id = ?",
+            (guild_id, message_id),
+        )
+        return None if row is None else _correction(row)
+
+    async def label_corrections(self, guild_id: int | None = None) -> list[LabelCorrection]:
+        """Every correction (of one guild, or of all), oldest first."""
+        sql = f"SELECT {_CORRECTION_COLUMNS} FROM label_corrections"
+        params: list[Any] = []
+        if guild_id is not None:
+            sql += " WHERE guild_id = ?"
+            params.append(guild_id)
+        rows = await self._fetch_all(sql + " ORDER BY corrected_at, guild_id, message_id", params)
+        return [_correction(row) for row in rows]
+
+    async def delete_label_corrections(self, guild_id: int, message_ids: Iterable[int]) -> int:
+        """Forget the corrections of deleted messages; how many there were."""
+        return await self._write_many(
+            "DELETE FROM label_corrections WHERE guild_id = ? AND message_id = ?",
+            ((guild_id, message_id) for message_id in message_ids),
+        )
+
+    async def corrected_requests_between(
+        self, guild_id: int, start: float, end: float, channel_id: int | None = None
+    ) -> list[RequestRecord]:
+        """`requests_between` as the digests must see it: moderators' labels applied."""
+        sql = _CORRECTED_LOG
+        params: list[Any] = [guild_id, start, end]
+        if channel_id is not None:
+            sql += " AND r.channel_id = ?"
+            params.append(channel_id)
+        rows = await self._fetch_all(sql + " ORDER BY r.created_at, r.message_id", params)
+        return [_record(row) for row in rows]

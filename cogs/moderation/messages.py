@@ -1,0 +1,108 @@
+"""Finding the message a `message:` option names, for `/clamor why` and `/clamor-mod relabel`.
+
+Only this server's channels are ever looked at (`guild.get_channel_or_thread` knows no other
+server's), and only where both the bot and the person asking can read: `/clamor why` must not
+become a way to read a channel one cannot see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import discord
+
+from bot.analysis import Analysis, Analyzer
+from bot.client import ClamorBot
+from bot.errors import UserFacingError
+from bot.message_links import MessageRef, message_link, parse_message_ref
+from bot.store import RequestRecord
+from bot.watch import analyse_off_loop, is_member_post
+
+Interaction = discord.Interaction[ClamorBot]
+
+
+@dataclass(frozen=True, slots=True)
+class FoundMessage:
+    """A message of this server: its logged row if there is one, else the fetched message."""
+
+    guild_id: int
+    channel_id: int
+    message_id: int
+    logged: RequestRecord | None
+    fetched: discord.Message | None
+
+    @property
+    def link(self) -> str:
+        return message_link(self.guild_id, self.channel_id, self.message_id)
+
+
+def _readable_channel(
+    interaction: Interaction, guild: discord.Guild, channel_id: int
+) -> discord.abc.Messageable:
+    channel = guild.get_channel_or_thread(channel_id)
+    if channel is None or not isinstance(channel, discord.abc.Messageable):
+        raise UserFacingError(
+            f"I cannot see a text channel <#{channel_id}> in this server; paste a link to a "
+            "message in a channel I can read."
+        )
+    user = interaction.user
+    if isinstance(user, discord.Member):
+        allowed = channel.permissions_for(user)
+        if not (allowed.view_channel and allowed.read_message_history):
+            raise UserFacingError(f"You cannot read {channel.mention}, so I cannot show it to you.")
+    mine = channel.permissions_for(guild.me)
+    if not (mine.view_channel and mine.read_message_history):
+        raise UserFacingError(
+            f"I cannot read {channel.mention}: give me View Channel and Read Message History there."
+        )
+    return channel
+
+
+async def find_message(bot: ClamorBot, interaction: Interaction, text: str) -> FoundMessage:
+    """The logged row of the message `text` names, or the message fetched from Discord."""
+    guild = interaction.guild
+    if guild is None:  # both command groups are guild-only
+        raise UserFacingError("This works in a server only.")
+    ref = parse_message_ref(text, guild.id)
+    logged = await bot.store.get_request(guild.id, ref.message_id)
+    if logged is not None:
+        # A logged row names its channel; the asker still has to be able to read it.
+        _readable_channel(interaction, guild, logged.channel_id)
+        return FoundMessage(guild.id, logged.channel_id, ref.message_id, logged, None)
+    return await _fetch(interaction, guild, ref)
+
+
+async def _fetch(interaction: Interaction, guild: discord.Guild, ref: MessageRef) -> FoundMessage:
+    # A bare id can only be looked for where the command was typed.
+    channel_id = ref.channel_id if ref.channel_id is not None else interaction.channel_id
+    if channel_id is None:
+        raise UserFacingError("Paste the message's link: I cannot tell which channel it is in.")
+    channel = _readable_channel(interaction, guild, channel_id)
+    try:
+        message = await channel.fetch_message(ref.message_id)
+    except discord.NotFound:
+        where = "" if ref.channel_id is not None else " (for a message elsewhere, paste its link)"
+        raise UserFacingError(
+            f"Message {ref.message_id} is not in my log and not in <#{channel_id}>{where}."
+        ) from None
+    except discord.Forbidden:
+        raise UserFacingError(
+            f"Discord would not let me read <#{channel_id}>: give me Read Message History there."
+        ) from None
+    return FoundMessage(guild.id, channel_id, ref.message_id, None, message)
+
+
+def is_member_message(message: discord.Message) -> bool:
+    return is_member_post(
+        author_is_bot=message.author.bot,
+        webhook_id=message.webhook_id,
+        message_type=message.type.value,
+    )
+
+
+async def analyse_now(analyzer: Analyzer, text: str) -> Analysis:
+    """Every score, as `clamor classify` computes them; long text off the event loop."""
+    if analyse_off_loop(text):
+        return await asyncio.to_thread(analyzer.analyze, text)
+    return analyzer.analyze(text)

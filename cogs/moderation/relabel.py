@@ -1,0 +1,82 @@
+"""`/clamor-mod relabel`: a moderator's correction of one message's label, stored and applied.
+
+The logged row keeps what Clamor decided; the correction is laid over it by the digest queries.
+A message that was never logged but is relabelled with a category is logged now (with that
+category), so the next digest counts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import discord
+
+from bot.client import ClamorBot
+from bot.errors import UserFacingError
+from bot.ingest import request_record
+from bot.store import NOT_A_REQUEST, Label, LabelCorrection
+from cogs.moderation.messages import FoundMessage, analyse_now, find_message, is_member_message
+
+Interaction = discord.Interaction[ClamorBot]
+
+
+async def relabel_message(
+    bot: ClamorBot, interaction: Interaction, message: str, label: Label
+) -> str:
+    """Store the correction; the one-line answer for the moderator."""
+    found = await find_message(bot, interaction, message)
+    if found.logged is not None:
+        correction = LabelCorrection(
+            guild_id=found.guild_id,
+            message_id=found.message_id,
+            channel_id=found.channel_id,
+            label=label,
+            content=found.logged.content,
+            language=found.logged.language,
+            original_category=found.logged.category,
+            corrected_at=bot.clock(),
+        )
+    else:
+        correction = await _correct_unlogged(bot, found, label)
+    await bot.store.set_label_correction(correction)
+    was = correction.original_category or "not a request"
+    effect = (
+        "it is left out of digests from now on"
+        if label == NOT_A_REQUEST
+        else f"digests count it as {label} from now on"
+    )
+    return f"Relabelled {found.link} as `{label}` (Clamor said: {was}); {effect}."
+
+
+async def _correct_unlogged(bot: ClamorBot, found: FoundMessage, label: Label) -> LabelCorrection:
+    fetched = found.fetched
+    assert fetched is not None  # find_message returns the row or the message
+    if not is_member_message(fetched):
+        raise UserFacingError(
+            "That message is from a bot, a webhook or Discord itself; I never count those."
+        )
+    config = await bot.guild_configs.get(found.guild_id)
+    analysis = await analyse_now(config.analyzer, fetched.content)
+    if label != NOT_A_REQUEST:
+        record = request_record(
+            message_id=fetched.id,
+            guild_id=found.guild_id,
+            channel_id=found.channel_id,
+            author_key=bot.author_key,
+            author_id=fetched.author.id,
+            created_at=discord.utils.snowflake_time(fetched.id).timestamp(),
+            edited=fetched.edited_at is not None,
+            analysis=analysis,
+        )
+        # Logged under the moderator's category; the correction keeps Clamor's own verdict.
+        await bot.store.upsert_request(replace(record, category=label))
+    return LabelCorrection(
+        guild_id=found.guild_id,
+        message_id=found.message_id,
+        channel_id=found.channel_id,
+        label=label,
+        content=analysis.text,
+        language=analysis.language,
+        original_category=analysis.category,
+        corrected_at=bot.clock(),
+    )

@@ -1,0 +1,216 @@
+"""`/clamor-mod relabel` end to end: the answer, the rows in SQLite, and the digests after it."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+from bot.client import ClamorBot
+from tests.e2e.waiting import eventually
+from tests.fakediscord import EPHEMERAL, OTHER_GUILD, FakeChannel, FakeDiscord
+from tests.fakediscord.interactions import CallbackRecord
+
+Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
+
+REQUEST = "OpenAI should open source Sora"
+OTHER_REQUEST = "release the weights please"
+CHAT = "the loss weights are finally converging"
+LABELS = ["demand", "frustration", "optimism", "skepticism", "defeatism", "not-a-request"]
+
+
+def link(fake: FakeDiscord, channel: FakeChannel, message_id: int, guild_id: int = 0) -> str:
+    return f"https://discord.com/channels/{guild_id or fake.guild.id}/{channel.id}/{message_id}"
+
+
+async def relabel(fake: FakeDiscord, message: str, label: str, *, user: str = "alice") -> str:
+    handle = await fake.invoke_command(
+        fake.guild,
+        fake.channel("general"),
+        fake.user(user),
+        "clamor-mod",
+        ["relabel"],
+        {"message": message, "label": label},
+    )
+    reply = await handle.response()
+    assert reply.type == 4, reply
+    assert reply.flags & EPHEMERAL, reply
+    assert reply.content
+    assert "\n" not in reply.content
+    return reply.content
+
+
+async def digest(fake: FakeDiscord) -> CallbackRecord:
+    handle = await fake.invoke_command(
+        fake.guild, fake.channel("general"), fake.user("bob"), "clamor", ["digest"], {}
+    )
+    return await handle.response()
+
+
+def field(reply: CallbackRecord, name: str) -> str:
+    (embed,) = reply.embeds
+    return str(next(f["value"] for f in embed["fields"] if f["name"] == name))
+
+
+def corrections(db_path: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+        rows = db.execute(
+            "SELECT guild_id, message_id, channel_id, label, content, original_category "
+            "FROM label_corrections ORDER BY corrected_at, message_id"
+        ).fetchall()
+    db.close()
+    return rows
+
+
+async def post_logged(bot: ClamorBot, fake: FakeDiscord, channel: FakeChannel, text: str) -> int:
+    posted = await fake.send_user_message(channel, fake.user("carol"), text)
+    message_id = int(posted["id"])
+    guild_id = int(posted["guild_id"])
+
+    async def stored() -> bool:
+        return await bot.store.get_request(guild_id, message_id) is not None
+
+    await eventually(stored, f"message {message_id} to be logged")
+    return message_id
+
+
+async def test_the_label_option_offers_the_six_labels(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    async with clamor():
+        synced = fake.commands.guild_commands[fake.guild.id]
+    [group] = [command for command in synced if command["name"] == "clamor-mod"]
+    [command] = [option for option in group["options"] if option["name"] == "relabel"]
+    label = next(option for option in command["options"] if option["name"] == "label")
+    assert [choice["value"] for choice in label["choices"]] == LABELS
+
+
+async def test_relabelled_logged_messages_change_the_digest(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    async with clamor() as bot:
+        first = await post_logged(bot, fake, general, REQUEST)
+        second = await post_logged(bot, fake, general, OTHER_REQUEST)
+        before = await digest(fake)
+        assert field(before, "Volume").startswith("2 request messages")
+        stored = await bot.store.get_request(fake.guild.id, first)
+        assert stored is not None
+
+        hidden = await relabel(fake, link(fake, general, first), "not-a-request")
+        moved = await relabel(fake, str(second), "defeatism")
+        after = await digest(fake)
+
+    assert hidden == (
+        f"Relabelled {link(fake, general, first)} as `not-a-request` (Clamor said: "
+        f"{stored.category}); it is left out of digests from now on."
+    )
+    assert moved.endswith("digests count it as defeatism from now on.")
+    assert field(after, "Volume").startswith("1 request message")
+    reactions = {
+        line.split("`")[1].strip(): line for line in field(after, "Reactions").splitlines()
+    }
+    assert reactions["defeatism"].endswith("  1 100%")
+    assert reactions[str(stored.category)].endswith("  0   0%")
+    assert [row[:5] for row in corrections(tmp_path / "clamor.db")] == [
+        (fake.guild.id, first, general.id, "not-a-request", REQUEST),
+        (fake.guild.id, second, general.id, "defeatism", OTHER_REQUEST),
+    ]
+
+
+async def test_an_unlogged_message_relabelled_as_a_category_is_logged_with_it(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    # On Discord, but never sent to the bot (posted while it was offline).
+    chat = int(fake.user_message(general, fake.user("bob"), CHAT)["id"])
+    ignored = int(fake.user_message(general, fake.user("bob"), "good morning all")["id"])
+    async with clamor() as bot:
+        answer = await relabel(fake, link(fake, general, chat), "skepticism")
+        hidden = await relabel(fake, link(fake, general, ignored), "not-a-request")
+        row = await bot.store.get_request(fake.guild.id, chat)
+        not_logged = await bot.store.get_request(fake.guild.id, ignored)
+        after = await digest(fake)
+
+    assert "(Clamor said: not a request)" in answer
+    assert row is not None
+    assert (row.content, row.category, row.channel_id) == (CHAT, "skepticism", general.id)
+    assert not_logged is None
+    assert hidden.endswith("it is left out of digests from now on.")
+    assert field(after, "Volume").startswith("1 request message")
+    assert corrections(tmp_path / "clamor.db") == [
+        (fake.guild.id, chat, general.id, "skepticism", CHAT, None),
+        (fake.guild.id, ignored, general.id, "not-a-request", "good morning all", None),
+    ]
+
+
+async def test_members_without_manage_server_cannot_relabel(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    async with clamor() as bot:
+        message_id = await post_logged(bot, fake, general, REQUEST)
+        answer = await relabel(fake, str(message_id), "not-a-request", user="bob")
+    assert "Manage Server" in answer
+    assert corrections(tmp_path / "clamor.db") == []
+
+
+async def test_another_guilds_message_cannot_be_relabelled(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake = fake_discord
+    other = fake.world.guild(OTHER_GUILD)
+    elsewhere = other.channel("general")
+    async with clamor() as bot:
+        theirs = await post_logged(bot, fake, elsewhere, REQUEST)
+        answers = [
+            await relabel(fake, link(fake, elsewhere, theirs, other.id), "not-a-request"),
+            await relabel(fake, link(fake, elsewhere, theirs), "demand"),
+            await relabel(fake, str(theirs), "demand"),
+        ]
+        their_row = await bot.store.get_request(other.id, theirs)
+    assert "not to a message in this server" in answers[0]
+    assert "I cannot see a text channel" in answers[1]
+    assert "not in my log" in answers[2]
+    assert corrections(tmp_path / "clamor.db") == []
+    assert their_row is not None
+    assert their_row.guild_id == other.id
+
+
+async def test_bot_messages_and_bad_input_are_refused(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    bot_post = int(fake.user_message(general, fake.world.bot, REQUEST)["id"])
+    async with clamor():
+        from_bot = await relabel(fake, link(fake, general, bot_post), "demand")
+        nonsense = await relabel(fake, "that one", "demand")
+    assert from_bot.startswith("That message is from a bot")
+    assert nonsense.startswith("`that one` is not a message link or id. Paste a message link")
+    assert corrections(tmp_path / "clamor.db") == []
+
+
+async def test_deleting_a_message_removes_its_correction_too(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    async with clamor() as bot:
+        message_id = await post_logged(bot, fake, general, REQUEST)
+        await relabel(fake, link(fake, general, message_id), "frustration")
+        assert len(corrections(tmp_path / "clamor.db")) == 1
+        await fake.dispatch("MESSAGE_DELETE", fake.message_delete(message_id))
+
+        async def gone() -> bool:
+            return await bot.store.label_correction(fake.guild.id, message_id) is None
+
+        await eventually(gone, "the deleted message's correction to go")
+        assert await bot.store.get_request(fake.guild.id, message_id) is None
+        assert corrections(tmp_path / "clamor.db") == []

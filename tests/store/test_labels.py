@@ -1,0 +1,142 @@
+"""Label corrections: migration 2 on a real version-1 file, storing, overlaying, isolation."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.store import LABELS, LabelCorrection, Store, StoreError
+from bot.store.migrations import MIGRATIONS, migrate
+from tests.store.store_factory import BASE_TIME, request
+
+A, B = 1, 2
+
+
+def correction(
+    message_id: int, label: str, guild_id: int = A, **changes: object
+) -> LabelCorrection:
+    base = LabelCorrection(
+        guild_id=guild_id,
+        message_id=message_id,
+        channel_id=10,
+        label=label,  # type: ignore[arg-type]
+        content="please open source the weights",
+        language="en",
+        original_category="demand",
+        corrected_at=BASE_TIME + 1000 + message_id,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+async def test_a_version_1_database_migrates_to_2_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    # A file exactly as Clamor 1 left it: schema 1 and rows in it.
+    async with aiosqlite.connect(path, isolation_level=None) as db:
+        assert await migrate(db, MIGRATIONS[:1]) == 1
+        await db.execute(
+            "INSERT INTO guild_settings (guild_id, digest_channel_id, digest_time, timezone) "
+            "VALUES (1, 500, '08:30', 'Europe/Madrid')"
+        )
+        await db.execute(
+            "INSERT INTO request_messages (message_id, guild_id, channel_id, author_hash, "
+            "created_at, content, language, compound, pos, neu, neg, category) "
+            "VALUES (7, 1, 10, 'h', ?, 'open source it', 'en', 0.1, 0.2, 0.8, 0.0, 'demand')",
+            (BASE_TIME,),
+        )
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    raw.close()
+
+    async with await Store.open(path) as store:
+        assert await store.schema_version() == 2
+        kept = await store.get_request(A, 7)
+        settings = await store.guild_settings(A, default_time="09:00", default_timezone="UTC")
+        assert await store.label_corrections() == []
+        await store.set_label_correction(correction(7, "frustration"))
+        stored = await store.label_correction(A, 7)
+    assert kept is not None
+    assert (kept.content, kept.category, kept.created_at) == ("open source it", "demand", BASE_TIME)
+    assert (settings.digest_time, settings.timezone, settings.digest_channel_id) == (
+        "08:30",
+        "Europe/Madrid",
+        500,
+    )
+    assert stored == correction(7, "frustration")
+
+
+async def test_a_second_correction_replaces_the_first(store: Store) -> None:
+    await store.set_label_correction(correction(1, "demand"))
+    await store.set_label_correction(correction(1, "not-a-request", corrected_at=BASE_TIME + 9e3))
+    assert await store.label_correction(A, 1) == correction(
+        1, "not-a-request", corrected_at=BASE_TIME + 9e3
+    )
+    assert len(await store.label_corrections(A)) == 1
+
+
+async def test_an_unknown_label_is_refused(store: Store) -> None:
+    with pytest.raises(StoreError, match="CHECK"):
+        await store.set_label_correction(correction(1, "angry"))
+    assert await store.label_corrections() == []
+
+
+@pytest.mark.parametrize("label", LABELS)
+async def test_every_label_is_stored(store: Store, label: str) -> None:
+    await store.set_label_correction(correction(3, label))
+    stored = await store.label_correction(A, 3)
+    assert stored is not None
+    assert stored.label == label
+    assert stored.request is (label != "not-a-request")
+    assert stored.category == (None if label == "not-a-request" else label)
+
+
+async def test_digest_rows_hide_not_a_request_and_take_the_corrected_category(
+    store: Store,
+) -> None:
+    await store.upsert_requests(
+        [request(1), request(2), request(3, channel_id=11), request(4, category="optimism")]
+    )
+    await store.set_label_correction(correction(1, "not-a-request"))
+    await store.set_label_correction(correction(3, "defeatism", channel_id=11))
+
+    rows = await store.corrected_requests_between(A, 0, math.inf)
+    assert [(r.message_id, r.category) for r in rows] == [
+        (2, "demand"),
+        (3, "defeatism"),
+        (4, "optimism"),
+    ]
+    # The log itself keeps Clamor's verdict; only the digest view changes.
+    assert [r.category for r in await store.requests_between(A, 0, math.inf)] == [
+        "demand",
+        "demand",
+        "demand",
+        "optimism",
+    ]
+    in_channel = await store.corrected_requests_between(A, 0, math.inf, channel_id=11)
+    assert [(r.message_id, r.category) for r in in_channel] == [(3, "defeatism")]
+    window = await store.corrected_requests_between(A, BASE_TIME + 2, BASE_TIME + 4)
+    assert [r.message_id for r in window] == [2, 3]
+    assert rows[0] == replace(request(2), category="demand")
+
+
+async def test_one_guilds_correction_never_touches_another_guilds_rows(store: Store) -> None:
+    await store.upsert_requests([request(1, A), request(2, B)])
+    # Guild B labels "message 1" (an id of guild A) and its own message 2.
+    await store.set_label_correction(correction(1, "not-a-request", guild_id=B))
+    await store.set_label_correction(correction(2, "skepticism", guild_id=B))
+
+    assert [r.message_id for r in await store.corrected_requests_between(A, 0, math.inf)] == [1]
+    assert await store.label_correction(A, 1) is None
+    rows_b = await store.corrected_requests_between(B, 0, math.inf)
+    assert [(r.message_id, r.category) for r in rows_b] == [(2, "skepticism")]
+    assert [c.message_id for c in await store.label_corrections(A)] == []
+    assert [c.message_id for c in await store.label_corrections(B)] == [1, 2]
+    assert len(await store.label_corrections()) == 2
+
+    assert await store.delete_label_corrections(A, [1, 2]) == 0
+    assert await store.delete_label_corrections(B, [1]) == 1
+    assert [c.message_id for c in await store.label_corrections()] == [2]

@@ -1,0 +1,111 @@
+"""The text of `/clamor why` answers (pure), built from hand-made analyses and rows."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.analysis import NEUTRAL_TONE, Analysis, Cue, Tone
+from bot.store import LabelCorrection, RequestRecord
+from bot.why import MESSAGE_LIMIT, NO_REQUEST_CUES, why_fresh, why_logged, why_not_request
+
+LINK = "https://discord.com/channels/1/2/3"
+
+ROW = RequestRecord(
+    message_id=3,
+    guild_id=1,
+    channel_id=2,
+    author_hash="h",
+    created_at=1_700_000_000.0,
+    content="ClosedAI strikes again, open source Sora @everyone",
+    language="en",
+    compound=-0.25,
+    pos=0.0,
+    neu=0.8,
+    neg=0.2,
+    category="frustration",
+    targets=("OpenAI", "Sora"),
+    alternatives=(),
+    cues=('request: "open source Sora" (open-source a named thing)', 'category: "ClosedAI"'),
+)
+
+CORRECTION = LabelCorrection(
+    guild_id=1,
+    message_id=3,
+    channel_id=2,
+    label="defeatism",
+    content=ROW.content,
+    language="en",
+    original_category="frustration",
+    corrected_at=1_700_000_500.0,
+)
+
+
+def fresh(request: bool, *cues: Cue, category: str | None = None) -> Analysis:
+    return Analysis(
+        text="I contributed to an open source project",
+        clean="I contributed to an open source project",
+        language="en",
+        request=request,
+        category=category,  # type: ignore[arg-type]
+        tone=NEUTRAL_TONE if not request else Tone(0.5, 0.3, 0.7, 0.0),
+        cues=(Cue("language", "en"), *cues),
+    )
+
+
+def test_a_logged_message_shows_what_was_stored() -> None:
+    answer = why_logged(ROW, LINK, None)
+    assert answer.startswith(f"**Logged as a request:** {LINK}")
+    for fact in ("category **frustration**", "language en", "tone -0.25", "targets OpenAI, Sora"):
+        assert fact in answer
+    assert '- request: "open source Sora" (open-source a named thing)' in answer
+    assert "@\u200beveryone" in answer  # quoted text cannot ping anyone
+    assert "Moderator correction" not in answer
+
+
+def test_a_correction_is_shown_with_clamors_own_verdict() -> None:
+    answer = why_logged(ROW, LINK, CORRECTION)
+    assert answer.endswith(
+        "**Moderator correction:** `defeatism` (Clamor said: frustration), "
+        "<t:1700000500:R>. Digests use the moderator's label."
+    )
+
+
+IGNORE = Cue("ignore", "contributed to an open source", "not a request: contributing")
+WHY_NOT = [
+    ((IGNORE,), 'an ignore rule vetoed it: ignore: "contributed to an open source"'),
+    ((Cue("request", "open source"),), "request phrases were found, but not enough"),
+    ((), NO_REQUEST_CUES),
+]
+
+
+@pytest.mark.parametrize(("cues", "expected"), WHY_NOT)
+def test_why_not_a_request(cues: tuple[Cue, ...], expected: str) -> None:
+    assert why_not_request(fresh(False, *cues)).startswith(expected)
+
+
+def test_a_fresh_non_request_says_why_not() -> None:
+    answer = why_fresh(fresh(False, IGNORE), LINK, None)
+    lines = answer.splitlines()
+    assert lines[0] == f"**Not a request:** {LINK}"
+    assert lines[1].startswith("not a request · language en")
+    assert lines[2].startswith("**Why not:** an ignore rule vetoed it")
+    assert lines[3] == "> I contributed to an open source project"
+    assert lines[-1] == '- ignore: "contributed to an open source" (not a request: contributing)'
+
+
+def test_a_fresh_request_says_it_would_be_logged_now() -> None:
+    answer = why_fresh(fresh(True, Cue("request", "open source"), category="demand"), LINK, None)
+    assert answer.startswith(f"**Not logged, but it is a request now:** {LINK}\nrequest (demand)")
+    assert "Why not" not in answer
+
+
+def test_many_cues_stay_within_one_discord_message() -> None:
+    row = replace(
+        ROW, content="x" * 4000, cues=tuple(f"request: rule {n} " * 5 for n in range(300))
+    )
+    answer = why_logged(row, LINK, CORRECTION)
+    assert len(answer) <= MESSAGE_LIMIT
+    assert "more" in answer.splitlines()[-2]
+    assert answer.splitlines()[-1].startswith("**Moderator correction:**")
