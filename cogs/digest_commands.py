@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ClamorBot
+from bot.digest.headline import plural
 from bot.digest.model import Period, parse_day, today_in
 from bot.digest.render import to_embed
 from bot.errors import UserFacingError
@@ -89,7 +90,7 @@ class DigestCommands(
         settings = config.settings
         lines = [
             f"**Watching:** {watched_summary(guild, config)}",
-            f"**Logged:** {await store.count_requests(guild.id):,} request messages",
+            f"**Logged:** {plural(await store.count_requests(guild.id), 'request message')}",
         ]
         if settings.digest_channel_id is None:
             lines.append(

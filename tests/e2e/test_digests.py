@@ -88,7 +88,7 @@ async def test_status_before_and_after_a_schedule(
         before = await ask(fake, ["status"])
         assert before.flags & EPHEMERAL
         assert before.content is not None
-        assert "**Logged:** 1 request messages" in before.content
+        assert "**Logged:** 1 request message\n" in before.content
         assert "every channel I can read" in before.content
         assert "not set up" in before.content
 
