@@ -33,6 +33,7 @@ run: $(STAMP_RUN)
 
 bench: $(STAMP_DEV)
 	$(BIN)/python bench/accuracy.py
+	$(BIN)/python bench/worst_case.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -47,6 +47,10 @@ _PAIRED_MARKUP = re.compile(r"\*\*|__|~~|\|\|")
 _EDGE_MARKUP = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")
 _INNER_UNDERSCORE = re.compile(r"(?<=\w)_(?=\w)")
 _SPACE = re.compile(r"\s+")
+# Emoticons made of markdown characters ("-_-", "^_^", "T_T", ":*") would lose their "_" or "*"
+# to the markup pass; they are set aside behind a private-use placeholder and put back after.
+_EMOTICON = re.compile(r"(?<!\S)(?:[:;=][-']?\*|[-^tT;>oO0xX@][_.][-^tT;<oO0xX@]|\*[-_.]?\*)(?!\S)")
+_PLACEHOLDER = "\ue100"
 
 
 def _remove_code_fences(text: str) -> str:
@@ -105,7 +109,13 @@ def clean_text(raw: str) -> str:
     if "\\" in text:
         text = _ESCAPE.sub(r"\1", text)
     if "*" in text or "_" in text or "~" in text or "|" in text:
+        saved = _EMOTICON.findall(text)
+        if saved:
+            text = _EMOTICON.sub(_PLACEHOLDER, text)
         text = _PAIRED_MARKUP.sub("", text)
         text = _EDGE_MARKUP.sub("", text)
         text = _INNER_UNDERSCORE.sub(" ", text)
+        if saved:
+            emoticons = iter(saved)
+            text = re.sub(_PLACEHOLDER, lambda _match: next(emoticons), text)
     return _SPACE.sub(" ", text).strip()

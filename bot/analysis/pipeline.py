@@ -25,10 +25,26 @@ MAX_SCAN_CHARS = 1600
 _SCAN_HEAD = 1100
 
 
+# English lexicon words that are also everyday Spanish words ("no", "sin" = without).
+_SPANISH_FALSE_FRIENDS = frozenset({"no", "sin"})
+
+
 def score_tone(clean: str, language: str) -> ToneResult:
     """Spanish gets the Spanish lexicon; everything else VADER (English-only, so other languages
-    mostly score neutral apart from emoji)."""
-    return score_spanish(clean) if language == "es" else score_english(clean)
+    mostly score neutral apart from emoji). A short English message can look Spanish ("Me
+    too.", "Thank ya!!"), and Spanish chat mixes in English ("jaja so good :p"): when the
+    Spanish lexicon finds nothing, VADER's verdict stands if it rests on English words."""
+    if language != "es":
+        return score_english(clean)
+    spanish = score_spanish(clean)
+    if spanish.tone.compound != 0.0:
+        return spanish
+    english = score_english(clean)
+    words = [cue.text.lower() for cue in english.cues]
+    false_friends_only = bool(words) and all(word in _SPANISH_FALSE_FRIENDS for word in words)
+    if english.tone.compound != 0.0 and not false_friends_only:
+        return english  # English words, or an emoticon (":-)" names no word)
+    return spanish
 
 
 def _safe_text(raw: str) -> str:

@@ -3,7 +3,7 @@
 VADER's rules re-scan the whole word list for every sentiment word, so its cost grows with the
 square of the text (800 emoji take most of a second). Tone is a property of a message, not of
 every word in a wall of text, so VADER gets at most ``MAX_TONE_CHARS`` characters (the start and
-the end, where the reaction usually is), runs of one character cut to three, and at most
+the end, where the reaction usually is), runs of one character cut to four, and at most
 ``MAX_TONE_EMOJI`` emoji.
 """
 
@@ -14,7 +14,12 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 
-from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT,
+    N_SCALAR,
+    NEGATE,
+    SentimentIntensityAnalyzer,
+)
 
 from bot.analysis.emoji import EMOJI_CHAR, is_emoji
 from bot.analysis.lexicon import LexiconError, read_table
@@ -23,13 +28,19 @@ from bot.analysis.model import NEUTRAL_TONE, Cue, Tone
 MAX_TONE_CHARS = 480
 MAX_TONE_EMOJI = 16
 _HEAD_SHARE = 2 / 3
-_RUN = re.compile(r"(.)\1{3,}", re.DOTALL)
+# VADER's emphasis counts up to four "!" (and "?"), so runs are cut to four, not fewer.
+_RUN = re.compile(r"(.)\1{4,}", re.DOTALL)
 _TOKEN_EDGES = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~¿¡…"
-_NEGATIONS = frozenset(NEGATE)
+# VADER only negates a sentiment word after "not", "never", "n't" and friends; chat puts the
+# negation in the subject as often ("nobody likes this", "noone asked for this").
+EXTRA_NEGATORS = frozenset({"nobody", "noone", "no-one", "nobody's"})
+_NEGATIONS = frozenset(NEGATE) | EXTRA_NEGATORS
 TONE_CUES = 3
 
 _lock = threading.Lock()
 _analyzer: SentimentIntensityAnalyzer | None = None
+_phrases: dict[str, str] = {}
+_phrase_regex: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +62,74 @@ def chat_emoji_valence() -> dict[str, float]:
     return table
 
 
+def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> float:
+    """VADER's own check, plus the subject negators it does not know."""
+    valence = float(SentimentIntensityAnalyzer._negation_check(valence, words, start_i, i))
+    # Only praise is denied this way: "nobody panic" is not a happy message.
+    if valence > 0 and str(words[i - (start_i + 1)]).lower() in EXTRA_NEGATORS:
+        valence *= N_SCALAR
+    return valence
+
+
+def _join_lexicon_phrases(analyzer: SentimentIntensityAnalyzer) -> None:
+    """VADER splits on spaces before looking words up, so the multi-word entries of its
+    lexicon ("fed up", "can't stand") never match; give each a one-token spelling that does
+    (``join_phrases`` rewrites the text to use it)."""
+    global _phrase_regex
+    for phrase in [key for key in analyzer.lexicon if " " in key]:
+        token = "".join(char for char in phrase if char.isalpha())
+        if token and token not in analyzer.lexicon:
+            _phrases[phrase] = token
+            analyzer.lexicon[token] = analyzer.lexicon[phrase]
+    if _phrases:
+        alternatives = "|".join(re.escape(phrase) for phrase in sorted(_phrases, key=len)[::-1])
+        _phrase_regex = re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])", re.IGNORECASE)
+
+
+# A word stretched for emphasis ("sooooo goood", "yesss", "noooo"): letters run three or more.
+_STRETCHED = re.compile(r"\b[^\W\d_]*([^\W\d_])\1\1[^\W\d_]*\b")
+_LETTER_RUN = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def unstretch(text: str) -> str:
+    """Write stretched words the way VADER's lexicon spells them ("goooood" -> "good",
+    "sooo" -> "so"), when the spelling with runs cut to two letters, or else to one, is a
+    word VADER knows; other stretched words are left as they are."""
+    if not _STRETCHED.search(text):
+        return text
+    known = vader().lexicon
+
+    def respell(match: re.Match[str]) -> str:
+        word = match.group(0)
+        for run in (r"\1\1", r"\1"):
+            candidate = _LETTER_RUN.sub(run, word)
+            lowered = candidate.lower()
+            if lowered in known or lowered in BOOSTER_DICT or lowered in _NEGATIONS:
+                return candidate
+        return word
+
+    return _STRETCHED.sub(respell, text)
+
+
+def join_phrases(text: str) -> str:
+    if _phrase_regex is None:
+        return text
+    return _phrase_regex.sub(lambda match: _phrases[match.group(0).lower()], text)
+
+
+@cache
+def chat_lexicon() -> dict[str, float]:
+    """Chat words and emoticons VADER does not know, from ``chat_lexicon.tsv``."""
+    table: dict[str, float] = {}
+    for row in read_table("chat_lexicon.tsv", 3):
+        token, valence, _note = row.cells
+        try:
+            table[token] = float(valence)
+        except ValueError as error:
+            raise LexiconError(f"{row.source}:{row.line}: valence {valence!r}") from error
+    return table
+
+
 def vader() -> SentimentIntensityAnalyzer:
     """The process-wide analyser: built on first use (0.02 s, reads two lexicon files), never
     again; the lock keeps two executor threads from both building it."""
@@ -59,6 +138,10 @@ def vader() -> SentimentIntensityAnalyzer:
         with _lock:
             if _analyzer is None:
                 analyzer = SentimentIntensityAnalyzer()
+                analyzer._negation_check = _negation_check
+                _join_lexicon_phrases(analyzer)
+                for token, valence in chat_lexicon().items():
+                    analyzer.lexicon.setdefault(token, valence)
                 # VADER swaps an emoji for its name before scoring; give the chat emoji a token
                 # of their own with the valence they carry on Discord.
                 for emoji, valence in chat_emoji_valence().items():
@@ -70,8 +153,8 @@ def vader() -> SentimentIntensityAnalyzer:
 
 
 def bound_text(text: str) -> str:
-    """At most MAX_TONE_CHARS characters and MAX_TONE_EMOJI emoji, runs cut to three."""
-    text = _RUN.sub(r"\1\1\1", text)
+    """At most MAX_TONE_CHARS characters and MAX_TONE_EMOJI emoji, runs cut to four."""
+    text = _RUN.sub(r"\1\1\1\1", text)
     if len(text) > MAX_TONE_CHARS:
         head_size = int(MAX_TONE_CHARS * _HEAD_SHARE)
         head = text[:head_size].rsplit(" ", 1)[0]
@@ -129,8 +212,9 @@ def score_english(clean: str) -> ToneResult:
     """VADER on bounded text, plus the words that moved it."""
     if not clean:
         return ToneResult(NEUTRAL_TONE)
-    text = bound_text(clean)
-    scores = vader().polarity_scores(text)
+    analyzer = vader()
+    text = join_phrases(unstretch(bound_text(clean)))
+    scores = analyzer.polarity_scores(text)
     tone = Tone(
         compound=max(-1.0, min(1.0, float(scores["compound"]))),
         pos=float(scores["pos"]),

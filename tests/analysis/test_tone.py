@@ -138,3 +138,56 @@ def test_bounding_keeps_the_end_of_a_long_message() -> None:
     text = "filler words here " * 100 + "and honestly this is terrible"
     assert bound_text(text).endswith("this is terrible")
     assert analyze(text).tone.compound < 0
+
+
+# ---- chat fixes (issue 4, §3): each row is a message plain VADER scores 0 or with the wrong sign
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("nobody likes this", -1),  # subject negation; plain VADER: positive
+        ("noone cares about this", -1),
+        ("I am fed up with this", -1),  # multi-word lexicon entries; plain VADER: 0
+        ("i can't stand this", -1),
+        ("this is sooooo goooood", 1),  # stretched words; plain VADER: 0
+        ("sora is trash", -1),  # chat words missing from VADER's lexicon
+        ("rip open weights", -1),
+        ("closed again T_T", -1),  # emoticons missing from the lexicon, kept through cleaning
+        ("finally ^_^", 1),
+    ],
+)
+def test_chat_forms_vader_misses_get_a_tone(text: str, sign: int) -> None:
+    plain = SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+    ours = analyze(text).tone.compound
+    assert ours * sign > 0.1
+    assert ours * sign > plain * sign
+
+
+def test_subject_negation_only_denies_praise() -> None:
+    assert analyze("nobody panic").tone.compound < 0  # not "nobody" + "panic" = happy
+
+
+@pytest.mark.parametrize("text", ["ugh -_-", "**so** T_T", "ok :* bye", "x_x"])
+def test_cleaning_keeps_emoticons_built_from_markdown_characters(text: str) -> None:
+    emoticon = next(word for word in text.split() if "_" in word or word == ":*")
+    assert emoticon in clean_text(text).split()
+
+
+def test_cleaning_still_strips_markdown_around_emoticons() -> None:
+    assert clean_text("**bold** -_- __under__ snake_case") == "bold -_- under snake case"
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [("Me too :-)", 1), ("Thank ya!!!!!", 1), ("la casa es nice", 1)],
+)
+def test_english_or_emoticons_in_a_message_tagged_spanish_still_count(text: str, sign: int) -> None:
+    analysis = analyze(text)
+    assert analysis.language == "es"
+    assert analysis.tone.compound * sign > 0.1
+
+
+def test_spanish_no_is_not_read_as_the_english_word_no() -> None:
+    # VADER's lexicon scores "no" negative; in Spanish it is mostly a plain negation.
+    assert analyze("no creo").tone.compound == 0.0

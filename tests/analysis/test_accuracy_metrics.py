@@ -1,0 +1,77 @@
+"""The benchmark's metrics, checked on small tables worked out by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.analysis.bench_loader import load_accuracy_bench
+
+bench = load_accuracy_bench()
+
+
+def test_binary_scores_count_true_and_false_positives() -> None:
+    gold = [True, True, True, False, False, True]
+    predicted = [True, False, True, True, False, True]
+    scores = bench.binary_scores(gold, predicted)
+    assert (scores.tp, scores.fp, scores.fn) == (3, 1, 1)
+    assert scores.precision == pytest.approx(0.75)
+    assert scores.recall == pytest.approx(0.75)
+    assert scores.f1 == pytest.approx(0.75)
+    assert scores.support == 4
+
+
+def test_scores_of_a_class_never_predicted_are_zero_not_an_error() -> None:
+    scores = bench.binary_scores([True, False], [False, False])
+    assert (scores.precision, scores.recall, scores.f1) == (0.0, 0.0, 0.0)
+
+
+def test_per_class_scores_and_macro_f1() -> None:
+    gold = ["a", "a", "b", "b", "c", "none"]
+    predicted = ["a", "b", "b", "b", "none", "c"]
+    per_class = bench.class_scores(gold, predicted, ("a", "b", "c"))
+    # a: tp 1, fn 1 -> P 1, R .5, F1 2/3; b: tp 2, fp 1 -> P 2/3, R 1, F1 .8; c: nothing right.
+    assert per_class["a"].precision == pytest.approx(1.0)
+    assert per_class["a"].recall == pytest.approx(0.5)
+    assert per_class["a"].f1 == pytest.approx(2 / 3)
+    assert per_class["b"].precision == pytest.approx(2 / 3)
+    assert per_class["b"].f1 == pytest.approx(0.8)
+    assert (per_class["c"].tp, per_class["c"].fp, per_class["c"].fn) == (0, 1, 1)
+    assert bench.macro_f1(per_class) == pytest.approx((2 / 3 + 0.8 + 0.0) / 3)
+
+
+def test_confusion_matrix_rows_are_gold_columns_predicted() -> None:
+    gold = ["a", "a", "b", "b", "c", "none"]
+    predicted = ["a", "b", "b", "b", "none", "c"]
+    assert bench.confusion(gold, predicted, ["a", "b", "c", "none"]) == [
+        [1, 1, 0, 0],
+        [0, 2, 0, 0],
+        [0, 0, 0, 1],
+        [0, 0, 1, 0],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("xs", "ys", "r"),
+    [
+        ([1.0, 2.0, 3.0], [2.0, 4.0, 6.0], 1.0),
+        ([1.0, 2.0, 3.0], [3.0, 2.0, 1.0], -1.0),
+        ([1.0, 2.0, 3.0, 4.0], [1.0, 3.0, 2.0, 4.0], 0.8),  # cov 4 / sqrt(5 * 5)
+        ([1.0, 1.0, 1.0], [1.0, 2.0, 3.0], 0.0),  # no variance: no correlation
+    ],
+)
+def test_pearson(xs: list[float], ys: list[float], r: float) -> None:
+    assert bench.pearson(xs, ys) == pytest.approx(r)
+
+
+def test_ground_truth_reader_handles_bom_crlf_and_a_last_line_without_newline(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tiny_GroundTruth.txt"
+    path.write_bytes(b"\xef\xbb\xbf1\t2.5\tgreat stuff\r\n2\t-1.25\tmeh\tstill text\r\n3\t0\tok")
+    assert bench.read_ground_truth(path) == [
+        (2.5, "great stuff"),
+        (-1.25, "meh\tstill text"),
+        (0.0, "ok"),
+    ]
