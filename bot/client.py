@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -11,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.analysis import analyze
 from bot.config import Settings
 from bot.errors import UserFacingError
 from bot.guilds import GuildConfigs
@@ -104,6 +106,8 @@ class ClamorBot(commands.Bot):
         self.guild_configs = GuildConfigs(store, settings)
 
     async def setup_hook(self) -> None:
+        # Build the analysers (VADER, rule tables) now, in a thread, not on the first message.
+        await asyncio.to_thread(analyze, "warm up: open source the weights")
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.dev_guild_id is not None:

@@ -11,8 +11,9 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dotenv import dotenv_values
 
@@ -70,10 +71,19 @@ def parse_hhmm(value: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+# Names the tz database carries that are not places: "localtime" is whatever the host says.
+_NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones()) - _NOT_ZONES
+
+
 def check_timezone(name: str) -> ZoneInfo:
     """The zone for an IANA name such as Europe/Madrid; raises ValueError for unknown names."""
     cleaned = name.strip()
-    if not cleaned or cleaned.startswith(("/", ".")) or ".." in cleaned:
+    if cleaned not in _zone_names():
         raise ValueError(f"{name!r} is not an IANA timezone name, e.g. Europe/Madrid or UTC")
     try:
         return ZoneInfo(cleaned)

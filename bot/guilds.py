@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from bot.analysis import Analyzer
@@ -31,10 +32,12 @@ class GuildConfigs:
         self._store = store
         self._defaults = defaults
         self._cache: dict[int, GuildConfig] = {}
+        self._versions: dict[int, int] = {}
 
     async def get(self, guild_id: int) -> GuildConfig:
         config = self._cache.get(guild_id)
         if config is None:
+            version = self._versions.get(guild_id, 0)
             config = GuildConfig(
                 settings=await self._store.guild_settings(
                     guild_id,
@@ -42,10 +45,13 @@ class GuildConfigs:
                     default_timezone=self._defaults.timezone,
                 ),
                 rules=await self._store.channel_rules(guild_id),
-                analyzer=Analyzer(await self._store.guild_terms(guild_id)),
+                analyzer=await asyncio.to_thread(Analyzer, await self._store.guild_terms(guild_id)),
             )
-            self._cache[guild_id] = config
+            # A change made while we were reading would be lost if this copy were kept.
+            if self._versions.get(guild_id, 0) == version:
+                self._cache[guild_id] = config
         return config
 
     def invalidate(self, guild_id: int) -> None:
+        self._versions[guild_id] = self._versions.get(guild_id, 0) + 1
         self._cache.pop(guild_id, None)

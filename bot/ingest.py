@@ -86,9 +86,13 @@ async def ingest_messages(
 
     async def flush() -> None:
         await store.upsert_requests(records)
-        await store.add_volumes(volume)
+        # Volume and the cursors that vouch for it in one transaction, so an interrupted run
+        # can be repeated without counting anything twice.
+        cursors = [(guild, channel, last) for (guild, channel), last in newest.items()]
+        await store.record_activity(volume, cursors)
         records.clear()
         volume.clear()
+        newest.clear()
 
     for message in messages:
         if message.author_is_bot or message.kind not in USER_MESSAGE_KINDS:
@@ -103,9 +107,10 @@ async def ingest_messages(
         if channel not in counted_up_to:
             counted_up_to[channel] = await store.cursor(message.guild_id, channel) or 0
         if message.message_id > counted_up_to[channel]:
+            # Moved at once: the same messages in a second, overlapping export count once.
+            counted_up_to[channel] = message.message_id
             volume.append((message.guild_id, channel, message.created_at, 1))
-            key = (message.guild_id, channel)
-            newest[key] = max(newest.get(key, 0), message.message_id)
+            newest[(message.guild_id, channel)] = message.message_id
         analysis = analyzer.analyze(message.content, score_all=False)
         if analysis.request:
             summary.requests += 1
@@ -124,8 +129,6 @@ async def ingest_messages(
         if len(volume) + len(records) >= BATCH_SIZE:
             await flush()
     await flush()
-    for (guild_id, channel_id), message_id in newest.items():
-        await store.advance_cursor(guild_id, channel_id, message_id)
     return summary
 
 

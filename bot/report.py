@@ -6,7 +6,7 @@ out, a relabelled category replaces the logged one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from bot.digest.build import build_digest
 from bot.digest.model import Digest, Period
@@ -21,6 +21,7 @@ async def digest_from_store(
     period: Period,
     channel_names: Mapping[int, str] | None = None,
     channel_id: int | None = None,
+    quotable_channels: Collection[int] | None = None,
 ) -> Digest:
     before = period.previous()
     rows = await store.corrected_requests_between(guild_id, period.start, period.end, channel_id)
@@ -38,4 +39,5 @@ async def digest_from_store(
         previous_rows=previous_rows,
         previous_seen=previous_seen,
         channel_names=channel_names,
+        quotable_channels=quotable_channels,
     )

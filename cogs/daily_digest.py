@@ -32,10 +32,20 @@ class DigestPostError(Exception):
     """Why a digest could not be posted, in words for `/clamor status`."""
 
 
+def public_channels(guild: discord.Guild) -> set[int]:
+    """Channels and threads every member can read: the only ones a digest may quote or name."""
+    everyone = guild.default_role
+    places: list[discord.abc.GuildChannel | discord.Thread] = [*guild.channels, *guild.threads]
+    return {place.id for place in places if place.permissions_for(everyone).read_messages}
+
+
 def channel_names(guild: discord.Guild) -> dict[int, str]:
-    names = {channel.id: f"#{channel.name}" for channel in guild.channels}
-    names.update({thread.id: f"#{thread.name}" for thread in guild.threads})
-    return names
+    public = public_channels(guild)
+    places: list[discord.abc.GuildChannel | discord.Thread] = [*guild.channels, *guild.threads]
+    return {
+        place.id: f"#{place.name}" if place.id in public else "a private channel"
+        for place in places
+    }
 
 
 class DailyDigest(commands.Cog):
@@ -151,6 +161,7 @@ class DailyDigest(commands.Cog):
             guild_name=guild.name,
             period=Period.day(covered_day(day), settings.timezone),
             channel_names=channel_names(guild),
+            quotable_channels=public_channels(guild),
         )
         try:
             return await channel.send(embed=discord.Embed.from_dict(to_embed(digest)))

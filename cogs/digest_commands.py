@@ -17,7 +17,7 @@ from bot.guilds import GuildConfig
 from bot.moderation import next_digest_at
 from bot.report import digest_from_store
 from bot.why import why_fresh, why_logged
-from cogs.daily_digest import channel_names
+from cogs.daily_digest import channel_names, public_channels
 from cogs.moderation.messages import analyse_now, find_message
 
 DAY_HELP = "Use today, yesterday or a date like 2026-03-14 (in the server's timezone)."
@@ -78,6 +78,8 @@ class DigestCommands(
             period=Period.day(wanted, timezone),
             channel_names=channel_names(guild),
             channel_id=channel.id if channel is not None else None,
+            # The answer is public: it quotes only what every member can read anyway.
+            quotable_channels=public_channels(guild),
         )
         await interaction.response.send_message(embed=discord.Embed.from_dict(to_embed(digest)))
 

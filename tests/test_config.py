@@ -43,6 +43,7 @@ def test_settings_are_frozen() -> None:
     [
         ("CLAMOR_TIMEZONE", "Mars/Olympus", "CLAMOR_TIMEZONE"),
         ("CLAMOR_TIMEZONE", "../../etc/passwd", "CLAMOR_TIMEZONE"),
+        ("CLAMOR_TIMEZONE", "localtime", "CLAMOR_TIMEZONE"),
         ("CLAMOR_DIGEST_TIME", "25:00", "CLAMOR_DIGEST_TIME"),
         ("CLAMOR_DIGEST_TIME", "6pm", "CLAMOR_DIGEST_TIME"),
         ("CLAMOR_DEV_GUILD", "my-server", "CLAMOR_DEV_GUILD"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.analysis.lexicon import LexiconError, compile_rule, read_table, split_words
+from bot.analysis.literals import may_contain, required_literals
 from bot.analysis.model import CATEGORIES, Category, Cue, Tone
 from bot.analysis.rules import PSEUDO_RULES, request_rules
 
@@ -53,6 +54,7 @@ class CategoryRule:
     marked: bool
     examples: tuple[str, ...]
     reuses: str = ""  # name of the request rule whose firing counts as this cue
+    literals: tuple[str, ...] | None = None  # one is in every match (see literals.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +88,11 @@ def category_rules() -> tuple[CategoryRule, ...]:
         else:
             regex = compile_rule(pattern, where=where)
             marked = "<alt>" in pattern or "<target>" in pattern
+        literals = required_literals(regex) if regex else None
         rules.append(
-            CategoryRule(chosen, weight, detail, regex, marked, split_words(examples), reuses)
+            CategoryRule(
+                chosen, weight, detail, regex, marked, split_words(examples), reuses, literals
+            )
         )
     return tuple(rules)
 
@@ -107,7 +112,10 @@ def _find(
     cannot be pointed at (a link), or None. A reused rule is only searched to quote it."""
     if rule.reuses and rule.reuses not in fired:
         return None
-    match = rule.regex.search(marked if rule.marked else masked) if rule.regex else None
+    text = marked if rule.marked else masked
+    match = None
+    if rule.regex and may_contain(text, rule.literals):
+        match = rule.regex.search(text)
     if match is None:
         return (0, 0) if rule.reuses else None
     return match.span()

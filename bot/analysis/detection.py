@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from bot.analysis.entities import Mention
 from bot.analysis.folding import fold_lower
 from bot.analysis.lexicon import stems_regex
+from bot.analysis.literals import may_contain
 from bot.analysis.model import Cue
 from bot.analysis.rules import (
     ALTERNATIVE_MARK,
@@ -81,6 +82,8 @@ def apply_masks(clean: str, lowered: str) -> tuple[str, list[tuple[str, Cue]]]:
     for rule in request_rules():
         if rule.kind != "mask" or not rule.may_match(lowered, ""):
             continue
+        if not may_contain(lowered, rule.literals):
+            continue  # sub() would find nothing
 
         def blank(match: re.Match[str], rule: RequestRule = rule) -> str:
             if len(fired) < _MAX_MASK_CUES:
@@ -129,7 +132,7 @@ class RequestDetector:
                 continue
             if not rule.may_match(masked, marked):
                 continue
-            match = rule.regex.search(marked if rule.marked else masked)
+            match = rule.search(masked, marked)
             if match:
                 cue = Cue("request", _quote(clean, match), rule.detail, _WEIGHTS[rule.kind])
                 fired[rule.kind].append(cue)

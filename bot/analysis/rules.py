@@ -9,6 +9,7 @@ from typing import Literal
 
 from bot.analysis.entities import builtin_entities
 from bot.analysis.lexicon import LexiconError, compile_rule, read_table, split_words
+from bot.analysis.literals import may_contain, required_literals
 
 RuleKind = Literal["mask", "strong", "weak", "context"]
 RULE_KINDS: tuple[RuleKind, ...] = ("mask", "strong", "weak", "context")
@@ -34,6 +35,7 @@ class RequestRule:
     anchors: tuple[str, ...] = ()  # word starts, one of which must be present ...
     needs_alternative: bool = False  # ... or a named open alternative
     needs_target: bool = False  # ... or a named target
+    literals: tuple[str, ...] | None = None  # one is in every match (see literals.py)
 
     def applies_to(self, language: str) -> bool:
         return self.language == "*" or {self.language, language} != {"en", "es"}
@@ -45,6 +47,11 @@ class RequestRule:
         if self.needs_target and TARGET_MARK in marked:
             return True
         return any(anchor in masked for anchor in self.anchors)
+
+    def search(self, masked: str, marked: str) -> re.Match[str] | None:
+        """The first match in the text this rule runs on, skipping texts it cannot match."""
+        text = marked if self.marked else masked
+        return self.regex.search(text) if may_contain(text, self.literals) else None
 
 
 def _rule(cells: tuple[str, ...], where: str) -> RequestRule:
@@ -58,17 +65,19 @@ def _rule(cells: tuple[str, ...], where: str) -> RequestRule:
         # The pre-filter is built from word anchors and alternative names; target names are
         # too common in an AI server to let every message mentioning one through.
         raise LexiconError(f"{where}: rule {name!r} needs word anchors or <alt>")
+    regex = compile_rule(pattern, where=where)
     return RequestRule(
         kind=rule_kind,
         name=name,
         detail=detail,
-        regex=compile_rule(pattern, where=where),
+        regex=regex,
         marked=any(f"<{macro}>" in pattern for macro in ("alt", "target", "entity")),
         examples=split_words(examples),
         language=language,
         anchors=words,
         needs_alternative="<alt>" in anchors,
         needs_target="<target>" in anchors,
+        literals=required_literals(regex),
     )
 
 

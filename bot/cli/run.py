@@ -6,6 +6,7 @@ import argparse
 import asyncio
 from typing import Any
 
+import aiohttp
 import discord
 
 from bot.cli.common import EXIT_OK, CommandError, key_path_for, settings
@@ -42,6 +43,10 @@ async def serve(config: Settings, token: str, **options: Any) -> None:
             raise CommandError(TOKEN_HELP) from None
         except discord.PrivilegedIntentsRequired:
             raise CommandError(INTENT_HELP) from None
+        except (aiohttp.ClientError, OSError) as exc:
+            raise CommandError(
+                f"cannot reach Discord ({exc.__class__.__name__}): check the network and retry"
+            ) from None
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from statistics import fmean
@@ -55,13 +55,22 @@ def _example(guild_id: int, row: RequestRecord, reason: str) -> Example:
 
 
 def pick_examples(
-    guild_id: int, rows: Sequence[RequestRecord], dominant: str | None
+    guild_id: int,
+    rows: Sequence[RequestRecord],
+    dominant: str | None,
+    quotable_channels: Collection[int] | None = None,
 ) -> list[Example]:
     """The most negative, the most positive and the most typical message, each at most once.
 
-    Rows without stored text (privacy setting) cannot be quoted, so they are never picked.
+    Rows without stored text (privacy setting) cannot be quoted, so they are never picked; nor
+    are rows outside `quotable_channels` (a digest posted where not everyone can read them).
     """
-    quotable = [row for row in rows if row.content.strip()]
+    quotable = [
+        row
+        for row in rows
+        if row.content.strip()
+        and (quotable_channels is None or row.channel_id in quotable_channels)
+    ]
     if not quotable:
         return []
     chosen: list[Example] = []
@@ -121,6 +130,7 @@ def build_digest(
     previous_rows: Sequence[RequestRecord],
     previous_seen: int,
     channel_names: Mapping[int, str] | None = None,
+    quotable_channels: Collection[int] | None = None,
 ) -> Digest:
     """Summarise one period of a guild's request messages against the period before it."""
     names = channel_names or {}
@@ -138,7 +148,7 @@ def build_digest(
         alternatives=_top(alt for row in rows for alt in row.alternatives),
         channels=[(names.get(cid, f"#{cid}"), count) for cid, count in channels],
         languages=_top((row.language for row in rows), n=8),
-        examples=pick_examples(guild_id, rows, current.dominant_category()),
+        examples=pick_examples(guild_id, rows, current.dominant_category(), quotable_channels),
         days=day_points(period, rows, volume_hours),
     )
     return replace(digest, headline=headline(digest))

@@ -138,7 +138,11 @@ def parse_day(text: str, today: date) -> date:
     try:
         if len(value) != 10 or value[4] != "-" or value[7] != "-":
             raise ValueError(value)
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
+        # Discord and Clamor both started long after 2000; far dates only overflow the arithmetic.
+        if not 2000 <= day.year <= 9000:
+            raise ValueError(value)
+        return day
     except ValueError:
         raise ValueError(
             f"{text!r} is not a day: use today, yesterday or a date like 2026-03-14"

@@ -149,6 +149,14 @@ def test_analyze_keeps_rows_in_db(
     assert digest["previous"]["seen"] == 2
 
 
+def test_the_same_export_twice_counts_once(
+    export: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["analyze", str(export), str(export), "--format", "json"]) == 0
+    digest = json.loads(capsys.readouterr().out)
+    assert digest["totals"]["seen"] == 5
+
+
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [

@@ -160,3 +160,14 @@ def test_days_follow_the_timezone() -> None:
         (date(2026, 3, 13), 1, 10),
         (date(2026, 3, 14), 2, 5),
     ]
+
+
+def test_examples_only_from_quotable_channels() -> None:
+    rows = [
+        row(1, "2026-03-14T09:00", compound=-0.9, content="from the mod room", channel_id=99),
+        row(2, "2026-03-14T09:05", compound=-0.2, content="from general", channel_id=10),
+    ]
+    everywhere = pick_examples(GUILD, rows, "demand")
+    public_only = pick_examples(GUILD, rows, "demand", quotable_channels={10})
+    assert 1 in {e.message_id for e in everywhere}
+    assert {e.message_id for e in public_only} == {2}

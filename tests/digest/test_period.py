@@ -51,7 +51,9 @@ def test_parse_day(text: str, expected: date) -> None:
     assert parse_day(text, date(2026, 3, 14)) == expected
 
 
-@pytest.mark.parametrize("text", ["tomorrow", "2026-13-01", "20260101", "14/03/2026", ""])
+@pytest.mark.parametrize(
+    "text", ["tomorrow", "2026-13-01", "20260101", "14/03/2026", "", "0001-01-01", "9999-12-31"]
+)
 def test_parse_day_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="today, yesterday or a date"):
         parse_day(text, date(2026, 3, 14))
