@@ -18,6 +18,7 @@ from bot.moderation import next_digest_at
 from bot.report import digest_from_store
 from bot.why import why_fresh, why_logged
 from cogs.daily_digest import channel_names, public_channels
+from cogs.moderation.channels import readable_channels
 from cogs.moderation.messages import analyse_now, find_message
 
 DAY_HELP = "Use today, yesterday or a date like 2026-03-14 (in the server's timezone)."
@@ -28,11 +29,7 @@ def stamp(unix: float) -> str:
 
 
 def watched_summary(guild: discord.Guild, config: GuildConfig) -> str:
-    readable = [
-        channel
-        for channel in guild.text_channels
-        if channel.permissions_for(guild.me).read_messages
-    ]
+    readable = readable_channels(guild)
     watched = [channel for channel in readable if config.watches(channel.id)]
     if config.settings.watch_mode == "listed":
         shown = ", ".join(channel.mention for channel in watched[:15]) or "none yet"

@@ -49,17 +49,22 @@ class ToneResult:
     cues: tuple[Cue, ...] = ()
 
 
-@cache
-def chat_emoji_valence() -> dict[str, float]:
-    """Emoji VADER scores 0 or backwards (🤡, 🔥), from ``emoji_valence.tsv``."""
+def _valence_table(name: str) -> dict[str, float]:
+    """A `token <TAB> valence <TAB> note` table from the package data."""
     table: dict[str, float] = {}
-    for row in read_table("emoji_valence.tsv", 3):
-        emoji, valence, _note = row.cells
+    for row in read_table(name, 3):
+        token, valence, _note = row.cells
         try:
-            table[emoji] = float(valence)
+            table[token] = float(valence)
         except ValueError as error:
             raise LexiconError(f"{row.source}:{row.line}: valence {valence!r}") from error
     return table
+
+
+@cache
+def chat_emoji_valence() -> dict[str, float]:
+    """Emoji VADER scores 0 or backwards (🤡, 🔥), from ``emoji_valence.tsv``."""
+    return _valence_table("emoji_valence.tsv")
 
 
 def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> float:
@@ -120,14 +125,7 @@ def join_phrases(text: str) -> str:
 @cache
 def chat_lexicon() -> dict[str, float]:
     """Chat words and emoticons VADER does not know, from ``chat_lexicon.tsv``."""
-    table: dict[str, float] = {}
-    for row in read_table("chat_lexicon.tsv", 3):
-        token, valence, _note = row.cells
-        try:
-            table[token] = float(valence)
-        except ValueError as error:
-            raise LexiconError(f"{row.source}:{row.line}: valence {valence!r}") from error
-    return table
+    return _valence_table("chat_lexicon.tsv")
 
 
 def vader() -> SentimentIntensityAnalyzer:

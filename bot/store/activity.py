@@ -67,15 +67,7 @@ class ActivityQueries(Database):
 
     async def add_volumes(self, items: Iterable[tuple[int, int, float, int]]) -> None:
         """Add many (guild, channel, at, count) in one transaction."""
-        buckets: Counter[tuple[int, int, int]] = Counter()
-        for guild_id, channel_id, at, count in items:
-            if count < 0:
-                raise ValueError("a message count cannot be negative")
-            buckets[(guild_id, hour_start(at), channel_id)] += count
-        await self._write_many(
-            _ADD_VOLUME,
-            ((guild, hour, channel, count) for (guild, hour, channel), count in buckets.items()),
-        )
+        await self.record_activity(items, ())
 
     async def volume_hours(
         self, guild_id: int, start: float, end: float, channel_id: int | None = None
@@ -147,8 +139,6 @@ class ActivityQueries(Database):
             (guild_id,),
         )
         return None if row is None else _run(row)
-
-    # -- added for cogs/watcher: its periodic flush ------------------------------------------
 
     async def record_activity(
         self,
