@@ -25,6 +25,8 @@ EXTENSIONS = (
     "cogs.digest_commands",
     "cogs.moderation",
     "cogs.daily_digest",
+    "cogs.gap_fill",
+    "cogs.privacy_upkeep",
 )
 
 UNEXPECTED = "Something went wrong on Clamor's side. It has been logged for the bot's operator."

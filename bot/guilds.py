@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.analysis import Analyzer
 from bot.config import Settings
 from bot.store import Store
-from bot.store.records import ChannelRule, GuildSettings
+from bot.store.records import ChannelRule, GuildSettings, PrivacySettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +16,16 @@ class GuildConfig:
     settings: GuildSettings
     rules: dict[int, ChannelRule]
     analyzer: Analyzer
+    privacy: PrivacySettings = field(default_factory=lambda: PrivacySettings(guild_id=0))
+    # Keyed hashes of members who asked not to be logged in this guild.
+    opted_out: frozenset[str] = frozenset()
+
+    @property
+    def keeps_content(self) -> bool:
+        return self.privacy.content_mode == "keep"
+
+    def logs_author(self, author_hash: str) -> bool:
+        return author_hash not in self.opted_out
 
     def watches(self, channel_id: int) -> bool:
         """Whether messages in this channel (a thread's parent, for threads) are watched."""

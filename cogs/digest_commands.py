@@ -18,6 +18,7 @@ from bot.moderation import next_digest_at
 from bot.report import digest_from_store
 from bot.why import why_fresh, why_logged
 from cogs.daily_digest import channel_names, public_channels
+from cogs.member_privacy import MemberPrivacyCommands
 from cogs.moderation.channels import readable_channels
 from cogs.moderation.messages import analyse_now, find_message
 
@@ -41,6 +42,7 @@ def watched_summary(guild: discord.Guild, config: GuildConfig) -> str:
 
 @app_commands.guild_only()
 class DigestCommands(
+    MemberPrivacyCommands,
     commands.GroupCog,
     group_name="clamor",
     group_description="The pulse of open-sourcing talk in this server",

@@ -9,6 +9,10 @@ WatchMode = Literal["all", "listed"]
 ChannelRule = Literal["watch", "exclude"]
 TermKind = Literal["target", "keyword", "ignore"]
 TERM_KINDS: tuple[TermKind, ...] = ("target", "keyword", "ignore")
+ContentMode = Literal["keep", "drop"]
+DEFAULT_RETENTION_DAYS = 90
+MIN_RETENTION_DAYS = 7
+MAX_RETENTION_DAYS = 3650
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +54,12 @@ class DigestRun:
     message_id: int | None
     posted_at: float | None
     error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacySettings:
+    """What a guild lets Clamor keep: message text at all, and for how long (content, authors)."""
+
+    guild_id: int
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    content_mode: ContentMode = "keep"

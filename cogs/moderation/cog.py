@@ -25,6 +25,7 @@ from bot.moderation import (
     timezone_suggestions,
 )
 from bot.store import Label, TermKind, WatchMode
+from cogs.moderation.backfill import BackfillCommands
 from cogs.moderation.channels import (
     POSTABLE_TYPES,
     WATCHABLE_TYPES,
@@ -36,6 +37,7 @@ from cogs.moderation.channels import (
     readable_channels,
     watchable_channel,
 )
+from cogs.moderation.privacy import PrivacyCommands
 from cogs.moderation.relabel import relabel_message
 
 Interaction = discord.Interaction[ClamorBot]
@@ -56,6 +58,8 @@ def guild_of(interaction: Interaction) -> discord.Guild:
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class Moderation(
+    BackfillCommands,
+    PrivacyCommands,
     commands.GroupCog,
     group_name="clamor-mod",
     group_description="Clamor's settings for this server (needs Manage Server)",
