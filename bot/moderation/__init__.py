@@ -1,6 +1,6 @@
 """Pure decisions behind `/clamor-mod`: option parsing, watch-rule changes, answer texts."""
 
-from bot.moderation.next_digest import next_digest_at
+from bot.moderation.next_digest import next_digest_at, upcoming_digest
 from bot.moderation.options import (
     TERM_RULE,
     checked_digest_time,
@@ -24,4 +24,5 @@ __all__ = [
     "next_digest_at",
     "plan_watch_change",
     "timezone_suggestions",
+    "upcoming_digest",
 ]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.digest_schedule import due_at
+from bot.digest_schedule import due_at, due_day
 
 
 def next_digest_at(now: datetime, digest_time: str, timezone: str) -> datetime:
@@ -22,3 +22,25 @@ def next_digest_at(now: datetime, digest_time: str, timezone: str) -> datetime:
             return datetime.fromtimestamp(due, zone)
         day += timedelta(days=1)
     raise AssertionError("a local time of day recurs within three days")  # pragma: no cover
+
+
+def upcoming_digest(
+    now: datetime, digest_time: str, timezone: str, last_run_day: date | None
+) -> datetime | None:
+    """When the next digest goes out; None when one is due at once.
+
+    A moderator who moves the time earlier, after the new time has passed today but before
+    today's digest went out, gets today's digest within the posting loop's next tick, not
+    tomorrow. A guild that never had a digest starts at the next due time (see `due_day`).
+    """
+    if last_run_day is not None:
+        pending = due_day(
+            digest_time=digest_time,
+            timezone=timezone,
+            now=now.timestamp(),
+            last_run_day=last_run_day,
+            armed_at=now.timestamp(),
+        )
+        if pending is not None:
+            return None
+    return next_digest_at(now, digest_time, timezone)

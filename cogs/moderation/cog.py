@@ -5,7 +5,7 @@ Every answer is ephemeral: settings are the moderators' business, not the channe
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import discord
 from discord import app_commands
@@ -20,9 +20,9 @@ from bot.moderation import (
     checked_timezone,
     describe_terms,
     describe_watch,
-    next_digest_at,
     plan_watch_change,
     timezone_suggestions,
+    upcoming_digest,
 )
 from bot.store import Label, TermKind, WatchMode
 from cogs.moderation.backfill import BackfillCommands
@@ -156,11 +156,22 @@ class Moderation(
             )
         await self.bot.store.set_digest_schedule(guild.id, target.id, digest_time, zone)
         self.bot.guild_configs.invalidate(guild.id)
-        due = int(next_digest_at(datetime.now(UTC), digest_time, zone).timestamp())
+        last = await self.bot.store.last_digest_run(guild.id)
+        upcoming = upcoming_digest(
+            datetime.fromtimestamp(self.bot.clock(), UTC),
+            digest_time,
+            zone,
+            date.fromisoformat(last.local_day) if last is not None else None,
+        )
+        if upcoming is None:
+            when = "within a minute (today's has not gone out yet)"
+        else:
+            due = int(upcoming.timestamp())
+            when = f"<t:{due}:F> (<t:{due}:R>)"
         await answer(
             interaction,
             f"The daily digest goes to {target.mention} at {digest_time} ({zone}), covering "
-            f"the previous local day. Next one: <t:{due}:F> (<t:{due}:R>).",
+            f"the previous local day. Next one: {when}.",
         )
 
     @digest.autocomplete("timezone")

@@ -233,3 +233,32 @@ async def test_unpostable_channel_is_reported_not_hammered(
     attempts = [r for r in fake.requests if r.method == "POST" and r.path.endswith(
         f"/channels/{digests.id}/messages")]  # fmt: skip
     assert len(attempts) == 1
+
+
+async def test_moving_the_time_earlier_posts_todays_digest_and_says_so(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake, digests = fake_discord, fake_discord.channel("digests")
+    clock = Clock("2026-03-13T08:30")
+    async with clamor(clock) as bot:
+        await schedule(bot, fake, digests)
+        await ticks(bot)  # the schedule is armed before its first due time
+        clock.set("2026-03-13T09:30")
+        await ticks(bot)
+        assert len(digest_posts(fake, digests)) == 1
+        # Next morning, 08:30: the moderator moves 09:00 to 08:00, already past today.
+        clock.set("2026-03-14T08:30")
+        handle = await fake.invoke_command(
+            fake.guild,
+            fake.channel("general"),
+            fake.user("alice"),
+            "clamor-mod",
+            ["digest"],
+            {"channel": digests.id, "time": "08:00", "timezone": "UTC"},
+        )
+        reply = await handle.response()
+        assert reply.content is not None
+        assert reply.content.endswith("Next one: within a minute (today's has not gone out yet).")
+        await ticks(bot)
+        assert len(digest_posts(fake, digests)) == 2
+        assert await bot.store.digest_run(fake.guild.id, "2026-03-14") is not None

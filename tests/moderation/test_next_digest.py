@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.moderation import next_digest_at
+from bot.moderation import next_digest_at, upcoming_digest
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,29 @@ def test_next_digest_at(
     local = due.astimezone(UTC).astimezone(ZoneInfo(timezone)).strftime("%H:%M")
     # Only the time skipped by the spring-forward jump shows another time on the clock.
     assert local == ("03:30" if expected_utc == datetime(2025, 3, 30, 1, 30) else digest_time)
+
+
+@pytest.mark.parametrize(
+    ("now_utc", "digest_time", "last_run_day", "expected_utc"),
+    [
+        # never posted: the first one is at the next due time, even if today's time has passed
+        (datetime(2025, 3, 10, 9, 30), "09:00", None, datetime(2025, 3, 11, 9, 0)),
+        # today's went out: tomorrow
+        (datetime(2025, 3, 10, 9, 30), "09:00", date(2025, 3, 10), datetime(2025, 3, 11, 9, 0)),
+        # moved earlier after the new time passed, today's not out yet: at once
+        (datetime(2025, 3, 10, 8, 30), "08:00", date(2025, 3, 9), None),
+        # moved later, still ahead today: today at the new time
+        (datetime(2025, 3, 10, 8, 30), "10:00", date(2025, 3, 9), datetime(2025, 3, 10, 10, 0)),
+        # yesterday's was missed (bot down): catching up at once
+        (datetime(2025, 3, 10, 8, 30), "09:00", date(2025, 3, 8), None),
+    ],
+)
+def test_upcoming_digest(
+    now_utc: datetime, digest_time: str, last_run_day: date | None, expected_utc: datetime | None
+) -> None:
+    upcoming = upcoming_digest(now_utc.replace(tzinfo=UTC), digest_time, "UTC", last_run_day)
+    if expected_utc is None:
+        assert upcoming is None
+    else:
+        assert upcoming is not None
+        assert upcoming.astimezone(UTC) == expected_utc.replace(tzinfo=UTC)
