@@ -29,6 +29,7 @@ test: $(STAMP_DEV)
 	$(BIN)/python -m pytest
 
 run: $(STAMP_RUN)
+	@test -f .env || $(BIN)/clamor init
 	$(BIN)/clamor run
 
 bench: $(STAMP_DEV)

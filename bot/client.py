@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.errors import UserFacingError
 from bot.guilds import GuildConfigs
 from bot.store import Store
+from bot.watch.writer import RequestWriter
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,10 @@ class ClamorBot(commands.Bot):
         # What time it is, for schedules; tests move it instead of waiting for 09:00.
         self.clock = clock
         self.guild_configs = GuildConfigs(store, settings)
+        # Every request row the bot writes goes through it: privacy, and a queue for outages.
+        self.request_writer = RequestWriter(
+            store, self.guild_configs, queue_size=settings.write_queue_size, clock=clock
+        )
 
     async def setup_hook(self) -> None:
         # Build the analysers (VADER, rule tables) now, in a thread, not on the first message.

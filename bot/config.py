@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,9 +17,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dotenv import dotenv_values
 
+from bot.redaction import install_redaction
+
 DEFAULT_DB = "data/clamor.db"
 DEFAULT_DIGEST_TIME = "09:00"
 DEFAULT_TIMEZONE = "UTC"
+# Days a removed bot keeps a server's data before erasing it (README: "Privacy and data").
+DEFAULT_LEAVE_GRACE_DAYS = 30
+MAX_LEAVE_GRACE_DAYS = 3650
+# Messages per channel gap filling reads after a restart (0 turns it off), and request writes
+# held in memory while the database cannot be written.
+DEFAULT_GAP_FILL_MESSAGES = 1000
+MAX_GAP_FILL_MESSAGES = 100_000
+DEFAULT_WRITE_QUEUE = 5000
+MAX_WRITE_QUEUE = 1_000_000
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
@@ -39,6 +50,9 @@ class Settings:
     dev_guild_id: int | None
     digest_time: str
     timezone: str
+    leave_grace_days: int = DEFAULT_LEAVE_GRACE_DAYS
+    gap_fill_messages: int = DEFAULT_GAP_FILL_MESSAGES
+    write_queue_size: int = DEFAULT_WRITE_QUEUE
 
     def require_token(self) -> str:
         """The token, or a SettingsError saying how to provide one."""
@@ -59,7 +73,10 @@ class Settings:
         return (
             f"Settings(discord_token=<{token}>, db_path={str(self.db_path)!r}, "
             f"log_level={self.log_level!r}, dev_guild_id={self.dev_guild_id!r}, "
-            f"digest_time={self.digest_time!r}, timezone={self.timezone!r})"
+            f"digest_time={self.digest_time!r}, timezone={self.timezone!r}, "
+            f"leave_grace_days={self.leave_grace_days!r}, "
+            f"gap_fill_messages={self.gap_fill_messages!r}, "
+            f"write_queue_size={self.write_queue_size!r})"
         )
 
 
@@ -145,10 +162,33 @@ def load_settings(
         dev_guild_id=dev_guild,
         digest_time=f"{hour:02d}:{minute:02d}",
         timezone=timezone.strip(),
+        leave_grace_days=_count(
+            values, "CLAMOR_LEAVE_GRACE_DAYS", DEFAULT_LEAVE_GRACE_DAYS, 0, MAX_LEAVE_GRACE_DAYS
+        ),
+        gap_fill_messages=_count(
+            values, "CLAMOR_GAP_FILL_MESSAGES", DEFAULT_GAP_FILL_MESSAGES, 0, MAX_GAP_FILL_MESSAGES
+        ),
+        write_queue_size=_count(
+            values, "CLAMOR_WRITE_QUEUE", DEFAULT_WRITE_QUEUE, 1, MAX_WRITE_QUEUE
+        ),
     )
 
 
-def configure_logging(level: str) -> None:
+def _count(values: Mapping[str, str | None], name: str, default: int, low: int, high: int) -> int:
+    """A whole-number setting in [low, high], or a one-line SettingsError naming it."""
+    raw = _setting(values, name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9) or not low <= int(raw) <= high:
+        raise SettingsError(f"{name}={raw!r} is not a whole number from {low} to {high}")
+    return int(raw)
+
+
+def configure_logging(level: str, *, secrets: Iterable[str | None] = ()) -> None:
+    """Log to stderr at `level`, with `secrets` (the token) and anything shaped like a Discord
+    token redacted from every record, exception text included."""
+    # Redaction first: nothing may be logged between the handler appearing and the filter.
+    install_redaction(secrets)
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",

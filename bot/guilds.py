@@ -56,6 +56,8 @@ class GuildConfigs:
                 ),
                 rules=await self._store.channel_rules(guild_id),
                 analyzer=await asyncio.to_thread(Analyzer, await self._store.guild_terms(guild_id)),
+                privacy=await self._store.privacy_settings(guild_id),
+                opted_out=await self._store.opted_out_authors(guild_id),
             )
             # A change made while we were reading would be lost if this copy were kept.
             if self._versions.get(guild_id, 0) == version:

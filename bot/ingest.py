@@ -81,6 +81,9 @@ async def ingest_messages(
     # below a channel's cursor were counted before. Request rows are upserts and need no guard.
     counted_up_to: dict[int, int] = {}
     newest: dict[tuple[int, int], int] = {}
+    # The lowest id counted per channel in this batch: with the cursor it bounds the range of
+    # ids whose volume is now counted (see Store.record_activity).
+    lowest: dict[tuple[int, int], int] = {}
     records: list[RequestRecord] = []
     volume: list[tuple[int, int, float, int]] = []
 
@@ -89,10 +92,12 @@ async def ingest_messages(
         # Volume and the cursors that vouch for it in one transaction, so an interrupted run
         # can be repeated without counting anything twice.
         cursors = [(guild, channel, last) for (guild, channel), last in newest.items()]
-        await store.record_activity(volume, cursors)
+        floors = [(guild, channel, first) for (guild, channel), first in lowest.items()]
+        await store.record_activity(volume, cursors, floors)
         records.clear()
         volume.clear()
         newest.clear()
+        lowest.clear()
 
     for message in messages:
         if message.author_is_bot or message.kind not in USER_MESSAGE_KINDS:
@@ -111,6 +116,7 @@ async def ingest_messages(
             counted_up_to[channel] = message.message_id
             volume.append((message.guild_id, channel, message.created_at, 1))
             newest[(message.guild_id, channel)] = message.message_id
+            lowest.setdefault((message.guild_id, channel), message.message_id)
         analysis = analyzer.analyze(message.content, score_all=False)
         if analysis.request:
             summary.requests += 1

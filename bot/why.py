@@ -13,6 +13,12 @@ from bot.store.records import RequestRecord
 
 MESSAGE_LIMIT = 2000  # characters in one Discord message
 QUOTE_LIMIT = 300
+# Retention or the content setting erased the text; what is left still explains the verdict.
+TEXT_ERASED = (
+    "Its text is no longer stored (this server's retention period or content setting erased "
+    "it), so this is what is left: the verdict and tone above, read when it was posted."
+)
+CUES_ERASED = "The cues behind the verdict were erased with the text."
 NO_REQUEST_CUES = (
     "no phrase about opening something up (open source it, release the weights, "
     "they'll never open it, just use an open alternative)"
@@ -64,12 +70,14 @@ def why_logged(record: RequestRecord, link: str, correction: LabelCorrection | N
     if record.alternatives:
         facts.append("alternatives " + ", ".join(record.alternatives))
     edited = " (after an edit)" if record.edited else ""
-    head = [
-        f"**Logged as a request{edited}:** {link}",
-        " · ".join(facts),
-        _quote(record.content),
-        "**Why:**" if record.cues else "**Why:** no cues were stored for this message.",
-    ]
+    head = [f"**Logged as a request{edited}:** {link}", " · ".join(facts)]
+    if record.content.strip():
+        head.append(_quote(record.content))
+        head.append("**Why:**" if record.cues else "**Why:** no cues were stored for this message.")
+    else:
+        head.append(TEXT_ERASED if record.cues else f"{TEXT_ERASED} {CUES_ERASED}")
+        if record.cues:
+            head.append("**Why:**")
     tail = [correction_line(correction)] if correction is not None else []
     return _bounded(head, [f"- {cue}" for cue in record.cues], tail)
 

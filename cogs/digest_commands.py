@@ -15,6 +15,7 @@ from bot.digest.render import to_embed
 from bot.errors import UserFacingError
 from bot.guilds import GuildConfig
 from bot.moderation import next_digest_at
+from bot.privacy import privacy_status_line
 from bot.report import digest_from_store
 from bot.why import why_fresh, why_logged
 from cogs.daily_digest import channel_names, public_channels
@@ -112,6 +113,8 @@ class DigestCommands(
         if error is not None:
             text, when = error
             lines.append(f"**Last digest error:** {text} ({stamp(when)})")
+        opted_out = len(await store.opted_out_authors(guild.id))
+        lines.append(privacy_status_line(await store.privacy_settings(guild.id), opted_out))
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
     @app_commands.command(

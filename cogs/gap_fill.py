@@ -1,15 +1,220 @@
-"""Gap filling: after a restart, read what each watched channel said while Clamor was away."""
+"""Gap filling: after a restart, read what each watched channel said while Clamor was away.
+
+Runs on every READY (start-up, or a new session after Discord dropped the old one), not on a
+RESUME: Discord replays those events itself. Also runs for the channels whose writes a full
+queue had to drop, once the database is writable again. One channel at a time, a background
+task; a channel that cannot be read is logged and skipped.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import cast
+
+import discord
 from discord.ext import commands
 
 from bot.client import ClamorBot
+from bot.store import StoreError
+from bot.watch import watch_key
+from bot.watch.history import DAY, GAP_FILL_MAX_DAYS, GapPlan, plan_gap_fill, snowflake_at
+from cogs.watcher import Readable, Watcher
+
+log = logging.getLogger(__name__)
+
+Target = tuple[discord.Guild, Readable]
+
+
+@dataclass(slots=True)
+class GapSummary:
+    channels: int = 0
+    seeded: int = 0
+    skipped: int = 0
+    limited: int = 0
+    scanned: int = 0
+    requests: int = 0
+    removed: int = 0
+
+    def line(self, limit: int) -> str:
+        return (
+            f"gap filling: {self.channels} channels checked ({self.seeded} new), "
+            f"{self.scanned} messages read, {self.requests} requests logged, "
+            f"{self.removed} rows removed, {self.limited} channels stopped at {limit} messages, "
+            f"{self.skipped} unreadable"
+        )
+
+
+def readable_targets(guilds: list[discord.Guild]) -> list[Target]:
+    """Every channel whose history the bot can read: text and news channels, active threads
+    and forum posts (watch rules are applied later, per guild)."""
+    targets: list[Target] = []
+    for guild in guilds:
+        channels: list[Readable] = [*guild.text_channels, *guild.threads]
+        for channel in channels:
+            allowed = channel.permissions_for(guild.me)
+            if allowed.view_channel and allowed.read_message_history:
+                targets.append((guild, channel))
+    return targets
 
 
 class GapFill(commands.Cog):
     def __init__(self, bot: ClamorBot) -> None:
         self.bot = bot
+        self.runs = 0  # finished runs, for tests and status
+        self.last: GapSummary | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._connected_at: float | None = None
+
+    async def cog_load(self) -> None:
+        self._unsubscribe = self.bot.request_writer.on_recovery(self._after_recovery)
+
+    async def cog_unload(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def _watcher(self) -> Watcher | None:
+        # load_extension imports cogs.watcher afresh: look the cog up by name, not by class.
+        return cast(Watcher | None, self.bot.get_cog("Watcher"))
+
+    @commands.Cog.listener()
+    async def on_connect(self) -> None:
+        self._connected_at = time.time()
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        self._start(readable_targets(list(self.bot.guilds)), only_dropped=False)
+
+    def _after_recovery(self) -> None:
+        if self.bot.request_writer.dropped:
+            self._start(readable_targets(list(self.bot.guilds)), only_dropped=True)
+
+    def _start(self, targets: list[Target], *, only_dropped: bool) -> None:
+        watcher = self._watcher()
+        if watcher is None or self.bot.settings.gap_fill_messages == 0:
+            return
+        # Held from now on: live messages flushed meanwhile must not move a cursor past
+        # history not read yet (the flush keeps them in memory until the channel is done).
+        # Flushes wait while the run sorts out which channels need reading (a few queries).
+        for guild, channel in targets:
+            watcher.activity.hold(guild.id, channel.id)
+        watcher.begin_settling()
+        previous = self._task
+        # When the gateway connected, not when a channel's turn comes: a cursor seeded later
+        # would pass over live messages that arrived in between. Real time: message ids carry
+        # it, whatever the schedules' clock says.
+        started = min(time.time(), self._connected_at or time.time())
+        self._task = asyncio.create_task(
+            self._run(watcher, targets, previous, only_dropped, started), name="clamor: gap fill"
+        )
+
+    async def _run(
+        self,
+        watcher: Watcher,
+        targets: list[Target],
+        previous: asyncio.Task[None] | None,
+        only_dropped: bool,
+        started: float,
+    ) -> None:
+        held = list(targets)
+        settling = True
+        summary = GapSummary()
+        try:
+            dropped = self.bot.request_writer.take_dropped()
+            plans: list[tuple[discord.Guild, Readable, GapPlan]] = []
+            for guild, channel in targets:
+                dropped_from = dropped.get((guild.id, channel.id))
+                plan = None
+                if not only_dropped or dropped_from is not None:
+                    plan = await self._plan(guild, channel, dropped_from, started, summary)
+                if plan is not None and plan.scans:
+                    plans.append((guild, channel, plan))
+                else:
+                    held.remove((guild, channel))
+                    watcher.activity.release(guild.id, channel.id)
+            watcher.end_settling()
+            settling = False
+            if previous is not None:  # one reader at a time
+                await asyncio.gather(previous, return_exceptions=True)
+            for guild, channel, plan in plans:
+                await self._read(watcher, guild, channel, plan, summary)
+                held.remove((guild, channel))
+                watcher.activity.release(guild.id, channel.id)
+            self.runs += 1
+            self.last = summary
+            log.info(summary.line(self.bot.settings.gap_fill_messages))
+        except Exception:
+            log.exception("gap filling stopped early")
+        finally:
+            if settling:
+                watcher.end_settling()
+            for guild, channel in held:
+                watcher.activity.release(guild.id, channel.id)
+
+    async def _plan(
+        self,
+        guild: discord.Guild,
+        channel: Readable,
+        dropped_from: int | None,
+        now: float,
+        summary: GapSummary,
+    ) -> GapPlan | None:
+        """What to read in one channel (None: not watched or not readable); seeds new ones."""
+        config = await self.bot.guild_configs.get(guild.id)
+        parent = channel.parent_id if isinstance(channel, discord.Thread) else None
+        if not config.watches(watch_key(channel.id, parent)):
+            return None
+        summary.channels += 1
+        store = self.bot.store
+        try:
+            counted = await store.counted_range(guild.id, channel.id)
+            cursor = None if counted is None else counted[1]
+            oldest_logged = None
+            if cursor is not None:
+                week = snowflake_at(now - GAP_FILL_MAX_DAYS * DAY)
+                logged = await store.logged_message_ids(guild.id, channel.id, week, cursor)
+                oldest_logged = min(logged, default=None)
+            plan = plan_gap_fill(
+                cursor=cursor,
+                last_message_id=channel.last_message_id,
+                oldest_logged=oldest_logged,
+                now=now,
+                limit=self.bot.settings.gap_fill_messages,
+                dropped_from=dropped_from,
+            )
+            if plan.seed is not None:
+                summary.seeded += await store.seed_cursor(guild.id, channel.id, plan.seed)
+        except StoreError as exc:
+            summary.skipped += 1
+            log.warning("gap filling skipped #%s in guild %s: %s", channel.name, guild.id, exc)
+            return None
+        return plan
+
+    async def _read(
+        self,
+        watcher: Watcher,
+        guild: discord.Guild,
+        channel: Readable,
+        plan: GapPlan,
+        summary: GapSummary,
+    ) -> None:
+        try:
+            for spec in plan.scans:
+                result = await watcher.scan_history(guild.id, channel, spec)
+                summary.scanned += result.scanned
+                summary.requests += result.requests
+                summary.removed += result.removed
+                summary.limited += not result.exhausted
+        except (discord.HTTPException, StoreError) as exc:
+            summary.skipped += 1
+            log.warning("gap filling skipped #%s in guild %s: %s", channel.name, guild.id, exc)
 
 
 async def setup(bot: ClamorBot) -> None:

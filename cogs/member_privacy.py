@@ -1,7 +1,77 @@
-"""`/clamor forget-me`: any member erases what Clamor logged of them (to be written)."""
+"""`/clamor forget-me` and `/clamor remember-me`: any member erases what Clamor logged of them.
+
+The erasure and the opt-out are one Store call scoped to this guild, so a member of two servers
+is forgotten only where they asked. The guild's cached config is dropped at once: the watcher
+checks it before every write, and must not log the next message of someone who just opted out.
+"""
 
 from __future__ import annotations
 
+import discord
+from discord import app_commands
+from discord.ext import commands
 
-class MemberPrivacyCommands:
+from bot.client import ClamorBot
+from bot.privacy import (
+    CONFIRM_CHOICES,
+    FORGET_ME_DECLINED,
+    forget_me_answer,
+    remember_me_answer,
+)
+from bot.store import author_hash
+
+YES = "yes"
+
+Interaction = discord.Interaction[ClamorBot]
+
+
+async def forget_author(bot: ClamorBot, guild_id: int, user_id: int) -> tuple[int, bool]:
+    """Erase `user_id`'s rows in `guild_id` and stop logging them there.
+
+    Returns how many rows were erased and whether they had already opted out.
+    """
+    hashed = author_hash(bot.author_key, user_id)
+    already = hashed in await bot.store.opted_out_authors(guild_id)
+    erased = await bot.store.opt_out_author(guild_id, hashed, bot.clock())
+    bot.guild_configs.invalidate(guild_id)
+    return erased, already
+
+
+def _guild_id(interaction: Interaction) -> int:
+    if interaction.guild_id is None:  # the /clamor group is guild-only
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+# A Cog subclass only so the command decorators type-check; the commands land in `/clamor`.
+class MemberPrivacyCommands(commands.Cog):
     """Mixed into the `/clamor` GroupCog."""
+
+    bot: ClamorBot
+
+    @app_commands.command(
+        name="forget-me",
+        description="Erase every message Clamor logged of you in this server and stop logging you",
+    )
+    @app_commands.describe(confirm="yes erases now and cannot be undone")
+    @app_commands.choices(
+        confirm=[app_commands.Choice(name=name, value=v) for v, name in CONFIRM_CHOICES.items()]
+    )
+    async def forget_me(self, interaction: Interaction, confirm: str) -> None:
+        guild_id = _guild_id(interaction)
+        if confirm != YES:
+            text = FORGET_ME_DECLINED
+        else:
+            erased, already = await forget_author(self.bot, guild_id, interaction.user.id)
+            text = forget_me_answer(erased, already=already)
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(
+        name="remember-me", description="Undo forget-me: let Clamor count your messages again"
+    )
+    async def remember_me(self, interaction: Interaction) -> None:
+        guild_id = _guild_id(interaction)
+        hashed = author_hash(self.bot.author_key, interaction.user.id)
+        changed = await self.bot.store.opt_in_author(guild_id, hashed)
+        self.bot.guild_configs.invalidate(guild_id)
+        await interaction.response.send_message(remember_me_answer(changed), ephemeral=True)

@@ -1,15 +1,112 @@
-"""Daily privacy upkeep: retention purge, and erasing guilds Clamor has left."""
+"""Daily privacy upkeep: the retention purge, and erasing guilds Clamor has left.
+
+An hourly tick runs the purge at start-up and then once per UTC day (`bot.privacy.purge_due`):
+`erase_expired` blanks text, cues and author hashes past each guild's retention, and
+`erase_departed` deletes everything of guilds Clamor left more than CLAMOR_LEAVE_GRACE_DAYS ago.
+
+Leaving is noticed three ways, because Discord only says so while the bot is connected: the
+GUILD_DELETE event (`on_guild_remove`), a guild with settings missing when the bot becomes ready
+(it was removed while the bot was down), and the reverse before every purge: a departed guild
+the bot can see again (re-added, maybe while it was down) is marked present and kept.
+"""
 
 from __future__ import annotations
 
-from discord.ext import commands
+import logging
+from datetime import date
+
+import discord
+from discord.ext import commands, tasks
 
 from bot.client import ClamorBot
+from bot.privacy import describe_purge, grace_seconds, purge_due, utc_day
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 3600.0
 
 
 class PrivacyUpkeep(commands.Cog):
     def __init__(self, bot: ClamorBot) -> None:
         self.bot = bot
+        self.last_purge_day: date | None = None
+
+    async def cog_load(self) -> None:
+        self.tick.start()
+
+    async def cog_unload(self) -> None:
+        self.tick.cancel()
+
+    @tasks.loop(seconds=TICK_SECONDS)
+    async def tick(self) -> None:
+        try:
+            await self.purge_if_due()
+        except Exception:
+            # A failed purge (a locked database, say) is tried again at the next tick.
+            log.exception("privacy purge failed")
+
+    @tick.before_loop
+    async def _wait_until_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def purge_if_due(self) -> None:
+        now = self.bot.clock()
+        if not purge_due(self.last_purge_day, now):
+            return
+        await self.purge(now)
+        self.last_purge_day = utc_day(now)
+
+    async def purge(self, now: float) -> None:
+        store = self.bot.store
+        expired = await store.erase_expired(now)
+        await self._keep_guilds_still_served()
+        grace = grace_seconds(self.bot.settings.leave_grace_days)
+        departed = await store.erase_departed(now, grace)
+        for guild_id in departed:
+            self.bot.guild_configs.invalidate(guild_id)
+        log.info(describe_purge(expired, departed))
+
+    async def _keep_guilds_still_served(self) -> None:
+        for guild_id in await self.bot.store.departed_guilds():
+            if self.bot.get_guild(guild_id) is not None:
+                await self.bot.store.mark_guild_present(guild_id)
+                log.info("guild %s is served again: its data is kept", guild_id)
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        await self._mark_left(guild.id)
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        if await self.bot.store.mark_guild_present(guild.id):
+            log.info("added back to guild %s before its data was erased: it is kept", guild.id)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # Removed while the bot was down: no GUILD_DELETE came, the guild is simply missing.
+        # Only guilds with saved settings count: only the bot writes those, while log rows may
+        # come from `clamor analyze --db` imports of servers the bot never joined. (Guilds
+        # Discord reports unavailable stay in the cache, so an outage is not a departure; and
+        # the purge re-checks presence before it erases anything.)
+        defaults = self.bot.settings
+        configured = await self.bot.store.all_guild_settings(
+            default_time=defaults.digest_time, default_timezone=defaults.timezone
+        )
+        for settings in configured:
+            if self.bot.get_guild(settings.guild_id) is None:
+                await self._mark_left(settings.guild_id)
+
+    async def _mark_left(self, guild_id: int) -> None:
+        if self.bot.settings.leave_grace_days == 0:
+            # The operator chose no grace: erase now, not at the next daily purge.
+            await self.bot.store.forget_guild(guild_id)
+            self.bot.guild_configs.invalidate(guild_id)
+            log.info("left guild %s: erased every row of it (no grace period)", guild_id)
+            return
+        # Marking again keeps the first time: the grace period runs from the first notice.
+        await self.bot.store.mark_guild_left(guild_id, self.bot.clock())
+        days = self.bot.settings.leave_grace_days
+        log.info("left guild %s: its data is erased after %d days unless re-added", guild_id, days)
 
 
 async def setup(bot: ClamorBot) -> None:

@@ -1,4 +1,4 @@
-"""The `clamor` command line: run, demo, analyze, classify, digest, labels.
+"""The `clamor` command line: init, run, demo, analyze, classify, digest, labels.
 
 Every expected failure (bad setting, bad file, bad option) is one line on stderr and exit status 2.
 """
@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import __version__
-from bot.cli import analyze, classify, digest, labels, run
+from bot.cli import analyze, classify, digest, init, labels, run
 from bot.cli.common import EXIT_USAGE, CommandError
 from bot.config import SettingsError
 from bot.exports import ExportError
+from bot.redaction import SecretRedactor
 from bot.store import StoreError
 
 
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
-    for module in (run, analyze, classify, digest, labels):
+    for module in (init, run, analyze, classify, digest, labels):
         module.register(commands)
     analyze.register_demo(commands)
     return parser
@@ -44,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.handler(args)
     except (CommandError, SettingsError, ExportError, StoreError) as exc:
-        print(f"clamor {args.command}: {exc}", file=sys.stderr)
+        # Shape-based redaction: a setting echoed back in an error may be a pasted token.
+        print(f"clamor {args.command}: {SecretRedactor().redact(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(file=sys.stderr)

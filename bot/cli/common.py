@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from bot.config import Settings, check_timezone, load_settings
@@ -11,6 +13,12 @@ from bot.config import Settings, check_timezone, load_settings
 EXIT_OK = 0
 EXIT_PARTIAL = 1  # finished, but some input was reported and skipped
 EXIT_USAGE = 2
+EXIT_FAILURE = 1  # an unexpected error, logged with its traceback
+
+# Where `load_settings` reads `.env` and `clamor init` writes it: the working directory.
+ENV_FILE = Path(".env")
+PRIVATE_FILE_MODE = 0o600  # the token, the database and the author key: owner only
+_SHARED_BITS = stat.S_IRWXG | stat.S_IRWXO
 
 
 class CommandError(Exception):
@@ -37,3 +45,19 @@ def key_path_for(db_path: Path) -> Path:
 
 def is_terminal() -> bool:
     return sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def shared_with_others(paths: Iterable[Path]) -> list[tuple[Path, int]]:
+    """The existing files among `paths` that group or other users may read or write, each with
+    its permission bits. Always empty on Windows, whose modes do not express this."""
+    if os.name == "nt":
+        return []
+    found: list[tuple[Path, int]] = []
+    for path in paths:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except OSError:
+            continue  # not created yet: Clamor creates its files private
+        if mode & _SHARED_BITS:
+            found.append((path, mode))
+    return found

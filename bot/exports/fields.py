@@ -7,7 +7,7 @@ where in the file it happened.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.exports.model import ExportMessage, snippet
 
@@ -26,14 +26,28 @@ class ExportedChannel:
     channel_name: str
 
 
+# Discord ids are 64-bit; SQLite, where they end up, stores at most a signed 64-bit integer.
+# Python's int() also refuses digit strings past 4,300 characters with a plain ValueError.
+MAX_SNOWFLAKE = (1 << 63) - 1
+_MAX_SNOWFLAKE_DIGITS = len(str(MAX_SNOWFLAKE))
+# A message's time is encoded in its id: milliseconds since the Discord epoch (2015-01-01) in
+# 42 bits, which run out in 2154. Anything outside cannot come from Discord.
+EARLIEST_MESSAGE = datetime(2015, 1, 1, tzinfo=UTC).timestamp()
+LATEST_MESSAGE = EARLIEST_MESSAGE + (1 << 42) / 1000
+
+
 def snowflake(value: object, what: str) -> int:
     # DCE writes ids as strings because they overflow a JavaScript number; hand-made files
     # sometimes use plain integers, which are just as unambiguous.
+    number: int | None = None
     if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    raise FieldError(f"{what} is not a Discord id: {snippet(value)}")
+        if len(value.lstrip("0")) <= _MAX_SNOWFLAKE_DIGITS:
+            number = int(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    if number is None or not 0 <= number <= MAX_SNOWFLAKE:
+        raise FieldError(f"{what} is not a Discord id: {snippet(value)}")
+    return number
 
 
 def timestamp(value: object, what: str) -> float:
@@ -47,7 +61,11 @@ def timestamp(value: object, what: str) -> float:
     if moment.tzinfo is None:
         # Guessing a timezone would silently move messages between days in the digest.
         raise FieldError(f"{what} has no UTC offset: {snippet(value)}")
-    return moment.timestamp()
+    seconds = moment.timestamp()
+    if not EARLIEST_MESSAGE <= seconds < LATEST_MESSAGE:
+        # Year 1 or 9999 would parse, then break every local-day computation downstream.
+        raise FieldError(f"{what} is not a time a Discord message can have: {snippet(value)}")
+    return seconds
 
 
 def _object(value: object, what: str) -> dict[str, object]:

@@ -106,6 +106,9 @@ class JsonStream:
             return None
         except RecursionError:
             self.fail(f"JSON nested too deeply near byte {self.offset()}")
+        except ValueError:
+            # Not a JSONDecodeError: int() refuses a literal of more than 4,300 digits.
+            self.fail(f"has a number too long to read near byte {self.offset()}")
 
     def last_value_offset(self) -> int:
         """Byte offset where the value `value()` last returned began (until the next read)."""

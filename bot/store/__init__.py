@@ -1,14 +1,20 @@
 """The Store: one aiosqlite connection, numbered migrations, and every SQL statement of Clamor."""
 
-from bot.store.errors import StoreError
+from bot.store.errors import StoreError, StoreUnavailableError
 from bot.store.guilds import normalize_term
 from bot.store.keys import author_hash, load_or_create_key
 from bot.store.labels import LABELS, NOT_A_REQUEST, Label, LabelCorrection
+from bot.store.privacy import CONTENT_MODES
 from bot.store.records import (
+    DEFAULT_RETENTION_DAYS,
+    MAX_RETENTION_DAYS,
+    MIN_RETENTION_DAYS,
     TERM_KINDS,
     ChannelRule,
+    ContentMode,
     DigestRun,
     GuildSettings,
+    PrivacySettings,
     RequestRecord,
     TermKind,
     WatchMode,
@@ -16,17 +22,24 @@ from bot.store.records import (
 from bot.store.store import Store
 
 __all__ = [
+    "CONTENT_MODES",
+    "DEFAULT_RETENTION_DAYS",
     "LABELS",
+    "MAX_RETENTION_DAYS",
+    "MIN_RETENTION_DAYS",
     "NOT_A_REQUEST",
     "TERM_KINDS",
     "ChannelRule",
+    "ContentMode",
     "DigestRun",
     "GuildSettings",
     "Label",
     "LabelCorrection",
+    "PrivacySettings",
     "RequestRecord",
     "Store",
     "StoreError",
+    "StoreUnavailableError",
     "TermKind",
     "WatchMode",
     "author_hash",

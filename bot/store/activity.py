@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+import aiosqlite
+
 from bot.store.database import Database
 from bot.store.records import DigestRun
 
@@ -144,25 +146,80 @@ class ActivityQueries(Database):
         self,
         volumes: Iterable[tuple[int, int, float, int]],
         cursors: Iterable[tuple[int, int, int]],
+        floors: Iterable[tuple[int, int, int]] = (),
     ) -> None:
-        """Add (guild, channel, at, count) volumes and advance (guild, channel, message id)
-        cursors in one transaction, so a cursor never runs ahead of the volume it stands for."""
+        """Add (guild, channel, at, count) volumes, advance (guild, channel, newest id) cursors and
+        lower (guild, channel, lowest id) floors in one transaction, so a channel's counted range
+        never claims more or less than the volume written with it.
+
+        The counted range (see `counted_range`) follows these rules, so no message is counted
+        twice: a cursor only raises last_message_id. A floor says "everything from first_id up
+        to the cursor is counted" and lowers counted_from to first_id - 1 (never raises it). A
+        row that a cursor creates takes counted_from from the floor given with it in the same
+        call, or NULL (unknown) without one: the Store cannot know what the caller counted below
+        the cursor, and an unknown start keeps a backfill from counting older history at all.
+        An unknown start stays unknown (ids below it may have been counted before ranges were
+        kept), and a floor for a channel that has neither a row nor a cursor is ignored.
+        """
         buckets: Counter[tuple[int, int, int]] = Counter()
         for guild_id, channel_id, at, count in volumes:
             if count < 0:
                 raise ValueError("a message count cannot be negative")
             buckets[(guild_id, hour_start(at), channel_id)] += count
-        cursor_rows = list(cursors)
-        if not buckets and not cursor_rows:
+        lowest: dict[tuple[int, int], int] = {}
+        for guild_id, channel_id, first_id in floors:
+            key = (guild_id, channel_id)
+            lowest[key] = min(lowest.get(key, first_id), first_id)
+        # The floor rides along as a fourth parameter; a malformed cursor row then fails in
+        # SQLite, inside the transaction, rather than half-way through building the batch.
+        cursor_rows = [(*row, lowest.get((row[0], row[1]))) for row in cursors]
+        floor_rows = [(first - 1, guild, channel) for (guild, channel), first in lowest.items()]
+        volume_rows = [(g, hour, channel, n) for (g, hour, channel), n in buckets.items()]
+        if not volume_rows and not cursor_rows and not floor_rows:
             return
-        async with self._transaction() as db:
-            volume_rows = [(g, hour, channel, n) for (g, hour, channel), n in buckets.items()]
+
+        async def work(db: aiosqlite.Connection) -> None:
             await db.executemany(_ADD_VOLUME, volume_rows)
             await db.executemany(_ADVANCE_CURSOR, cursor_rows)
+            await db.executemany(_LOWER_FLOOR, floor_rows)
+
+        await self._run(work, transaction=True)
+
+    async def counted_range(self, guild_id: int, channel_id: int) -> tuple[int | None, int] | None:
+        """(counted_from, last_message_id): the volume of messages with counted_from < id <=
+        last_message_id has been counted; counted_from None = unknown start. None = no cursor."""
+        row = await self._fetch_one(
+            "SELECT counted_from, last_message_id FROM channel_cursors "
+            "WHERE guild_id = ? AND channel_id = ?",
+            (guild_id, channel_id),
+        )
+        if row is None:
+            return None
+        return (None if row[0] is None else int(row[0])), int(row[1])
+
+    async def seed_cursor(self, guild_id: int, channel_id: int, message_id: int) -> bool:
+        """Start a channel's cursor at `message_id` with nothing counted yet (counted_from =
+        last_message_id), only if it has none; True if created."""
+        changed = await self._write(
+            """
+            INSERT INTO channel_cursors (guild_id, channel_id, last_message_id, counted_from)
+            VALUES (?1, ?2, ?3, ?3)
+            ON CONFLICT (guild_id, channel_id) DO NOTHING
+            """,
+            (guild_id, channel_id, message_id),
+        )
+        return changed > 0
 
 
+# ?4 is the floor given with the cursor, or NULL; min() with NULL is NULL (unknown start).
 _ADVANCE_CURSOR = """
-    INSERT INTO channel_cursors (guild_id, channel_id, last_message_id) VALUES (?, ?, ?)
+    INSERT INTO channel_cursors (guild_id, channel_id, last_message_id, counted_from)
+    VALUES (?1, ?2, ?3, min(?3, ?4 - 1))
     ON CONFLICT (guild_id, channel_id) DO UPDATE SET
         last_message_id = max(last_message_id, excluded.last_message_id)
+"""
+# min() with a NULL counted_from stays NULL: an unknown start is never made up.
+_LOWER_FLOOR = """
+    UPDATE channel_cursors SET counted_from = min(counted_from, ?)
+    WHERE guild_id = ? AND channel_id = ?
 """

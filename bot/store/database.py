@@ -1,80 +1,209 @@
-"""The one aiosqlite connection, and the lock that keeps coroutines from interleaving inside it.
+"""The one aiosqlite connection, the lock that keeps coroutines from interleaving inside it, and
+what happens when SQLite says no.
 
 Every query mixin of the Store builds on `Database`. The connection runs in autocommit mode
-(isolation_level=None): a single statement commits on its own, and `_transaction()` opens an
-explicit BEGIN IMMEDIATE ... COMMIT for work that must land together.
+(isolation_level=None): a single statement commits on its own, and `_run(work, transaction=True)`
+wraps work that must land together in BEGIN IMMEDIATE ... COMMIT.
+
+Faults: a busy or locked database (another process writing) is retried here with exponential
+backoff for about ten seconds in all, so callers never see a transient lock. What remains
+becomes `StoreUnavailableError` when the database cannot be used for now (read-only, disk full,
+I/O error, lock held too long) and `StoreError` for anything else. A failed transaction is
+always rolled back before the error leaves.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from time import monotonic
+from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.store.errors import StoreError
+from bot.store.errors import StoreError, StoreUnavailableError
 
 Params = Sequence[Any]
 
 
+def storable(text: str) -> str:
+    """`text` with lone surrogates (JSON can carry them: "\\ud83d") as U+FFFD; SQLite stores
+    UTF-8, which has no way to write half a character, and sqlite3 raises on them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Through UTF-16 with surrogatepass: a valid pair becomes its character, a lone half U+FFFD.
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+T = TypeVar("T")
+Work = Callable[[aiosqlite.Connection], Awaitable[T]]
+
+# SQLite's own wait for a lock, per attempt; the Store's backoff repeats attempts until the
+# budget is spent, so the total stays near BUSY_BUDGET_SECONDS + one BUSY_TIMEOUT_MS.
+BUSY_TIMEOUT_MS = 1000
+BUSY_BUDGET_SECONDS = 9.0
+FIRST_BACKOFF_SECONDS = 0.05
+MAX_BACKOFF_SECONDS = 1.0
+
+# Primary result codes (the low byte of an extended code), from sqlite3.h.
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+
+_RETRIED = frozenset({SQLITE_BUSY, SQLITE_LOCKED})
+_UNAVAILABLE = {
+    SQLITE_BUSY: "database is locked",
+    SQLITE_LOCKED: "database is locked",
+    SQLITE_READONLY: "database is read-only",
+    SQLITE_IOERR: "disk I/O error",
+    SQLITE_FULL: "disk is full",
+    SQLITE_CANTOPEN: "cannot open the database file",
+}
+
+
+def primary_code(exc: sqlite3.Error) -> int | None:
+    """The primary SQLite result code of an error, or None when sqlite3 raised it by itself."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+def is_unavailable(exc: sqlite3.Error) -> bool:
+    """Whether the error says the database cannot be used for now (rather than a bad query)."""
+    return primary_code(exc) in _UNAVAILABLE
+
+
+def store_error(path: str, exc: sqlite3.Error) -> StoreError:
+    """The one-line error the Store raises for a sqlite3 error on the database at `path`."""
+    reason = _UNAVAILABLE.get(primary_code(exc) or 0)
+    detail = " ".join(str(exc).split())
+    if reason is None:
+        return StoreError(f"{path}: {detail}")
+    if detail and detail != reason:
+        return StoreUnavailableError(f"{path}: {reason} ({detail})")
+    return StoreUnavailableError(f"{path}: {reason}")
+
+
+def busy_timeout_ms(busy_budget: float) -> int:
+    """SQLite's per-attempt wait for a budget: a quarter of it, at most BUSY_TIMEOUT_MS."""
+    return max(10, min(BUSY_TIMEOUT_MS, int(busy_budget * 1000 / 4)))
+
+
 class Database:
-    def __init__(self, db: aiosqlite.Connection, path: str) -> None:
+    def __init__(
+        self, db: aiosqlite.Connection, path: str, *, busy_budget: float = BUSY_BUDGET_SECONDS
+    ) -> None:
         self._db = db
         self._path = path
+        self._busy_budget = busy_budget
         # One connection is shared by every coroutine; without the lock a statement from one
         # coroutine could land inside another's open transaction and share its fate.
         self._lock = asyncio.Lock()
         self._closed = False
+        self._busy_retries = 0
+
+    @property
+    def busy_retries(self) -> int:
+        """How many times an operation found the database locked by someone else and tried
+        again (for a status line, and for tests to see the waiting happen)."""
+        return self._busy_retries
 
     @property
     def path(self) -> str:
         """The database file, or ":memory:"."""
         return self._path
 
-    @asynccontextmanager
-    async def _session(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Exclusive use of the connection; sqlite3 errors leave as one-line StoreErrors."""
-        async with self._lock:
-            if self._closed:
-                raise StoreError(f"{self._path}: the store is closed")
-            try:
-                yield self._db
-            except sqlite3.Error as exc:
-                raise StoreError(f"{self._path}: {exc}") from exc
+    async def set_read_only(self, on: bool) -> None:
+        """Refuse (or allow again) every write on this connection, for maintenance; tests use it
+        to play a read-only database. Writes then raise StoreUnavailableError."""
 
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._session() as db:
-            await db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                # SQLite may already have rolled back on its own (e.g. disk full).
-                if db.in_transaction:
-                    await db.execute("ROLLBACK")
-                raise
-            await db.execute("COMMIT")
+        async def work(db: aiosqlite.Connection) -> None:
+            await db.execute(f"PRAGMA query_only = {'ON' if on else 'OFF'}")
+
+        await self._run(work)
+
+    async def _run(self, work: Work[T], *, transaction: bool = False) -> T:
+        """Run `work` with exclusive use of the connection, retrying while the database is busy.
+
+        The lock is held through the backoff on purpose: callers' operations then reach the
+        database in the order they were made (an edit never overtakes its message's insert).
+        `work` may run more than once, so it must not consume its inputs (no generators).
+        """
+        async with self._lock:
+            started = monotonic()
+            delay = FIRST_BACKOFF_SECONDS
+            while True:
+                if self._closed:
+                    raise StoreError(f"{self._path}: the store is closed")
+                try:
+                    return await self._attempt(work, transaction)
+                except sqlite3.Error as exc:
+                    waited = monotonic() - started
+                    if primary_code(exc) not in _RETRIED or waited >= self._busy_budget:
+                        raise store_error(self._path, exc) from exc
+                self._busy_retries += 1
+                await asyncio.sleep(min(delay, self._busy_budget - waited))
+                delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+
+    async def _attempt(self, work: Work[T], transaction: bool) -> T:
+        if not transaction:
+            return await work(self._db)
+        try:
+            await self._db.execute("BEGIN IMMEDIATE")
+            result = await work(self._db)
+            await self._db.execute("COMMIT")
+        except BaseException:
+            await self._roll_back()
+            raise
+        return result
+
+    async def _roll_back(self) -> None:
+        # Unconditional: a cancelled BEGIN may still run after this point in aiosqlite's queue,
+        # and `in_transaction` cannot see it yet; the ROLLBACK queues behind it. It fails when
+        # SQLite already rolled back on its own (disk full, I/O error) or never began.
+        with contextlib.suppress(sqlite3.Error):
+            await self._db.execute("ROLLBACK")
 
     async def _fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._session() as db:
+        async def work(db: aiosqlite.Connection) -> list[sqlite3.Row]:
             return list(await db.execute_fetchall(sql, params))
 
+        return await self._run(work)
+
     async def _fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._session() as db, db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        async def work(db: aiosqlite.Connection) -> sqlite3.Row | None:
+            async with db.execute(sql, params) as cursor:
+                return await cursor.fetchone()
+
+        return await self._run(work)
 
     async def _write(self, sql: str, params: Params = ()) -> int:
         """Run one statement; the number of rows it changed."""
-        async with self._session() as db, db.execute(sql, params) as cursor:
-            return max(cursor.rowcount, 0)
+
+        async def work(db: aiosqlite.Connection) -> int:
+            async with db.execute(sql, params) as cursor:
+                return max(cursor.rowcount, 0)
+
+        return await self._run(work)
 
     async def _write_many(self, sql: str, rows: Iterable[Params]) -> int:
         """Run one statement per row in a single transaction; the number of rows changed."""
         batch = list(rows)
         if not batch:
             return 0
-        async with self._transaction() as db, db.executemany(sql, batch) as cursor:
-            return max(cursor.rowcount, 0)
+
+        async def work(db: aiosqlite.Connection) -> int:
+            async with db.executemany(sql, batch) as cursor:
+                return max(cursor.rowcount, 0)
+
+        return await self._run(work, transaction=True)
+
+
+async def changes(db: aiosqlite.Connection, sql: str, params: Params = ()) -> int:
+    """Run one statement inside a `_run` work function; the number of rows it changed."""
+    async with db.execute(sql, params) as cursor:
+        return max(cursor.rowcount, 0)

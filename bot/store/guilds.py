@@ -9,9 +9,11 @@ from time import time as now
 from typing import get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import aiosqlite
+
 from bot.analysis.model import GuildTerms
 from bot.config import DEFAULT_DIGEST_TIME, DEFAULT_TIMEZONE
-from bot.store.database import Database
+from bot.store.database import Database, storable
 from bot.store.records import TERM_KINDS, ChannelRule, GuildSettings, TermKind, WatchMode
 
 WATCH_MODES: tuple[WatchMode, ...] = get_args(WatchMode)
@@ -29,7 +31,7 @@ _SETTINGS_COLUMNS = "guild_id, digest_channel_id, digest_time, timezone, watch_m
 
 def normalize_term(term: str) -> str:
     """How a term is stored and compared: NFC, lower case, runs of whitespace as one space."""
-    return " ".join(unicodedata.normalize("NFC", term).lower().split())
+    return " ".join(unicodedata.normalize("NFC", storable(term)).lower().split())
 
 
 def _checked_term(kind: str, term: str) -> str:
@@ -217,13 +219,16 @@ class GuildQueries(Database):
 
     async def forget_guild(self, guild_id: int) -> None:
         """Delete everything stored for a guild (e.g. the bot was removed), in one transaction."""
-        async with self._transaction() as db:
-            for table in _GUILD_TABLES:
-                await db.execute(f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,))
+
+        async def work(db: aiosqlite.Connection) -> None:
+            await delete_guild_rows(db, guild_id)
+
+        await self._run(work, transaction=True)
 
 
-# Table names are fixed here, never taken from input, so formatting them into SQL is safe.
-_GUILD_TABLES = (
+# Every table with a guild_id. Names are fixed here, never taken from input, so formatting
+# them into SQL is safe. A new per-guild table must be added here, or forgetting leaves it.
+GUILD_TABLES = (
     "guild_settings",
     "channel_rules",
     "guild_terms",
@@ -231,4 +236,14 @@ _GUILD_TABLES = (
     "message_volume",
     "channel_cursors",
     "digest_runs",
+    "label_corrections",
+    "guild_privacy",
+    "opted_out_authors",
+    "departed_guilds",
 )
+
+
+async def delete_guild_rows(db: aiosqlite.Connection, guild_id: int) -> None:
+    """Delete the guild's rows from every table; the caller holds the transaction."""
+    for table in GUILD_TABLES:
+        await db.execute(f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,))

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from bot.store.database import Database
+from bot.store.database import Database, storable
 from bot.store.records import RequestRecord
 from bot.store.request_log import _COLUMNS, _record
 
@@ -33,6 +33,9 @@ class LabelCorrection:
     language: str
     original_category: str | None  # what Clamor said; None = it was not a request
     corrected_at: float
+    # The keyed hash of the message's author, so forget-me and retention reach the copied text;
+    # None for corrections stored before the Store kept it.
+    author_hash: str | None = None
 
     @property
     def request(self) -> bool:
@@ -44,19 +47,23 @@ class LabelCorrection:
 
 
 _CORRECTION_COLUMNS = (
-    "guild_id, message_id, channel_id, label, content, language, original_category, corrected_at"
+    "guild_id, message_id, channel_id, label, content, language, original_category, "
+    "corrected_at, author_hash"
 )
 
-# A second correction of the same message replaces the first: the latest verdict stands.
+# A second correction of the same message replaces the first: the latest verdict stands. An
+# author hash, once known, is kept when the new verdict does not carry one, so an opt-out can
+# still find the copied text.
 _UPSERT_CORRECTION = f"""
-    INSERT INTO label_corrections ({_CORRECTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO label_corrections ({_CORRECTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (guild_id, message_id) DO UPDATE SET
         channel_id = excluded.channel_id,
         label = excluded.label,
         content = excluded.content,
         language = excluded.language,
         original_category = excluded.original_category,
-        corrected_at = excluded.corrected_at
+        corrected_at = excluded.corrected_at,
+        author_hash = coalesce(excluded.author_hash, label_corrections.author_hash)
 """
 
 # The log's columns with the correction laid over `category`; rows labelled not-a-request are
@@ -86,6 +93,7 @@ def _correction(row: sqlite3.Row) -> LabelCorrection:
         language=row["language"],
         original_category=row["original_category"],
         corrected_at=float(row["corrected_at"]),
+        author_hash=row["author_hash"],
     )
 
 
@@ -99,10 +107,11 @@ class LabelQueries(Database):
                 correction.message_id,
                 correction.channel_id,
                 correction.label,
-                correction.content,
+                storable(correction.content),
                 correction.language,
                 correction.original_category,
                 correction.corrected_at,
+                correction.author_hash,
             ),
         )
 

@@ -120,7 +120,54 @@ _SCHEMA_2: Migration = (
     "CREATE INDEX label_corrections_by_time ON label_corrections (guild_id, corrected_at)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_SCHEMA_1, _SCHEMA_2)
+_SCHEMA_3: Migration = (
+    # What a guild lets Clamor keep. A guild without a row uses the defaults (90 days, keep):
+    # see bot.store.records.PrivacySettings.
+    """
+    CREATE TABLE guild_privacy (
+        guild_id       INTEGER PRIMARY KEY,
+        retention_days INTEGER NOT NULL CHECK (retention_days BETWEEN 7 AND 3650),
+        content_mode   TEXT NOT NULL CHECK (content_mode IN ('keep', 'drop'))
+    )
+    """,
+    # Members who asked not to be logged in a guild, by keyed hash.
+    """
+    CREATE TABLE opted_out_authors (
+        guild_id     INTEGER NOT NULL,
+        author_hash  TEXT NOT NULL CHECK (author_hash <> ''),
+        opted_out_at REAL NOT NULL,
+        PRIMARY KEY (guild_id, author_hash)
+    ) WITHOUT ROWID
+    """,
+    # Guilds the bot left; their data is deleted once a grace period has passed.
+    """
+    CREATE TABLE departed_guilds (
+        guild_id INTEGER PRIMARY KEY,
+        left_at  REAL NOT NULL
+    )
+    """,
+    # NULL for corrections stored before version 3: their author is unknown.
+    "ALTER TABLE label_corrections ADD COLUMN author_hash TEXT",
+    # The volume of messages with counted_from < id <= last_message_id has been counted.
+    # NULL = unknown (cursors from before version 3): then no older history is ever counted.
+    "ALTER TABLE channel_cursors ADD COLUMN counted_from INTEGER",
+    "CREATE INDEX request_messages_by_author ON request_messages (guild_id, author_hash)",
+    """
+    CREATE INDEX request_messages_by_channel
+        ON request_messages (guild_id, channel_id, message_id)
+    """,
+    "CREATE INDEX label_corrections_by_author ON label_corrections (guild_id, author_hash)",
+    # Only rows retention has not erased yet: the daily purge finds its work without walking
+    # the months of already-erased rows that stay behind as aggregates. The WHERE must match
+    # the purge's condition exactly for SQLite to use this index.
+    """
+    CREATE INDEX request_messages_unerased
+        ON request_messages (guild_id, created_at)
+        WHERE content <> '' OR author_hash <> ''
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3)
 LATEST_VERSION = len(MIGRATIONS)
 
 

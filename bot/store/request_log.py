@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from bot.store.database import Database
+from bot.store.database import Database, storable
 from bot.store.records import RequestRecord
 
 _COLUMNS = (
@@ -40,7 +40,7 @@ _UPSERT = f"""
 
 
 def _json_list(values: Iterable[str]) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
+    return json.dumps([storable(value) for value in values], ensure_ascii=False)
 
 
 def _params(rec: RequestRecord) -> tuple[Any, ...]:
@@ -50,7 +50,7 @@ def _params(rec: RequestRecord) -> tuple[Any, ...]:
         rec.channel_id,
         rec.author_hash,
         rec.created_at,
-        rec.content,
+        storable(rec.content),
         rec.language,
         rec.compound,
         rec.pos,
@@ -135,3 +135,15 @@ class RequestQueries(Database):
             "SELECT count(*) FROM request_messages WHERE guild_id = ?", (guild_id,)
         )
         return int(row[0]) if row is not None else 0
+
+    async def logged_message_ids(
+        self, guild_id: int, channel_id: int, after_id: int, up_to_id: int
+    ) -> list[int]:
+        """Ids of the channel's logged messages with after_id < id <= up_to_id, ascending."""
+        rows = await self._fetch_all(
+            "SELECT message_id FROM request_messages "
+            "WHERE guild_id = ? AND channel_id = ? AND message_id > ? AND message_id <= ? "
+            "ORDER BY message_id",
+            (guild_id, channel_id, after_id, up_to_id),
+        )
+        return [int(row[0]) for row in rows]

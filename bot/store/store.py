@@ -13,35 +13,42 @@ from typing import Self
 import aiosqlite
 
 from bot.store.activity import ActivityQueries
-from bot.store.errors import StoreError
+from bot.store.database import BUSY_BUDGET_SECONDS, busy_timeout_ms, is_unavailable
+from bot.store.errors import StoreError, StoreUnavailableError
 from bot.store.guilds import GuildQueries
 from bot.store.labels import LabelQueries
 from bot.store.migrations import NewerSchemaError, migrate, schema_version
+from bot.store.privacy import PrivacyQueries
 from bot.store.request_log import RequestQueries
 
 MEMORY = ":memory:"
-BUSY_TIMEOUT_MS = 5000
 
-# Applied to every new connection. WAL lets readers (a digest, the CLI) run beside the bot's
-# writes; NORMAL is safe under WAL (only the last commits can be lost on power failure).
+# Applied to every new connection (busy_timeout is added per Store). WAL lets readers (a digest,
+# the CLI) run beside the bot's writes; NORMAL is safe under WAL (only the last commits can be
+# lost on power failure).
 _CONNECTION_PRAGMAS = (
     "PRAGMA journal_mode = WAL",
     "PRAGMA foreign_keys = ON",
-    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}",
     "PRAGMA synchronous = NORMAL",
+    # Erased text (forget-me, retention, dropped content) is overwritten with zeros in the file
+    # rather than left in free pages until they happen to be reused.
+    "PRAGMA secure_delete = ON",
 )
 
 
-class Store(GuildQueries, RequestQueries, ActivityQueries, LabelQueries):
+class Store(GuildQueries, RequestQueries, ActivityQueries, LabelQueries, PrivacyQueries):
     """One aiosqlite connection, migrated on open. Use `async with await Store.open(path)`."""
 
     @classmethod
-    async def open(cls, path: str | Path, *, create: bool = True) -> Store:
+    async def open(
+        cls, path: str | Path, *, create: bool = True, busy_budget: float = BUSY_BUDGET_SECONDS
+    ) -> Store:
         """Open and migrate the database at `path` (or ":memory:"), creating it unless told not to.
 
         `create=False` suits read-only commands, where a mistyped path should be an error rather
-        than a new empty database. Raises StoreError, with one line naming the path, for anything
-        that makes the database unusable.
+        than a new empty database. `busy_budget` is how long, in seconds, an operation keeps
+        retrying while another process holds the database's lock (tests shorten it). Raises
+        StoreError, with one line naming the path, for anything that makes the database unusable.
         """
         location = str(path)
         if location != MEMORY:
@@ -55,11 +62,16 @@ class Store(GuildQueries, RequestQueries, ActivityQueries, LabelQueries):
             db.row_factory = sqlite3.Row
             for pragma in _CONNECTION_PRAGMAS:
                 await db.execute(pragma)
+            # Migrating runs before the Store's retries exist, so SQLite itself waits the whole
+            # budget for a lock here; afterwards each attempt waits only a slice of it. Both are
+            # ints we computed, never input.
+            await db.execute(f"PRAGMA busy_timeout = {int(busy_budget * 1000):d}")
             await migrate(db)
+            await db.execute(f"PRAGMA busy_timeout = {busy_timeout_ms(busy_budget):d}")
         except BaseException as exc:
             await db.close()
             raise _open_error(location, exc) from None
-        return cls(db, location)
+        return cls(db, location, busy_budget=busy_budget)
 
     async def close(self) -> None:
         """Finish queued work and close the connection; closing twice is harmless."""
@@ -81,8 +93,7 @@ class Store(GuildQueries, RequestQueries, ActivityQueries, LabelQueries):
         await self.close()
 
     async def schema_version(self) -> int:
-        async with self._session() as db:
-            return await schema_version(db)
+        return await self._run(schema_version)
 
     async def diagnostics(self) -> dict[str, int | str]:
         """The connection's settings and size, for a status command and for tests."""
@@ -91,18 +102,22 @@ class Store(GuildQueries, RequestQueries, ActivityQueries, LabelQueries):
             "foreign_keys",
             "busy_timeout",
             "synchronous",
+            "secure_delete",
             "user_version",
             "page_count",
             "page_size",
         )
-        report: dict[str, int | str] = {}
-        async with self._session() as db:
+
+        async def work(db: aiosqlite.Connection) -> dict[str, int | str]:
+            report: dict[str, int | str] = {}
             for name in names:
                 # Names come from the fixed tuple above, never from input.
                 async with db.execute(f"PRAGMA {name}") as cursor:
                     row = await cursor.fetchone()
                 report[name] = row[0] if row is not None else ""
-        return report
+            return report
+
+        return await self._run(work)
 
 
 def _prepare_file(path: Path, create: bool) -> None:
@@ -140,5 +155,8 @@ def _open_error(location: str, exc: BaseException) -> BaseException:
     if isinstance(exc, sqlite3.DatabaseError) and exc.sqlite_errorname == "SQLITE_NOTADB":
         return StoreError(f"{location}: not a SQLite database")
     if isinstance(exc, sqlite3.Error):
-        return StoreError(f"{location}: cannot open the database ({exc})")
+        # Locked, read-only, full or failing: the same file may open later.
+        kind = StoreUnavailableError if is_unavailable(exc) else StoreError
+        detail = " ".join(str(exc).split())
+        return kind(f"{location}: cannot open the database ({detail})")
     return exc

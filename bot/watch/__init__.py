@@ -1,7 +1,8 @@
-"""Pure decisions of the channel watcher (no discord import, no I/O): which posts count, when
-analysis leaves the event loop, what an edit does, and the buffer of volume and cursors."""
+"""The channel watcher's side of Clamor, without discord: pure decisions (which posts count, when
+analysis leaves the event loop, what an edit does, what history to read), the buffer of volume
+and cursors, and `writer.RequestWriter`, the one way request rows reach the database."""
 
-from bot.watch.activity import ActivityBuffer, ActivitySnapshot
+from bot.watch.activity import ActivityBuffer, ActivitySnapshot, RecentIds
 from bot.watch.rules import (
     INLINE_MAX_CHARS,
     USER_MESSAGE_TYPES,
@@ -19,6 +20,7 @@ __all__ = [
     "ActivityBuffer",
     "ActivitySnapshot",
     "EditOutcome",
+    "RecentIds",
     "analyse_off_loop",
     "edit_needs_analysis",
     "edit_outcome",

@@ -7,15 +7,43 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 
 HOUR = 3600
-REMEMBERED_IDS = 4096
+# Gap filling reads up to a thousand messages per channel; the live watcher must still
+# recognise each of them when the same message also arrives as an event.
+REMEMBERED_IDS = 16384
+
+Channel = tuple[int, int]  # (guild, channel)
+
+
+@dataclass(slots=True)
+class RecentIds:
+    """The last `size` message ids added, to recognise a repeat (e.g. a gateway replay)."""
+
+    size: int = REMEMBERED_IDS
+    _order: deque[int] = field(default_factory=deque)
+    _ids: set[int] = field(default_factory=set)
+
+    def __contains__(self, message_id: int) -> bool:
+        return message_id in self._ids
+
+    def add(self, message_id: int) -> bool:
+        """Remember an id; False if it was remembered already."""
+        if message_id in self._ids:
+            return False
+        self._ids.add(message_id)
+        self._order.append(message_id)
+        if len(self._order) > self.size:
+            self._ids.discard(self._order.popleft())
+        return True
 
 
 @dataclass(frozen=True, slots=True)
 class ActivitySnapshot:
-    """What one flush writes: (guild, channel, hour start, count) and (guild, channel, id)."""
+    """What one flush writes: (guild, channel, hour start, count), (guild, channel, newest id)
+    and (guild, channel, lowest id counted) for `Store.record_activity`."""
 
     volumes: tuple[tuple[int, int, float, int], ...] = ()
     cursors: tuple[tuple[int, int, int], ...] = ()
+    floors: tuple[tuple[int, int, int], ...] = ()
     messages: int = 0
 
     @property
@@ -25,53 +53,71 @@ class ActivitySnapshot:
 
 @dataclass(slots=True)
 class ActivityBuffer:
-    """Counts watched messages per (guild, channel, UTC hour) and the newest id per channel.
+    """Counts watched messages per (guild, channel, UTC hour), the newest and lowest id counted
+    per channel.
 
     A message id is counted once: a gateway replay after a resume can deliver an event again,
     and volume is a sum, so the last `remember` ids are kept to recognise repeats.
+
+    A channel can be held: while gap filling reads its history, its counts stay here, so the
+    cursor on disk never jumps past history not read yet (a crash then re-reads it all).
     """
 
     remember: int = REMEMBERED_IDS
     _volume: Counter[tuple[int, int, int]] = field(default_factory=Counter)
-    _cursors: dict[tuple[int, int], int] = field(default_factory=dict)
-    _pending: int = 0
-    _recent_order: deque[int] = field(default_factory=deque)
-    _recent: set[int] = field(default_factory=set)
+    _cursors: dict[Channel, int] = field(default_factory=dict)
+    _floors: dict[Channel, int] = field(default_factory=dict)
+    _held: Counter[Channel] = field(default_factory=Counter)
+    _recent: RecentIds = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._recent = RecentIds(self.remember)
 
     @property
     def pending(self) -> int:
         """Messages counted since the last drain."""
-        return self._pending
+        return sum(self._volume.values())
 
     def count(self, guild_id: int, channel_id: int, message_id: int, at: float) -> bool:
         """Count one message; False (and nothing changes) if this id was counted before."""
-        if message_id in self._recent:
+        if not self._recent.add(message_id):
             return False
-        self._recent.add(message_id)
-        self._recent_order.append(message_id)
-        if len(self._recent_order) > self.remember:
-            self._recent.discard(self._recent_order.popleft())
         self._volume[(guild_id, channel_id, int(at // HOUR) * HOUR)] += 1
         key = (guild_id, channel_id)
         self._cursors[key] = max(self._cursors.get(key, 0), message_id)
-        self._pending += 1
+        self._floors[key] = min(self._floors.get(key, message_id), message_id)
         return True
 
+    def hold(self, guild_id: int, channel_id: int) -> None:
+        """Keep this channel's counts out of drains until `release` (holds nest)."""
+        self._held[(guild_id, channel_id)] += 1
+
+    def release(self, guild_id: int, channel_id: int) -> None:
+        key = (guild_id, channel_id)
+        self._held[key] -= 1
+        if self._held[key] <= 0:
+            del self._held[key]
+
     def drain(self) -> ActivitySnapshot:
-        """Everything counted so far, leaving the buffer empty (ids stay remembered)."""
-        snapshot = ActivitySnapshot(
-            volumes=tuple(
-                (guild, channel, float(hour), n)
-                for (guild, channel, hour), n in self._volume.items()
-            ),
-            cursors=tuple(
-                (guild, channel, last) for (guild, channel), last in self._cursors.items()
-            ),
-            messages=self._pending,
+        """Everything counted so far in channels not held, leaving it out of the buffer (ids
+        stay remembered)."""
+        held = self._held
+        volumes = tuple(
+            (guild, channel, float(hour), n)
+            for (guild, channel, hour), n in self._volume.items()
+            if (guild, channel) not in held
         )
-        self._volume.clear()
-        self._cursors.clear()
-        self._pending = 0
+        snapshot = ActivitySnapshot(
+            volumes=volumes,
+            cursors=tuple((*key, last) for key, last in self._cursors.items() if key not in held),
+            floors=tuple((*key, low) for key, low in self._floors.items() if key not in held),
+            messages=sum(n for *_, n in volumes),
+        )
+        for guild, channel, hour, _ in volumes:
+            del self._volume[(guild, channel, int(hour))]
+        for mapping in (self._cursors, self._floors):
+            for key in [key for key in mapping if key not in held]:
+                del mapping[key]
         return snapshot
 
     def restore(self, snapshot: ActivitySnapshot) -> None:
@@ -81,4 +127,6 @@ class ActivityBuffer:
         for guild, channel, last in snapshot.cursors:
             key = (guild, channel)
             self._cursors[key] = max(self._cursors.get(key, 0), last)
-        self._pending += snapshot.messages
+        for guild, channel, low in snapshot.floors:
+            key = (guild, channel)
+            self._floors[key] = min(self._floors.get(key, low), low)

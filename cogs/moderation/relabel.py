@@ -2,7 +2,9 @@
 
 The logged row keeps what Clamor decided; the correction is laid over it by the digest queries.
 A message that was never logged but is relabelled with a category is logged now (with that
-category), so the next digest counts it.
+category), so the next digest counts it. The correction keeps the author's keyed hash, so
+forget-me and retention reach its copy of the text too; a member who opted out is never logged
+this way either.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import discord
 from bot.client import ClamorBot
 from bot.errors import UserFacingError
 from bot.ingest import request_record
-from bot.store import NOT_A_REQUEST, Label, LabelCorrection
+from bot.store import NOT_A_REQUEST, Label, LabelCorrection, author_hash
 from cogs.moderation.messages import FoundMessage, analyse_now, find_message, is_member_message
 
 Interaction = discord.Interaction[ClamorBot]
@@ -35,6 +37,8 @@ async def relabel_message(
             language=found.logged.language,
             original_category=found.logged.category,
             corrected_at=bot.clock(),
+            # Retention blanks the hash of old rows; an empty one must never stand for an author.
+            author_hash=found.logged.author_hash or None,
         )
     else:
         correction = await _correct_unlogged(bot, found, label)
@@ -56,6 +60,12 @@ async def _correct_unlogged(bot: ClamorBot, found: FoundMessage, label: Label) -
             "That message is from a bot, a webhook or Discord itself; I never count those."
         )
     config = await bot.guild_configs.get(found.guild_id)
+    author = author_hash(bot.author_key, fetched.author.id)
+    if not config.logs_author(author):
+        raise UserFacingError(
+            "Its author asked me not to log them in this server (forget-me), so I keep no "
+            "correction of their message."
+        )
     analysis = await analyse_now(config.analyzer, fetched.content)
     if label != NOT_A_REQUEST:
         record = request_record(
@@ -69,14 +79,16 @@ async def _correct_unlogged(bot: ClamorBot, found: FoundMessage, label: Label) -
             analysis=analysis,
         )
         # Logged under the moderator's category; the correction keeps Clamor's own verdict.
-        await bot.store.upsert_request(replace(record, category=label))
+        # The writer applies the guild's privacy settings, as for every other logged message.
+        await bot.request_writer.write(replace(record, category=label))
     return LabelCorrection(
         guild_id=found.guild_id,
         message_id=found.message_id,
         channel_id=found.channel_id,
         label=label,
-        content=analysis.text,
+        content=analysis.text if config.keeps_content else "",
         language=analysis.language,
         original_category=analysis.category,
         corrected_at=bot.clock(),
+        author_hash=author,
     )

@@ -81,8 +81,12 @@ async def test_the_group_is_synced_guild_only_for_manage_server(
     assert (group["contexts"], group["dm_permission"]) == ([0], False)  # guild only
     assert {o["name"]: o["type"] for o in group["options"]} == {
         "watch": SUB_COMMAND_GROUP, "digest": SUB_COMMAND, "terms": SUB_COMMAND_GROUP,
-        "relabel": SUB_COMMAND,
+        "relabel": SUB_COMMAND, "backfill": SUB_COMMAND, "forget": SUB_COMMAND,
+        "privacy": SUB_COMMAND_GROUP,
     }  # fmt: skip
+    assert [o["name"] for o in option(group, "privacy")["options"]] == [
+        "retention", "content", "show",
+    ]  # fmt: skip
     assert [o["name"] for o in option(group, "watch")["options"]] == [
         "add", "remove", "list", "mode",
     ]  # fmt: skip

@@ -11,7 +11,7 @@ import aiosqlite
 import pytest
 
 from bot.store import LABELS, LabelCorrection, Store, StoreError
-from bot.store.migrations import MIGRATIONS, migrate
+from bot.store.migrations import LATEST_VERSION, MIGRATIONS, migrate
 from tests.store.store_factory import BASE_TIME, request
 
 A, B = 1, 2
@@ -33,7 +33,7 @@ def correction(
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
-async def test_a_version_1_database_migrates_to_2_and_keeps_its_rows(tmp_path: Path) -> None:
+async def test_a_version_1_database_migrates_and_keeps_its_rows(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     # A file exactly as Clamor 1 left it: schema 1 and rows in it.
     async with aiosqlite.connect(path, isolation_level=None) as db:
@@ -53,7 +53,7 @@ async def test_a_version_1_database_migrates_to_2_and_keeps_its_rows(tmp_path: P
     raw.close()
 
     async with await Store.open(path) as store:
-        assert await store.schema_version() == 2
+        assert await store.schema_version() == LATEST_VERSION
         kept = await store.get_request(A, 7)
         settings = await store.guild_settings(A, default_time="09:00", default_timezone="UTC")
         assert await store.label_corrections() == []

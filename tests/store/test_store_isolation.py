@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.analysis.model import GuildTerms
-from bot.store import GuildSettings, Store
+from bot.store import GuildSettings, LabelCorrection, PrivacySettings, Store
 from tests.store.store_factory import BASE_TIME, digest_run, request
 
 A, B = 1, 2
@@ -41,7 +41,28 @@ READERS: dict[str, tuple[Reader, Any]] = {
     "cursor": (lambda s, g: s.cursor(g, CHANNEL), None),
     "digest_run": (lambda s, g: s.digest_run(g, "2024-03-01"), None),
     "last_digest_run": (lambda s, g: s.last_digest_run(g), None),
+    "privacy_settings": (lambda s, g: s.privacy_settings(g), PrivacySettings(B)),
+    "opted_out_authors": (lambda s, g: s.opted_out_authors(g), frozenset()),
+    "counted_range": (lambda s, g: s.counted_range(g, CHANNEL), None),
+    "logged_message_ids": (lambda s, g: s.logged_message_ids(g, CHANNEL, 0, 10**6), []),
+    "label_corrections": (lambda s, g: s.label_corrections(g), []),
+    "label_correction": (lambda s, g: s.label_correction(g, 1), None),
+    "departure": (lambda s, g: departure(s, g), None),
 }
+
+DAY = 86_400.0
+OPTED_OUT = "e" * 32  # someone who left the log of guild A
+LOGGED = "a" * 32  # the author of the factory's rows
+
+
+async def departure(store: Store, guild: int) -> float | None:
+    return (await store.departed_guilds()).get(guild)
+
+
+def correction(guild: int, message_id: int) -> LabelCorrection:
+    return LabelCorrection(
+        guild, message_id, CHANNEL, "demand", "open it", "en", None, BASE_TIME, LOGGED
+    )
 
 
 async def fill_guild(store: Store, guild: int, first_id: int = 1) -> None:
@@ -57,6 +78,11 @@ async def fill_guild(store: Store, guild: int, first_id: int = 1) -> None:
     await store.add_volume(guild, CHANNEL, BASE_TIME, count=3)
     await store.advance_cursor(guild, CHANNEL, 900)
     await store.record_digest_run(digest_run(guild, "2024-03-01"))
+    await store.record_activity([], [(guild, CHANNEL, 950)], [(guild, CHANNEL, 800)])
+    await store.set_retention_days(guild, 30)
+    await store.opt_out_author(guild, OPTED_OUT, BASE_TIME)
+    await store.set_label_correction(correction(guild, first_id))
+    await store.mark_guild_left(guild, BASE_TIME + 10 * DAY)
 
 
 async def snapshot(store: Store, guild: int) -> dict[str, Any]:
@@ -107,6 +133,38 @@ async def test_other_guild_writes_never_touch_this_guild(filled: Store) -> None:
     assert await filled.count_requests(B) == 0  # the clashing ids were not written for B either
 
 
+async def test_other_guild_privacy_and_counting_never_touch_this_guild(filled: Store) -> None:
+    before = await snapshot(filled, A)
+    recent = BASE_TIME + 19 * DAY
+    await filled.upsert_requests(
+        [
+            request(101, B),
+            request(102, B, created_at=BASE_TIME + DAY),
+            request(103, B, created_at=recent),
+        ]
+    )
+    await filled.set_label_correction(correction(B, 101))
+
+    # Privacy writes through guild B, aimed at A's authors, channel and message ids.
+    await filled.set_retention_days(B, 7)
+    assert await filled.erase_expired(BASE_TIME + 20 * DAY) == {B: 3}  # A keeps 30 days
+    assert await filled.set_content_mode(B, "drop") == 1  # B's recent row
+    assert await filled.opt_out_author(B, LOGGED, BASE_TIME) == 1  # B's recent row only
+    assert await filled.opt_in_author(B, OPTED_OUT) is False
+    # Counting through B, on the same channel id.
+    await filled.record_activity([(B, CHANNEL, BASE_TIME, 9)], [(B, CHANNEL, 5)], [(B, CHANNEL, 1)])
+    assert await filled.seed_cursor(B, CHANNEL, 7) is False
+    assert await filled.logged_message_ids(B, CHANNEL, 0, 10**6) == [101, 102]
+    # B leaves, comes back, leaves long ago and is erased; A's later departure waits.
+    await filled.mark_guild_left(B, BASE_TIME)
+    assert await filled.mark_guild_present(B) is True
+    await filled.mark_guild_left(B, BASE_TIME)
+    assert await filled.erase_departed(BASE_TIME + 5 * DAY, grace_seconds=DAY) == [B]
+
+    assert await snapshot(filled, A) == before
+    assert await snapshot(filled, B) == {name: empty for name, (_, empty) in READERS.items()}
+
+
 async def test_forget_guild_removes_everything_of_that_guild_only(store: Store) -> None:
     await fill_guild(store, A)
     await fill_guild(store, B, first_id=101)
@@ -116,5 +174,6 @@ async def test_forget_guild_removes_everything_of_that_guild_only(store: Store) 
     assert await store.known_guilds() == [B]
     assert await store.count_requests(B) == 2
     for name, (read, empty) in READERS.items():
-        if name != "guild_settings":
+        if name not in ("guild_settings", "privacy_settings"):  # these name the guild asked
             assert await read(store, A) == empty, name
+    assert await store.privacy_settings(A) == PrivacySettings(A)

@@ -162,6 +162,7 @@ async def test_wal_foreign_keys_and_busy_timeout_are_set(store: Store) -> None:
     assert settings["journal_mode"] == "wal"
     assert settings["foreign_keys"] == 1
     assert int(settings["busy_timeout"]) >= 1000
+    assert int(settings["secure_delete"]) == 1
     assert settings["synchronous"] == 1  # NORMAL
 
 

@@ -1,0 +1,144 @@
+"""Pure planning for reading channel history: gap filling after a restart, backfill on demand,
+and what a scanned range says about rows Discord no longer has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DISCORD_EPOCH_MS = 1_420_070_400_000
+DAY = 86_400
+GAP_FILL_MAX_DAYS = 7
+BACKFILL_MIN_DAYS = 1
+BACKFILL_MAX_DAYS = 30
+PROGRESS_EVERY_SECONDS = 2.0
+
+
+def snowflake_at(moment: float) -> int:
+    """The smallest message id Discord could give a message at unix time `moment`."""
+    return max(int(moment * 1000) - DISCORD_EPOCH_MS, 0) << 22
+
+
+NEVER = 2**63 - 1  # above every id: count nothing
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSpec:
+    """One read of a channel's history, oldest first: ids in (after, before) (before None: up
+    to now), at most `limit` messages (None: all).
+
+    Volume is counted for ids above `count_above` (through the live buffer, so a message also
+    seen live counts once) and returned for ids up to `count_up_to` (a backfill below the
+    counted range). `recheck` scans only re-analyse messages already logged or edited: their
+    ids were counted and analysed before, only a change while away matters.
+    """
+
+    after: int
+    before: int | None = None
+    limit: int | None = None
+    count_above: int = NEVER
+    count_up_to: int | None = None
+    recheck: bool = False
+
+    def top(self, *, newest_read: int | None, exhausted: bool) -> int | None:
+        """The highest id whose absence from the scan means "gone from Discord"."""
+        if exhausted and self.before is not None:
+            return self.before - 1
+        return newest_read
+
+
+@dataclass(frozen=True, slots=True)
+class GapPlan:
+    """A channel's gap fill: seed a cursor (nothing counted there yet), or scans to run."""
+
+    seed: int | None = None
+    scans: tuple[ScanSpec, ...] = ()
+
+
+def plan_gap_fill(
+    *,
+    cursor: int | None,
+    last_message_id: int | None,
+    oldest_logged: int | None,
+    now: float,
+    limit: int,
+    dropped_from: int | None = None,
+) -> GapPlan:
+    """Plan one channel's gap fill.
+
+    `cursor`: newest id counted (None: no row yet). `last_message_id`: Discord's newest message
+    id for the channel (None: unknown or empty). `oldest_logged`: the oldest logged request of
+    the last 7 days at or below the cursor (re-checked for deletions and edits made while
+    away). `limit`: messages per scan (0: gap filling is off). `dropped_from`: the oldest id a
+    full write queue dropped; re-read from there with no cap (those were seen, not saved).
+    """
+    if limit <= 0:
+        return GapPlan()
+    oldest = snowflake_at(now - GAP_FILL_MAX_DAYS * DAY) - 1
+    if cursor is None:
+        if dropped_from is not None:  # counted live but never flushed: count nothing again
+            return GapPlan(scans=(ScanSpec(after=max(dropped_from - 1, oldest)),))
+        # A live message may already have moved last_message_id past the start.
+        start = snowflake_at(now)
+        return GapPlan(seed=start if last_message_id is None else min(last_message_id, start))
+    scans: list[ScanSpec] = []
+    if dropped_from is not None and dropped_from <= cursor:
+        scans.append(ScanSpec(after=max(dropped_from - 1, oldest), count_above=cursor))
+    else:
+        if oldest_logged is not None and oldest_logged <= cursor:
+            start = max(oldest_logged - 1, oldest)
+            scans.append(ScanSpec(after=start, before=cursor + 1, limit=limit, recheck=True))
+        if last_message_id is None or last_message_id > cursor:
+            scans.append(ScanSpec(after=max(cursor, oldest), limit=limit, count_above=cursor))
+    return GapPlan(scans=tuple(scans))
+
+
+def plan_backfill(*, days: int, now: float, counted: tuple[int | None, int] | None) -> ScanSpec:
+    """Read the last `days` days; count the volume only below the counted range.
+
+    `counted` is the store's (counted_from, last_message_id) for the channel, or None. Once
+    the scan has read to the end, everything in (after, count_up_to] is counted: the caller
+    records the floor `after + 1`.
+    """
+    if not BACKFILL_MIN_DAYS <= days <= BACKFILL_MAX_DAYS:
+        raise ValueError(f"days must be {BACKFILL_MIN_DAYS} to {BACKFILL_MAX_DAYS}")
+    after = snowflake_at(now - days * DAY) - 1
+    counted_from = counted[0] if counted is not None else None
+    if counted_from is not None and counted_from <= after:
+        counted_from = None  # counted that far back already
+    return ScanSpec(after=after, count_up_to=counted_from)
+
+
+def rows_to_remove(logged: set[int], still_requests: set[int]) -> list[int]:
+    """Logged ids in a scanned range that are no longer requests on Discord (deleted, or edited
+    into something else) while the bot was away."""
+    return sorted(logged - still_requests)
+
+
+@dataclass(slots=True)
+class Throttle:
+    """At most one progress update per `every` seconds (the first is always due)."""
+
+    every: float = PROGRESS_EVERY_SECONDS
+    _last: float | None = None
+
+    def due(self, now: float) -> bool:
+        if self._last is not None and now - self._last < self.every:
+            return False
+        self._last = now
+        return True
+
+
+def describe_progress(
+    *, days: int, done: int, total: int, scanned: int, found: int, finished: bool
+) -> str:
+    """The backfill's answer while it runs and when it ends."""
+    plural = "" if total == 1 else "s"
+    if finished:
+        return (
+            f"Backfill of the last {days} day{'s' if days != 1 else ''} done: {total} "
+            f"channel{plural}, {scanned} messages read, {found} requests logged."
+        )
+    return (
+        f"Backfilling the last {days} day{'s' if days != 1 else ''}: {done}/{total} "
+        f"channel{plural} done, {scanned} messages read, {found} requests found so far..."
+    )

@@ -1,0 +1,65 @@
+"""Ways to make a real database misbehave, for tests of the Store and of its callers."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from bot.store import Store
+
+# SQLite's ceiling for max_page_count; asking for it restores "no limit".
+NO_PAGE_LIMIT = 4_294_967_294
+
+
+@asynccontextmanager
+async def disk_full(store: Store) -> AsyncIterator[None]:
+    """While inside, the Store's database cannot grow by a single page: any write that needs
+    one fails exactly as it would on a full disk (SQLITE_FULL). The limit is per connection,
+    so it has to be set on the Store's own; `_run` is the only door to it."""
+
+    async def limit(db: aiosqlite.Connection) -> None:
+        async with db.execute("PRAGMA page_count") as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        await db.execute(f"PRAGMA max_page_count = {int(row[0]):d}")
+
+    async def unlimit(db: aiosqlite.Connection) -> None:
+        await db.execute(f"PRAGMA max_page_count = {NO_PAGE_LIMIT:d}")
+
+    await store._run(limit)
+    try:
+        yield
+    finally:
+        await store._run(unlimit)
+
+
+@contextmanager
+def write_lock_held(path: Path) -> Iterator[sqlite3.Connection]:
+    """Another process's writer: holds the database's write lock until the block ends (or the
+    connection it yields is rolled back)."""
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        yield other
+    finally:
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()
+
+
+def nobody_holds_the_write_lock(path: Path) -> bool:
+    """True if another connection can take the write lock at once: no transaction was left
+    open by the Store."""
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
