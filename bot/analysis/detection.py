@@ -21,6 +21,7 @@ from bot.analysis.folding import fold_lower
 from bot.analysis.lexicon import stems_regex
 from bot.analysis.literals import may_contain
 from bot.analysis.model import Cue
+from bot.analysis.ngram_model import RequestModel, features, readable
 from bot.analysis.rules import (
     ALTERNATIVE_MARK,
     TARGET_MARK,
@@ -35,6 +36,9 @@ _WEIGHTS: dict[RuleKind, float] = {"mask": 0.0, "strong": 1.0, "weak": 0.5, "con
 # is short; the same words inside a long message are more likely about something else.
 SHORT_MESSAGE_WORDS = 14
 _MAX_CUE_CHARS = 80
+# The n-gram model adds a request the rules missed only when it is this sure (chosen by 5-fold
+# cross-validation on dev: bench/train_model.py --cv 5) and the message is on the topic.
+MODEL_THRESHOLD = 0.7
 _MAX_MASK_CUES = 8
 
 
@@ -147,6 +151,15 @@ class RequestDetector:
 
         request = _decide(fired, word_count, bool(mentions) or has_generic_target)
         cues = [*fired["strong"], *fired["weak"], *fired["context"]]
+        if not request and model_may_add(masked):
+            score = RequestModel.builtin().score(features(marked))
+            if score.probability >= MODEL_THRESHOLD:
+                request = True
+                shown = dict.fromkeys(readable(c.feature) for c in score.top)
+                words = ", ".join(f'"{word}"' for word in shown)
+                detail = f"n-gram model, p={score.probability:.2f}: {words}"
+                cues.insert(0, Cue("request", "model", detail, score.probability))
+                names.append("ngram_model")
         if request and self._ignore is not None and (veto := self._ignore.search(lowered)):
             ignore = Cue("ignore", _quote(clean, veto), "guild ignore phrase", 0.0)
             names.append("guild_ignore")
@@ -164,3 +177,17 @@ def _decide(fired: dict[RuleKind, list[Cue]], word_count: int, supported: bool) 
     if fired["weak"] and (short or supported or stances >= 2):
         return True
     return bool(fired["context"]) and (supported or (short and stances >= 2))
+
+
+# Words that put a message on the topic of opening something (an opening act or a thing that
+# could be opened); the n-gram model may only add a request to a message that has one. A name
+# alone is not enough: "I never use ChatGPT" names a target and is about nothing of the kind.
+_TOPIC = re.compile(
+    r"(?<!\w)(?:open|releas|weights|checkpoint|ckpt|gguf|source|code|local|leak|publish|drop|liber|pesos"
+    r"|codigo|abiert|abr[ai]|solt|suelt|public|filtr|hugging|github|hf|closed|cerrad|api)"
+)
+
+
+def model_may_add(masked: str) -> bool:
+    """``masked``: the lowered text with look-alike phrases blanked ("open source project")."""
+    return _TOPIC.search(masked) is not None

@@ -116,8 +116,8 @@ def test_every_category_rule_example_lands_in_its_category(rule: CategoryRule) -
         assert analysis.category == rule.category, (example, analysis.cues)
 
 
-def test_request_without_cue_is_a_plain_demand() -> None:
-    decision = categorize("x", "x", "x", NEUTRAL_TONE)
+def test_request_without_cue_is_a_plain_demand_for_the_rules_alone() -> None:
+    decision = categorize("x", "x", "x", NEUTRAL_TONE, model_vote=0.0)
     assert decision.category == "demand"
     assert decision.cues[0].detail.startswith("no reaction cue")
 
@@ -125,15 +125,15 @@ def test_request_without_cue_is_a_plain_demand() -> None:
 def test_tone_breaks_a_tie() -> None:
     # One frustration cue ("pathetic") and one optimism cue ("hope"), same weight.
     text = "pathetic, i hope"
-    negative = categorize(text, text, text, Tone(-0.8, 0.0, 0.5, 0.5))
-    positive = categorize(text, text, text, Tone(0.8, 0.5, 0.5, 0.0))
+    negative = categorize(text, text, text, Tone(-0.8, 0.0, 0.5, 0.5), model_vote=0.0)
+    positive = categorize(text, text, text, Tone(0.8, 0.5, 0.5, 0.0), model_vote=0.0)
     assert negative.scores["frustration"] == negative.scores["optimism"]
     assert negative.category == "frustration"
     assert positive.category == "optimism"
 
 
 def test_strongly_negative_call_without_cue_words_is_frustration() -> None:
-    decision = categorize("x", "x", "x", Tone(-0.9, 0.0, 0.2, 0.8))
+    decision = categorize("x", "x", "x", Tone(-0.9, 0.0, 0.2, 0.8), model_vote=0.0)
     assert decision.category == "frustration"
 
 

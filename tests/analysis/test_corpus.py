@@ -57,9 +57,11 @@ def test_corpus_meets_the_size_rules() -> None:
     assert sum(1 for row in negatives if row["hard_negative"]) >= 80
 
 
-def test_a_quarter_is_held_out_and_both_splits_cover_every_label_and_language() -> None:
+def test_a_fifth_is_held_out_and_both_splits_cover_every_label_and_language() -> None:
+    # The held-out split is frozen at its 350 rows; dev grows with new training messages.
     holdout = [row for row in ROWS if row["split"] == "holdout"]
-    assert len(holdout) * 4 >= len(ROWS)
+    assert len(holdout) >= 350
+    assert len(holdout) * 5 >= len(ROWS)
     for split in ("dev", "holdout"):
         chosen = [row for row in ROWS if row["split"] == split]
         assert {row["category"] for row in chosen} == {*CATEGORIES, None}
