@@ -28,6 +28,7 @@ EXTENSIONS = (
     "cogs.daily_digest",
     "cogs.gap_fill",
     "cogs.privacy_upkeep",
+    "cogs.spike_alerts",
 )
 
 UNEXPECTED = "Something went wrong on Clamor's side. It has been logged for the bot's operator."

@@ -22,6 +22,7 @@ from cogs.daily_digest import channel_names, public_channels
 from cogs.member_privacy import MemberPrivacyCommands
 from cogs.moderation.channels import readable_channels
 from cogs.moderation.messages import analyse_now, find_message
+from cogs.trend_command import TrendCommands
 
 DAY_HELP = "Use today, yesterday or a date like 2026-03-14 (in the server's timezone)."
 
@@ -44,6 +45,7 @@ def watched_summary(guild: discord.Guild, config: GuildConfig) -> str:
 @app_commands.guild_only()
 class DigestCommands(
     MemberPrivacyCommands,
+    TrendCommands,
     commands.GroupCog,
     group_name="clamor",
     group_description="The pulse of open-sourcing talk in this server",

@@ -13,13 +13,16 @@ from typing import Self
 import aiosqlite
 
 from bot.store.activity import ActivityQueries
+from bot.store.alerts import AlertQueries
 from bot.store.database import BUSY_BUDGET_SECONDS, busy_timeout_ms, is_unavailable
 from bot.store.errors import StoreError, StoreUnavailableError
+from bot.store.export_rows import ExportQueries
 from bot.store.guilds import GuildQueries
 from bot.store.labels import LabelQueries
 from bot.store.migrations import NewerSchemaError, migrate, schema_version
 from bot.store.privacy import PrivacyQueries
 from bot.store.request_log import RequestQueries
+from bot.store.trends import TrendQueries
 
 MEMORY = ":memory:"
 
@@ -36,7 +39,16 @@ _CONNECTION_PRAGMAS = (
 )
 
 
-class Store(GuildQueries, RequestQueries, ActivityQueries, LabelQueries, PrivacyQueries):
+class Store(
+    GuildQueries,
+    RequestQueries,
+    ActivityQueries,
+    LabelQueries,
+    PrivacyQueries,
+    TrendQueries,
+    AlertQueries,
+    ExportQueries,
+):
     """One aiosqlite connection, migrated on open. Use `async with await Store.open(path)`."""
 
     @classmethod

@@ -25,6 +25,7 @@ from bot.moderation import (
     upcoming_digest,
 )
 from bot.store import Label, TermKind, WatchMode
+from cogs.moderation.alerts import AlertCommands
 from cogs.moderation.backfill import BackfillCommands
 from cogs.moderation.channels import (
     POSTABLE_TYPES,
@@ -37,6 +38,7 @@ from cogs.moderation.channels import (
     readable_channels,
     watchable_channel,
 )
+from cogs.moderation.export import ExportCommands
 from cogs.moderation.privacy import PrivacyCommands
 from cogs.moderation.relabel import relabel_message
 
@@ -60,6 +62,8 @@ def guild_of(interaction: Interaction) -> discord.Guild:
 class Moderation(
     BackfillCommands,
     PrivacyCommands,
+    AlertCommands,
+    ExportCommands,
     commands.GroupCog,
     group_name="clamor-mod",
     group_description="Clamor's settings for this server (needs Manage Server)",
