@@ -37,6 +37,8 @@ def storable(text: str) -> str:
         # Through UTF-16 with surrogatepass: a valid pair becomes its character, a lone half U+FFFD.
         return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return text
+
+
 T = TypeVar("T")
 Work = Callable[[aiosqlite.Connection], Awaitable[T]]
 
