@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.analysis.lexicon import LexiconError, compile_rule, read_table, split_words
-from bot.analysis.literals import may_contain, required_literals
+from bot.analysis.literals import first_match, plan_for, required_literals
 from bot.analysis.model import CATEGORIES, Category, Cue, Tone
 from bot.analysis.ngram_model import CategoryModel, features, readable
 from bot.analysis.rules import PSEUDO_RULES, request_rules
@@ -120,9 +120,7 @@ def _find(
     if rule.reuses and rule.reuses not in fired:
         return None
     text = marked if rule.marked else masked
-    match = None
-    if rule.regex and may_contain(text, rule.literals):
-        match = rule.regex.search(text)
+    match = first_match(plan_for(rule.regex), text) if rule.regex else None
     if match is None:
         return (0, 0) if rule.reuses else None
     return match.span()

@@ -19,24 +19,32 @@ MAX_INPUT_CHARS = 20_000
 # characters render as nothing useful on Discord, and the detector uses two of them as markers.
 _INVISIBLE = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200c\u200e\u200f"
-    r"\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\ue000-\uf8ff]"
+    r"\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\ue000-\uf8ff]+"
 )
 # After NFKC composes real accents, leftover combining marks are zalgo noise; variation
 # selectors are dropped so VADER's emoji table sees the base emoji (❤️ -> ❤).
 _MARKS = re.compile(
     r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
-    r"\U000e0000-\U000e01ef]"
-)
+    r"\U000e0000-\U000e01ef]+"
+)  # whole runs: zalgo stacks dozens of marks on each letter
 _INLINE_CODE = re.compile(r"``(?:[^`]|`(?!`))+``|`[^`]+`")  # ``a`b`` and `code`
 _MASKED_LINK = re.compile(r"\[([^\]\n]{0,300})\]\(\s*<?(?:https?://|www\.)[^)\s]*>?\s*\)")
-_URL = re.compile(r"<?(?:https?://|www\.|discord\.gg/)[^\s<>]+>?", re.IGNORECASE)
+# Case-insensitive links. Spelled so that every alternative starts with a plain character, which
+# lets ``re`` jump between candidate characters instead of trying the pattern at every position;
+# h, w and d have no case partner but their capitals (checked in tests/analysis/test_cleaning*.py).
+_URL = re.compile(
+    r"(?:<(?i:https?://|www\.|discord\.gg/)|h(?i:ttps?://)|H(?i:ttps?://)|w(?i:ww\.)|W(?i:ww\.)"
+    r"|d(?i:iscord\.gg/)|D(?i:iscord\.gg/))(?i:[^\s<>]+>?)"
+)
 _MENTION = re.compile(
     r"<@[!&]?\d+>|<#\d+>|</[^\s<>:]{1,100}:\d+>|<t:-?\d+(?::[a-zA-Z])?>|<id:[a-z]+>"
     r"|@(?:everyone|here)\b"
 )
 _CUSTOM_EMOJI = re.compile(r"<a?:([A-Za-z0-9_~]{1,64}):\d+>")
 _SKIN_TONE = re.compile(r":skin-tone-[1-5]:")
-_SHORTCODE = re.compile(r"(?<!\w):([a-z0-9_+\-]{1,40}):(?!\w)", re.IGNORECASE)
+# A look-behind written after the first character (``:(?<!\w:)`` is ``(?<!\w):``) lets ``re``
+# scan for that character instead of trying the pattern at every position.
+_SHORTCODE = re.compile(r":(?<!\w:)([a-z0-9_+\-]{1,40}):(?!\w)", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _LINE_MARKUP = re.compile(
     r"^[ \t]*(?:>>>[ \t]?|>[ \t]|#{1,3}[ \t]+|-#[ \t]+|[-*+][ \t]+|\d{1,3}[.)][ \t]+)",
@@ -44,12 +52,16 @@ _LINE_MARKUP = re.compile(
 )
 _ESCAPE = re.compile(r"\\([*_~|`>#\-\\\[\]()])")
 _PAIRED_MARKUP = re.compile(r"\*\*|__|~~|\|\|")
-_EDGE_MARKUP = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")
-_INNER_UNDERSCORE = re.compile(r"(?<=\w)_(?=\w)")
-_SPACE = re.compile(r"\s+")
+_EDGE_MARKUP = re.compile(r"[*_](?:(?<!\w[*_])[*_]*|[*_]*(?!\w))")  # (?<!\w)[*_]+|[*_]+(?!\w)
+_INNER_UNDERSCORE = re.compile(r"_(?<=\w_)(?=\w)")  # (?<=\w)_(?=\w)
 # Emoticons made of markdown characters ("-_-", "^_^", "T_T", ":*") would lose their "_" or "*"
 # to the markup pass; they are set aside behind a private-use placeholder and put back after.
-_EMOTICON = re.compile(r"(?<!\S)(?:[:;=][-']?\*|[-^tT;>oO0xX@][_.][-^tT;<oO0xX@]|\*[-_.]?\*)(?!\S)")
+# (?<!\S)(?:[:;=][-']?\*|[-^tT;>oO0xX@][_.][-^tT;<oO0xX@]|\*[-_.]?\*)(?!\S), with the first
+# character taken first and each alternative checking it with a look-behind.
+_EMOTICON = re.compile(
+    r"[-:;=^tT>oO0xX@*](?<!\S.)"
+    r"(?:(?<=[:;=])[-']?\*|(?<=[-^tT;>oO0xX@])[_.][-^tT;<oO0xX@]|(?<=\*)[-_.]?\*)(?!\S)"
+)
 _PLACEHOLDER = "\ue100"
 
 
@@ -118,4 +130,4 @@ def clean_text(raw: str) -> str:
         if saved:
             emoticons = iter(saved)
             text = re.sub(_PLACEHOLDER, lambda _match: next(emoticons), text)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() and re's \s agree on what whitespace is

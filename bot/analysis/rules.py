@@ -9,7 +9,7 @@ from typing import Literal
 
 from bot.analysis.entities import builtin_entities
 from bot.analysis.lexicon import LexiconError, compile_rule, read_table, split_words
-from bot.analysis.literals import may_contain, required_literals
+from bot.analysis.literals import SearchPlan, first_match, plan_for, required_literals
 
 RuleKind = Literal["mask", "strong", "weak", "context"]
 RULE_KINDS: tuple[RuleKind, ...] = ("mask", "strong", "weak", "context")
@@ -36,6 +36,7 @@ class RequestRule:
     needs_alternative: bool = False  # ... or a named open alternative
     needs_target: bool = False  # ... or a named target
     literals: tuple[str, ...] | None = None  # one is in every match (see literals.py)
+    plan: SearchPlan | None = None  # where a match could start (see literals.py)
 
     def applies_to(self, language: str) -> bool:
         return self.language == "*" or {self.language, language} != {"en", "es"}
@@ -49,9 +50,10 @@ class RequestRule:
         return any(anchor in masked for anchor in self.anchors)
 
     def search(self, masked: str, marked: str) -> re.Match[str] | None:
-        """The first match in the text this rule runs on, skipping texts it cannot match."""
+        """The first match in the text this rule runs on (``regex.search``), trying the regex
+        only where a match could start."""
         text = marked if self.marked else masked
-        return self.regex.search(text) if may_contain(text, self.literals) else None
+        return first_match(self.plan or plan_for(self.regex), text)
 
 
 def _rule(cells: tuple[str, ...], where: str) -> RequestRule:
@@ -78,6 +80,7 @@ def _rule(cells: tuple[str, ...], where: str) -> RequestRule:
         needs_alternative="<alt>" in anchors,
         needs_target="<target>" in anchors,
         literals=required_literals(regex),
+        plan=plan_for(regex),
     )
 
 
