@@ -1,16 +1,83 @@
-"""Store -> Digest: the queries a digest needs, then the pure build.
+"""Store -> Digest (and its chart): the queries a digest needs, then the pure build.
 
-Rows come with moderators' label corrections applied: a message relabelled `not-a-request` is left
-out, a relabelled category replaces the logged one.
+One read of the request log covers the period, the period before it and the 7 days before it
+(`bot.digest.window`), and one read of the hourly volume (one per thread for a channel) does the
+same; the 14-day chart adds the two aggregate queries of `bot.trends`. Rows come with
+moderators' label corrections applied: a message relabelled `not-a-request` is left out, a
+relabelled category replaces the logged one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from bot.digest.build import build_digest
-from bot.digest.model import Digest, Period
+from bot.digest.model import Digest, Period, Places
+from bot.digest.window import digest_from_window, window_of
 from bot.store import Store
+from bot.store.records import RequestRecord
+
+log = logging.getLogger(__name__)
+
+CHART_DAYS = 14
+CHART_FILE = "trend.png"
+
+# Asked for places the caller's view does not know (threads archived out of Discord's cache).
+PlaceLookup = Callable[[set[int]], Awaitable[Places]]
+
+
+@dataclass(frozen=True, slots=True)
+class DigestReport:
+    digest: Digest
+    chart: bytes | None  # PNG of the last `CHART_DAYS` days; None when it could not be drawn
+
+
+@dataclass(frozen=True, slots=True)
+class _Gathered:
+    rows: list[RequestRecord]
+    hours: list[tuple[int, int]]
+    places: Places
+    channel_ids: set[int] | None  # the filter as ids (a channel and its threads), or None
+
+
+async def _gather(
+    store: Store,
+    guild_id: int,
+    period: Period,
+    places: Places,
+    channel_id: int | None,
+    lookup: PlaceLookup | None,
+) -> _Gathered:
+    window = window_of(period)
+    # Guild-wide even for one channel: rows carry a thread's id, and which threads belong to
+    # the channel is only known once the unknown ones have been looked up.
+    rows = await store.corrected_requests_between(guild_id, window.start, window.end)
+    unknown = {row.channel_id for row in rows if not places.knows(row.channel_id)}
+    if lookup is not None and unknown:
+        places = places.merged(await lookup(unknown))
+    if channel_id is None:
+        hours = await store.volume_hours(guild_id, window.start, window.end)
+        return _Gathered(rows, hours, places, None)
+    members = places.members_of(channel_id)
+    rows = [row for row in rows if places.channel_of(row.channel_id) == channel_id]
+    # One indexed read per place: a channel has few threads with activity in a week.
+    per_hour: Counter[int] = Counter()
+    for member in sorted(members):
+        for hour, count in await store.volume_hours(guild_id, window.start, window.end, member):
+            per_hour[hour] += count
+    return _Gathered(rows, sorted(per_hour.items()), places, members)
+
+
+def _places(
+    places: Places | None,
+    channel_names: Mapping[int, str] | None,
+    quotable_channels: Collection[int] | None,
+) -> Places:
+    return places or Places(names=channel_names or {}, public=quotable_channels)
 
 
 async def digest_from_store(
@@ -22,22 +89,88 @@ async def digest_from_store(
     channel_names: Mapping[int, str] | None = None,
     channel_id: int | None = None,
     quotable_channels: Collection[int] | None = None,
+    places: Places | None = None,
+    lookup: PlaceLookup | None = None,
+    today: date | None = None,
 ) -> Digest:
-    before = period.previous()
-    rows = await store.corrected_requests_between(guild_id, period.start, period.end, channel_id)
-    hours = await store.volume_hours(guild_id, period.start, period.end, channel_id)
-    previous_rows = await store.corrected_requests_between(
-        guild_id, before.start, before.end, channel_id
-    )
-    previous_seen = await store.volume_between(guild_id, before.start, before.end, channel_id)
-    return build_digest(
+    """The digest of `period`, optionally of one channel with its threads (`channel_id`)."""
+    where = _places(places, channel_names, quotable_channels)
+    gathered = await _gather(store, guild_id, period, where, channel_id, lookup)
+    return digest_from_window(
         guild_id=guild_id,
         guild_name=guild_name,
         period=period,
-        rows=rows,
-        volume_hours=hours,
-        previous_rows=previous_rows,
-        previous_seen=previous_seen,
-        channel_names=channel_names,
-        quotable_channels=quotable_channels,
+        rows=gathered.rows,
+        volume_hours=gathered.hours,
+        places=gathered.places,
+        today=today,
     )
+
+
+def chart_period(period: Period) -> Period:
+    """The days the digest's chart shows: the last `CHART_DAYS` up to the period's end, or the
+    whole period when it is longer."""
+    first = min(period.first, period.last - timedelta(days=CHART_DAYS - 1))
+    return Period(first, period.last, period.timezone)
+
+
+async def digest_chart(
+    store: Store,
+    *,
+    guild_id: int,
+    period: Period,
+    channel_ids: Collection[int] | None = None,
+    title: str = "",
+) -> bytes:
+    """The compact trend chart (PNG) of `chart_period(period)`, drawn off the event loop."""
+    # Imported here: the charts pull in matplotlib, which the bot's start-up must not pay for.
+    from bot.charts.render import render_trend
+    from bot.trends import trend_from_store
+
+    series = await trend_from_store(
+        store,
+        guild_id=guild_id,
+        period=chart_period(period),
+        channel_ids=channel_ids,
+        title=title,
+    )
+    return await asyncio.to_thread(render_trend, series, compact=True)
+
+
+async def digest_report(
+    store: Store,
+    *,
+    guild_id: int,
+    guild_name: str,
+    period: Period,
+    places: Places | None = None,
+    channel_id: int | None = None,
+    lookup: PlaceLookup | None = None,
+    today: date | None = None,
+) -> DigestReport:
+    """The digest and its chart, as the daily post and `/clamor digest` show them.
+
+    A chart that fails to draw is logged and left out: the digest itself still goes out.
+    """
+    gathered = await _gather(store, guild_id, period, places or Places(), channel_id, lookup)
+    digest = digest_from_window(
+        guild_id=guild_id,
+        guild_name=guild_name,
+        period=period,
+        rows=gathered.rows,
+        volume_hours=gathered.hours,
+        places=gathered.places,
+        today=today,
+    )
+    try:
+        chart: bytes | None = await digest_chart(
+            store,
+            guild_id=guild_id,
+            period=period,
+            channel_ids=gathered.channel_ids,
+            title=guild_name,
+        )
+    except Exception:
+        log.exception("the digest chart for guild %s could not be drawn", guild_id)
+        chart = None
+    return DigestReport(digest=digest, chart=chart)

@@ -8,35 +8,48 @@ another channel), so a broken setting never turns into a retry storm.
 
 from __future__ import annotations
 
+import io
 import logging
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import aiohttp
 import discord
 from discord.ext import commands, tasks
 
 from bot.client import ClamorBot
-from bot.digest.model import Period
+from bot.digest.model import Period, Places
 from bot.digest.render import to_embed
 from bot.digest_schedule import covered_day, due_day
-from bot.report import digest_from_store
+from bot.report import CHART_FILE, PlaceLookup, digest_report
 from bot.store.records import DigestRun, GuildSettings
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 30.0
 RETRY_AFTER_FAILURE = 3600.0
+# Threads archived out of the cache are looked up one request each; a digest asks about at most
+# this many (the rest are counted under their own id rather than their channel).
+MAX_THREAD_LOOKUPS = 10
 
 
 class DigestPostError(Exception):
     """Why a digest could not be posted, in words for `/clamor status`."""
 
 
+def _readable_by_everyone(place: discord.abc.GuildChannel | discord.Thread) -> bool:
+    # discord.py resolves a thread's permissions from its parent alone, but a private thread
+    # is only for its members whatever the parent allows.
+    if isinstance(place, discord.Thread) and (place.is_private() or place.parent is None):
+        return False
+    return place.permissions_for(place.guild.default_role).read_messages
+
+
 def public_channels(guild: discord.Guild) -> set[int]:
     """Channels and threads every member can read: the only ones a digest may quote or name."""
-    everyone = guild.default_role
     places: list[discord.abc.GuildChannel | discord.Thread] = [*guild.channels, *guild.threads]
-    return {place.id for place in places if place.permissions_for(everyone).read_messages}
+    return {place.id for place in places if _readable_by_everyone(place)}
 
 
 def channel_names(guild: discord.Guild) -> dict[int, str]:
@@ -46,6 +59,78 @@ def channel_names(guild: discord.Guild) -> dict[int, str]:
         place.id: f"#{place.name}" if place.id in public else "a private channel"
         for place in places
     }
+
+
+def guild_places(guild: discord.Guild) -> Places:
+    """Names, thread parents and public places of the guild, as the cache knows them."""
+    return Places(
+        names=channel_names(guild),
+        parents={thread.id: thread.parent_id for thread in guild.threads},
+        public=public_channels(guild),
+    )
+
+
+def thread_lookup(guild: discord.Guild) -> PlaceLookup:
+    """Looks up threads the cache does not know (archived ones), for `bot.report`."""
+
+    async def lookup(place_ids: set[int]) -> Places:
+        public = public_channels(guild)
+        names: dict[int, str] = {}
+        parents: dict[int, int] = {}
+        found: set[int] = set()
+        for place_id in sorted(place_ids)[:MAX_THREAD_LOOKUPS]:
+            try:
+                place = await guild.fetch_channel(place_id)
+            except discord.HTTPException:
+                continue  # deleted, or out of the bot's sight: counted under its own id
+            if not isinstance(place, discord.Thread) or place.guild.id != guild.id:
+                continue
+            parents[place.id] = place.parent_id
+            visible = not place.is_private() and place.parent_id in public
+            names[place.id] = f"#{place.name}" if visible else "a private channel"
+            if visible:
+                found.add(place.id)
+        return Places(names=names, parents=parents, public=found)
+
+    return lookup
+
+
+@dataclass(frozen=True, slots=True)
+class DigestPost:
+    """The digest message: one embed and, when it could be drawn, the chart it shows."""
+
+    embed: discord.Embed
+    chart: bytes | None
+
+    def send_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {"embed": self.embed}
+        if self.chart is not None:
+            options["file"] = discord.File(io.BytesIO(self.chart), filename=CHART_FILE)
+        return options
+
+
+async def digest_post(
+    bot: ClamorBot,
+    guild: discord.Guild,
+    period: Period,
+    *,
+    today: date,
+    channel: discord.abc.GuildChannel | None = None,
+) -> DigestPost:
+    """What both the daily post and `/clamor digest` send, so they can never differ."""
+    report = await digest_report(
+        bot.store,
+        guild_id=guild.id,
+        guild_name=guild.name if channel is None else f"{guild.name} · #{channel.name}",
+        period=period,
+        places=guild_places(guild),
+        channel_id=None if channel is None else channel.id,
+        lookup=thread_lookup(guild),
+        today=today,
+    )
+    image = CHART_FILE if report.chart is not None else None
+    embed = discord.Embed.from_dict(to_embed(report.digest, image=image))
+    return DigestPost(embed=embed, chart=report.chart)
 
 
 class DailyDigest(commands.Cog):
@@ -155,16 +240,11 @@ class DailyDigest(commands.Cog):
         channel = guild.get_channel(channel_id)
         if not isinstance(channel, discord.TextChannel):
             raise DigestPostError(f"the digest channel (id {channel_id}) no longer exists")
-        digest = await digest_from_store(
-            self.bot.store,
-            guild_id=guild.id,
-            guild_name=guild.name,
-            period=Period.day(covered_day(day), settings.timezone),
-            channel_names=channel_names(guild),
-            quotable_channels=public_channels(guild),
+        post = await digest_post(
+            self.bot, guild, Period.day(covered_day(day), settings.timezone), today=day
         )
         try:
-            return await channel.send(embed=discord.Embed.from_dict(to_embed(digest)))
+            return await channel.send(**post.send_options())
         except discord.Forbidden:
             raise DigestPostError(
                 f"no permission to post in #{channel.name} (needs Send Messages and Embed Links)"

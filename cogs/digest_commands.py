@@ -11,14 +11,12 @@ from discord.ext import commands
 from bot.client import ClamorBot
 from bot.digest.headline import plural
 from bot.digest.model import Period, parse_day, today_in
-from bot.digest.render import to_embed
 from bot.errors import UserFacingError
 from bot.guilds import GuildConfig
 from bot.moderation import next_digest_at
 from bot.privacy import privacy_status_line
-from bot.report import digest_from_store
 from bot.why import why_fresh, why_logged
-from cogs.daily_digest import channel_names, public_channels
+from cogs.daily_digest import digest_post
 from cogs.member_privacy import MemberPrivacyCommands
 from cogs.moderation.channels import readable_channels
 from cogs.moderation.messages import analyse_now, find_message
@@ -57,33 +55,31 @@ class DigestCommands(
     @app_commands.command(name="digest", description="The digest of one day in this server")
     @app_commands.describe(
         day="today, yesterday or YYYY-MM-DD (server timezone); default today",
-        channel="only this channel",
+        channel="only this channel or forum (its threads and posts included)",
     )
     async def digest(
         self,
         interaction: discord.Interaction[ClamorBot],
         day: str = "today",
-        channel: discord.TextChannel | None = None,
+        channel: discord.TextChannel | discord.ForumChannel | None = None,
     ) -> None:
         guild = interaction.guild
         assert guild is not None  # guild_only
         config = await self.bot.guild_configs.get(guild.id)
         timezone = config.settings.timezone
+        today = today_in(timezone, self.bot.clock())
         try:
-            wanted = parse_day(day, today_in(timezone, self.bot.clock()))
+            wanted = parse_day(day, today)
         except ValueError:
             raise UserFacingError(f"{day!r} is not a day. {DAY_HELP}") from None
-        digest = await digest_from_store(
-            self.bot.store,
-            guild_id=guild.id,
-            guild_name=guild.name if channel is None else f"{guild.name} · #{channel.name}",
-            period=Period.day(wanted, timezone),
-            channel_names=channel_names(guild),
-            channel_id=channel.id if channel is not None else None,
-            # The answer is public: it quotes only what every member can read anyway.
-            quotable_channels=public_channels(guild),
+        # A big guild's digest and chart can take longer than Discord's 3 s to answer; a
+        # mistyped day is answered before this, privately.
+        await interaction.response.defer(thinking=True)
+        # The answer is public: it quotes only what every member can read anyway.
+        post = await digest_post(
+            self.bot, guild, Period.day(wanted, timezone), today=today, channel=channel
         )
-        await interaction.response.send_message(embed=discord.Embed.from_dict(to_embed(digest)))
+        await interaction.followup.send(**post.send_options())
 
     @app_commands.command(name="status", description="What Clamor watches and when it posts")
     async def status(self, interaction: discord.Interaction[ClamorBot]) -> None:

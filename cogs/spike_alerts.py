@@ -1,15 +1,176 @@
-"""Spike alerts: one post when a wave of open-sourcing talk starts (to be written)."""
+"""Spike alerts: one post when a wave of open-sourcing talk starts.
+
+A loop checks every guild with alerts on: today so far against the same hours of its last 14
+days (`bot.alerts`), and posts one message (an embed per kind that spiked) in the alert
+channel, at most one alert per kind every few hours. Like the daily digest, one guild's
+trouble never holds up the others, and a channel it cannot post in is recorded (shown by
+`/clamor-mod alerts`) and tried again at most once an hour.
+"""
 
 from __future__ import annotations
 
-from discord.ext import commands
+import logging
 
+import aiohttp
+import discord
+from discord.ext import commands, tasks
+
+from bot.alerts import AlertReport, LastAlert, alert_embed, may_alert
+from bot.alerts.from_store import todays_spikes
 from bot.client import ClamorBot
+from bot.store.alerts import AlertSettings, PostedAlert
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 300.0
+RETRY_AFTER_FAILURE = 3600.0
+
+
+class AlertPostError(Exception):
+    """Why an alert could not be posted, in words for `/clamor-mod alerts`."""
+
+
+def public_channels(guild: discord.Guild) -> set[int]:
+    """Channels and threads every member can read: the only ones an alert may quote."""
+    everyone = guild.default_role
+    places: list[discord.abc.GuildChannel | discord.Thread] = [*guild.channels, *guild.threads]
+    return {place.id for place in places if place.permissions_for(everyone).read_messages}
 
 
 class SpikeAlerts(commands.Cog):
     def __init__(self, bot: ClamorBot) -> None:
         self.bot = bot
+        # guild -> (channel it failed in, when to try again)
+        self._backoff: dict[int, tuple[int, float]] = {}
+
+    async def cog_load(self) -> None:
+        self.tick.start()
+
+    async def cog_unload(self) -> None:
+        self.tick.cancel()
+
+    @tasks.loop(seconds=TICK_SECONDS)
+    async def tick(self) -> None:
+        try:
+            await self.check_all()
+        except Exception:
+            # The loop must outlive any one bad tick (a locked database, say).
+            log.exception("spike alert check failed")
+
+    @tick.before_loop
+    async def _wait_until_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def check_all(self) -> None:
+        for settings in await self.bot.store.alert_guilds():
+            guild = self.bot.get_guild(settings.guild_id)
+            if guild is None or settings.channel_id is None:
+                continue  # a guild this process does not serve
+            if self._backing_off(settings):
+                continue
+            try:
+                await self._check(guild, settings)
+            except Exception:
+                # One guild's trouble must not hold up the others.
+                log.exception("spike alert check for guild %s failed", guild.id)
+                self._backoff[guild.id] = (
+                    settings.channel_id,
+                    self.bot.clock() + RETRY_AFTER_FAILURE,
+                )
+
+    def _backing_off(self, settings: AlertSettings) -> bool:
+        failed = self._backoff.get(settings.guild_id)
+        if failed is None:
+            return False
+        # A new channel is tried at once.
+        return failed[0] == settings.channel_id and self.bot.clock() < failed[1]
+
+    async def _check(self, guild: discord.Guild, settings: AlertSettings) -> None:
+        assert settings.channel_id is not None
+        now = self.bot.clock()
+        config = await self.bot.guild_configs.get(guild.id)
+        window, reports = await todays_spikes(
+            self.bot.store,
+            guild_id=guild.id,
+            now=now,
+            timezone=config.settings.timezone,
+            sensitivity=settings.sensitivity,
+            # A guild that drops text has none stored; this also covers a cached mode change.
+            quotable_channels=public_channels(guild) if config.keeps_content else set(),
+        )
+        if not reports:
+            return
+        last = await self.bot.store.last_alerts(guild.id)
+        due = [
+            report
+            for report in reports
+            if may_alert(
+                report.spike.level,
+                _last(last.get(report.kind)),
+                now=now,
+                window_start=window.start,
+            )
+        ]
+        if not due:
+            return
+        try:
+            message = await self._send(guild, settings, due, keeps_content=config.keeps_content)
+        except AlertPostError as exc:
+            log.warning("spike alert for guild %s not posted: %s", guild.id, exc)
+            self._backoff[guild.id] = (settings.channel_id, now + RETRY_AFTER_FAILURE)
+            await self.bot.store.set_alert_error(guild.id, str(exc), at=now)
+            return
+        self._backoff.pop(guild.id, None)
+        for report in due:
+            await self.bot.store.record_alert(
+                PostedAlert(
+                    guild_id=guild.id,
+                    kind=report.kind,
+                    posted_at=now,
+                    summary=report.summary,
+                    level=report.spike.level,
+                    channel_id=message.channel.id,
+                    message_id=message.id,
+                )
+            )
+        if settings.last_error is not None:
+            await self.bot.store.set_alert_error(guild.id, None, at=now)
+        log.info("posted %d spike alert(s) for guild %s", len(due), guild.id)
+
+    async def _send(
+        self,
+        guild: discord.Guild,
+        settings: AlertSettings,
+        reports: list[AlertReport],
+        *,
+        keeps_content: bool,
+    ) -> discord.Message:
+        channel_id = settings.channel_id
+        channel = guild.get_channel(channel_id) if channel_id is not None else None
+        if not isinstance(channel, discord.TextChannel):
+            raise AlertPostError(f"the alert channel (id {channel_id}) no longer exists")
+        embeds = [
+            discord.Embed.from_dict(
+                alert_embed(report, sensitivity=settings.sensitivity, keeps_content=keeps_content)
+            )
+            for report in reports
+        ]
+        try:
+            return await channel.send(embeds=embeds)
+        except discord.Forbidden:
+            raise AlertPostError(
+                f"no permission to post in #{channel.name} (needs Send Messages and Embed Links)"
+            ) from None
+        except discord.NotFound:
+            raise AlertPostError(f"#{channel.name} no longer exists") from None
+        except discord.HTTPException as exc:
+            raise AlertPostError(f"Discord refused the post ({exc.status})") from None
+        except (OSError, TimeoutError, aiohttp.ClientError) as exc:
+            raise AlertPostError(f"could not reach Discord ({exc.__class__.__name__})") from None
+
+
+def _last(alert: PostedAlert | None) -> LastAlert | None:
+    return None if alert is None else LastAlert(alert.kind, alert.posted_at, alert.level)
 
 
 async def setup(bot: ClamorBot) -> None:

@@ -1,9 +1,81 @@
-"""`/clamor trend`: a chart of the last weeks (to be written)."""
+"""`/clamor trend [days:<7-90>] [channel]`: a chart of the last days, answered in public."""
 
 from __future__ import annotations
 
+import asyncio
+import io
+from datetime import timedelta
+
+import discord
+from discord import app_commands
 from discord.ext import commands
+
+from bot.charts.embed import CHART_FILENAME, trend_embed, trend_title
+from bot.charts.render import render_trend
+from bot.client import ClamorBot
+from bot.digest.model import Period, today_in
+from bot.errors import UserFacingError
+from bot.trends import trend_from_store
+from cogs.daily_digest import public_channels
+from cogs.moderation.channels import WATCHABLE_TYPES, ChannelOption, ChannelRef
+
+MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 7, 90, 30
+Days = app_commands.Range[int, MIN_DAYS, MAX_DAYS]
+TrendChannel = app_commands.Transform[ChannelRef, ChannelOption(*WATCHABLE_TYPES)]
+
+
+def channel_and_threads(guild: discord.Guild, channel_id: int) -> set[int]:
+    """The channel and every thread or forum post of it the bot knows: a thread's messages are
+    logged under the thread's own id."""
+    return {channel_id} | {thread.id for thread in guild.threads if thread.parent_id == channel_id}
+
+
+def chart_title(guild: discord.Guild, channel_id: int | None) -> str:
+    if channel_id is None:
+        return trend_title(guild.name)
+    channel = guild.get_channel_or_thread(channel_id)
+    name = channel.name if channel is not None else str(channel_id)
+    return trend_title(guild.name, name, public=channel_id in public_channels(guild))
 
 
 class TrendCommands(commands.Cog):
     """Mixed into the `/clamor` GroupCog."""
+
+    bot: ClamorBot
+
+    @app_commands.command(name="trend", description="A chart of open-sourcing talk, day by day")
+    @app_commands.describe(
+        days=f"How many days back, today included ({MIN_DAYS}-{MAX_DAYS}; default {DEFAULT_DAYS})",
+        channel="Only this channel (its threads and forum posts included)",
+    )
+    async def trend(
+        self,
+        interaction: discord.Interaction[ClamorBot],
+        days: Days = DEFAULT_DAYS,
+        channel: TrendChannel | None = None,
+    ) -> None:
+        guild = interaction.guild
+        if guild is None:
+            raise app_commands.NoPrivateMessage()
+        # Discord's client enforces the range; a raw API call does not.
+        if not MIN_DAYS <= days <= MAX_DAYS:
+            raise UserFacingError(f"days must be between {MIN_DAYS} and {MAX_DAYS}.")
+        if channel is not None and channel.type not in WATCHABLE_TYPES:
+            raise UserFacingError(f"<#{channel.id}> is not a text, announcement or forum channel.")
+        config = await self.bot.guild_configs.get(guild.id)
+        timezone = config.settings.timezone
+        today = today_in(timezone, self.bot.clock())
+        period = Period(today - timedelta(days=days - 1), today, timezone)
+        await interaction.response.defer(thinking=True)
+        series = await trend_from_store(
+            self.bot.store,
+            guild_id=guild.id,
+            period=period,
+            title=chart_title(guild, None if channel is None else channel.id),
+            channel_ids=None if channel is None else channel_and_threads(guild, channel.id),
+        )
+        png = await asyncio.to_thread(render_trend, series)
+        await interaction.followup.send(
+            embed=discord.Embed.from_dict(trend_embed(series)),
+            file=discord.File(io.BytesIO(png), filename=CHART_FILENAME),
+        )

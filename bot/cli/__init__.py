@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import __version__
-from bot.cli import analyze, classify, digest, init, labels, run
+from bot.cli import analyze, classify, digest, export, init, labels, run
 from bot.cli.common import EXIT_USAGE, CommandError
 from bot.config import SettingsError
 from bot.exports import ExportError
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
-    for module in (init, run, analyze, classify, digest, labels):
+    for module in (init, run, analyze, classify, digest, labels, export):
         module.register(commands)
     analyze.register_demo(commands)
     return parser

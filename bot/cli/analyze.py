@@ -7,10 +7,12 @@ import asyncio
 import os
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.charts.model import TrendSeries
+from bot.charts.output import ChartPathError, chart_paths, check_writable, write_chart
 from bot.cli.common import (
     EXIT_OK,
     CommandError,
@@ -19,14 +21,28 @@ from bot.cli.common import (
     settings,
     timezone_option,
 )
+from bot.cli.spikes import format_spikes, spikes_in_store
 from bot.digest.model import Digest, Period, parse_day
 from bot.digest.render import to_json, to_markdown, to_text
 from bot.exports import sample_export_paths
 from bot.ingest import IngestSummary, export_messages, ingest_messages
 from bot.report import digest_from_store
 from bot.store import Store, load_or_create_key
+from bot.trends import trend_from_store
 
 RENDERERS = {"text": to_text, "markdown": to_markdown, "json": to_json}
+MAX_CHART_DAYS = 366
+DEFAULT_MAX_CHART_DAYS = 90  # the longest /clamor trend
+
+
+def _chart_days(value: str) -> int:
+    try:
+        days = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of days") from None
+    if not 1 <= days <= MAX_CHART_DAYS:
+        raise argparse.ArgumentTypeError(f"use 1 to {MAX_CHART_DAYS} days, not {days}")
+    return days
 
 
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +52,19 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tz", metavar="IANA", help="timezone for days (default: CLAMOR_TIMEZONE)")
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="first local day of the digest")
     parser.add_argument("--until", metavar="YYYY-MM-DD", help="last local day of the digest")
+    parser.add_argument(
+        "--chart",
+        type=Path,
+        metavar="FILE.png",
+        help="also draw the trend chart (one per server: FILE-<id>.png when there are several)",
+    )
+    parser.add_argument(
+        "--days",
+        type=_chart_days,
+        metavar="N",
+        help=f"days the chart covers, ending on the digest's last day (1-{MAX_CHART_DAYS}; "
+        f"default: the digest's days, at most the last {DEFAULT_MAX_CHART_DAYS})",
+    )
 
 
 def register(commands: Any) -> None:
@@ -109,9 +138,18 @@ class _Progress:
             print("\r\033[K", end="", file=sys.stderr)
 
 
+def chart_period(args: argparse.Namespace, period: Period) -> Period:
+    """`--days N` ending on the digest's last day; by default the digest's own days, at most
+    the last DEFAULT_MAX_CHART_DAYS."""
+    days = args.days if args.days is not None else min(period.days, DEFAULT_MAX_CHART_DAYS)
+    return Period(period.last - timedelta(days=days - 1), period.last, period.timezone)
+
+
 async def _digests(
     args: argparse.Namespace, paths: list[Path]
-) -> tuple[IngestSummary, list[Digest]]:
+) -> tuple[IngestSummary, list[Digest], list[TrendSeries], str]:
+    if args.chart is not None:
+        _check_chart_path(args.chart)
     timezone = timezone_option(args.tz, settings().timezone)
     if args.db is not None:
         key = load_or_create_key(key_path_for(args.db))
@@ -135,7 +173,38 @@ async def _digests(
             )
             for guild_id, name in summary.guilds.items()
         ]
-    return summary, digests
+        charts = []
+        if args.chart is not None:
+            charts = [
+                await trend_from_store(
+                    store, guild_id=guild_id, period=chart_period(args, period), title=name
+                )
+                for guild_id, name in summary.guilds.items()
+            ]
+        found = await spikes_in_store(store, guilds=summary.guilds, period=period)
+    return summary, digests, charts, format_spikes(found, period)
+
+
+def _check_chart_path(path: Path) -> None:
+    try:
+        check_writable(path)
+    except ChartPathError as exc:
+        raise CommandError(f"--chart {exc}") from None
+
+
+def _write_charts(
+    args: argparse.Namespace, summary: IngestSummary, charts: list[TrendSeries]
+) -> None:
+    """One PNG per server (matplotlib is imported here, only when a chart is asked for)."""
+    from bot.charts.render import render_trend
+
+    paths = chart_paths(args.chart, list(summary.guilds))
+    for series, path in zip(charts, paths.values(), strict=True):
+        try:
+            write_chart(path, render_trend(series))
+        except ChartPathError as exc:
+            raise CommandError(f"--chart {exc}") from None
+        print(f"Chart: {path} ({len(series.days)} days)", file=sys.stderr)
 
 
 def _print(args: argparse.Namespace, summary: IngestSummary, digests: list[Digest]) -> None:
@@ -150,8 +219,12 @@ def _print(args: argparse.Namespace, summary: IngestSummary, digests: list[Diges
 
 
 def handle(args: argparse.Namespace) -> int:
-    summary, digests = asyncio.run(_digests(args, list(args.exports)))
+    summary, digests, charts, spikes = asyncio.run(_digests(args, list(args.exports)))
     _print(args, summary, digests)
+    # With --format json, stdout stays one JSON document: the spike report goes to stderr.
+    print(f"\n{spikes}", file=sys.stderr if args.format == "json" else sys.stdout)
+    if charts:
+        _write_charts(args, summary, charts)
     return EXIT_OK
 
 
@@ -161,8 +234,10 @@ def handle_demo(args: argparse.Namespace) -> int:
     print(
         f"Clamor demo: analysing the sample exports shipped with Clamor ({names}).", file=sys.stderr
     )
-    summary, digests = asyncio.run(_digests(args, paths))
+    summary, digests, charts, _spikes = asyncio.run(_digests(args, paths))
     _print(args, summary, digests)
+    if charts:
+        _write_charts(args, summary, charts)
     print(
         "\nNext: `clamor classify --explain` reads messages from standard input; "
         "`clamor analyze EXPORT.json` digests your own export.",

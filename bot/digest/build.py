@@ -10,11 +10,12 @@ from statistics import fmean
 
 from bot.analysis.model import CATEGORIES
 from bot.digest.headline import headline
-from bot.digest.model import DayPoint, Digest, Example, Period, Totals, jump_url
+from bot.digest.model import DayPoint, Digest, Example, Period, Places, Totals, jump_url
 from bot.store.records import RequestRecord
 
 TOP_N = 5
 EXAMPLE_CHARS = 200
+EXAMPLES = 3
 
 
 def totals(rows: Sequence[RequestRecord], seen: int) -> Totals:
@@ -97,6 +98,11 @@ def pick_examples(
             pool, key=lambda r: (abs(r.compound - centre), len(r.content) < 25, r.created_at)
         )
         take(typical, "most typical")
+    # Three to read even on a one-sided day: fill with the latest messages not yet picked.
+    for latest in sorted(quotable, key=lambda r: (-r.created_at, -r.message_id)):
+        if len(chosen) >= EXAMPLES:
+            break
+        take(latest, "latest")
     return chosen
 
 
@@ -131,12 +137,22 @@ def build_digest(
     previous_seen: int,
     channel_names: Mapping[int, str] | None = None,
     quotable_channels: Collection[int] | None = None,
+    places: Places | None = None,
+    baseline_rows: Sequence[RequestRecord] | None = None,
+    baseline_seen: int = 0,
+    baseline_days: int = 7,
+    today: date | None = None,
 ) -> Digest:
-    """Summarise one period of a guild's request messages against the period before it."""
-    names = channel_names or {}
+    """Summarise one period of a guild's request messages against the period before it and,
+    given `baseline_rows`, against the `baseline_days` days before it.
+
+    `places` (or the older `channel_names`/`quotable_channels`) names channels, counts threads
+    under their parent channel and limits which messages may be quoted.
+    """
+    where = places or Places(names=channel_names or {}, public=quotable_channels)
     current = totals(rows, sum(count for _, count in volume_hours))
     previous = totals(previous_rows, previous_seen)
-    channel_counts = Counter(row.channel_id for row in rows)
+    channel_counts = Counter(where.channel_of(row.channel_id) for row in rows)
     channels = sorted(channel_counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_N]
     digest = Digest(
         guild_id=guild_id,
@@ -146,9 +162,12 @@ def build_digest(
         previous=previous,
         targets=_top(target for row in rows for target in row.targets),
         alternatives=_top(alt for row in rows for alt in row.alternatives),
-        channels=[(names.get(cid, f"#{cid}"), count) for cid, count in channels],
+        channels=[(where.name_of(cid), count) for cid, count in channels],
         languages=_top((row.language for row in rows), n=8),
-        examples=pick_examples(guild_id, rows, current.dominant_category(), quotable_channels),
+        examples=pick_examples(guild_id, rows, current.dominant_category(), where.public),
         days=day_points(period, rows, volume_hours),
+        baseline=None if baseline_rows is None else totals(baseline_rows, baseline_seen),
+        baseline_days=baseline_days,
+        today=today,
     )
     return replace(digest, headline=headline(digest))

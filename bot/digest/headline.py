@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.digest.model import Digest, Totals
+    from bot.digest.model import Digest, Period, Totals
 
 CATEGORY_LABELS = {
     "demand": "demands",
@@ -31,7 +32,8 @@ def tone_word(compound: float | None) -> str:
 
 
 def signed(value: float, digits: int = 2) -> str:
-    return f"{value:+.{digits}f}"
+    # Adding 0.0 turns a rounded -0.0 into 0.0: "+0.00", never "-0.00".
+    return f"{round(value, digits) + 0.0:+.{digits}f}"
 
 
 def plural(count: int, noun: str) -> str:
@@ -73,19 +75,51 @@ def _trend_verb(current: Totals, previous: Totals) -> str:
     return "Open-sourcing talk quieted down"
 
 
+def when(period: Period, today: date | None) -> str:
+    """The period as a reader says it: "today", "yesterday", "on Sat 14 Mar", "over 7 days"."""
+    if period.days > 1:
+        return f"over {period.days} days"
+    if today is not None and period.first == today:
+        return "today"
+    if today is not None and period.first == today - timedelta(days=1):
+        return "yesterday"
+    return f"on {period.first:%a %d %b}"
+
+
+def reaction_phrase(totals: Totals) -> str | None:
+    """Says "mostly frustration" when one reaction has 40% or more, else "frustration leads"."""
+    dominant = totals.dominant_category()
+    if dominant is None or not totals.requests:
+        return None
+    label = CATEGORY_LABELS.get(dominant, dominant)
+    share = totals.categories[dominant] / totals.requests
+    return f"mostly {label}" if share >= 0.4 else f"{label} leads"
+
+
 def headline(digest: Digest) -> str:
-    current, previous = digest.totals, digest.previous
-    period = digest.period
-    when = f"on {period.first:%a %d %b}" if period.days == 1 else f"over {period.days} days"
+    """One sentence: "Open-sourcing talk doubled yesterday: 84 messages, mostly frustration."."""
+    current = digest.totals
+    said_when = when(digest.period, digest.today)
     if current.requests == 0:
-        return f"Nothing about open-sourcing {when}: all quiet."
-    parts = [f"{_trend_verb(current, previous)}: {plural(current.requests, 'message')}"]
-    if current.share is not None and current.seen > current.requests:
-        parts[0] += f" of {current.seen:,} ({current.share:.0%})"
-    dominant = current.dominant_category()
-    if dominant is not None:
-        share = current.categories[dominant] / current.requests
-        label = CATEGORY_LABELS[dominant]
-        parts.append(f"mostly {label}" if share >= 0.4 else f"{label} leads")
-    parts.append(f"tone {tone_word(current.mean_compound)}")
-    return ", ".join(parts) + "."
+        return f"Nothing about open-sourcing {said_when}."
+    sentence = f"{_trend_verb(current, digest.previous)} {said_when}: "
+    sentence += plural(current.requests, "message")
+    reaction = reaction_phrase(current)
+    sentence += f", {reaction}" if reaction else f", tone {tone_word(current.mean_compound)}"
+    return sentence + "."
+
+
+def context_line(digest: Digest) -> str:
+    """The baseline in one line, for a day with nothing to show (empty when not gathered)."""
+    base = digest.baseline
+    if base is None:
+        return ""
+    days = digest.baseline_days
+    if base.requests == 0:
+        return f"None in the {days} days before either."
+    line = (
+        f"The {days} days before: {plural(base.requests, 'message')} "
+        f"({base.requests / days:.1f} a day)"
+    )
+    reaction = reaction_phrase(base)
+    return line + (f", {reaction}." if reaction else ".")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -113,6 +114,46 @@ class DayPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Places:
+    """Where messages were posted, as the guild sees it.
+
+    `parents` maps a thread to its channel: rows carry the thread's id, but a moderator thinks of
+    a forum post or a thread as part of its channel, so digests count them there. `public` is
+    what every member can read (the only places a public digest may quote); None: no such limit
+    (a command-line digest of an export).
+    """
+
+    names: Mapping[int, str] = field(default_factory=dict)
+    parents: Mapping[int, int] = field(default_factory=dict)
+    public: Collection[int] | None = None
+
+    def channel_of(self, place_id: int) -> int:
+        return self.parents.get(place_id, place_id)
+
+    def knows(self, place_id: int) -> bool:
+        return place_id in self.names or place_id in self.parents
+
+    def members_of(self, channel_id: int) -> set[int]:
+        """The channel and every thread known to be under it."""
+        return {channel_id} | {t for t, parent in self.parents.items() if parent == channel_id}
+
+    def name_of(self, channel_id: int) -> str:
+        return self.names.get(channel_id, f"#{channel_id}")
+
+    def merged(self, other: Places) -> Places:
+        """These places with what `other` adds (looked-up threads, say)."""
+        # "No limit" on either side stays no limit: the union of everything and a set.
+        public = None
+        if self.public is not None and other.public is not None:
+            public = {*self.public, *other.public}
+        return Places(
+            names={**self.names, **other.names},
+            parents={**self.parents, **other.parents},
+            public=public,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Digest:
     guild_id: int
     guild_name: str
@@ -126,6 +167,11 @@ class Digest:
     examples: list[Example]
     days: list[DayPoint] = field(default_factory=list)
     headline: str = ""
+    # The `baseline_days` local days before the period (None: not gathered, e.g. an old caller).
+    baseline: Totals | None = None
+    baseline_days: int = 7
+    # The reader's local today, so words can say "today"/"yesterday" (None: always the date).
+    today: date | None = None
 
 
 def parse_day(text: str, today: date) -> date:

@@ -31,6 +31,8 @@ Params = Sequence[Any]
 def storable(text: str) -> str:
     """`text` with lone surrogates (JSON can carry them: "\\ud83d") as U+FFFD; SQLite stores
     UTF-8, which has no way to write half a character, and sqlite3 raises on them."""
+    if not isinstance(text, str):  # a caller's bug (None, say): SQLite's constraint names it
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -240,6 +240,8 @@ GUILD_TABLES = (
     "guild_privacy",
     "opted_out_authors",
     "departed_guilds",
+    "alert_settings",
+    "alerts_posted",
 )
 
 

@@ -167,7 +167,37 @@ _SCHEMA_3: Migration = (
     """,
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3)
+_SCHEMA_4: Migration = (
+    # Spike alerts of a guild: where they go (NULL = off) and how easily they fire. The last
+    # posting error is shown by `/clamor-mod alerts`.
+    """
+    CREATE TABLE alert_settings (
+        guild_id       INTEGER PRIMARY KEY,
+        channel_id     INTEGER,
+        sensitivity    TEXT NOT NULL DEFAULT 'normal'
+                       CHECK (sensitivity IN ('low', 'normal', 'high')),
+        last_error     TEXT,
+        last_error_at  REAL
+    )
+    """,
+    # Every alert posted: the cooldown reads the latest per kind, and it is the guild's history.
+    # summary holds numbers and target names only, never message text or authors, so privacy
+    # erasure has nothing to do here. level = the count the same day must double to alert again.
+    """
+    CREATE TABLE alerts_posted (
+        guild_id   INTEGER NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('volume', 'share')),
+        posted_at  REAL NOT NULL,
+        summary    TEXT NOT NULL,
+        level      INTEGER NOT NULL DEFAULT 0 CHECK (level >= 0),
+        channel_id INTEGER,
+        message_id INTEGER,
+        PRIMARY KEY (guild_id, kind, posted_at)
+    ) WITHOUT ROWID
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3, _SCHEMA_4)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from bot.digest.build import build_digest, pick_examples
-from bot.digest.model import Digest, Period
+from bot.digest.model import Digest, Period, Places
 from bot.store.records import RequestRecord
 from tests.digest.factories import GUILD, at, row
 
@@ -79,14 +79,16 @@ def test_previous_period_is_kept_for_comparison() -> None:
     digest = digest_of(now, seen=100, previous_rows=before, previous_seen=90)
     assert digest.previous.requests == 4
     assert digest.previous.seen == 90
-    assert digest.headline.startswith("Open-sourcing talk doubled: 8 messages of 100")
+    assert (
+        digest.headline == "Open-sourcing talk doubled on Sat 14 Mar: 8 messages, mostly demands."
+    )
 
 
 @pytest.mark.parametrize(
     ("now", "before", "opening"),
     [
-        (0, 3, "Nothing about open-sourcing on Sat 14 Mar"),
-        (3, 0, "Open-sourcing talk: 3 messages"),
+        (0, 3, "Nothing about open-sourcing on Sat 14 Mar."),
+        (3, 0, "Open-sourcing talk on Sat 14 Mar: 3 messages"),
         (30, 3, "Open-sourcing talk jumped 10x"),
         (4, 4, "Open-sourcing talk held steady"),
         (1, 10, "Open-sourcing talk quieted down"),
@@ -96,6 +98,31 @@ def test_headline(now: int, before: int, opening: str) -> None:
     rows = [row(n, "2026-03-14T10:00") for n in range(1, now + 1)]
     previous = [row(1000 + n, "2026-03-13T10:00") for n in range(before)]
     assert digest_of(rows, previous_rows=previous).headline.startswith(opening)
+
+
+@pytest.mark.parametrize(
+    ("today", "said"),
+    [
+        (date(2026, 3, 14), "Open-sourcing talk doubled today: 2 messages, mostly demands."),
+        (date(2026, 3, 15), "Open-sourcing talk doubled yesterday: 2 messages, mostly demands."),
+        (
+            date(2026, 3, 20),
+            "Open-sourcing talk doubled on Sat 14 Mar: 2 messages, mostly demands.",
+        ),
+    ],
+)
+def test_headline_says_today_or_yesterday(today: date, said: str) -> None:
+    digest = build_digest(
+        guild_id=GUILD,
+        guild_name="g",
+        period=DAY,
+        rows=[row(1, "2026-03-14T10:00"), row(2, "2026-03-14T11:00")],
+        volume_hours=[],
+        previous_rows=[row(3, "2026-03-13T10:00")],
+        previous_seen=0,
+        today=today,
+    )
+    assert digest.headline == said
 
 
 def test_headline_names_the_dominant_reaction() -> None:
@@ -120,6 +147,40 @@ def test_examples_most_negative_positive_and_typical() -> None:
         ("most typical", 5),
     ]
     assert examples[0].url == f"https://discord.com/channels/{GUILD}/10/1"
+
+
+def test_examples_are_filled_to_three_with_the_latest() -> None:
+    rows = [
+        row(1, "2026-03-14T09:00", compound=0.0, content="first"),
+        row(2, "2026-03-14T09:05", compound=0.0, content="second"),
+        row(3, "2026-03-14T09:10", compound=0.0, content="third"),
+        row(4, "2026-03-14T09:15", compound=0.0, content="fourth"),
+    ]
+    examples = pick_examples(GUILD, rows, "demand")
+    assert [(e.reason, e.message_id) for e in examples] == [
+        ("most typical", 1),
+        ("latest", 4),
+        ("latest", 3),
+    ]
+
+
+def test_threads_count_under_their_channel() -> None:
+    rows = [
+        row(1, "2026-03-14T09:00", channel_id=31),  # a post in the forum #ideas (20)
+        row(2, "2026-03-14T09:05", channel_id=32),  # another post
+        row(3, "2026-03-14T09:10", channel_id=10),
+    ]
+    digest = build_digest(
+        guild_id=GUILD,
+        guild_name="g",
+        period=DAY,
+        rows=rows,
+        volume_hours=[],
+        previous_rows=[],
+        previous_seen=0,
+        places=Places(names={10: "#general", 20: "#ideas"}, parents={31: 20, 32: 20}),
+    )
+    assert digest.channels == [("#ideas", 2), ("#general", 1)]
 
 
 def test_examples_skip_rows_without_text_and_never_repeat() -> None:

@@ -63,8 +63,8 @@ def sample_digest(content: str = "ClosedAI strikes again", targets: int = 3) -> 
 def test_text_has_headline_sections_and_links() -> None:
     text = to_text(sample_digest())
     assert "Clamor digest · Latent Lounge · 2026-03-08 to 2026-03-14" in text
-    assert "Open-sourcing talk: 3 messages" in text
-    for heading in ("Volume", "Tone", "Reactions", "By day", "Worth reading"):
+    assert "Open-sourcing talk over 7 days: 3 messages" in text
+    for heading in ("Volume", "Reactions", "Targets", "By day", "Worth reading"):
         assert f"\n{heading}\n" in text
     assert f"<https://discord.com/channels/{GUILD}/10/1>" in text
     assert "“olvídense, jamás va a pasar”" in text
@@ -95,9 +95,9 @@ def test_json_round_trips_the_numbers() -> None:
 def test_embed_fields_carry_the_sections() -> None:
     embed = to_embed(sample_digest())
     names = [field["name"] for field in embed["fields"]]
-    assert names[:3] == ["Volume", "Tone", "Reactions"]
-    assert embed["description"].startswith("Open-sourcing talk")
-    reactions = embed["fields"][2]["value"]
+    assert names[:2] == ["Volume", "vs previous 7 days"]
+    assert embed["description"].startswith("**Open-sourcing talk")
+    reactions = next(f["value"] for f in embed["fields"] if f["name"] == "Reactions")
     assert "frustration" in reactions
     assert "█" in reactions
 
@@ -130,7 +130,22 @@ def test_quiet_day_reads_gracefully() -> None:
         previous_seen=0,
     )
     text = to_text(digest)
-    assert "Nothing about open-sourcing on Sat 14 Mar" in text
+    assert "Nothing about open-sourcing on Sat 14 Mar." in text
     assert "Reactions" not in text
     embed = to_embed(digest)
-    assert [field["name"] for field in embed["fields"]] == ["Volume", "Tone"]
+    assert embed["fields"] == []
+    assert embed["description"] == "**Nothing about open-sourcing on Sat 14 Mar.**"
+
+
+def test_text_markdown_json_and_embed_say_the_same() -> None:
+    digest = sample_digest()
+    text, markdown, embed = to_text(digest), to_markdown(digest), to_embed(digest)
+    payload = json.loads(to_json(digest))
+    assert digest.headline in text
+    assert digest.headline in markdown
+    assert digest.headline in embed["description"]
+    for field in embed["fields"]:
+        assert f"\n{field['name']}\n" in text
+        assert f"## {field['name']}" in markdown
+    assert payload["examples"][0]["content"] in text
+    assert payload["examples"][0]["content"] in markdown

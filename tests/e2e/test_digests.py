@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import json
+import re
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
@@ -12,11 +15,15 @@ import pytest
 
 from bot.client import ClamorBot
 from tests.e2e.waiting import eventually
-from tests.fakediscord import EPHEMERAL, FakeChannel, FakeDiscord
+from tests.fakediscord import EPHEMERAL, ChannelType, FakeChannel, FakeDiscord, StoredMessage
 from tests.fakediscord.interactions import CallbackRecord
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 FAST_TICK = 0.02
+
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+DEFERRED = 5
 
 
 async def ask(fake: FakeDiscord, path: list[str], **options: object) -> CallbackRecord:
@@ -26,6 +33,17 @@ async def ask(fake: FakeDiscord, path: list[str], **options: object) -> Callback
     return await handle.response()
 
 
+async def digest_reply(fake: FakeDiscord, **options: object) -> StoredMessage:
+    """`/clamor digest`: deferred at once, then answered in the channel with embed and chart."""
+    handle = await fake.invoke_command(
+        fake.guild, fake.channel("general"), fake.user("bob"), "clamor", ["digest"], options
+    )
+    first = await handle.response()
+    assert first.type == DEFERRED
+    assert not first.flags & EPHEMERAL  # a digest is for the channel to read
+    return await handle.followup(0)
+
+
 async def logged(bot: ClamorBot, fake: FakeDiscord, count: int) -> None:
     async def enough() -> bool:
         return await bot.store.count_requests(fake.guild.id) >= count
@@ -33,9 +51,16 @@ async def logged(bot: ClamorBot, fake: FakeDiscord, count: int) -> None:
     await eventually(enough, f"{count} logged request messages")
 
 
-def field(reply: CallbackRecord, name: str) -> str:
+def field(reply: StoredMessage, name: str) -> str:
     (embed,) = reply.embeds
     return str(next(f["value"] for f in embed["fields"] if f["name"] == name))
+
+
+def assert_carries_the_chart(message: StoredMessage) -> None:
+    [attachment] = message.attachments
+    assert attachment.filename == "trend.png"
+    assert attachment.data.startswith(PNG_MAGIC)
+    assert message.embeds[0]["image"]["url"] == "attachment://trend.png"
 
 
 async def test_digest_of_today_shows_the_logged_requests(
@@ -43,27 +68,77 @@ async def test_digest_of_today_shows_the_logged_requests(
 ) -> None:
     fake = fake_discord
     general, other = fake.channel("general"), fake.channel("open-source")
+    thread = fake.channel("will they ever release it")  # a thread under #general
     async with clamor() as bot:
         await fake.send_user_message(general, fake.user("bob"), "OpenAI should open source Sora")
         await fake.send_user_message(general, fake.user("carol"), "ClosedAI strikes again lol")
         await fake.send_user_message(other, fake.user("carol"), "release the weights please")
+        await fake.send_user_message(thread, fake.user("bob"), "open source Sora already")
         await fake.send_user_message(general, fake.user("bob"), "anyone tried the new 5090?")
-        await logged(bot, fake, 3)
+        await logged(bot, fake, 4)
 
-        reply = await ask(fake, ["digest"])
-        assert reply.type == 4
-        assert not reply.flags & EPHEMERAL  # a digest is for the channel to read
+        reply = await digest_reply(fake)
+        assert reply.channel_id == general.id
         (embed,) = reply.embeds
-        assert fake.guild.name in embed["title"]
-        assert embed["description"].startswith("Open-sourcing talk")
-        assert field(reply, "Volume").startswith("3 request messages")
-        assert "Sora" in field(reply, "Targets")
+        assert embed["title"].startswith(f"Clamor digest · {fake.guild.name} · 20")
+        assert embed["description"].startswith("**Open-sourcing talk today: 4 messages")
+        assert field(reply, "Volume").startswith("4 request messages")
+        assert "Sora · 2" in field(reply, "Targets")
+        # The thread's message counts under #general.
+        assert field(reply, "Channels") == "#general · 3\n#open-source · 1"
+        worth = field(reply, "Worth reading")
+        assert (
+            len(re.findall(r"\]\(https://discord\.com/channels/\d+/\d+/\d+\) · <t:\d+:R>", worth))
+            == 3
+        )
+        assert_carries_the_chart(reply)
 
-        only_general = await ask(fake, ["digest"], channel=general.id)
-        assert field(only_general, "Volume").startswith("2 request messages")
+        only_general = await digest_reply(fake, channel=general.id)
+        assert field(only_general, "Volume").startswith("3 request messages")
+        assert fake.guild.name + " · #general" in only_general.embeds[0]["title"]
 
-        quiet = await ask(fake, ["digest"], day="yesterday")
-        assert quiet.embeds[0]["description"].startswith("Nothing about open-sourcing")
+        quiet = await digest_reply(fake, day="yesterday")
+        assert quiet.embeds[0]["description"].splitlines() == [
+            "**Nothing about open-sourcing yesterday.**",
+            "None in the 7 days before either.",
+        ]
+        assert quiet.embeds[0]["fields"] == []
+        assert_carries_the_chart(quiet)
+
+
+async def test_digest_of_a_forum_counts_its_posts_even_archived_ones(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    ideas = fake.channel("ideas")
+    post = fake.world.add_channel(
+        fake.guild, "release sora", ChannelType.PUBLIC_THREAD, parent=ideas
+    )
+    async with clamor() as bot:
+        synced = {c["name"]: c for c in fake.commands.guild_commands[fake.guild.id]}
+        digest = next(o for o in synced["clamor"]["options"] if o["name"] == "digest")
+        channel = next(o for o in digest["options"] if o["name"] == "channel")
+        # Text and news channels, forums and media channels (discord.py's two classes).
+        assert sorted(channel["channel_types"]) == [0, 5, 15, 16]
+
+        await fake.send_user_message(post, fake.user("bob"), "OpenAI should open source Sora")
+        await logged(bot, fake, 1)
+        # A post archived out of the cache: Discord only answers about it when asked.
+        archived = fake.world.add_channel(
+            fake.guild, "old post", ChannelType.PUBLIC_THREAD, parent=ideas
+        )
+        [logged_row] = await bot.store.requests_between(fake.guild.id, 0, 2**40)
+        assert logged_row.channel_id == post.id
+        await bot.store.upsert_request(
+            dataclasses.replace(
+                logged_row, message_id=logged_row.message_id + 1, channel_id=archived.id
+            )
+        )
+
+        reply = await digest_reply(fake, channel=ideas.id)
+    assert field(reply, "Volume").startswith("2 request messages")
+    assert f"/channels/{archived.id}" in {r.path for r in fake.requests if r.method == "GET"}
+    assert_carries_the_chart(reply)
 
 
 @pytest.mark.parametrize("day", ["tomorrow", "2026-02-30", "14/03/2026"])
@@ -157,6 +232,9 @@ async def test_daily_digest_posted_once_and_not_again_after_restart(
         assert run.message_id == int(str(posts[0]["id"]))
         embed = posts[0]["embeds"][0]  # type: ignore[index]
         assert "2026-03-13" in embed["title"]  # the previous local day
+        assert embed["description"].startswith("**Nothing about open-sourcing yesterday.**")
+        [message] = [m for m in fake.posted_in(digests) if m.embeds]
+        assert_carries_the_chart(message)
     async with clamor(clock) as bot:
         await ticks(bot)
     assert len(digest_posts(fake, digests)) == 1
@@ -262,3 +340,42 @@ async def test_moving_the_time_earlier_posts_todays_digest_and_says_so(
         await ticks(bot)
         assert len(digest_posts(fake, digests)) == 2
         assert await bot.store.digest_run(fake.guild.id, "2026-03-14") is not None
+
+
+async def test_daily_digest_reports_yesterday_with_corrections_and_chart(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake, digests, general = (
+        fake_discord,
+        fake_discord.channel("digests"),
+        fake_discord.channel("general"),
+    )
+    clock = Clock("2026-03-13T08:00")
+    async with clamor(clock) as bot:
+        await schedule(bot, fake, digests)
+        await ticks(bot)
+        when = datetime(2026, 3, 13, 10, tzinfo=UTC)
+        texts = [
+            "OpenAI should open source Sora",
+            "ClosedAI strikes again lol",
+            "release the weights",
+        ]
+        for n, text in enumerate(texts):
+            await fake.send_user_message(general, fake.user("bob"), text, at=when.replace(minute=n))
+        await logged(bot, fake, 3)
+        [first, *_] = await bot.store.requests_between(fake.guild.id, 0, 2**40)
+        relabel = await fake.invoke_command(
+            fake.guild, general, fake.user("alice"), "clamor-mod", ["relabel"],
+            {"message": str(first.message_id), "label": "not-a-request"},
+        )  # fmt: skip
+        await relabel.response()
+        clock.set("2026-03-14T09:00")
+        await ticks(bot)
+    [message] = [m for m in fake.posted_in(digests) if m.embeds]
+    (embed,) = message.embeds
+    assert embed["description"].startswith("**Open-sourcing talk yesterday: 2 messages")
+    assert {f["name"]: f["value"] for f in embed["fields"]}["Volume"].startswith(
+        "2 request messages"
+    )
+    assert first.content not in json.dumps(embed)
+    assert_carries_the_chart(message)

@@ -82,7 +82,7 @@ async def test_the_group_is_synced_guild_only_for_manage_server(
     assert {o["name"]: o["type"] for o in group["options"]} == {
         "watch": SUB_COMMAND_GROUP, "digest": SUB_COMMAND, "terms": SUB_COMMAND_GROUP,
         "relabel": SUB_COMMAND, "backfill": SUB_COMMAND, "forget": SUB_COMMAND,
-        "privacy": SUB_COMMAND_GROUP,
+        "privacy": SUB_COMMAND_GROUP, "alerts": SUB_COMMAND, "export": SUB_COMMAND,
     }  # fmt: skip
     assert [o["name"] for o in option(group, "privacy")["options"]] == [
         "retention", "content", "show",

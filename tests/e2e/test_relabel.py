@@ -46,7 +46,7 @@ async def digest(fake: FakeDiscord) -> CallbackRecord:
     handle = await fake.invoke_command(
         fake.guild, fake.channel("general"), fake.user("bob"), "clamor", ["digest"], {}
     )
-    return await handle.response()
+    return await handle.answer()
 
 
 def field(reply: CallbackRecord, name: str) -> str:

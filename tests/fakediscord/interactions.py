@@ -89,6 +89,15 @@ class InteractionHandle:
         assert self.callback is not None
         return self.callback
 
+    async def answer(self) -> CallbackRecord:
+        """What the user is shown: the reply itself or, after a defer, the first follow-up in the
+        reply's shape (its uploaded files stay in `followups[0].attachments`)."""
+        reply = await self.response()
+        if reply.type != DEFERRED_CHANNEL_MESSAGE:
+            return reply
+        message = await self.followup(0)
+        return CallbackRecord(CHANNEL_MESSAGE, message.payload())
+
     async def followup(self, index: int = 0) -> StoredMessage:
         await self._notifier.wait_for(
             lambda: len(self.followups) > index, what=f"follow-up #{index}"

@@ -52,7 +52,7 @@ async def run(
     handle = await fake.invoke_command(
         fake.guild, fake.channel("general"), fake.user(user), name, path, options or {}
     )
-    reply = await handle.response()
+    reply = await handle.answer()
     assert reply.type == 4, reply
     return reply
 

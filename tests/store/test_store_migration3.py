@@ -39,7 +39,7 @@ async def test_a_version_2_database_migrates_and_keeps_its_rows(tmp_path: Path) 
     await version_2_file(path)
 
     async with await Store.open(path) as store:
-        assert await store.schema_version() == LATEST_VERSION == 3
+        assert await store.schema_version() == LATEST_VERSION >= 3
         row = await store.get_request(1, 7)
         assert row is not None
         assert (row.content, row.author_hash, row.category) == ("open source it", "h7", "demand")
