@@ -22,7 +22,7 @@ from bot.cli.common import (
     settings,
     shared_with_others,
 )
-from bot.client import ClamorBot
+from bot.client import create_bot
 from bot.config import Settings, SettingsError, configure_logging
 from bot.store import Store, StoreError, load_or_create_key
 
@@ -51,7 +51,7 @@ async def serve(config: Settings, token: str, **options: Any) -> None:
     key = load_or_create_key(key_path_for(config.db_path))
     async with (
         await Store.open(config.db_path) as store,
-        ClamorBot(config, store, author_key=key, **options) as bot,
+        create_bot(config, store, author_key=key, **options) as bot,
     ):
         try:
             await bot.start(token)

@@ -14,6 +14,7 @@ import aiosqlite
 
 from bot.store.activity import ActivityQueries
 from bot.store.alerts import AlertQueries
+from bot.store.claims import ClaimQueries
 from bot.store.database import BUSY_BUDGET_SECONDS, busy_timeout_ms, is_unavailable
 from bot.store.errors import StoreError, StoreUnavailableError
 from bot.store.export_rows import ExportQueries
@@ -48,6 +49,7 @@ class Store(
     TrendQueries,
     AlertQueries,
     ExportQueries,
+    ClaimQueries,
 ):
     """One aiosqlite connection, migrated on open. Use `async with await Store.open(path)`."""
 
