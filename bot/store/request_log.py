@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from bot.store.database import Database, storable
+from bot.store.database import Database, Row, storable
 from bot.store.records import RequestRecord
 
 _COLUMNS = (
@@ -64,7 +63,7 @@ def _params(rec: RequestRecord) -> tuple[Any, ...]:
     )
 
 
-def _record(row: sqlite3.Row) -> RequestRecord:
+def _record(row: Row) -> RequestRecord:
     return RequestRecord(
         message_id=row["message_id"],
         guild_id=row["guild_id"],

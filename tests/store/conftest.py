@@ -1,13 +1,83 @@
-"""Fixtures for Store tests: a real SQLite file in a temporary folder."""
+"""Fixtures for Store tests: every test of `store` runs on a real SQLite file in a temporary
+folder AND on a fresh database of a throwaway PostgreSQL server (tests/store/pg_server.py).
+
+Tests about what only SQLite has (file modes, PRAGMAs, WAL, page limits, another process's
+write lock) are marked `sqlite_only` and run once. Without PostgreSQL binaries on the machine the
+PostgreSQL half is skipped with one message saying so.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import itertools
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.store import Store
+from tests.store.pg_server import PgServer, find_binaries
+
+BACKENDS = ("sqlite", "postgresql")
+TEMPLATE = "clamor_template"
+NO_POSTGRES = (
+    "PostgreSQL Store tests skipped: no PostgreSQL binaries (initdb, pg_ctl) found in "
+    "/usr/lib/postgresql/*/bin, $CLAMOR_PG_BIN or PATH"
+)
+_database_numbers = itertools.count(1)
+_templates: list[str] = []  # the template, once made
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: the test is about SQLite itself; no PostgreSQL run"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("backend", BACKENDS[:1] if only_sqlite else BACKENDS)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One server for the session; its first test migrates the template the others copy."""
+    binaries = find_binaries()
+    if binaries is None:
+        pytest.skip(NO_POSTGRES)
+    server = PgServer.start(binaries)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def _make_template(server: PgServer) -> None:
+    import asyncpg
+
+    admin = await asyncpg.connect(server.url())
+    try:
+        await admin.execute(f"CREATE DATABASE {TEMPLATE}")
+    finally:
+        await admin.close()
+    async with await Store.open(server.url(TEMPLATE)):
+        pass  # opening migrates
+
+
+async def fresh_database(server: PgServer) -> str:
+    """The URL of a new, migrated, empty database on `server`."""
+    import asyncpg
+
+    if not _templates:
+        await _make_template(server)
+        _templates.append(TEMPLATE)
+    name = f"clamor_test_{next(_database_numbers)}"
+    admin = await asyncpg.connect(server.url())
+    try:
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    finally:
+        await admin.close()
+    return server.url(name)
 
 
 @pytest.fixture
@@ -16,6 +86,15 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
-    async with await Store.open(db_path) as opened:
+async def db_location(backend: str, request: pytest.FixtureRequest, db_path: Path) -> str:
+    """Where the test's database lives: a SQLite file path, or a PostgreSQL URL."""
+    if backend == "sqlite":
+        return str(db_path)
+    server: PgServer = request.getfixturevalue("pg_server")
+    return await fresh_database(server)
+
+
+@pytest.fixture
+async def store(db_location: str) -> AsyncIterator[Store]:
+    async with await Store.open(db_location) as opened:
         yield opened
