@@ -35,6 +35,7 @@ from bot.store.database import (
     Row,
     T,
     Work,
+    busy_timeout_ms,
 )
 from bot.store.dialect import redact_url, to_postgres
 from bot.store.errors import StoreError, StoreUnavailableError
@@ -145,8 +146,16 @@ class PgSession:
 
 
 async def _connect(url: str, budget: float) -> asyncpg.Connection:
-    # Trend queries differ by their number of days, so keep more statements than the default.
-    return await asyncpg.connect(url, timeout=max(budget, 1.0), statement_cache_size=1024)
+    # lock_timeout plays SQLite's busy_timeout: a statement waits a slice of the budget for
+    # another transaction's lock, then `_run` backs off and tries again (PostgreSQL would
+    # otherwise wait forever). Trend queries differ by their number of days, so keep more
+    # prepared statements than asyncpg's default.
+    return await asyncpg.connect(
+        url,
+        timeout=max(budget, 1.0),
+        statement_cache_size=1024,
+        server_settings={"lock_timeout": str(busy_timeout_ms(budget))},
+    )
 
 
 async def pg_schema_version(connection: asyncpg.Connection) -> int:

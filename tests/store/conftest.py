@@ -8,7 +8,6 @@ PostgreSQL half is skipped with one message saying so.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -18,13 +17,12 @@ from bot.store import Store
 from tests.store.pg_server import PgServer, find_binaries
 
 BACKENDS = ("sqlite", "postgresql")
-TEMPLATE = "clamor_template"
+TEST_DATABASE = "clamor_test"
 NO_POSTGRES = (
     "PostgreSQL Store tests skipped: no PostgreSQL binaries (initdb, pg_ctl) found in "
     "/usr/lib/postgresql/*/bin, $CLAMOR_PG_BIN or PATH"
 )
-_database_numbers = itertools.count(1)
-_templates: list[str] = []  # the template, once made
+_created: list[str] = []  # the test database, once created and migrated
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -41,7 +39,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
-    """One server for the session; its first test migrates the template the others copy."""
+    """One server for the session; its first test creates and migrates the test database."""
     binaries = find_binaries()
     if binaries is None:
         pytest.skip(NO_POSTGRES)
@@ -52,32 +50,35 @@ def pg_server() -> Iterator[PgServer]:
         server.stop()
 
 
-async def _make_template(server: PgServer) -> None:
-    import asyncpg
-
-    admin = await asyncpg.connect(server.url())
-    try:
-        await admin.execute(f"CREATE DATABASE {TEMPLATE}")
-    finally:
-        await admin.close()
-    async with await Store.open(server.url(TEMPLATE)):
-        pass  # opening migrates
-
-
 async def fresh_database(server: PgServer) -> str:
-    """The URL of a new, migrated, empty database on `server`."""
+    """The URL of the migrated test database on `server`, emptied of every row.
+
+    One database emptied between tests costs milliseconds; a new database per test
+    (CREATE DATABASE ... TEMPLATE) costs most of a second on PostgreSQL 15.
+    """
     import asyncpg
 
-    if not _templates:
-        await _make_template(server)
-        _templates.append(TEMPLATE)
-    name = f"clamor_test_{next(_database_numbers)}"
-    admin = await asyncpg.connect(server.url())
+    url = server.url(TEST_DATABASE)
+    if not _created:
+        admin = await asyncpg.connect(server.url())
+        try:
+            await admin.execute(f"CREATE DATABASE {TEST_DATABASE}")
+        finally:
+            await admin.close()
+        async with await Store.open(url):
+            pass  # opening migrates
+        _created.append(TEST_DATABASE)
+    connection = await asyncpg.connect(url)
     try:
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        tables = await connection.fetch(
+            "SELECT quote_ident(tablename) FROM pg_tables "
+            "WHERE schemaname = 'public' AND tablename <> 'clamor_schema'"
+        )
+        # DELETE, not TRUNCATE: a handful of rows go faster than new files for every table.
+        await connection.execute("; ".join(f"DELETE FROM {row[0]}" for row in tables))
     finally:
-        await admin.close()
-    return server.url(name)
+        await connection.close()
+    return url
 
 
 @pytest.fixture
