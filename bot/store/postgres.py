@@ -62,7 +62,14 @@ _UNAVAILABLE = {
     "40P01": "deadlock (retried too long)",
     "55P03": "database is locked",
 }
-_CONNECTION_ERRORS = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError)
+# The client side of a broken connection; InternalClientError is asyncpg's protocol state
+# going wrong, seen when the server ends a connection under it: the connection is dropped too.
+_CONNECTION_ERRORS = (
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
+)
 
 
 def _rowcount(status: str) -> int:

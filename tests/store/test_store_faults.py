@@ -95,7 +95,7 @@ async def test_a_lock_held_too_long_is_unavailable_then_recovers(db_path: Path) 
 
 
 async def test_errors_that_waiting_cannot_fix_are_not_retried(store: Store) -> None:
-    with pytest.raises(StoreError, match="(?i)check") as raised:
+    with pytest.raises(StoreError, match=r"(?i)check") as raised:
         await store.set_label_correction(
             LabelCorrection(1, 7, 10, "angry", "text", "en", None, BASE_TIME)  # type: ignore[arg-type]
         )

@@ -58,7 +58,7 @@ async def test_batch_upsert_counts_rows_and_updates(store: Store) -> None:
 async def test_batch_is_one_transaction(store: Store) -> None:
     await store.upsert_request(request(1, content="before"))
     broken = request(3, content=None)  # NOT NULL column: the whole batch must be refused
-    with pytest.raises(StoreError, match="(?i)not.null"):
+    with pytest.raises(StoreError, match=r"(?i)not.null"):
         await store.upsert_requests([request(1, content="after"), request(2), broken])
     assert await store.count_requests(1) == 1
     kept = await store.get_request(1, 1)
