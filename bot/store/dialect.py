@@ -9,29 +9,12 @@ migration and lives in `pg_migrations.py`.
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import urlsplit, urlunsplit
 
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+from bot.config import is_postgres_url, url_without_password
 
-
-def is_postgres_url(location: object) -> bool:
-    """Whether a CLAMOR_DB / --db value names a PostgreSQL database rather than a SQLite file."""
-    return isinstance(location, str) and location.lower().startswith(POSTGRES_SCHEMES)
-
-
-def redact_url(url: str) -> str:
-    """`url` without its password, fit for an error message or a log line."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if ":" in host:  # an IPv6 address goes back in brackets
-            host = f"[{host}]"
-        port = f":{parts.port}" if parts.port is not None else ""
-    except ValueError:  # a malformed port: show the scheme only rather than guess
-        return url.split("://", 1)[0] + "://…"
-    user = f"{parts.username}@" if parts.username else ""
-    # The query may carry a password too (?password=...): it is dropped with the rest.
-    return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, "", ""))
+# Where CLAMOR_DB is read, and used by the CLI too; re-exported for the Store's own use.
+redact_url = url_without_password
+__all__ = ["is_postgres_url", "redact_url", "to_postgres"]
 
 
 @lru_cache(maxsize=1024)
