@@ -72,6 +72,16 @@ _CONNECTION_ERRORS = (
 )
 
 
+def _text_safe(params: Params) -> Params:
+    """`params` with NUL characters in strings as U+FFFD: PostgreSQL text cannot hold NUL
+    (SQLite's can), and a message must not be lost for one stray control character."""
+    if not any(isinstance(value, str) and "\x00" in value for value in params):
+        return params
+    return [
+        value.replace("\x00", "\ufffd") if isinstance(value, str) else value for value in params
+    ]
+
+
 def _rowcount(status: str) -> int:
     """Rows a command changed, from its status tag ("INSERT 0 3", "UPDATE 2", "DELETE 0")."""
     last = status.rsplit(" ", 1)[-1]
@@ -115,7 +125,7 @@ class _Statement:
         self.rowcount = -1
 
     async def _go(self) -> _Statement:
-        status = await self._connection.execute(to_postgres(self._sql), *self._params)
+        status = await self._connection.execute(to_postgres(self._sql), *_text_safe(self._params))
         self.rowcount = _rowcount(status)
         return self
 
@@ -146,10 +156,10 @@ class PgSession:
     async def executemany(self, sql: str, parameters: Iterable[Params], /) -> None:
         rows = list(parameters)
         if rows:
-            await self.connection.executemany(to_postgres(sql), rows)
+            await self.connection.executemany(to_postgres(sql), [_text_safe(row) for row in rows])
 
     async def execute_fetchall(self, sql: str, parameters: Params = (), /) -> list[Row]:
-        return list(await self.connection.fetch(to_postgres(sql), *parameters))
+        return list(await self.connection.fetch(to_postgres(sql), *_text_safe(parameters)))
 
 
 async def _connect(url: str, budget: float) -> asyncpg.Connection:
