@@ -1,6 +1,7 @@
 """Writes per second on each Store: SQLite (a file) and PostgreSQL (a local server).
 
-    .venv/bin/python bench/store_throughput.py [--rows 20000] [--batch 100] [--pg URL] [--sqlite-only]
+    .venv/bin/python bench/store_throughput.py [--rows 20000] [--batch 100] [--pg URL]
+                                                 [--sqlite-only]
 
 Scenarios, each on a fresh database:
 - batched: what the bot's writer and `clamor analyze` do: `upsert_requests` of `--batch` request
