@@ -22,7 +22,7 @@ import contextlib
 from collections.abc import Generator, Iterable
 from time import monotonic
 from types import TracebackType
-from typing import Any, cast
+from typing import Any
 
 import asyncpg
 
@@ -284,7 +284,7 @@ class PgStore(Store):
                     raise StoreError(f"{self._path}: the store is closed")
                 try:
                     connection = await self._open_connection()
-                    session = cast(Connection, PgSession(connection))
+                    session: Connection = PgSession(connection)
                     if not transaction:
                         return await work(session)
                     async with connection.transaction():
