@@ -8,7 +8,8 @@ Scenarios, each on a fresh database:
   messages, then `record_activity` (hourly volume and channel cursors) for the same batch;
 - single: one `upsert_request` per message, each its own commit;
 - 2 writers: two Stores (two connections, as two shard processes would have) writing batches
-  at the same time, on SQLite the same file;
+  for their own guilds at the same time, on SQLite into the same file (in one Python process,
+  so they share its one core of client work);
 - digest read: the median time of `corrected_requests_between` for one guild-day (~280 rows).
 
 Without `--pg` a throwaway PostgreSQL server is started from the binaries on this machine (as in
@@ -37,12 +38,12 @@ START = 1_700_000_000.0
 GUILDS = 10
 
 
-def _records(count: int, first_id: int = 1) -> list[RequestRecord]:
+def _records(count: int, first_id: int = 1, first_guild: int = 1) -> list[RequestRecord]:
     # One message every 3 s spread over the guilds: a day holds ~2,900 rows, ~290 per guild.
     return [
         RequestRecord(
             message_id=first_id + n,
-            guild_id=1 + n % GUILDS,
+            guild_id=first_guild + n % GUILDS,
             channel_id=100 + n % 7,
             author_hash=f"{n * 2654435761 % 2**64:032x}"[:32],
             created_at=START + n * 3,
@@ -87,7 +88,8 @@ async def _rate(open_db: Opener, rows: int, batch: int, writers: int, single: bo
         started = time.perf_counter()
         await asyncio.gather(
             *(
-                write(store, _records(share, first_id=1 + i * share), batch)
+                # Shards own disjoint guilds: each writer its own.
+                write(store, _records(share, 1 + i * share, 1 + i * GUILDS), batch)
                 for i, store in enumerate(stores)
             )
         )

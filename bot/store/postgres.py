@@ -158,6 +158,13 @@ class PgSession:
         if rows:
             await self.connection.executemany(to_postgres(sql), [_text_safe(row) for row in rows])
 
+    async def changes_many(self, sql: str, rows: list[Params]) -> int:
+        """Run `sql` (INSERT, UPDATE or DELETE) once per row, pipelined in one round trip; the
+        rows changed in all. asyncpg's executemany reports no counts, so each execution returns
+        one row per row it changed and the rows are counted."""
+        counting = to_postgres(sql).rstrip().rstrip(";") + " RETURNING 1"
+        return len(await self.connection.fetchmany(counting, [_text_safe(row) for row in rows]))
+
     async def execute_fetchall(self, sql: str, parameters: Params = (), /) -> list[Row]:
         return list(await self.connection.fetch(to_postgres(sql), *_text_safe(parameters)))
 
@@ -308,18 +315,13 @@ class PgStore(Store):
         return await self._run(work)
 
     async def _write_many(self, sql: str, rows: Iterable[Params]) -> int:
-        # One statement per row, for the row counts callers are promised (asyncpg's
-        # executemany reports none); still one transaction.
         batch = list(rows)
         if not batch:
             return 0
 
         async def work(db: Connection) -> int:
-            total = 0
-            for params in batch:
-                async with db.execute(sql, params) as cursor:
-                    total += int(cursor.rowcount)
-            return total
+            assert isinstance(db, PgSession)
+            return await db.changes_many(sql, batch)
 
         return await self._run(work, transaction=True)
 
