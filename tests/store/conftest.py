@@ -3,7 +3,7 @@ folder AND on a fresh database of a throwaway PostgreSQL server (tests/store/pg_
 
 Tests about what only SQLite has (file modes, PRAGMAs, WAL, page limits, another process's
 write lock) are marked `sqlite_only` and run once. Without PostgreSQL binaries on the machine the
-PostgreSQL half is skipped with one message saying so.
+PostgreSQL half is left out with one message saying so.
 """
 
 from __future__ import annotations
@@ -19,31 +19,52 @@ from tests.store.pg_server import PgServer, find_binaries
 BACKENDS = ("sqlite", "postgresql")
 TEST_DATABASE = "clamor_test"
 NO_POSTGRES = (
-    "PostgreSQL Store tests skipped: no PostgreSQL binaries (initdb, pg_ctl) found in "
+    "PostgreSQL Store tests left out: no PostgreSQL binaries (initdb, pg_ctl) found in "
     "/usr/lib/postgresql/*/bin, $CLAMOR_PG_BIN or PATH"
 )
 _created: list[str] = []  # the test database, once created and migrated
+
+
+BINARIES = find_binaries()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only: the test is about SQLite itself; no PostgreSQL run"
     )
+    config.addinivalue_line("markers", "postgresql: the test needs the PostgreSQL server")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
         only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
-        metafunc.parametrize("backend", BACKENDS[:1] if only_sqlite else BACKENDS)
+        metafunc.parametrize(
+            "backend", BACKENDS[:1] if only_sqlite or BINARIES is None else BACKENDS
+        )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Without a server the PostgreSQL tests are left out and said so once (terminal summary),
+    # rather than skipped one by one.
+    if BINARIES is not None:
+        return
+    left_out = [item for item in items if item.get_closest_marker("postgresql") is not None]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if item.get_closest_marker("postgresql") is None]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if BINARIES is None:
+        terminalreporter.write_line(NO_POSTGRES, yellow=True)
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     """One server for the session; its first test creates and migrates the test database."""
-    binaries = find_binaries()
-    if binaries is None:
+    if BINARIES is None:
         pytest.skip(NO_POSTGRES)
-    server = PgServer.start(binaries)
+    server = PgServer.start(BINARIES)
     try:
         yield server
     finally:

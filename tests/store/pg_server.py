@@ -19,20 +19,20 @@ from dataclasses import dataclass
 from glob import glob
 from pathlib import Path
 
-# Where Debian/Ubuntu install the server; CLAMOR_PG_BIN overrides, PATH is the last resort.
+# Where Debian/Ubuntu install the server, PATH as the last resort; CLAMOR_PG_BIN overrides both.
 _BIN_GLOB = "/usr/lib/postgresql/*/bin"
 SUPERUSER = "clamor"
 
 
 def find_binaries() -> Path | None:
     """The folder holding initdb and pg_ctl, or None when this machine has no PostgreSQL."""
-    candidates: list[str] = []
     if configured := os.environ.get("CLAMOR_PG_BIN"):
-        candidates.append(configured)
-    # Newest major version first.
-    candidates += sorted(glob(_BIN_GLOB), key=lambda p: int(Path(p).parent.name), reverse=True)
-    if found := shutil.which("initdb"):
-        candidates.append(str(Path(found).parent))
+        candidates = [configured]  # only where the operator said (a missing folder skips)
+    else:
+        # Newest major version first, then whatever PATH has.
+        candidates = sorted(glob(_BIN_GLOB), key=lambda p: int(Path(p).parent.name), reverse=True)
+        if found := shutil.which("initdb"):
+            candidates.append(str(Path(found).parent))
     for folder in candidates:
         if (Path(folder) / "initdb").is_file() and (Path(folder) / "pg_ctl").is_file():
             return Path(folder)

@@ -20,6 +20,7 @@ from tests.store.conftest import fresh_database
 from tests.store.pg_server import PgServer
 from tests.store.store_factory import request
 
+pytestmark = pytest.mark.postgresql
 _names = itertools.count(1)
 WAIT_SECONDS = 10.0
 

@@ -16,6 +16,7 @@ from bot.exports import sample_export_paths
 from tests.store.conftest import fresh_database
 from tests.store.pg_server import PgServer
 
+pytestmark = pytest.mark.postgresql
 SAMPLE = sample_export_paths()[0]
 SAMPLE_GUILD = int(json.loads(SAMPLE.read_text(encoding="utf-8"))["guild"]["id"])
 
