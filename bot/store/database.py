@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from time import monotonic
 from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
@@ -48,6 +48,8 @@ class Row(Protocol):
     """A result row: sqlite3.Row and asyncpg's Record both index by position and by name."""
 
     def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
 
 
 class Connection(Protocol):
