@@ -10,7 +10,7 @@ Scenarios, each on a fresh database:
 - 2 writers: two Stores (two connections, as two shard processes would have) writing batches
   for their own guilds at the same time, on SQLite into the same file (in one Python process,
   so they share its one core of client work);
-- digest read: the median time of `corrected_requests_between` for one guild-day (~280 rows).
+- digest read: the median time of `corrected_requests_between` for one guild-day (2,880 rows).
 
 Without `--pg` a throwaway PostgreSQL server is started from the binaries on this machine (as in
 the tests: fsync off, so the figure is the Store's and the protocol's cost, not the disk's; the
@@ -39,7 +39,7 @@ GUILDS = 10
 
 
 def _records(count: int, first_id: int = 1, first_guild: int = 1) -> list[RequestRecord]:
-    # One message every 3 s spread over the guilds: a day holds ~2,900 rows, ~290 per guild.
+    # One message every 3 s spread over the guilds: a day holds 28,800 rows, 2,880 per guild.
     return [
         RequestRecord(
             message_id=first_id + n,
