@@ -13,6 +13,7 @@ import asyncpg
 import pytest
 
 from bot.store import Store, StoreError, StoreUnavailableError
+from bot.store.alerts import PostedAlert
 from bot.store.migrations import LATEST_VERSION, MIGRATIONS
 from bot.store.pg_migrations import PG_MIGRATIONS
 from bot.store.postgres import pg_error
@@ -229,3 +230,57 @@ async def test_a_closed_store_refuses_work(pg_url: str) -> None:
     await store.close()  # twice is harmless
     with pytest.raises(StoreError, match="closed"):
         await store.count_requests(1)
+
+
+async def test_a_serialization_failure_is_retried(empty_url: str) -> None:
+    # On a SERIALIZABLE database, a transaction that finds a row updated by another since it
+    # began fails with 40001; the Store runs it again, as it does for SQLite's busy database.
+    admin = await asyncpg.connect(empty_url)
+    try:
+        name = await admin.fetchval("SELECT current_database()")
+        await admin.execute(
+            f"ALTER DATABASE {name} SET default_transaction_isolation TO 'serializable'"
+        )
+    finally:
+        await admin.close()
+    async with await Store.open(empty_url) as store:
+        await store.upsert_requests([request(1), request(2)])
+        other = await asyncpg.connect(empty_url)
+        try:
+            async with other.transaction():
+                await other.execute("UPDATE request_messages SET language = 'es'")
+                erase = asyncio.create_task(store.opt_out_author(1, "a" * 32, 0.0))
+                await waiting_for_a_lock(other)  # the Store's DELETE waits for our rows
+        finally:
+            await other.close()
+        assert await erase == 2
+        assert store.busy_retries > 0
+        assert await store.count_requests(1) == 0
+
+
+async def test_a_deadlock_is_retried(empty_url: str) -> None:
+    # The Store's transaction and another wait for each other's rows. The Store waited first, so
+    # its deadlock check (100 ms here) fires first and PostgreSQL cancels it with 40P01; the
+    # Store runs it again once the other transaction is through.
+    admin = await asyncpg.connect(empty_url)
+    try:
+        name = await admin.fetchval("SELECT current_database()")
+        await admin.execute(f"ALTER DATABASE {name} SET deadlock_timeout TO '100ms'")
+    finally:
+        await admin.close()
+    async with await Store.open(empty_url) as store:
+        await store.set_watch_mode(1, "listed")
+        await store.record_alert(PostedAlert(1, "volume", 1.0, "10 requests"))
+        other = await asyncpg.connect(empty_url)
+        try:
+            async with other.transaction():
+                await other.execute("DELETE FROM alerts_posted WHERE guild_id = 1")
+                # forget_guild deletes guild_settings first and alerts_posted last.
+                forget = asyncio.create_task(store.forget_guild(1))
+                await waiting_for_a_lock(other)
+                await other.execute("DELETE FROM guild_settings WHERE guild_id = 1")
+        finally:
+            await other.close()
+        await forget
+        assert store.busy_retries > 0
+        assert await store.known_guilds() == []
