@@ -14,7 +14,10 @@ every migration inserts its row in the same transaction as its DDL.
 
 from __future__ import annotations
 
-from bot.store.migrations import Migration
+import asyncpg
+
+from bot.store.database import BUSY_BUDGET_SECONDS
+from bot.store.migrations import Migration, NewerSchemaError
 
 SCHEMA_TABLE = """
     CREATE TABLE IF NOT EXISTS clamor_schema (
@@ -186,3 +189,43 @@ _SCHEMA_4: Migration = (
 )
 
 PG_MIGRATIONS: tuple[Migration, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3, _SCHEMA_4)
+
+# pg_advisory_lock key for migrating: "clamor" in ASCII. Held for the whole migration, so two
+# processes starting together apply each migration once, one after the other.
+MIGRATION_LOCK = int.from_bytes(b"clamor", "big")
+
+
+async def pg_schema_version(connection: asyncpg.Connection) -> int:
+    return int(await connection.fetchval("SELECT coalesce(max(version), 0) FROM clamor_schema"))
+
+
+async def migrate_pg(
+    connection: asyncpg.Connection,
+    migrations: tuple[Migration, ...] = PG_MIGRATIONS,
+    *,
+    busy_budget: float = BUSY_BUDGET_SECONDS,
+) -> int:
+    """Apply every missing migration, each in its own transaction with its version row, while
+    holding the migration lock; the final version."""
+    # lock_timeout bounds the wait for a process that is migrating right now.
+    await connection.execute(f"SET lock_timeout = {int(busy_budget * 1000):d}")
+    await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+    try:
+        await connection.execute(SCHEMA_TABLE)
+        version = await pg_schema_version(connection)
+        if version > len(migrations):
+            raise NewerSchemaError(version, len(migrations))
+        for number in range(version + 1, len(migrations) + 1):
+            async with connection.transaction():
+                for statement in migrations[number - 1]:
+                    await connection.execute(statement)
+                await connection.execute(
+                    "INSERT INTO clamor_schema (version, applied_at) "
+                    "VALUES ($1, extract(epoch FROM now()))",
+                    number,
+                )
+        return await pg_schema_version(connection)
+    finally:
+        if not connection.is_closed():
+            await connection.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+            await connection.execute("RESET lock_timeout")

@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Generator, Iterable
+from collections.abc import Iterable
 from time import monotonic
-from types import TracebackType
-from typing import Any
 
 import asyncpg
 
@@ -37,136 +35,18 @@ from bot.store.database import (
     Work,
     busy_timeout_ms,
 )
-from bot.store.dialect import redact_url, to_postgres
-from bot.store.errors import StoreError, StoreUnavailableError
+from bot.store.dialect import redact_url
+from bot.store.errors import StoreError
 from bot.store.migrations import NewerSchemaError
-from bot.store.pg_migrations import PG_MIGRATIONS, SCHEMA_TABLE
-from bot.store.store import Store
-
-# pg_advisory_lock key for migrating: "clamor" in ASCII. Held for the whole migration, so two
-# processes starting together apply each migration once, one after the other.
-MIGRATION_LOCK = int.from_bytes(b"clamor", "big")
-
-# Another transaction is in the way: waiting and trying again can succeed.
-_RETRIED = frozenset({"40001", "40P01", "55P03"})  # serialization, deadlock, lock timeout
-_UNAVAILABLE = {
-    "25006": "database is read-only",
-    "53100": "disk is full",
-    "53200": "out of memory",
-    "53300": "too many connections",
-    "57P01": "the server is shutting down",
-    "57P02": "the server is shutting down",
-    "57P03": "the server is not accepting connections yet",
-    "58030": "disk I/O error",
-    "40001": "could not serialize access (retried too long)",
-    "40P01": "deadlock (retried too long)",
-    "55P03": "database is locked",
-}
-# The client side of a broken connection; InternalClientError is asyncpg's protocol state
-# going wrong, seen when the server ends a connection under it: the connection is dropped too.
-_CONNECTION_ERRORS = (
-    OSError,
-    asyncio.TimeoutError,
-    asyncpg.InterfaceError,
-    asyncpg.exceptions.InternalClientError,
+from bot.store.pg_migrations import migrate_pg
+from bot.store.pg_session import (
+    CONNECTION_ERRORS,
+    RETRIED,
+    PgSession,
+    connection_lost,
+    pg_error,
 )
-
-
-def _text_safe(params: Params) -> Params:
-    """`params` with NUL characters in strings as U+FFFD: PostgreSQL text cannot hold NUL
-    (SQLite's can), and a message must not be lost for one stray control character."""
-    if not any(isinstance(value, str) and "\x00" in value for value in params):
-        return params
-    return [
-        value.replace("\x00", "\ufffd") if isinstance(value, str) else value for value in params
-    ]
-
-
-def _rowcount(status: str) -> int:
-    """Rows a command changed, from its status tag ("INSERT 0 3", "UPDATE 2", "DELETE 0")."""
-    last = status.rsplit(" ", 1)[-1]
-    return int(last) if last.isdigit() else 0
-
-
-def _lost(exc: BaseException) -> bool:
-    """The connection is gone (or never came): the next call must open a new one."""
-    if isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.CannotConnectNowError):
-        return True
-    if isinstance(exc, asyncpg.PostgresError):
-        return str(exc.sqlstate).startswith(("08", "57P"))
-    return isinstance(exc, _CONNECTION_ERRORS)
-
-
-def pg_error(display: str, exc: BaseException, *, opening: bool = False) -> StoreError:
-    """The one-line Store error for a PostgreSQL or connection failure on `display`."""
-    # The primary message only: PostgreSQL's DETAIL may quote the failing row (message text,
-    # author hashes), which has no place in a log line.
-    detail = " ".join(str(getattr(exc, "message", None) or exc).split()) or type(exc).__name__
-    state = str(getattr(exc, "sqlstate", "") or "")
-    if state == "3D000":  # invalid_catalog_name
-        return StoreError(f"{display}: no such database")
-    reason = _UNAVAILABLE.get(state)
-    if reason is None and _lost(exc):
-        reason = "cannot connect to the database" if opening else "connection lost"
-    if reason is None:
-        prefix = "cannot open the database: " if opening else ""
-        return StoreError(f"{display}: {prefix}{detail}")
-    return StoreUnavailableError(f"{display}: {reason} ({detail})")
-
-
-class _Statement:
-    """One statement on a session: awaiting it runs it, and `async with` runs it and gives its
-    row count, the way `database.changes()` reads an aiosqlite cursor."""
-
-    def __init__(self, connection: asyncpg.Connection, sql: str, params: Params) -> None:
-        self._connection = connection
-        self._sql = sql
-        self._params = params
-        self.rowcount = -1
-
-    async def _go(self) -> _Statement:
-        status = await self._connection.execute(to_postgres(self._sql), *_text_safe(self._params))
-        self.rowcount = _rowcount(status)
-        return self
-
-    def __await__(self) -> Generator[Any, None, _Statement]:
-        return self._go().__await__()
-
-    async def __aenter__(self) -> _Statement:
-        return await self._go()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        return None
-
-
-class PgSession:
-    """What a Store work function sees on PostgreSQL: the calls it makes on aiosqlite."""
-
-    def __init__(self, connection: asyncpg.Connection) -> None:
-        self.connection = connection
-
-    def execute(self, sql: str, parameters: Params = (), /) -> _Statement:
-        return _Statement(self.connection, sql, parameters)
-
-    async def executemany(self, sql: str, parameters: Iterable[Params], /) -> None:
-        rows = list(parameters)
-        if rows:
-            await self.connection.executemany(to_postgres(sql), [_text_safe(row) for row in rows])
-
-    async def changes_many(self, sql: str, rows: list[Params]) -> int:
-        """Run `sql` (INSERT, UPDATE or DELETE) once per row, pipelined in one round trip; the
-        rows changed in all. asyncpg's executemany reports no counts, so each execution returns
-        one row per row it changed and the rows are counted."""
-        counting = to_postgres(sql).rstrip().rstrip(";") + " RETURNING 1"
-        return len(await self.connection.fetchmany(counting, [_text_safe(row) for row in rows]))
-
-    async def execute_fetchall(self, sql: str, parameters: Params = (), /) -> list[Row]:
-        return list(await self.connection.fetch(to_postgres(sql), *_text_safe(parameters)))
+from bot.store.store import Store
 
 
 async def _connect(url: str, budget: float) -> asyncpg.Connection:
@@ -180,42 +60,6 @@ async def _connect(url: str, budget: float) -> asyncpg.Connection:
         statement_cache_size=1024,
         server_settings={"lock_timeout": str(busy_timeout_ms(budget))},
     )
-
-
-async def pg_schema_version(connection: asyncpg.Connection) -> int:
-    return int(await connection.fetchval("SELECT coalesce(max(version), 0) FROM clamor_schema"))
-
-
-async def migrate_pg(
-    connection: asyncpg.Connection,
-    migrations: tuple[tuple[str, ...], ...] = PG_MIGRATIONS,
-    *,
-    busy_budget: float = BUSY_BUDGET_SECONDS,
-) -> int:
-    """Apply every missing migration, each in its own transaction with its version row, while
-    holding the migration lock; the final version."""
-    # lock_timeout bounds the wait for a process that is migrating right now.
-    await connection.execute(f"SET lock_timeout = {int(busy_budget * 1000):d}")
-    await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
-    try:
-        await connection.execute(SCHEMA_TABLE)
-        version = await pg_schema_version(connection)
-        if version > len(migrations):
-            raise NewerSchemaError(version, len(migrations))
-        for number in range(version + 1, len(migrations) + 1):
-            async with connection.transaction():
-                for statement in migrations[number - 1]:
-                    await connection.execute(statement)
-                await connection.execute(
-                    "INSERT INTO clamor_schema (version, applied_at) "
-                    "VALUES ($1, extract(epoch FROM now()))",
-                    number,
-                )
-        return await pg_schema_version(connection)
-    finally:
-        if not connection.is_closed():
-            await connection.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
-            await connection.execute("RESET lock_timeout")
 
 
 class PgStore(Store):
@@ -240,7 +84,7 @@ class PgStore(Store):
         display = redact_url(url)
         try:
             connection = await _connect(url, busy_budget)
-        except (asyncpg.PostgresError, *_CONNECTION_ERRORS) as exc:
+        except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
             raise pg_error(display, exc, opening=True) from None
         try:
             await migrate_pg(connection, busy_budget=busy_budget)
@@ -250,7 +94,7 @@ class PgStore(Store):
                 raise StoreError(
                     f"{display}: created by a newer Clamor ({exc}); upgrade Clamor to open it"
                 ) from None
-            if isinstance(exc, asyncpg.PostgresError | _CONNECTION_ERRORS):
+            if isinstance(exc, asyncpg.PostgresError | CONNECTION_ERRORS):
                 raise pg_error(display, exc, opening=True) from None
             raise
         return cls(url, connection, busy_budget=busy_budget)
@@ -261,7 +105,7 @@ class PgStore(Store):
                 return
             self._closed = True
             if self._connection is not None:
-                with contextlib.suppress(*_CONNECTION_ERRORS, asyncpg.PostgresError):
+                with contextlib.suppress(*CONNECTION_ERRORS, asyncpg.PostgresError):
                     await self._connection.close(timeout=5)
                 self._connection = None
 
@@ -296,11 +140,11 @@ class PgStore(Store):
                         return await work(session)
                     async with connection.transaction():
                         return await work(session)
-                except (asyncpg.PostgresError, *_CONNECTION_ERRORS) as exc:
+                except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
                     waited = monotonic() - started
                     state = getattr(exc, "sqlstate", None)
-                    if state not in _RETRIED or waited >= self._busy_budget:
-                        if _lost(exc):
+                    if state not in RETRIED or waited >= self._busy_budget:
+                        if connection_lost(exc):
                             self._drop_connection()
                         raise pg_error(self._path, exc) from exc
                 self._busy_retries += 1
