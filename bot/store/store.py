@@ -1,4 +1,5 @@
-"""`Store`: the single owner of Clamor's SQLite database and of every SQL statement in it."""
+"""`Store`: the single owner of Clamor's database and of every SQL statement in it. This module
+opens SQLite files; a postgresql:// URL is handed to `bot.store.postgres.PgStore`, a subclass."""
 
 from __future__ import annotations
 
@@ -50,7 +51,8 @@ class Store(
     AlertQueries,
     ExportQueries,
 ):
-    """One aiosqlite connection, migrated on open. Use `async with await Store.open(path)`."""
+    """One aiosqlite connection, migrated on open. Use `async with await Store.open(path)`
+    (or `Store.open("postgresql://…")` for the same class on PostgreSQL)."""
 
     @classmethod
     async def open(
