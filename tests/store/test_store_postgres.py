@@ -15,7 +15,7 @@ import pytest
 from bot.store import Store, StoreError, StoreUnavailableError
 from bot.store.alerts import PostedAlert
 from bot.store.migrations import LATEST_VERSION, MIGRATIONS
-from bot.store.pg_migrations import PG_MIGRATIONS
+from bot.store.pg_migrations import PG_MIGRATIONS, migrate_pg
 from bot.store.pg_session import pg_error
 from tests.store.conftest import fresh_database
 from tests.store.pg_server import PgServer
@@ -284,3 +284,22 @@ async def test_a_deadlock_is_retried(empty_url: str) -> None:
         await forget
         assert store.busy_retries > 0
         assert await store.known_guilds() == []
+
+
+async def test_an_older_database_gets_only_the_missing_migrations(empty_url: str) -> None:
+    connection = await asyncpg.connect(empty_url)
+    try:
+        assert await migrate_pg(connection, PG_MIGRATIONS[:2]) == 2
+        await connection.execute(
+            "INSERT INTO request_messages (message_id, guild_id, channel_id, author_hash, "
+            "created_at, content, language, compound, pos, neu, neg, category) "
+            "VALUES (7, 1, 10, 'h', 1700000000, 'open source it', 'en', 0, 0, 1, 0, 'demand')"
+        )
+    finally:
+        await connection.close()
+    async with await Store.open(empty_url) as store:
+        assert await store.schema_version() == LATEST_VERSION
+        kept = await store.get_request(1, 7)
+        assert kept is not None
+        assert kept.content == "open source it"
+        assert kept.cues == ()
