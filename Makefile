@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck run bench clean
+.PHONY: demo test lint typecheck run bench bench-scale clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +32,17 @@ run: $(STAMP_RUN)
 	@test -f .env || $(BIN)/clamor init
 	$(BIN)/clamor run
 
+# The quick ones (about a minute); bench-scale adds issue 7's (about 20 minutes; see bench/README.md).
 bench: $(STAMP_DEV)
 	$(BIN)/python bench/accuracy.py
 	$(BIN)/python bench/worst_case.py
+	$(BIN)/python bench/startup.py
+
+bench-scale: $(STAMP_DEV)
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/digest_scale.py
+	$(BIN)/python bench/trend_query.py
+	$(BIN)/python bench/memory.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

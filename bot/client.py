@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
@@ -84,7 +87,24 @@ class ClamorTree(app_commands.CommandTree["ClamorBot"]):
             log.warning("could not tell the user about a failed command", exc_info=True)
 
 
+def instance_name() -> str:
+    """Names this process in the database's claims (digest runs, alert checks): host, pid and a
+    random part, since two bots in one process (tests) or a reused pid must not look alike."""
+    return f"{socket.gethostname()}/{os.getpid()}/{secrets.token_hex(4)}"
+
+
+def _report_warm_up_failure(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("warming up the analysers failed", exc_info=error)
+
+
 class ClamorBot(commands.Bot):
+    """The bot on one gateway connection: unsharded, or the one shard CLAMOR_SHARD_IDS names.
+
+    `create_bot` picks this class or `ShardedClamorBot` from the settings; the rest of the code
+    types against ClamorBot, which both are.
+    """
+
     def __init__(
         self,
         settings: Settings,
@@ -100,9 +120,10 @@ class ClamorBot(commands.Bot):
             help_command=None,
             tree_cls=ClamorTree,
             allowed_mentions=discord.AllowedMentions.none(),
-            **options,
+            **(self._shard_options(settings) | options),
         )
         self.settings = settings
+        self.instance_name = instance_name()
         self.store = store
         self.author_key = author_key
         # What time it is, for schedules; tests move it instead of waiting for 09:00.
@@ -113,9 +134,39 @@ class ClamorBot(commands.Bot):
             store, self.guild_configs, queue_size=settings.write_queue_size, clock=clock
         )
 
+    @classmethod
+    def _shard_options(cls, settings: Settings) -> dict[str, Any]:
+        served = settings.served_shards()
+        if served is None:
+            return {}
+        if len(served) != 1:
+            raise ValueError(f"one connection cannot run shards {served}: use create_bot()")
+        return {"shard_id": served[0], "shard_count": settings.shard_count}
+
+    def served_shards(self) -> frozenset[int]:
+        """The shards whose guilds this process sees (an unsharded bot is shard 0 of 1)."""
+        return frozenset({self.shard_id or 0})
+
+    def serves_guild(self, guild_id: int) -> bool:
+        """Whether the guild belongs to one of this process's shards, as Discord assigns them;
+        unlike `get_guild`, also true for a guild of ours that is gone or not loaded yet."""
+        return (guild_id >> 22) % (self.shard_count or 1) in self.served_shards()
+
+    @property
+    def runs_global_jobs(self) -> bool:
+        """Whether jobs for the whole database (the privacy purge) run here: in the process
+        that runs shard 0, so exactly once however many processes share the bot."""
+        return 0 in self.served_shards()
+
     async def setup_hook(self) -> None:
-        # Build the analysers (VADER, rule tables) now, in a thread, not on the first message.
-        await asyncio.to_thread(analyze, "warm up: open source the weights")
+        # Build the analysers (VADER, rule tables) in a thread while the bot loads its cogs and
+        # connects, rather than before: it takes longer than the rest of start-up together
+        # (bench/startup.py). A message that arrives first builds what it needs itself.
+        self.analyser_warm_up = asyncio.create_task(
+            asyncio.to_thread(analyze, "warm up: open source the weights"),
+            name="clamor: analyser warm-up",
+        )
+        self.analyser_warm_up.add_done_callback(_report_warm_up_failure)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.dev_guild_id is not None:
@@ -129,3 +180,36 @@ class ClamorBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("logged in as %s in %d servers", self.user, len(self.guilds))
+
+
+class ShardedClamorBot(ClamorBot, commands.AutoShardedBot):
+    """Several shards in one process: CLAMOR_SHARD_IDS lists more than one, or CLAMOR_SHARDS is
+    set without it (all of them), or neither is set (Discord's recommended count)."""
+
+    @classmethod
+    def _shard_options(cls, settings: Settings) -> dict[str, Any]:
+        served = settings.served_shards()
+        if served is None:
+            return {}  # discord.py asks GET /gateway/bot for the count at connect
+        return {"shard_count": settings.shard_count, "shard_ids": list(served)}
+
+    def served_shards(self) -> frozenset[int]:
+        if self.shard_ids is not None:
+            return frozenset(self.shard_ids)
+        return frozenset(range(self.shard_count or 1))
+
+
+def create_bot(
+    settings: Settings,
+    store: Store,
+    *,
+    author_key: bytes,
+    clock: Callable[[], float] = time.time,
+    **options: Any,
+) -> ClamorBot:
+    """The bot for these settings: one plain connection when this process runs exactly one
+    shard, AutoShardedBot otherwise (discord.py picks Discord's recommended count when
+    CLAMOR_SHARDS is unset)."""
+    served = settings.served_shards()
+    kind = ClamorBot if served is not None and len(served) == 1 else ShardedClamorBot
+    return kind(settings, store, author_key=author_key, clock=clock, **options)

@@ -35,11 +35,14 @@ DEFAULT_GAP_FILL_MESSAGES = 1000
 MAX_GAP_FILL_MESSAGES = 100_000
 DEFAULT_WRITE_QUEUE = 5000
 MAX_WRITE_QUEUE = 1_000_000
+# Far above any bot's need (Discord asks for one shard per 1,000 or so servers); only a sanity cap.
+MAX_SHARDS = 100_000
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 # Bot tokens are three base64url segments joined by dots; anything else is a paste error.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}")
+_SHARD_ITEM = re.compile(r"([0-9]{1,6})(?:-([0-9]{1,6}))?")
 
 
 class SettingsError(ValueError):
@@ -76,6 +79,17 @@ class Settings:
             return Path(DEFAULT_KEY_FILE)
         return self.db_path.with_suffix(".key")
 
+    # None = Discord's recommended count, all shards in this process (AutoShardedBot).
+    shard_count: int | None = None
+    # The shards this process runs, sorted; None = all `shard_count` of them.
+    shard_ids: tuple[int, ...] | None = None
+
+    def served_shards(self) -> tuple[int, ...] | None:
+        """The shard ids this process runs, or None while Discord picks the count."""
+        if self.shard_count is None:
+            return None
+        return self.shard_ids if self.shard_ids is not None else tuple(range(self.shard_count))
+
     def require_token(self) -> str:
         """The token, or a SettingsError saying how to provide one."""
         if not self.discord_token:
@@ -100,7 +114,8 @@ class Settings:
             f"digest_time={self.digest_time!r}, timezone={self.timezone!r}, "
             f"leave_grace_days={self.leave_grace_days!r}, "
             f"gap_fill_messages={self.gap_fill_messages!r}, "
-            f"write_queue_size={self.write_queue_size!r})"
+            f"write_queue_size={self.write_queue_size!r}, "
+            f"shard_count={self.shard_count!r}, shard_ids={self.shard_ids!r})"
         )
 
 
@@ -204,6 +219,7 @@ def load_settings(
     db_url = database if is_postgres_url(database) else None
     key_file = _setting(values, "CLAMOR_KEY_FILE")
 
+    shard_count = _optional_count(values, "CLAMOR_SHARDS", 1, MAX_SHARDS)
     return Settings(
         discord_token=_setting(values, "DISCORD_TOKEN"),
         db_path=Path(DEFAULT_DB if db_url is not None else database),
@@ -222,6 +238,8 @@ def load_settings(
         write_queue_size=_count(
             values, "CLAMOR_WRITE_QUEUE", DEFAULT_WRITE_QUEUE, 1, MAX_WRITE_QUEUE
         ),
+        shard_count=shard_count,
+        shard_ids=_shard_ids(_setting(values, "CLAMOR_SHARD_IDS"), shard_count),
     )
 
 
@@ -233,6 +251,53 @@ def _count(values: Mapping[str, str | None], name: str, default: int, low: int, 
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 9) or not low <= int(raw) <= high:
         raise SettingsError(f"{name}={raw!r} is not a whole number from {low} to {high}")
     return int(raw)
+
+
+def _optional_count(values: Mapping[str, str | None], name: str, low: int, high: int) -> int | None:
+    if _setting(values, name) is None:
+        return None
+    return _count(values, name, low, low, high)
+
+
+def parse_shard_ids(spec: str, shard_count: int) -> tuple[int, ...]:
+    """`"0-3,7"` -> `(0, 1, 2, 3, 7)`: the shards one process runs out of `shard_count`.
+
+    Raises ValueError, in words for the operator, for malformed items, ids outside
+    0..shard_count-1, backward ranges and any shard listed twice (two processes sharing one is
+    a configuration mistake worth catching early, a process listing it twice probably one too).
+    """
+    shards: set[int] = set()
+    for item in spec.split(","):
+        match = _SHARD_ITEM.fullmatch(item.strip())
+        if match is None:
+            raise ValueError(f"{item.strip()!r} is not a shard id or a range such as 0-3")
+        first = int(match.group(1))
+        last = int(match.group(2)) if match.group(2) is not None else first
+        if last < first:
+            raise ValueError(f"the range {first}-{last} runs backwards")
+        if last >= shard_count:
+            raise ValueError(
+                f"shard {last} does not exist with CLAMOR_SHARDS={shard_count} "
+                f"(ids run from 0 to {shard_count - 1})"
+            )
+        items = set(range(first, last + 1))
+        if repeated := items & shards:
+            raise ValueError(f"shard {min(repeated)} is listed twice")
+        shards |= items
+    return tuple(sorted(shards))
+
+
+def _shard_ids(raw: str | None, shard_count: int | None) -> tuple[int, ...] | None:
+    if raw is None:
+        return None
+    if shard_count is None:
+        raise SettingsError(
+            f"CLAMOR_SHARD_IDS={raw!r} needs CLAMOR_SHARDS, the bot's total number of shards"
+        )
+    try:
+        return parse_shard_ids(raw, shard_count)
+    except ValueError as exc:
+        raise SettingsError(f"CLAMOR_SHARD_IDS={raw!r}: {exc}") from None
 
 
 def configure_logging(level: str, *, secrets: Iterable[str | None] = ()) -> None:

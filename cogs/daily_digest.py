@@ -4,6 +4,10 @@ What is due comes from `bot.digest_schedule` (pure); this cog only reads the Sto
 records the outcome. A channel it cannot post in is recorded as the guild's digest error, shown
 in `/clamor status`, and tried again at most once an hour (or at once when the moderator picks
 another channel), so a broken setting never turns into a retry storm.
+
+When several processes share the bot (CLAMOR_SHARD_IDS), each posts only for the guilds its
+shards serve, and claims the day in the database before posting, so even two processes that
+both see a guild (a rolling restart, a misconfiguration) post its digest once.
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ log = logging.getLogger(__name__)
 
 TICK_SECONDS = 30.0
 RETRY_AFTER_FAILURE = 3600.0
+# A post takes seconds; a claim this old without a posted message belongs to a process that died
+# mid-post, and another may take the day over.
+CLAIM_STALE_SECONDS = 300.0
 # Threads archived out of the cache are looked up one request each; a digest asks about at most
 # this many (the rest are counted under their own id rather than their channel).
 MAX_THREAD_LOOKUPS = 10
@@ -211,11 +218,19 @@ class DailyDigest(commands.Cog):
         self, guild: discord.Guild, settings: GuildSettings, day: date, now: float
     ) -> None:
         assert settings.digest_channel_id is not None
+        store, me = self.bot.store, self.bot.instance_name
+        claimed = await store.claim_digest_run(
+            guild.id, day.isoformat(), claimer=me, now=now, stale_after=CLAIM_STALE_SECONDS
+        )
+        if not claimed:
+            log.debug("the %s digest for guild %s is another process's", day, guild.id)
+            return
         try:
             message = await self._send(guild, settings, day)
         except DigestPostError as exc:
             log.warning("digest for guild %s not posted: %s", guild.id, exc)
             self._backoff[guild.id] = (settings.digest_channel_id, now + RETRY_AFTER_FAILURE)
+            await store.release_digest_claim(guild.id, day.isoformat(), claimer=me)
             await self.bot.store.set_digest_error(guild.id, str(exc), at=now)
             return
         self._backoff.pop(guild.id, None)

@@ -8,6 +8,11 @@ Leaving is noticed three ways, because Discord only says so while the bot is con
 GUILD_DELETE event (`on_guild_remove`), a guild with settings missing when the bot becomes ready
 (it was removed while the bot was down), and the reverse before every purge: a departed guild
 the bot can see again (re-added, maybe while it was down) is marked present and kept.
+
+Several processes (CLAMOR_SHARD_IDS): each notices departures only for guilds of its own shards
+(another shard's guild is missing from this process's cache, not gone), and each marks present
+the departed guilds it serves again; the erasing itself (retention and departed guilds, both
+for the whole database) runs in the process that runs shard 0, so once per day overall.
 """
 
 from __future__ import annotations
@@ -58,8 +63,10 @@ class PrivacyUpkeep(commands.Cog):
 
     async def purge(self, now: float) -> None:
         store = self.bot.store
-        expired = await store.erase_expired(now)
         await self._keep_guilds_still_served()
+        if not self.bot.runs_global_jobs:
+            return  # the process running shard 0 erases, for every shard
+        expired = await store.erase_expired(now)
         grace = grace_seconds(self.bot.settings.leave_grace_days)
         departed = await store.erase_departed(now, grace)
         for guild_id in departed:
@@ -93,7 +100,9 @@ class PrivacyUpkeep(commands.Cog):
             default_time=defaults.digest_time, default_timezone=defaults.timezone
         )
         for settings in configured:
-            if self.bot.get_guild(settings.guild_id) is None:
+            # A guild of another process's shards is never in this cache: not a departure.
+            mine = self.bot.serves_guild(settings.guild_id)
+            if mine and self.bot.get_guild(settings.guild_id) is None:
                 await self._mark_left(settings.guild_id)
 
     async def _mark_left(self, guild_id: int) -> None:

@@ -4,7 +4,8 @@ A loop checks every guild with alerts on: today so far against the same hours of
 days (`bot.alerts`), and posts one message (an embed per kind that spiked) in the alert
 channel, at most one alert per kind every few hours. Like the daily digest, one guild's
 trouble never holds up the others, and a channel it cannot post in is recorded (shown by
-`/clamor-mod alerts`) and tried again at most once an hour.
+`/clamor-mod alerts`) and tried again at most once an hour. Each check holds the guild's alert
+lease in the database, so two processes that both see a guild cannot both post an alert.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 
 TICK_SECONDS = 300.0
 RETRY_AFTER_FAILURE = 3600.0
+# A check takes seconds; a lease this old belongs to a process that died during one.
+LEASE_STALE_SECONDS = 300.0
 
 
 class AlertPostError(Exception):
@@ -86,8 +89,21 @@ class SpikeAlerts(commands.Cog):
         return failed[0] == settings.channel_id and self.bot.clock() < failed[1]
 
     async def _check(self, guild: discord.Guild, settings: AlertSettings) -> None:
+        store, me, now = self.bot.store, self.bot.instance_name, self.bot.clock()
+        leased = await store.claim_alert_check(
+            guild.id, claimer=me, now=now, stale_after=LEASE_STALE_SECONDS
+        )
+        if not leased:
+            return  # another process is checking this guild right now
+        try:
+            await self._check_leased(guild, settings, now)
+        finally:
+            await store.release_alert_check(guild.id, claimer=me)
+
+    async def _check_leased(
+        self, guild: discord.Guild, settings: AlertSettings, now: float
+    ) -> None:
         assert settings.channel_id is not None
-        now = self.bot.clock()
         config = await self.bot.guild_configs.get(guild.id)
         window, reports = await todays_spikes(
             self.bot.store,

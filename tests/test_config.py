@@ -88,3 +88,60 @@ def test_parse_hhmm_accepts(text: str, expected: tuple[int, int]) -> None:
 def test_parse_hhmm_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="HH:MM"):
         parse_hhmm(text)
+
+
+# -- sharding -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("environ", "count", "ids", "served"),
+    [
+        ({}, None, None, None),  # Discord's recommended count, all in this process
+        ({"CLAMOR_SHARDS": "4"}, 4, None, (0, 1, 2, 3)),
+        ({"CLAMOR_SHARDS": "1", "CLAMOR_SHARD_IDS": "0"}, 1, (0,), (0,)),
+        ({"CLAMOR_SHARDS": "8", "CLAMOR_SHARD_IDS": "7, 0-3"}, 8, (0, 1, 2, 3, 7), None),
+        ({"CLAMOR_SHARDS": "8", "CLAMOR_SHARD_IDS": "5-5"}, 8, (5,), None),
+        ({"CLAMOR_SHARDS": " 2 ", "CLAMOR_SHARD_IDS": ""}, 2, None, (0, 1)),  # empty = unset
+    ],
+)
+def test_shard_settings(
+    environ: dict[str, str],
+    count: int | None,
+    ids: tuple[int, ...] | None,
+    served: tuple[int, ...] | None,
+) -> None:
+    settings = load_settings(environ, env_file=None)
+    assert (settings.shard_count, settings.shard_ids) == (count, ids)
+    assert settings.served_shards() == (served if served is not None else ids)
+
+
+@pytest.mark.parametrize(
+    ("environ", "fragment"),
+    [
+        ({"CLAMOR_SHARD_IDS": "0"}, "CLAMOR_SHARD_IDS='0' needs CLAMOR_SHARDS"),
+        ({"CLAMOR_SHARDS": "0"}, "CLAMOR_SHARDS='0' is not a whole number from 1"),
+        ({"CLAMOR_SHARDS": "two"}, "CLAMOR_SHARDS='two'"),
+        ({"CLAMOR_SHARDS": "-2"}, "CLAMOR_SHARDS='-2'"),
+        ({"CLAMOR_SHARDS": "4", "CLAMOR_SHARD_IDS": "4"}, "shard 4 does not exist"),
+        ({"CLAMOR_SHARDS": "4", "CLAMOR_SHARD_IDS": "2-9"}, "shard 9 does not exist"),
+        ({"CLAMOR_SHARDS": "4", "CLAMOR_SHARD_IDS": "3-1"}, "runs backwards"),
+        ({"CLAMOR_SHARDS": "4", "CLAMOR_SHARD_IDS": "0-2,1"}, "shard 1 is listed twice"),
+        ({"CLAMOR_SHARDS": "4", "CLAMOR_SHARD_IDS": "0,,1"}, "'' is not a shard id"),
+        ({"CLAMOR_SHARDS": "4", "CLAMOR_SHARD_IDS": "one"}, "'one' is not a shard id"),
+        ({"CLAMOR_SHARDS": "4", "CLAMOR_SHARD_IDS": "0;1"}, "'0;1' is not a shard id"),
+        ({"CLAMOR_SHARDS": "4", "CLAMOR_SHARD_IDS": "-1"}, "'-1' is not a shard id"),
+        ({"CLAMOR_SHARDS": "4", "CLAMOR_SHARD_IDS": "١"}, "is not a shard id"),  # Arabic 1
+    ],
+)
+def test_inconsistent_shard_settings_are_one_line(environ: dict[str, str], fragment: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(environ, env_file=None)
+    message = str(caught.value)
+    assert fragment in message
+    assert message.startswith(("CLAMOR_SHARDS", "CLAMOR_SHARD_IDS"))
+    assert "\n" not in message
+
+
+def test_shard_settings_are_in_repr() -> None:
+    settings = load_settings({"CLAMOR_SHARDS": "4", "CLAMOR_SHARD_IDS": "1,3"}, env_file=None)
+    assert "shard_count=4, shard_ids=(1, 3)" in repr(settings)

@@ -15,9 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from bot.analysis.entities import Mention
 from bot.analysis.folding import fold_lower
+from bot.analysis.lexicon import _trie_pattern as _trie
 from bot.analysis.lexicon import stems_regex
 from bot.analysis.literals import may_contain
 from bot.analysis.model import Cue
@@ -63,6 +65,68 @@ def _phrase_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{'|'.join(escaped)})(?!\w)")
 
 
+# Raw text the pre-check can vouch for is ASCII and has none of the two below: then cleaning
+# only drops line markup ("> ", "- ", "# "...) at line starts and collapses whitespace, so every
+# word of the cleaned text is a word of the raw text with the same character before it. These
+# either delete characters (joining their neighbours: markup, escapes, controls, skin tones) or
+# turn part of a word into words of their own (emoji names, links, code).
+_UNSURE_CHARS = re.compile(r"[*~|`<:_\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # one class: scanned fast
+_UNSURE_STRINGS = ("www.", "discord.gg/", "](")
+
+
+# A space in a stem matches, in raw text, any run of whitespace and the line markup cleaning
+# drops after a line break ("are\n> not" is "are not" once cleaned).
+_RAW_GAP = r"[\s>#*+\-0-9.)]+"
+
+
+def raw_prefilter(stems: Iterable[str]) -> re.Pattern[str] | None:
+    """`stems_regex(stems)` for raw text (see `RequestDetector.could_be_request`); None when a
+    stem is not plain ASCII, which the raw pre-check cannot vouch for."""
+    unique = {stem.lower() for stem in stems if stem}
+    if any(not stem.isascii() or "\\" in stem for stem in unique):
+        return None
+    return re.compile(stems_regex(unique).pattern.replace(re.escape(" "), _RAW_GAP))
+
+
+@dataclass(frozen=True, slots=True)
+class _AnchorIndex:
+    """Which non-mask rules have an anchor in a text, found in one pass instead of a substring
+    test per anchor per rule (most of the detector's time on chatter the pre-filter lets by)."""
+
+    rules: tuple[RequestRule, ...]  # the non-mask rules, in table order
+    shortest: re.Pattern[str]  # at each position, the shortest anchor starting there
+    longer: dict[str, tuple[str, ...]]  # anchor -> the anchors that start with it
+    rules_of: dict[str, frozenset[int]]  # anchor -> numbers of the rules it anchors
+
+    def rules_anchored_in(self, text: str) -> set[int]:
+        """Numbers of the rules with an anchor somewhere in `text` (`anchor in text`)."""
+        found: set[int] = set()
+        for match in self.shortest.finditer(text):
+            anchor, at = match.group(1), match.start()
+            found |= self.rules_of[anchor]
+            for extension in self.longer[anchor]:
+                if text.startswith(extension, at):
+                    found |= self.rules_of[extension]
+        return found
+
+
+@cache
+def _anchor_index(masks: bool = False) -> _AnchorIndex:
+    """The index of the non-mask rules, or with `masks` of the mask rules."""
+    rules = tuple(rule for rule in request_rules() if (rule.kind == "mask") == masks)
+    rules_of: dict[str, set[int]] = {}
+    for number, rule in enumerate(rules):
+        for anchor in rule.anchors:
+            rules_of.setdefault(anchor, set()).add(number)
+    anchors = sorted(rules_of)
+    longer = {a: tuple(b for b in anchors if b != a and b.startswith(a)) for a in anchors}
+    # A lookahead finds a match at every position, overlapping ones included; the trie stops
+    # at the shortest anchor there, and `longer` finds the others that start at that position.
+    shortest = re.compile(f"(?=({_trie(anchors)}))")
+    frozen = {anchor: frozenset(numbers) for anchor, numbers in rules_of.items()}
+    return _AnchorIndex(rules, shortest, longer, frozen)
+
+
 def _quote(clean: str, match: re.Match[str]) -> str:
     text = clean[match.start() : match.end()].strip(" ,.;:!?")
     return text if len(text) <= _MAX_CUE_CHARS else text[: _MAX_CUE_CHARS - 1] + "…"
@@ -83,8 +147,10 @@ def mark_entities(text: str, mentions: Sequence[Mention]) -> str:
 def apply_masks(clean: str, lowered: str) -> tuple[str, list[tuple[str, Cue]]]:
     """Blank every look-alike phrase (same length), noting which mask fired where."""
     fired: list[tuple[str, Cue]] = []
-    for rule in request_rules():
-        if rule.kind != "mask" or not rule.may_match(lowered, ""):
+    index = _anchor_index(masks=True)
+    anchored = index.rules_anchored_in(lowered)
+    for number, rule in enumerate(index.rules):
+        if number not in anchored:  # `rule.may_match(lowered, "")`: masks have word anchors
             continue
         if not may_contain(lowered, rule.literals):
             continue  # sub() would find nothing
@@ -95,7 +161,10 @@ def apply_masks(clean: str, lowered: str) -> tuple[str, list[tuple[str, Cue]]]:
                 fired.append((rule.name, cue))
             return " " * (match.end() - match.start())
 
-        lowered = rule.regex.sub(blank, lowered)
+        blanked = rule.regex.sub(blank, lowered)
+        if blanked != lowered:
+            # Blanking could join words into a later mask's anchor ("a" + " " + "b"): look again.
+            lowered, anchored = blanked, index.rules_anchored_in(blanked)
     return lowered, fired
 
 
@@ -108,10 +177,27 @@ class RequestDetector:
         self._ignore = _phrase_regex(ignore)
         keyword_stems = [" ".join(fold_lower(k).split())[:6] for k in keywords]
         self._prefilter = stems_regex([*builtin_triggers(), *keyword_stems])
+        self._raw_prefilter = raw_prefilter([*builtin_triggers(), *keyword_stems])
 
     def might_be_request(self, lowered: str) -> bool:
         """The cheap pre-filter: False means no rule could fire."""
         return self._prefilter.search(lowered) is not None
+
+    def could_be_request(self, raw: str) -> bool:
+        """The pre-filter on the raw message, before cleaning: False only when the full path
+        (clean, scan window, fold, `might_be_request`, links to alternatives) cannot find a
+        request. True means "maybe": run the full path.
+
+        Safe because, on ASCII text without `_UNSURE_CHARS` and `_UNSURE_STRINGS`, a stem the
+        pre-filter finds in the cleaned text is in the lowered raw text too, after the same
+        kind of character, with whitespace and line markup where the stem has a space.
+        Non-ASCII text (NFKC folding, accents) always says "maybe"."""
+        if self._raw_prefilter is None or not raw.isascii():
+            return True
+        lowered = raw.lower()
+        if _UNSURE_CHARS.search(lowered) or any(text in lowered for text in _UNSURE_STRINGS):
+            return True
+        return self._raw_prefilter.search(lowered) is not None
 
     def detect(
         self,
@@ -131,10 +217,16 @@ class RequestDetector:
         marked = mark_entities(masked, mentions)
         fired: dict[RuleKind, list[Cue]] = {"strong": [], "weak": [], "context": []}
         names = [name for name, _cue in masks]
-        for rule in request_rules():
-            if rule.kind == "mask" or not rule.applies_to(language):
+        index = _anchor_index()
+        anchored = index.rules_anchored_in(masked)
+        has_alternative, has_target = ALTERNATIVE_MARK in marked, TARGET_MARK in marked
+        for number, rule in enumerate(index.rules):
+            # `rule.may_match`, with the anchors looked up once for all rules.
+            if number not in anchored and not (
+                (rule.needs_alternative and has_alternative) or (rule.needs_target and has_target)
+            ):
                 continue
-            if not rule.may_match(masked, marked):
+            if not rule.applies_to(language):
                 continue
             match = rule.search(masked, marked)
             if match:

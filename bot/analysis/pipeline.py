@@ -108,7 +108,9 @@ class Analyzer:
     def read(self, text: str) -> Reading:
         """Clean, tag, find names and decide whether this is a request message."""
         raw = _safe_text(text)
-        clean = clean_text(raw)
+        return self._read(raw, clean_text(raw))
+
+    def _read(self, raw: str, clean: str) -> Reading:
         language = detect_language(clean)
         scan = scan_window(clean)
         lowered = fold_lower(scan)
@@ -132,9 +134,17 @@ class Analyzer:
         )
 
     def analyze(self, text: str, *, score_all: bool = True) -> Analysis:
-        """``score_all=False`` skips tone for messages that are not requests (the bot's hot
-        path); their tone is then ``NEUTRAL_TONE``."""
-        reading = self.read(text)
+        """``score_all=False`` is the bot's hot path: only ``request``, ``category`` and
+        ``text`` are decided as by the full analysis. A message that is not a request gets
+        ``NEUTRAL_TONE``; one the pre-filters rule out (most chatter: on the raw text, then on
+        the cleaned text) is not read further either: language "und", no names, no cues."""
+        raw = _safe_text(text)
+        if not score_all and not self._detector.could_be_request(raw):
+            return _turned_away(raw, clean_text(raw))
+        clean = clean_text(raw)
+        if not score_all and not self._may_be_request(raw, clean):
+            return _turned_away(raw, clean)
+        reading = self._read(raw, clean)
         detection = reading.detection
         if detection.request or score_all:
             tone = score_tone(reading.clean, reading.language)
@@ -173,6 +183,24 @@ class Analyzer:
             alternatives=alternatives,
             cues=cues,
         )
+
+    def _may_be_request(self, raw: str, clean: str) -> bool:
+        """What `_read` decides before the detector runs, without language or names."""
+        if self._detector.might_be_request(fold_lower(scan_window(clean))):
+            return True
+        return "://" in raw and bool(self._entities.alternatives_in_urls(raw))
+
+
+def _turned_away(raw: str, clean: str) -> Analysis:
+    """The hot path's answer for a message the pre-filters rule out."""
+    return Analysis(
+        text=raw,
+        clean=clean,
+        language="und",
+        request=False,
+        category=None,
+        tone=NEUTRAL_TONE,
+    )
 
 
 @lru_cache(maxsize=64)

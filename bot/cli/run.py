@@ -21,7 +21,7 @@ from bot.cli.common import (
     settings,
     shared_with_others,
 )
-from bot.client import ClamorBot
+from bot.client import create_bot
 from bot.config import Settings, SettingsError, configure_logging
 from bot.store import Store, StoreError, load_or_create_key
 
@@ -50,7 +50,7 @@ async def serve(config: Settings, token: str, **options: Any) -> None:
     key = load_or_create_key(config.author_key_path)
     async with (
         await Store.open(config.database) as store,
-        ClamorBot(config, store, author_key=key, **options) as bot,
+        create_bot(config, store, author_key=key, **options) as bot,
     ):
         try:
             await bot.start(token)

@@ -129,9 +129,11 @@ class ActivityQueries(Database):
         return None if row is None else _run(row)
 
     async def last_digest_run(self, guild_id: int) -> DigestRun | None:
-        """The run for the latest local day, whatever its outcome."""
+        """The run for the latest local day, whatever its outcome; a claim still being posted
+        (or abandoned by a crashed process: see `claim_digest_run`) is not a run yet."""
         row = await self._fetch_one(
             f"SELECT {_RUN_COLUMNS} FROM digest_runs WHERE guild_id = ? "
+            "AND (message_id IS NOT NULL OR error IS NOT NULL OR claimed_by IS NULL) "
             "ORDER BY local_day DESC LIMIT 1",
             (guild_id,),
         )

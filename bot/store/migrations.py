@@ -199,7 +199,40 @@ _SCHEMA_4: Migration = (
     """,
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3, _SCHEMA_4)
+_SCHEMA_5: Migration = (
+    # Several processes share one bot (sharding, issue 7). A digest run row is written as a
+    # claim (who, when) before the post, so only one process posts a guild's digest for a day;
+    # a claim without a message that grows old is a crashed poster and can be taken over.
+    "ALTER TABLE digest_runs ADD COLUMN claimed_by TEXT",
+    "ALTER TABLE digest_runs ADD COLUMN claimed_at REAL",
+    # The same for a guild's spike-alert check: a short lease on its alert settings row, held
+    # while checking the cooldown, posting and recording, so two processes never both post.
+    "ALTER TABLE alert_settings ADD COLUMN claimed_by TEXT",
+    "ALTER TABLE alert_settings ADD COLUMN claimed_at REAL",
+)
+
+_SCHEMA_6: Migration = (
+    # Digests and trends at scale (issue 7; bench/digest_scale.py). The guild/time index now
+    # also carries what a day's aggregate reads (category, tone, channel), so a 90-day trend
+    # is one index range scan that never touches the table. message_id comes right after the
+    # time, as the old index had it implicitly: pages ordered by (created_at, message_id)
+    # still need no sort. It replaces the two-column index under the same name rather than
+    # sitting beside it: one index to maintain per write, the same plans for older queries.
+    "DROP INDEX request_messages_by_guild_time",
+    """
+    CREATE INDEX request_messages_by_guild_time
+        ON request_messages (guild_id, created_at, message_id, category, compound, channel_id)
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _SCHEMA_1,
+    _SCHEMA_2,
+    _SCHEMA_3,
+    _SCHEMA_4,
+    _SCHEMA_5,
+    _SCHEMA_6,
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -188,7 +188,32 @@ _SCHEMA_4: Migration = (
     """,
 )
 
-PG_MIGRATIONS: tuple[Migration, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3, _SCHEMA_4)
+_SCHEMA_5: Migration = (
+    # Claims, so several processes share one bot without posting a digest or an alert twice.
+    'ALTER TABLE digest_runs ADD COLUMN claimed_by TEXT COLLATE "C"',
+    "ALTER TABLE digest_runs ADD COLUMN claimed_at DOUBLE PRECISION",
+    'ALTER TABLE alert_settings ADD COLUMN claimed_by TEXT COLLATE "C"',
+    "ALTER TABLE alert_settings ADD COLUMN claimed_at DOUBLE PRECISION",
+)
+
+_SCHEMA_6: Migration = (
+    # The guild/time index also carries what a day's aggregate reads, so trends are index-only
+    # scans (with the visibility map vacuum keeps); it replaces the old index under its name.
+    "DROP INDEX request_messages_by_guild_time",
+    """
+    CREATE INDEX request_messages_by_guild_time
+        ON request_messages (guild_id, created_at, message_id, category, compound, channel_id)
+    """,
+)
+
+PG_MIGRATIONS: tuple[Migration, ...] = (
+    _SCHEMA_1,
+    _SCHEMA_2,
+    _SCHEMA_3,
+    _SCHEMA_4,
+    _SCHEMA_5,
+    _SCHEMA_6,
+)
 
 # pg_advisory_lock key for migrating: "clamor" in ASCII. Held for the whole migration, so two
 # processes starting together apply each migration once, one after the other.

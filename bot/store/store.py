@@ -15,6 +15,7 @@ import aiosqlite
 
 from bot.store.activity import ActivityQueries
 from bot.store.alerts import AlertQueries
+from bot.store.claims import ClaimQueries
 from bot.store.database import BUSY_BUDGET_SECONDS, Connection, busy_timeout_ms, is_unavailable
 from bot.store.dialect import is_postgres_url
 from bot.store.errors import StoreError, StoreUnavailableError
@@ -50,6 +51,7 @@ class Store(
     TrendQueries,
     AlertQueries,
     ExportQueries,
+    ClaimQueries,
 ):
     """One aiosqlite connection, migrated on open. Use `async with await Store.open(path)`
     (or `Store.open("postgresql://…")` for the same class on PostgreSQL)."""

@@ -58,6 +58,33 @@ def _channel_filter(column: str, channel_ids: Collection[int] | None) -> tuple[s
     return f" AND {column} IN ({', '.join('?' * len(ids))})", list(ids)
 
 
+def request_days_query(
+    guild_id: int, day_starts: Sequence[float], channel_ids: Collection[int] | None = None
+) -> tuple[str, list[Any]]:
+    """The statement and parameters of `TrendQueries.request_days` (tests read its plan).
+
+    It reads only columns of `request_messages_by_guild_time` (message_id is the rowid), so
+    each day is one range of that index and the table itself is never visited."""
+    bounds, params = _bounds(day_starts)
+    where, extra = _channel_filter("r.channel_id", channel_ids)
+    # Both sides of the correction join carry guild_id: one guild's correction never
+    # reaches another guild's row.
+    sql = f"""
+        {bounds}
+        SELECT b.day, coalesce(c.label, r.category) AS effective_category,
+               count(*), sum(r.compound)
+        FROM bounds AS b
+        JOIN request_messages AS r
+            ON r.guild_id = ? AND r.created_at >= b.start AND r.created_at < b.stop
+        LEFT JOIN label_corrections AS c
+            ON c.guild_id = r.guild_id AND c.message_id = r.message_id
+        WHERE (c.label IS NULL OR c.label <> '{NOT_A_REQUEST}'){where}
+        GROUP BY b.day, effective_category
+        ORDER BY b.day, effective_category NULLS FIRST
+    """
+    return sql, [*params, guild_id, *extra]
+
+
 class TrendQueries(Database):
     async def request_days(
         self,
@@ -70,26 +97,7 @@ class TrendQueries(Database):
         `corrected_requests_between` (not-a-request drops the row, a category label moves it),
         optionally only in `channel_ids` (a channel and its threads: a thread's rows carry the
         thread's id). Days and categories without messages are left out."""
-        bounds, params = _bounds(day_starts)
-        where, extra = _channel_filter("r.channel_id", channel_ids)
-        # Both sides of the correction join carry guild_id: one guild's correction never
-        # reaches another guild's row.
-        rows = await self._fetch_all(
-            f"""
-            {bounds}
-            SELECT b.day, coalesce(c.label, r.category) AS effective_category,
-                   count(*), sum(r.compound)
-            FROM bounds AS b
-            JOIN request_messages AS r
-                ON r.guild_id = ? AND r.created_at >= b.start AND r.created_at < b.stop
-            LEFT JOIN label_corrections AS c
-                ON c.guild_id = r.guild_id AND c.message_id = r.message_id
-            WHERE (c.label IS NULL OR c.label <> '{NOT_A_REQUEST}'){where}
-            GROUP BY b.day, effective_category
-            ORDER BY b.day, effective_category NULLS FIRST
-            """,
-            [*params, guild_id, *extra],
-        )
+        rows = await self._fetch_all(*request_days_query(guild_id, day_starts, channel_ids))
         return [RequestDay(int(row[0]), row[1], int(row[2]), float(row[3])) for row in rows]
 
     async def volume_days(

@@ -209,7 +209,7 @@ async def ticks(bot: ClamorBot, count: int = 5) -> None:
     cog: Any = bot.get_cog("DailyDigest")  # loaded as an extension: not this module's class
     cog.tick.change_interval(seconds=FAST_TICK)
     start = cog.tick.current_loop
-    async with asyncio.timeout(5):
+    async with asyncio.timeout(15):  # a guard against hangs; loaded CI machines are slow
         while cog.tick.current_loop < start + count:  # noqa: ASYNC110
             await asyncio.sleep(FAST_TICK)
 

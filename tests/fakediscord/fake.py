@@ -37,9 +37,12 @@ class FakeDiscord:
         token: str = "fake-bot-token",
         heartbeat_interval_ms: int = 41_250,
         allowed_intents: int = PRIVILEGED_INTENTS,
+        shard_count: int = 1,
     ) -> None:
         self.world = world or default_world()
         self.token = token
+        # What GET /gateway/bot recommends; bots may still IDENTIFY any [id, count].
+        self.shard_count = shard_count
         self.notifier = ChangeNotifier()
         self.messages = MessageStore()
         self.commands = CommandRegistry(self.world.ids, self.world.application_id)
@@ -131,9 +134,15 @@ class FakeDiscord:
         """Send one gateway event; returns its sequence, or None if intents filtered it out."""
         return await self.gateway.dispatch(event, data)
 
-    async def drop_connection(self, code: int = 4000) -> None:
-        """Close the bot's gateway socket; discord.py then RESUMEs on the resume URL."""
-        await self.gateway.drop(code)
+    @property
+    def identified_shards(self) -> list[tuple[int, int]]:
+        """Every IDENTIFY's [shard id, shard count], in order."""
+        return self.gateway.identified_shards
+
+    async def drop_connection(self, code: int = 4000, *, shard_id: int | None = None) -> None:
+        """Close the bot's gateway socket (of one shard, or the one identified last);
+        discord.py then RESUMEs on the resume URL."""
+        await self.gateway.drop(code, shard_id)
 
     @asynccontextmanager
     async def connection_dropped(self, code: int = 4000) -> AsyncIterator[None]:
@@ -146,8 +155,10 @@ class FakeDiscord:
         finally:
             self.gateway.release_reconnects()
 
-    async def invalidate_session(self, *, resumable: bool = False) -> None:
-        await self.gateway.invalidate(resumable=resumable)
+    async def invalidate_session(
+        self, *, resumable: bool = False, shard_id: int | None = None
+    ) -> None:
+        await self.gateway.invalidate(resumable=resumable, shard_id=shard_id)
 
     def queue_rate_limit(
         self, method: str, path_regex: str, retry_after: float, *, is_global: bool = False

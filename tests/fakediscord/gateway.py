@@ -1,4 +1,9 @@
-"""Gateway v10 over a websocket: HELLO, IDENTIFY/READY, heartbeats, RESUME with replay."""
+"""Gateway v10 over a websocket: HELLO, IDENTIFY/READY, heartbeats, RESUME with replay, shards.
+
+A bot may IDENTIFY several shards (`shard: [id, count]`, from one process or several): each
+shard's session gets the events of its guilds, `(guild_id >> 22) % count`, and shard 0 the
+events outside guilds, as on Discord. Without `shard` a session is shard 0 of 1 (everything).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,14 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from .gateway_rules import PRIVILEGED_INTENTS, ready_payload, visible_to
+from .gateway_rules import (
+    PRIVILEGED_INTENTS,
+    is_for_shard,
+    ready_payload,
+    shard_of,
+    valid_shard,
+    visible_to,
+)
 from .notify import ChangeNotifier
 from .world import World
 
@@ -23,6 +35,7 @@ class GatewaySession:
     id: str
     token: str
     intents: int
+    shard: tuple[int, int] = (0, 1)
     seq: int = 0
     # Every dispatch with its sequence number, so a RESUME can replay what was missed.
     sent: list[tuple[int, str, Payload]] = field(default_factory=list)
@@ -44,7 +57,7 @@ class GatewayConnection:
 
 
 class Gateway:
-    """One bot's gateway: a new IDENTIFY replaces every earlier session."""
+    """One bot's gateway: a new IDENTIFY replaces every earlier session of the same shard."""
 
     def __init__(
         self,
@@ -60,8 +73,11 @@ class Gateway:
         self.resume_url = ""  # set once the server knows its port
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.allowed_intents = allowed_intents
-        self.sessions: dict[str, GatewaySession] = {}
+        self.sessions: dict[str, GatewaySession] = {}  # resumable ones, by id
+        self.shards: dict[tuple[int, int], GatewaySession] = {}  # [id, count] -> its session
+        # The session identified last (the only one for an unsharded bot).
         self.current: GatewaySession | None = None
+        self.identified_shards: list[tuple[int, int]] = []  # every IDENTIFY's shard, in order
         self.connections: list[GatewayConnection] = []
         self.received: list[Payload] = []  # every frame from the client, in order
         self.replayed: list[int] = []  # sequence numbers re-sent by RESUMEs
@@ -98,18 +114,30 @@ class Gateway:
         return ws
 
     async def dispatch(self, event: str, data: Payload) -> int | None:
-        """Send (or, while disconnected, queue for replay) one event; returns its sequence."""
-        session = self.current
-        if session is None:
+        """Send (or, while disconnected, queue for replay) one event to the shard it belongs
+        to; returns its sequence there (None if no shard gets it or intents filter it out)."""
+        if self.current is None:
             raise RuntimeError(f"cannot dispatch {event}: no bot has identified with the fake")
-        visible = visible_to(session.intents, event, data, self.world.bot.id)
-        if visible is None:
-            return None
-        async with session.lock:
-            return await self._send_dispatch(session, event, visible)
+        sequence: int | None = None
+        for session in list(self.shards.values()):
+            if not is_for_shard(event, data, session.shard):
+                continue
+            visible = visible_to(session.intents, event, data, self.world.bot.id)
+            if visible is None:
+                continue
+            async with session.lock:
+                sent = await self._send_dispatch(session, event, visible)
+            sequence = sent if sequence is None else sequence
+        return sequence
 
-    async def drop(self, code: int) -> None:
-        session = self.current
+    def session_of(self, shard_id: int | None = None) -> GatewaySession | None:
+        """The live session of shard `shard_id` (None: the one identified last)."""
+        if shard_id is None:
+            return self.current
+        return next((s for key, s in self.shards.items() if key[0] == shard_id), None)
+
+    async def drop(self, code: int, shard_id: int | None = None) -> None:
+        session = self.session_of(shard_id)
         connection = None if session is None else session.connection
         if session is None or connection is None:
             raise RuntimeError("no live gateway connection to drop")
@@ -124,9 +152,9 @@ class Gateway:
     def release_reconnects(self) -> None:
         self._accepting.set()
 
-    async def invalidate(self, *, resumable: bool) -> None:
+    async def invalidate(self, *, resumable: bool, shard_id: int | None = None) -> None:
         """Send op 9; with resumable=False the client must IDENTIFY again."""
-        session = self.current
+        session = self.session_of(shard_id)
         connection = None if session is None else session.connection
         if session is None or connection is None:
             raise RuntimeError("no live gateway connection to invalidate")
@@ -166,16 +194,24 @@ class Gateway:
         if intents & PRIVILEGED_INTENTS & ~self.allowed_intents:
             await connection.ws.close(code=4014, message=b"Disallowed intent(s)")
             return
-        session = GatewaySession(uuid.uuid4().hex, self.token, intents)
-        self.sessions = {session.id: session}
+        shard = valid_shard(data.get("shard", [0, 1]))
+        if shard is None:
+            await connection.ws.close(code=4010, message=b"Invalid shard")
+            return
+        session = GatewaySession(uuid.uuid4().hex, self.token, intents, shard)
+        self.sessions = {key: s for key, s in self.sessions.items() if s.shard != shard}
+        self.sessions[session.id] = session
+        self.shards[shard] = session
         self.current = session
         self.identify_count += 1
+        self.identified_shards.append(shard)
         async with session.lock:
             session.connection, connection.session = connection, session
-            ready = ready_payload(self.world, session.id, self.resume_url, data)
+            ready = ready_payload(self.world, session.id, self.resume_url, shard)
             await self._send_dispatch(session, "READY", ready)
             for guild in self.world.guilds.values():
-                await self._send_dispatch(session, "GUILD_CREATE", guild.gateway_payload())
+                if shard_of(guild.id, shard[1]) == shard[0]:
+                    await self._send_dispatch(session, "GUILD_CREATE", guild.gateway_payload())
 
     async def _resume(self, connection: GatewayConnection, data: Payload) -> None:
         session = self.sessions.get(str(data.get("session_id")))

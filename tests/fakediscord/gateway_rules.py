@@ -35,17 +35,52 @@ def visible_to(intents: int, event: str, data: Payload, bot_id: int) -> Payload 
     return data
 
 
-def ready_payload(world: World, session_id: str, resume_url: str, identify: Payload) -> Payload:
-    """READY: guilds arrive as unavailable stubs, each followed by its GUILD_CREATE."""
+# Events about a guild name it in "guild_id", except the guild's own events, which use "id".
+GUILD_OWN_EVENTS = frozenset({"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"})
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard Discord sends a guild's events to."""
+    return (guild_id >> 22) % shard_count
+
+
+def event_guild(event: str, data: Payload) -> int | None:
+    """The guild an event belongs to; None for events outside guilds (DMs, READY...)."""
+    raw = data.get("id") if event in GUILD_OWN_EVENTS else data.get("guild_id")
+    return None if raw is None else int(raw)
+
+
+def is_for_shard(event: str, data: Payload, shard: tuple[int, int]) -> bool:
+    """Whether shard [id, count] gets the event: its guilds' events; the rest go to shard 0."""
+    guild_id = event_guild(event, data)
+    shard_id, count = shard
+    return shard_id == (0 if guild_id is None else shard_of(guild_id, count))
+
+
+def valid_shard(value: object) -> tuple[int, int] | None:
+    """IDENTIFY's `shard: [id, count]`, or None when malformed (Discord closes with 4010)."""
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    shard_id, count = value
+    if not (isinstance(shard_id, int) and isinstance(count, int) and 0 <= shard_id < count):
+        return None
+    return shard_id, count
+
+
+def ready_payload(
+    world: World, session_id: str, resume_url: str, shard: tuple[int, int]
+) -> Payload:
+    """READY: the shard's guilds arrive as unavailable stubs, each followed by its GUILD_CREATE."""
     bot = world.bot
+    guilds = [gid for gid in world.guilds if shard_of(gid, shard[1]) == shard[0]]
     return {
         "v": 10,
         "user": bot.payload() | {"verified": True, "mfa_enabled": False},
-        "guilds": [{"id": str(gid), "unavailable": True} for gid in world.guilds],
+        "guilds": [{"id": str(gid), "unavailable": True} for gid in guilds],
         "session_id": session_id,
         "session_type": "normal",
         "resume_gateway_url": resume_url,
-        "shard": identify.get("shard", [0, 1]),
+        "shard": list(shard),
         "application": {"id": str(world.application_id), "flags": 0},
         "private_channels": [],
         "relationships": [],

@@ -49,7 +49,9 @@ def meta_routes(fake: FakeDiscord) -> list[web.RouteDef]:
 
     async def gateway_bot(request: web.Request) -> web.Response:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return json_reply({"url": fake.gateway_url, "shards": 1, "session_start_limit": limit})
+        return json_reply(
+            {"url": fake.gateway_url, "shards": fake.shard_count, "session_start_limit": limit}
+        )
 
     def scope(request: web.Request) -> int | web.Response | None:
         """The guild a commands route is about (None = global), or the error to answer."""

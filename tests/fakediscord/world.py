@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from .entities import (
@@ -151,8 +152,11 @@ class World:
         self.users[user.id] = user
         return user
 
-    def add_guild(self, name: str, *, owner: FakeUser) -> FakeGuild:
-        guild = FakeGuild(self.ids.at(WORLD_CREATED), name, owner.id)
+    def add_guild(
+        self, name: str, *, owner: FakeUser, created: datetime = WORLD_CREATED
+    ) -> FakeGuild:
+        """A guild; its id encodes `created`, which also decides its shard (id >> 22)."""
+        guild = FakeGuild(self.ids.at(created), name, owner.id)
         guild.roles.append(FakeRole(guild.id, "@everyone", EVERYONE_PERMISSIONS, 0))
         bot_role = FakeRole(
             self.ids.at(WORLD_CREATED), self.bot.username, EVERYONE_PERMISSIONS, 1, self.bot.id

@@ -1,0 +1,185 @@
+"""Start-up: from `clamor run` (a new process, the real entry point) to the first gateway
+IDENTIFY received by the fake Discord (tests/fakediscord), with where the time goes.
+
+    .venv/bin/python bench/startup.py [--runs 5]
+
+Each run starts a FakeDiscord in this process and `python -c LAUNCHER` in a fresh folder with
+a .env, the way an operator runs `clamor run`; the launcher points discord.py at the fake (as
+tests/e2e/test_secrets.py does), wraps a few functions to print wall-clock marks on stderr, and
+calls `bot.cli.main(["run"])`. Stages: interpreter start, imports, settings, Store open and
+migrate, login (REST; discord.py runs setup_hook inside it: extensions, command sync),
+connect to IDENTIFY. The analyser's warm-up is reported beside them: it runs in a worker
+thread alongside the stages after it. Also reported: whether matplotlib was imported by the
+time of IDENTIFY (it must not be). Target: < 1.5 s. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.fakediscord import FakeDiscord  # noqa: E402
+
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
+LAUNCHER = r"""
+import sys, time
+def mark(name): print(f"MARK {name} {time.time():.6f}", file=sys.stderr, flush=True)
+mark("interpreter")
+import functools, yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = sys.argv[1], yarl.URL(sys.argv[2])
+from bot.cli import main
+import bot.cli.run as run, bot.client as client, discord
+from bot.store import Store
+mark("imports")
+def timed(owner, name, label, asynchronous=True):
+    inner = getattr(owner, name)
+    if asynchronous:
+        @functools.wraps(inner)
+        async def wrapper(*args, **kwargs):
+            mark(label + ">")
+            try:
+                return await inner(*args, **kwargs)
+            finally:
+                mark(label + "<")
+    else:
+        @functools.wraps(inner)
+        def wrapper(*args, **kwargs):
+            mark(label + ">")
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                mark(label + "<")
+    setattr(owner, name, wrapper)
+timed(run, "settings", "settings", asynchronous=False)
+timed(client, "analyze", "warm-up", asynchronous=False)
+opener = Store.open.__func__
+async def open_store(cls, *args, **kwargs):
+    mark("store>")
+    try:
+        return await opener(cls, *args, **kwargs)
+    finally:
+        mark("store<")
+Store.open = classmethod(open_store)
+timed(client.ClamorBot, "setup_hook", "setup_hook")
+timed(discord.Client, "login", "login")
+identify = DiscordWebSocket.identify
+async def identified(self):
+    mark("identify")
+    print("MATPLOTLIB", "matplotlib" in sys.modules, file=sys.stderr, flush=True)
+    await identify(self)
+    sys.stderr.flush()
+    import os; os._exit(0)
+DiscordWebSocket.identify = identified
+sys.exit(main(["run"]))
+"""
+
+
+async def one_run(folder: Path) -> tuple[float, dict[str, float], bool]:
+    """(seconds to IDENTIFY seen by the fake, marks relative to launch, matplotlib loaded)."""
+    (folder / ".env").write_text(f"DISCORD_TOKEN={TOKEN}\nCLAMOR_DB=data/c.db\n")
+    (folder / ".env").chmod(0o600)
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DISCORD_", "CLAMOR_", "LOG_"))
+    }
+    environ["PYTHONPATH"] = str(ROOT)
+    async with FakeDiscord(token=TOKEN) as fake:
+        launched = time.time()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            LAUNCHER,
+            fake.api_base,
+            fake.gateway_url,
+            cwd=folder,
+            env=environ,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        seen: float | None = None
+        while seen is None and process.returncode is None:
+            if fake.gateway.identify_count:
+                seen = time.time() - launched
+            await asyncio.sleep(0.002)
+        async with asyncio.timeout(30):
+            _, err = await process.communicate()
+        if seen is None:
+            seen = time.time() - launched if fake.gateway.identify_count else float("nan")
+    marks: dict[str, float] = {}
+    matplotlib = False
+    for line in err.decode().splitlines():
+        parts = line.split()
+        if parts[:1] == ["MARK"]:
+            marks.setdefault(parts[1], float(parts[2]) - launched)
+        elif parts[:1] == ["MATPLOTLIB"]:
+            matplotlib = parts[1] == "True"
+    if "identify" not in marks:
+        print(err.decode()[-2000:], file=sys.stderr)
+    return seen, marks, matplotlib
+
+
+STAGES = (
+    ("interpreter start", None, "interpreter"),
+    ("imports", "interpreter", "imports"),
+    ("settings (.env)", "settings>", "settings<"),
+    ("store open + migrate", "store>", "store<"),
+    ("login (REST) + setup_hook", "login>", "login<"),
+    ("  of which setup_hook", "setup_hook>", "setup_hook<"),
+    ("connect -> IDENTIFY", "login<", "identify"),
+    ("analyser warm-up (thread)", "warm-up>", "warm-up<"),
+)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}, Python {sys.version.split()[0]}")
+    totals: list[float] = []
+    runs: list[dict[str, float]] = []
+    matplotlib_seen = False
+    for _ in range(args.runs):
+        with tempfile.TemporaryDirectory() as folder:
+            total, marks, matplotlib = await one_run(Path(folder))
+        totals.append(total)
+        runs.append(marks)
+        matplotlib_seen |= matplotlib
+    print(f"\n{'stage (median of ' + str(args.runs) + ' runs)':<32}{'ms':>8}{'ends at ms':>12}")
+    for name, begin, end in STAGES:
+        spans = [
+            (m[end] - (m[begin] if begin else 0.0), m[end])
+            for m in runs
+            if end in m and (begin is None or begin in m)
+        ]
+        if not spans:
+            started = [m[begin] for m in runs if begin in m]
+            note = f"still running at IDENTIFY (began at {statistics.median(started) * 1000:.0f})"
+            print(f"{name:<32}{'-':>8}  {note if started else ''}")
+            continue
+        took = statistics.median(s for s, _ in spans) * 1000
+        at = statistics.median(e for _, e in spans) * 1000
+        print(f"{name:<32}{took:>8.0f}{at:>12.0f}")
+    print(
+        f"\n`clamor run` -> IDENTIFY seen by the fake: median "
+        f"{statistics.median(totals) * 1000:.0f} ms, "
+        f"best {min(totals) * 1000:.0f}, worst {max(totals) * 1000:.0f} (target < 1500 ms)"
+    )
+    print(f"matplotlib imported before IDENTIFY: {'YES' if matplotlib_seen else 'no'}")
+    print(f"load at the end {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

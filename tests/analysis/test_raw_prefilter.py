@@ -1,0 +1,113 @@
+"""The raw pre-check may turn a message away before cleaning only when the full path would too:
+no stem found by the pre-filter on the cleaned text, no link to an open alternative."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.analysis import Analyzer
+from bot.analysis.folding import fold_lower
+from bot.analysis.model import NEUTRAL_TONE, GuildTerms
+from bot.analysis.rules import builtin_triggers
+from tests.hostile.strategies import MARKUP, MIXED, REQUEST_PHRASES
+
+CORPUS = Path(__file__).parents[1] / "data" / "corpus.jsonl"
+PLAIN = Analyzer()
+GUILD = Analyzer(GuildTerms(keywords=frozenset({"weights drop", "llama-4 when"})))
+STEMS = sorted(builtin_triggers())
+# What cleaning removes or rewrites, and what may hide a stem from a naive look at raw text.
+TRICKS = st.sampled_from(
+    [
+        "**", "__", "~~", "||", "*", "_", "~", "|", "`", "``", "```", "\\", "\\*", "\n> ",
+        "\n>>>", "\n# ", "\n-# ", "\n- ", "\n1. ", "\n12) ", " ", "  ", "\n", "\t", "\x00",
+        "\x1b", "\x7f", ":", ":fire:", ":open_source:", ":skin-tone-2:", "<:OpenSource:1>",
+        "<:weights_drop:2>", "<@123>", "<#4>", "@here", "@everyone", "www.", "www.x.com/",
+        "https://github.com/deepseek-ai/x", "discord.gg/", "[x](https://a.b)", "](", "'", '"',
+        "-", "-_-", ":*", "T_T", "O", "W", ".", "?", "¿", "é", "ｏｐｅｎ", "\u200b",
+    ]
+)  # fmt: skip
+WORDS = st.sampled_from([*STEMS, *(stem.upper() for stem in STEMS), "weights drop", "llama-4"])
+GENERATED = st.lists(st.one_of(WORDS, TRICKS, REQUEST_PHRASES, MARKUP), max_size=14).map("".join)
+
+
+def full_path_may_find(analyzer: Analyzer, text: str) -> bool:
+    """Whether the full path reaches the rules: the pre-filter on the cleaned text, or a link."""
+    reading = analyzer.read(text)
+    return analyzer._detector.might_be_request(fold_lower(reading.scan)) or bool(
+        reading.url_alternatives
+    )
+
+
+def check(analyzer: Analyzer, text: str) -> None:
+    if not analyzer._detector.could_be_request(text):
+        assert not full_path_may_find(analyzer, text), repr(text)
+        assert not analyzer.analyze(text).request, repr(text)
+
+
+def corpus_texts() -> list[str]:
+    with CORPUS.open(encoding="utf-8") as lines:
+        texts = [json.loads(line)["text"] for line in lines]
+    return texts + [text.upper() for text in texts]
+
+
+def test_no_corpus_text_is_wrongly_turned_away() -> None:
+    turned_away = 0
+    for text in corpus_texts():
+        for analyzer in (PLAIN, GUILD):
+            check(analyzer, text)
+        turned_away += not PLAIN._detector.could_be_request(text)
+    assert turned_away > 100  # the check does turn ordinary chatter away
+
+
+@settings(max_examples=400, deadline=None)
+@given(GENERATED)
+def test_no_generated_text_is_wrongly_turned_away(text: str) -> None:
+    for analyzer in (PLAIN, GUILD):
+        check(analyzer, text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(MIXED)
+def test_no_hostile_text_is_wrongly_turned_away(text: str) -> None:
+    check(PLAIN, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "op**en source it",  # markup deleted between letters
+        "release\n> the weights",  # line markup inside a stem with a space
+        "RELEASE THE WEIGHTS",
+        "<:OpenSource:1> pls",  # an emoji name becomes words
+        "ｏｐｅｎ ｓｏｕｒｃｅ it",  # folded by NFKC
+        "see https://github.com/deepseek-ai/DeepSeek-V3",  # a link to an alternative
+    ],
+)
+def test_what_only_cleaning_reveals_goes_the_full_way(text: str) -> None:
+    assert PLAIN._detector.could_be_request(text)
+
+
+def test_a_guild_keyword_outside_ascii_turns_the_check_off() -> None:
+    analyzer = Analyzer(GuildTerms(keywords=frozenset({"🔥 drop"})))
+    assert analyzer._detector.could_be_request("anyone up for ranked tonight?")
+    assert not PLAIN._detector.could_be_request("anyone up for ranked tonight?")
+
+
+def test_the_hot_path_answers_turned_away_chatter_at_once() -> None:
+    text = "anyone up for ranked tonight? i need two more"
+    assert not PLAIN._detector.could_be_request(text)
+    fast = PLAIN.analyze(text, score_all=False)
+    full = PLAIN.analyze(text)
+    assert (fast.request, fast.category, fast.text, fast.clean) == (
+        full.request,
+        full.category,
+        full.text,
+        full.clean,
+    )
+    assert fast.tone == NEUTRAL_TONE
+    assert (fast.language, fast.cues) == ("und", ())
