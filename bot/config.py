@@ -60,6 +60,11 @@ class Settings:
     leave_grace_days: int = DEFAULT_LEAVE_GRACE_DAYS
     gap_fill_messages: int = DEFAULT_GAP_FILL_MESSAGES
     write_queue_size: int = DEFAULT_WRITE_QUEUE
+    # None = Discord's recommended count, all shards in this process (AutoShardedBot).
+    shard_count: int | None = None
+    # The shards this process runs, sorted; None = all `shard_count` of them.
+    shard_ids: tuple[int, ...] | None = None
+
     # CLAMOR_DB=postgresql://... selects PostgreSQL; db_path then stays the unused default.
     db_url: str | None = None
     key_file: Path | None = None  # CLAMOR_KEY_FILE; None: beside the SQLite database
@@ -78,11 +83,6 @@ class Settings:
         if self.db_url is not None:
             return Path(DEFAULT_KEY_FILE)
         return self.db_path.with_suffix(".key")
-
-    # None = Discord's recommended count, all shards in this process (AutoShardedBot).
-    shard_count: int | None = None
-    # The shards this process runs, sorted; None = all `shard_count` of them.
-    shard_ids: tuple[int, ...] | None = None
 
     def served_shards(self) -> tuple[int, ...] | None:
         """The shard ids this process runs, or None while Discord picks the count."""
