@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dotenv import dotenv_values
@@ -20,6 +21,9 @@ from dotenv import dotenv_values
 from bot.redaction import install_redaction
 
 DEFAULT_DB = "data/clamor.db"
+# The author-hash key when the database is PostgreSQL: a file, never a row of the database.
+DEFAULT_KEY_FILE = "data/clamor.key"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 DEFAULT_DIGEST_TIME = "09:00"
 DEFAULT_TIMEZONE = "UTC"
 # Days a removed bot keeps a server's data before erasing it (README: "Privacy and data").
@@ -61,6 +65,25 @@ class Settings:
     # The shards this process runs, sorted; None = all `shard_count` of them.
     shard_ids: tuple[int, ...] | None = None
 
+    # CLAMOR_DB=postgresql://... selects PostgreSQL; db_path then stays the unused default.
+    db_url: str | None = None
+    key_file: Path | None = None  # CLAMOR_KEY_FILE; None: beside the SQLite database
+
+    @property
+    def database(self) -> Path | str:
+        """What `Store.open` takes: the PostgreSQL URL if one is set, else the SQLite file."""
+        return self.db_url if self.db_url is not None else self.db_path
+
+    @property
+    def author_key_path(self) -> Path:
+        """The author-hash key: CLAMOR_KEY_FILE, else beside the SQLite file (clamor.db ->
+        clamor.key), else data/clamor.key for PostgreSQL."""
+        if self.key_file is not None:
+            return self.key_file
+        if self.db_url is not None:
+            return Path(DEFAULT_KEY_FILE)
+        return self.db_path.with_suffix(".key")
+
     def served_shards(self) -> tuple[int, ...] | None:
         """The shard ids this process runs, or None while Discord picks the count."""
         if self.shard_count is None:
@@ -85,6 +108,8 @@ class Settings:
         token = "set" if self.discord_token else "unset"
         return (
             f"Settings(discord_token=<{token}>, db_path={str(self.db_path)!r}, "
+            f"db_url={self.db_url and url_without_password(self.db_url)!r}, "
+            f"key_file={self.key_file!r}, "
             f"log_level={self.log_level!r}, dev_guild_id={self.dev_guild_id!r}, "
             f"digest_time={self.digest_time!r}, timezone={self.timezone!r}, "
             f"leave_grace_days={self.leave_grace_days!r}, "
@@ -92,6 +117,26 @@ class Settings:
             f"write_queue_size={self.write_queue_size!r}, "
             f"shard_count={self.shard_count!r}, shard_ids={self.shard_ids!r})"
         )
+
+
+def is_postgres_url(location: object) -> bool:
+    """Whether a CLAMOR_DB / --db value names a PostgreSQL database rather than a SQLite file."""
+    return isinstance(location, str) and location.lower().startswith(POSTGRES_SCHEMES)
+
+
+def url_without_password(url: str) -> str:
+    """The URL for a repr, a log line or an error: user, host, port and database, never the
+    password (the query is dropped too: it may carry `password=`)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if ":" in host:  # an IPv6 address goes back in brackets
+            host = f"[{host}]"
+        port = f":{parts.port}" if parts.port is not None else ""
+    except ValueError:  # a malformed port: show the scheme only rather than guess
+        return url.split("://", 1)[0] + "://…"
+    user = f"{parts.username}@" if parts.username else ""
+    return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, "", ""))
 
 
 def parse_hhmm(value: str) -> tuple[int, int]:
@@ -169,10 +214,17 @@ def load_settings(
     except ValueError as exc:
         raise SettingsError(f"CLAMOR_TIMEZONE: {exc}") from None
 
+    database = _setting(values, "CLAMOR_DB") or DEFAULT_DB
+    # A URL must not go through Path, which would fold its "//" into "/".
+    db_url = database if is_postgres_url(database) else None
+    key_file = _setting(values, "CLAMOR_KEY_FILE")
+
     shard_count = _optional_count(values, "CLAMOR_SHARDS", 1, MAX_SHARDS)
     return Settings(
         discord_token=_setting(values, "DISCORD_TOKEN"),
-        db_path=Path(_setting(values, "CLAMOR_DB") or DEFAULT_DB),
+        db_path=Path(DEFAULT_DB if db_url is not None else database),
+        db_url=db_url,
+        key_file=Path(key_file) if key_file is not None else None,
         log_level=level,
         dev_guild_id=dev_guild,
         digest_time=f"{hour:02d}:{minute:02d}",

@@ -16,8 +16,9 @@ from bot.charts.output import ChartPathError, chart_paths, check_writable, write
 from bot.cli.common import (
     EXIT_OK,
     CommandError,
+    database_option,
     is_terminal,
-    key_path_for,
+    key_path_of,
     settings,
     timezone_option,
 )
@@ -75,7 +76,10 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("exports", nargs="+", type=Path, metavar="EXPORT.json")
     parser.add_argument(
-        "--db", type=Path, metavar="PATH", help="keep the logged rows in this SQLite database"
+        "--db",
+        type=database_option,
+        metavar="PATH|URL",
+        help="keep the logged rows in this database (a SQLite file or a postgresql:// URL)",
     )
     _add_output_options(parser)
     parser.set_defaults(handler=handle)
@@ -152,7 +156,7 @@ async def _digests(
         _check_chart_path(args.chart)
     timezone = timezone_option(args.tz, settings().timezone)
     if args.db is not None:
-        key = load_or_create_key(key_path_for(args.db))
+        key = load_or_create_key(key_path_of(args.db, settings()))
         target = str(args.db)
     else:
         key, target = os.urandom(32), ":memory:"

@@ -8,7 +8,14 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.config import Settings, check_timezone, load_settings
+from bot.config import (
+    DEFAULT_KEY_FILE,
+    Settings,
+    check_timezone,
+    is_postgres_url,
+    load_settings,
+    url_without_password,
+)
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1  # finished, but some input was reported and skipped
@@ -41,6 +48,37 @@ def timezone_option(value: str | None, fallback: str) -> str:
 def key_path_for(db_path: Path) -> Path:
     """The author-hash key lives beside the database, never inside it."""
     return db_path.with_suffix(".key")
+
+
+# A SQLite file, or a PostgreSQL database named by its postgresql:// URL.
+Database = Path | str
+
+
+def database_option(value: str) -> Database:
+    """`--db`'s type: a URL stays text (Path would fold its "//"), anything else is a path."""
+    return value if is_postgres_url(value) else Path(value)
+
+
+def database_name(database: Database) -> str:
+    """How messages name the database: the path, or the URL without its password."""
+    return str(database) if isinstance(database, Path) else url_without_password(database)
+
+
+def existing_database(database: Database) -> Database:
+    """`database`, after checking that a SQLite file exists (PostgreSQL says so on connecting)."""
+    if isinstance(database, Path) and not database.is_file():
+        raise CommandError(f"{database}: no such database (run the bot or `clamor analyze --db`)")
+    return database
+
+
+def key_path_of(database: Database, config: Settings) -> Path:
+    """The author-hash key for `database`: CLAMOR_KEY_FILE, else beside a SQLite file, else
+    data/clamor.key. Never inside the database."""
+    if config.key_file is not None:
+        return config.key_file
+    if isinstance(database, Path):
+        return key_path_for(database)
+    return Path(DEFAULT_KEY_FILE)
 
 
 def is_terminal() -> bool:

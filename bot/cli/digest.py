@@ -6,11 +6,18 @@ import argparse
 import asyncio
 import time
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from bot.cli.analyze import RENDERERS
-from bot.cli.common import EXIT_OK, CommandError, settings, timezone_option
+from bot.cli.common import (
+    EXIT_OK,
+    CommandError,
+    Database,
+    database_option,
+    existing_database,
+    settings,
+    timezone_option,
+)
 from bot.digest.model import Digest, Period, parse_day, today_in
 from bot.report import digest_from_store
 from bot.store import Store
@@ -22,7 +29,12 @@ def register(commands: Any) -> None:
         help="print a digest from a Clamor database",
         description="Print one guild's digest for one local day from a database the bot wrote.",
     )
-    parser.add_argument("--db", type=Path, metavar="PATH", help="the database (default: CLAMOR_DB)")
+    parser.add_argument(
+        "--db",
+        type=database_option,
+        metavar="PATH|URL",
+        help="the database: a SQLite file or a postgresql:// URL (default: CLAMOR_DB)",
+    )
     parser.add_argument("--guild", required=True, metavar="ID", help="the server id")
     parser.add_argument(
         "--date",
@@ -50,7 +62,7 @@ def _guild_id(value: str) -> int:
     return int(value)
 
 
-async def _digest(args: argparse.Namespace, db_path: Path, guild_id: int) -> Digest:
+async def _digest(args: argparse.Namespace, db_path: Database, guild_id: int) -> Digest:
     config = settings()
     async with await Store.open(db_path, create=False) as store:
         stored = await store.guild_settings(
@@ -68,9 +80,7 @@ async def _digest(args: argparse.Namespace, db_path: Path, guild_id: int) -> Dig
 
 
 def handle(args: argparse.Namespace) -> int:
-    db_path: Path = args.db or settings().db_path
-    if not db_path.is_file():
-        raise CommandError(f"{db_path}: no such database (run the bot or `clamor analyze --db`)")
+    db_path = existing_database(args.db or settings().database)
     if not 1 <= args.days <= 366:
         raise CommandError("--days: use a number from 1 to 366")
     digest = asyncio.run(_digest(args, db_path, _guild_id(args.guild)))

@@ -19,7 +19,16 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from bot.cli.common import EXIT_OK, PRIVATE_FILE_MODE, CommandError, settings
+from bot.cli.common import (
+    EXIT_OK,
+    PRIVATE_FILE_MODE,
+    CommandError,
+    Database,
+    database_name,
+    database_option,
+    existing_database,
+    settings,
+)
 from bot.data_export import (
     DEFAULT_EXPORT_DAYS,
     EXPORT_FORMATS,
@@ -42,7 +51,12 @@ def register(commands: Any) -> None:
         description="Write one server's logged request messages (moderators' corrections "
         "applied, no author data) as CSV or JSON Lines; the columns are in the README.",
     )
-    parser.add_argument("--db", type=Path, metavar="PATH", help="the database (default: CLAMOR_DB)")
+    parser.add_argument(
+        "--db",
+        type=database_option,
+        metavar="PATH|URL",
+        help="the database: a SQLite file or a postgresql:// URL (default: CLAMOR_DB)",
+    )
     parser.add_argument("--guild", required=True, metavar="ID", help="the server id")
     parser.add_argument(
         "--days",
@@ -117,12 +131,14 @@ def _output(target: str) -> Iterator[BinaryIO]:
 
 
 async def _export(
-    db_path: Path, guild_id: int, args: argparse.Namespace
+    db_path: Database, guild_id: int, args: argparse.Namespace
 ) -> tuple[int, Period, TextNote]:
     defaults = settings()
     async with await Store.open(db_path, create=False) as store:
         if not await store.knows_guild(guild_id):
-            raise CommandError(f"--guild: {db_path} holds nothing of server {guild_id}")
+            raise CommandError(
+                f"--guild: {database_name(db_path)} holds nothing of server {guild_id}"
+            )
         stored = await store.guild_settings(
             guild_id, default_time=defaults.digest_time, default_timezone=defaults.timezone
         )
@@ -141,10 +157,8 @@ async def _export(
 
 
 def handle(args: argparse.Namespace) -> int:
-    db_path: Path = args.db or settings().db_path
+    db_path = existing_database(args.db or settings().database)
     guild_id = _guild_id(args.guild)
-    if not db_path.is_file():
-        raise CommandError(f"{db_path}: no such database (run the bot or `clamor analyze --db`)")
     rows, period, text = asyncio.run(_export(db_path, guild_id, args))
     where = "" if args.output == STDOUT else f" to {args.output}"
     print(

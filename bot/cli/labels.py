@@ -10,10 +10,16 @@ import argparse
 import asyncio
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
-from bot.cli.common import EXIT_OK, CommandError, settings
+from bot.cli.common import (
+    EXIT_OK,
+    CommandError,
+    Database,
+    database_option,
+    existing_database,
+    settings,
+)
 from bot.store import LabelCorrection, Store
 
 SOURCE = "moderator correction"
@@ -32,7 +38,12 @@ def register(commands: Any) -> None:
         description="Print one JSON object per correction, oldest first: text, language, "
         "request, category, source, guild_id, message_id.",
     )
-    export.add_argument("--db", type=Path, metavar="PATH", help="the database (default: CLAMOR_DB)")
+    export.add_argument(
+        "--db",
+        type=database_option,
+        metavar="PATH|URL",
+        help="the database: a SQLite file or a postgresql:// URL (default: CLAMOR_DB)",
+    )
     export.add_argument("--guild", metavar="ID", help="only this server's corrections")
     export.set_defaults(handler=handle_export)
 
@@ -67,16 +78,14 @@ def _guild_id(value: str | None) -> int | None:
     return int(value)
 
 
-async def _corrections(db_path: Path, guild_id: int | None) -> list[LabelCorrection]:
+async def _corrections(db_path: Database, guild_id: int | None) -> list[LabelCorrection]:
     async with await Store.open(db_path, create=False) as store:
         return await store.label_corrections(guild_id)
 
 
 def handle_export(args: argparse.Namespace) -> int:
-    db_path: Path = args.db or settings().db_path
+    db_path = existing_database(args.db or settings().database)
     guild_id = _guild_id(args.guild)
-    if not db_path.is_file():
-        raise CommandError(f"{db_path}: no such database (run the bot or `clamor analyze --db`)")
     for correction in asyncio.run(_corrections(db_path, guild_id)):
         sys.stdout.write(_dump(corpus_line(correction)) + "\n")
     sys.stdout.flush()

@@ -18,7 +18,6 @@ from bot.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
     CommandError,
-    key_path_for,
     settings,
     shared_with_others,
 )
@@ -48,9 +47,9 @@ def register(commands: Any) -> None:
 
 async def serve(config: Settings, token: str, **options: Any) -> None:
     """Open the database, run the bot until it stops, close both."""
-    key = load_or_create_key(key_path_for(config.db_path))
+    key = load_or_create_key(config.author_key_path)
     async with (
-        await Store.open(config.db_path) as store,
+        await Store.open(config.database) as store,
         create_bot(config, store, author_key=key, **options) as bot,
     ):
         try:
@@ -85,7 +84,8 @@ def handle(args: argparse.Namespace) -> int:
     token = config.require_token()
     # From here on no log record carries the token, whatever logger or handler it goes through.
     configure_logging(config.log_level, secrets=[token])
-    warn_if_shared([ENV_FILE, config.db_path, key_path_for(config.db_path)])
+    local = [config.db_path] if config.db_url is None else []  # PostgreSQL guards its own
+    warn_if_shared([ENV_FILE, *local, config.author_key_path])
     try:
         asyncio.run(serve(config, token))
     except _EXPECTED:

@@ -1,4 +1,5 @@
-"""The Store: one aiosqlite connection, numbered migrations, and every SQL statement of Clamor."""
+"""The Store: one database connection (SQLite by default, PostgreSQL by URL), numbered migrations,
+and every SQL statement of Clamor."""
 
 from bot.store.errors import StoreError, StoreUnavailableError
 from bot.store.guilds import normalize_term

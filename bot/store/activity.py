@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-import aiosqlite
-
-from bot.store.database import Database
+from bot.store.database import Connection, Database, Row
 from bot.store.records import DigestRun
 
 HOUR = 3600
@@ -18,7 +15,7 @@ HOUR = 3600
 _ADD_VOLUME = """
     INSERT INTO message_volume (guild_id, hour, channel_id, messages) VALUES (?, ?, ?, ?)
     ON CONFLICT (guild_id, hour, channel_id) DO UPDATE SET
-        messages = messages + excluded.messages
+        messages = message_volume.messages + excluded.messages
 """
 
 _RUN_COLUMNS = "guild_id, local_day, channel_id, message_id, posted_at, error"
@@ -34,7 +31,12 @@ def _range_filter(
 ) -> tuple[str, list[Any]]:
     # An hour counts when it starts inside [start, end): local days in zones with whole-hour
     # offsets cut exactly on bucket edges.
-    where = "guild_id = ? AND hour >= ? AND hour < ?"
+    # The bounds may fall inside an hour; as doubles they compare with `hour` exactly on both
+    # databases (PostgreSQL would otherwise take them for BIGINT, like the column).
+    where = (
+        "guild_id = ? AND hour >= CAST(? AS DOUBLE PRECISION) "
+        "AND hour < CAST(? AS DOUBLE PRECISION)"
+    )
     params: list[Any] = [guild_id, start, end]
     if channel_id is not None:
         where += " AND channel_id = ?"
@@ -51,7 +53,7 @@ def _check_local_day(day: str) -> None:
         raise ValueError(f"{day!r} is not a local day in YYYY-MM-DD form")
 
 
-def _run(row: sqlite3.Row) -> DigestRun:
+def _run(row: Row) -> DigestRun:
     return DigestRun(
         guild_id=row["guild_id"],
         local_day=row["local_day"],
@@ -95,14 +97,7 @@ class ActivityQueries(Database):
 
     async def advance_cursor(self, guild_id: int, channel_id: int, message_id: int) -> None:
         """Remember the newest message seen in a channel; an older id never moves it back."""
-        await self._write(
-            """
-            INSERT INTO channel_cursors (guild_id, channel_id, last_message_id) VALUES (?, ?, ?)
-            ON CONFLICT (guild_id, channel_id) DO UPDATE SET
-                last_message_id = max(last_message_id, excluded.last_message_id)
-            """,
-            (guild_id, channel_id, message_id),
-        )
+        await self._write(_ADVANCE_ONLY[self.dialect], (guild_id, channel_id, message_id))
 
     async def cursor(self, guild_id: int, channel_id: int) -> int | None:
         row = await self._fetch_one(
@@ -180,10 +175,10 @@ class ActivityQueries(Database):
         if not volume_rows and not cursor_rows and not floor_rows:
             return
 
-        async def work(db: aiosqlite.Connection) -> None:
+        async def work(db: Connection) -> None:
             await db.executemany(_ADD_VOLUME, volume_rows)
-            await db.executemany(_ADVANCE_CURSOR, cursor_rows)
-            await db.executemany(_LOWER_FLOOR, floor_rows)
+            await db.executemany(_ADVANCE_CURSOR[self.dialect], cursor_rows)
+            await db.executemany(_LOWER_FLOOR[self.dialect], floor_rows)
 
         await self._run(work, transaction=True)
 
@@ -213,15 +208,43 @@ class ActivityQueries(Database):
         return changed > 0
 
 
+# SQLite's scalar min()/max() return NULL when an argument is NULL; PostgreSQL's LEAST and
+# GREATEST skip NULLs, so there the NULL cases are spelled out.
+_ADVANCE_ONLY = {
+    "sqlite": """
+        INSERT INTO channel_cursors (guild_id, channel_id, last_message_id) VALUES (?, ?, ?)
+        ON CONFLICT (guild_id, channel_id) DO UPDATE SET
+            last_message_id = max(last_message_id, excluded.last_message_id)
+    """,
+    "postgresql": """
+        INSERT INTO channel_cursors (guild_id, channel_id, last_message_id) VALUES (?, ?, ?)
+        ON CONFLICT (guild_id, channel_id) DO UPDATE SET
+            last_message_id = GREATEST(channel_cursors.last_message_id, excluded.last_message_id)
+    """,
+}
 # ?4 is the floor given with the cursor, or NULL; min() with NULL is NULL (unknown start).
-_ADVANCE_CURSOR = """
-    INSERT INTO channel_cursors (guild_id, channel_id, last_message_id, counted_from)
-    VALUES (?1, ?2, ?3, min(?3, ?4 - 1))
-    ON CONFLICT (guild_id, channel_id) DO UPDATE SET
-        last_message_id = max(last_message_id, excluded.last_message_id)
-"""
+_ADVANCE_CURSOR = {
+    "sqlite": """
+        INSERT INTO channel_cursors (guild_id, channel_id, last_message_id, counted_from)
+        VALUES (?1, ?2, ?3, min(?3, ?4 - 1))
+        ON CONFLICT (guild_id, channel_id) DO UPDATE SET
+            last_message_id = max(last_message_id, excluded.last_message_id)
+    """,
+    "postgresql": """
+        INSERT INTO channel_cursors (guild_id, channel_id, last_message_id, counted_from)
+        VALUES (?1, ?2, ?3, CASE WHEN ?4::bigint IS NULL THEN NULL ELSE LEAST(?3, ?4 - 1) END)
+        ON CONFLICT (guild_id, channel_id) DO UPDATE SET
+            last_message_id = GREATEST(channel_cursors.last_message_id, excluded.last_message_id)
+    """,
+}
 # min() with a NULL counted_from stays NULL: an unknown start is never made up.
-_LOWER_FLOOR = """
-    UPDATE channel_cursors SET counted_from = min(counted_from, ?)
-    WHERE guild_id = ? AND channel_id = ?
-"""
+_LOWER_FLOOR = {
+    "sqlite": """
+        UPDATE channel_cursors SET counted_from = min(counted_from, ?)
+        WHERE guild_id = ? AND channel_id = ?
+    """,
+    "postgresql": """
+        UPDATE channel_cursors SET counted_from = LEAST(counted_from, ?)
+        WHERE guild_id = ? AND channel_id = ? AND counted_from IS NOT NULL
+    """,
+}

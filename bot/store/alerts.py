@@ -6,12 +6,11 @@ label corrections applied as in the digests.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from bot.store.database import Database
+from bot.store.database import Database, Row
 from bot.store.labels import _CORRECTED_LOG, NOT_A_REQUEST
 from bot.store.records import RequestRecord
 from bot.store.request_log import _record
@@ -61,34 +60,69 @@ _POSTED_COLUMNS = "guild_id, kind, posted_at, summary, level, channel_id, messag
 
 # The label a row carries once a moderator's correction is laid over it.
 _LABEL = "coalesce(c.label, r.category)"
-# Windows arrive as one JSON array of [start, end] pairs; SQLite walks it as a small outer
-# table and seeks request_messages_by_guild_time once per window.
-_HOUR_COUNTS = f"""
-    WITH windows (idx, start, finish) AS (
-        SELECT CAST(key AS INTEGER), json_extract(value, '$[0]'), json_extract(value, '$[1]')
-        FROM json_each(?)
-    )
-    SELECT w.idx AS window, CAST((r.created_at - w.start) / 3600 AS INTEGER) AS hour,
-           count(*) AS requests, total({_LABEL} IN {_SOUR}) AS sour
-    FROM windows AS w
-    JOIN request_messages AS r
-        ON r.guild_id = ? AND r.created_at >= w.start AND r.created_at < w.finish
-    LEFT JOIN label_corrections AS c ON c.guild_id = r.guild_id AND c.message_id = r.message_id
-    WHERE c.label IS NULL OR c.label <> '{NOT_A_REQUEST}'
-    GROUP BY w.idx, hour
-    ORDER BY w.idx, hour
-"""
+# Windows arrive as one JSON array of [start, end] pairs; the database walks it as a small
+# outer table and seeks request_messages_by_guild_time once per window. The two dialects differ
+# in their JSON functions, in how a float becomes an integer (SQLite's CAST truncates, so
+# PostgreSQL uses trunc()) and in "window", which PostgreSQL reserves.
+_HOUR_COUNTS = {
+    "sqlite": f"""
+        WITH windows (idx, start, finish) AS (
+            SELECT CAST(key AS INTEGER), json_extract(value, '$[0]'), json_extract(value, '$[1]')
+            FROM json_each(?)
+        )
+        SELECT w.idx AS window, CAST((r.created_at - w.start) / 3600 AS INTEGER) AS hour,
+               count(*) AS requests, total({_LABEL} IN {_SOUR}) AS sour
+        FROM windows AS w
+        JOIN request_messages AS r
+            ON r.guild_id = ? AND r.created_at >= w.start AND r.created_at < w.finish
+        LEFT JOIN label_corrections AS c
+            ON c.guild_id = r.guild_id AND c.message_id = r.message_id
+        WHERE c.label IS NULL OR c.label <> '{NOT_A_REQUEST}'
+        GROUP BY w.idx, hour
+        ORDER BY w.idx, hour
+    """,
+    "postgresql": f"""
+        WITH windows (idx, start, finish) AS (
+            SELECT span.ord - 1, (span.value ->> 0)::float8, (span.value ->> 1)::float8
+            FROM jsonb_array_elements(?::jsonb) WITH ORDINALITY AS span (value, ord)
+        )
+        SELECT w.idx AS "window", trunc((r.created_at - w.start) / 3600)::bigint AS hour,
+               count(*) AS requests,
+               sum(CASE WHEN {_LABEL} IN {_SOUR} THEN 1 ELSE 0 END) AS sour
+        FROM windows AS w
+        JOIN request_messages AS r
+            ON r.guild_id = ? AND r.created_at >= w.start AND r.created_at < w.finish
+        LEFT JOIN label_corrections AS c
+            ON c.guild_id = r.guild_id AND c.message_id = r.message_id
+        WHERE c.label IS NULL OR c.label <> '{NOT_A_REQUEST}'
+        GROUP BY w.idx, 2
+        ORDER BY w.idx, 2
+    """,
+}
+# A row's targets (a JSON array) as a table of one `value` column; NOCASE folds ASCII only,
+# like lower() on the "C" collation.
+_EACH_TARGET = {
+    "sqlite": "JOIN json_each(r.targets) AS t",
+    "postgresql": "CROSS JOIN LATERAL jsonb_array_elements_text(r.targets::jsonb) AS t (value)",
+}
+_TARGET_ORDER = {"sqlite": "t.value COLLATE NOCASE", "postgresql": "lower(t.value), t.value"}
+# Channel ids arrive as one JSON array, so the statement stays the same for any number of them.
+_IN_CHANNELS = {
+    "sqlite": " AND r.channel_id IN (SELECT value FROM json_each(?))",
+    "postgresql": " AND r.channel_id IN "
+    "(SELECT value::bigint FROM jsonb_array_elements_text(?::jsonb))",
+}
 
 _HISTORY_START = """
     SELECT min(first) FROM (
         SELECT min(created_at) AS first FROM request_messages WHERE guild_id = ?
         UNION ALL
         SELECT min(hour) FROM message_volume WHERE guild_id = ?
-    )
+    ) AS firsts
 """
 
 
-def _settings(row: sqlite3.Row) -> AlertSettings:
+def _settings(row: Row) -> AlertSettings:
     return AlertSettings(
         guild_id=row["guild_id"],
         channel_id=row["channel_id"],
@@ -98,7 +132,7 @@ def _settings(row: sqlite3.Row) -> AlertSettings:
     )
 
 
-def _posted(row: sqlite3.Row) -> PostedAlert:
+def _posted(row: Row) -> PostedAlert:
     return PostedAlert(
         guild_id=row["guild_id"],
         kind=row["kind"],
@@ -167,8 +201,10 @@ class AlertQueries(Database):
         if alert.kind not in ALERT_KINDS:
             raise ValueError(f"{alert.kind!r} is not an alert kind ({', '.join(ALERT_KINDS)})")
         await self._write(
-            f"INSERT OR REPLACE INTO alerts_posted ({_POSTED_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO alerts_posted ({_POSTED_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id, kind, posted_at) DO UPDATE SET summary = excluded.summary, "
+            "level = excluded.level, channel_id = excluded.channel_id, "
+            "message_id = excluded.message_id",
             (
                 alert.guild_id,
                 alert.kind,
@@ -216,7 +252,7 @@ class AlertQueries(Database):
         if not windows:
             return []
         spans = json.dumps([[float(start), float(end)] for start, end in windows])
-        rows = await self._fetch_all(_HOUR_COUNTS, (spans, guild_id))
+        rows = await self._fetch_all(_HOUR_COUNTS[self.dialect], (spans, guild_id))
         return [
             HourCount(int(row["window"]), int(row["hour"]), int(row["requests"]), int(row["sour"]))
             for row in rows
@@ -232,11 +268,11 @@ class AlertQueries(Database):
             FROM request_messages AS r
             LEFT JOIN label_corrections AS c
                 ON c.guild_id = r.guild_id AND c.message_id = r.message_id
-            JOIN json_each(r.targets) AS t
+            {_EACH_TARGET[self.dialect]}
             WHERE r.guild_id = ? AND r.created_at >= ? AND r.created_at < ?
                 AND (c.label IS NULL OR c.label <> '{NOT_A_REQUEST}') {sour}
             GROUP BY t.value
-            ORDER BY messages DESC, t.value COLLATE NOCASE
+            ORDER BY messages DESC, {_TARGET_ORDER[self.dialect]}
             LIMIT ?
         """
         rows = await self._fetch_all(sql, (guild_id, start, end, limit))
@@ -257,7 +293,7 @@ class AlertQueries(Database):
         sql = _CORRECTED_LOG + " AND r.content <> ''"
         params: list[Any] = [guild_id, start, end]
         if channel_ids is not None:
-            sql += " AND r.channel_id IN (SELECT value FROM json_each(?))"
+            sql += _IN_CHANNELS[self.dialect]
             params.append(json.dumps(sorted(channel_ids)))
         if sour_only:
             sql += f" AND {_LABEL} IN {_SOUR} ORDER BY r.compound, r.created_at DESC"

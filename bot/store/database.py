@@ -17,9 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from time import monotonic
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 import aiosqlite
 
@@ -41,8 +41,30 @@ def storable(text: str) -> str:
     return text
 
 
+Dialect = Literal["sqlite", "postgresql"]
+
+
+class Row(Protocol):
+    """A result row: sqlite3.Row and asyncpg's Record both index by position and by name."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """What a `_run` work function may call: aiosqlite's connection, or the PostgreSQL Store's
+    session, which answers the same calls (bot/store/postgres.py)."""
+
+    def execute(self, sql: str, parameters: Params = ..., /) -> Any: ...
+
+    def executemany(self, sql: str, parameters: Iterable[Params], /) -> Any: ...
+
+    def execute_fetchall(self, sql: str, parameters: Params = ..., /) -> Any: ...
+
+
 T = TypeVar("T")
-Work = Callable[[aiosqlite.Connection], Awaitable[T]]
+Work = Callable[[Connection], Awaitable[T]]
 
 # SQLite's own wait for a lock, per attempt; the Store's backoff repeats attempts until the
 # budget is spent, so the total stays near BUSY_BUDGET_SECONDS + one BUSY_TIMEOUT_MS.
@@ -98,6 +120,9 @@ def busy_timeout_ms(busy_budget: float) -> int:
 
 
 class Database:
+    # Which SQL the mixins pick where the two databases truly differ (see `dialect.py`).
+    dialect: ClassVar[Dialect] = "sqlite"
+
     def __init__(
         self, db: aiosqlite.Connection, path: str, *, busy_budget: float = BUSY_BUDGET_SECONDS
     ) -> None:
@@ -125,7 +150,7 @@ class Database:
         """Refuse (or allow again) every write on this connection, for maintenance; tests use it
         to play a read-only database. Writes then raise StoreUnavailableError."""
 
-        async def work(db: aiosqlite.Connection) -> None:
+        async def work(db: Connection) -> None:
             await db.execute(f"PRAGMA query_only = {'ON' if on else 'OFF'}")
 
         await self._run(work)
@@ -172,25 +197,27 @@ class Database:
         with contextlib.suppress(sqlite3.Error):
             await self._db.execute("ROLLBACK")
 
-    async def _fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async def work(db: aiosqlite.Connection) -> list[sqlite3.Row]:
-            return list(await db.execute_fetchall(sql, params))
+    async def _fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        async def work(db: Connection) -> list[Row]:
+            rows: list[Row] = list(await db.execute_fetchall(sql, params))
+            return rows
 
         return await self._run(work)
 
-    async def _fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async def work(db: aiosqlite.Connection) -> sqlite3.Row | None:
+    async def _fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        async def work(db: Connection) -> Row | None:
             async with db.execute(sql, params) as cursor:
-                return await cursor.fetchone()
+                row: Row | None = await cursor.fetchone()
+                return row
 
         return await self._run(work)
 
     async def _write(self, sql: str, params: Params = ()) -> int:
         """Run one statement; the number of rows it changed."""
 
-        async def work(db: aiosqlite.Connection) -> int:
+        async def work(db: Connection) -> int:
             async with db.execute(sql, params) as cursor:
-                return max(cursor.rowcount, 0)
+                return max(int(cursor.rowcount), 0)
 
         return await self._run(work)
 
@@ -200,14 +227,14 @@ class Database:
         if not batch:
             return 0
 
-        async def work(db: aiosqlite.Connection) -> int:
+        async def work(db: Connection) -> int:
             async with db.executemany(sql, batch) as cursor:
-                return max(cursor.rowcount, 0)
+                return max(int(cursor.rowcount), 0)
 
         return await self._run(work, transaction=True)
 
 
-async def changes(db: aiosqlite.Connection, sql: str, params: Params = ()) -> int:
+async def changes(db: Connection, sql: str, params: Params = ()) -> int:
     """Run one statement inside a `_run` work function; the number of rows it changed."""
     async with db.execute(sql, params) as cursor:
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)

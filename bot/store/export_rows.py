@@ -10,11 +10,10 @@ index ends with the rowid, which is message_id, so each page is one index range 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from bot.store.database import Database
+from bot.store.database import Database, Row
 
 EXPORT_PAGE_SIZE = 500
 
@@ -88,7 +87,7 @@ _KNOWN_GUILD = """
 """
 
 
-def _export_row(row: sqlite3.Row) -> ExportRow:
+def _export_row(row: Row) -> ExportRow:
     return ExportRow(
         message_id=int(row["message_id"]),
         guild_id=int(row["guild_id"]),

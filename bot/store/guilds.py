@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
 from time import time as now
 from typing import get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import aiosqlite
-
 from bot.analysis.model import GuildTerms
 from bot.config import DEFAULT_DIGEST_TIME, DEFAULT_TIMEZONE
-from bot.store.database import Database, storable
+from bot.store.database import Connection, Database, Row, storable
 from bot.store.records import TERM_KINDS, ChannelRule, GuildSettings, TermKind, WatchMode
 
 WATCH_MODES: tuple[WatchMode, ...] = get_args(WatchMode)
@@ -54,7 +51,7 @@ def _check_schedule(digest_time: str, timezone: str) -> None:
         raise ValueError(f"{timezone!r} is not an IANA timezone name") from None
 
 
-def _settings(row: sqlite3.Row, default_time: str, default_timezone: str) -> GuildSettings:
+def _settings(row: Row, default_time: str, default_timezone: str) -> GuildSettings:
     return GuildSettings(
         guild_id=row["guild_id"],
         digest_channel_id=row["digest_channel_id"],
@@ -173,7 +170,8 @@ class GuildQueries(Database):
     async def add_term(self, guild_id: int, kind: TermKind, term: str) -> bool:
         """Store `term` normalised; False if the guild already had it under this kind."""
         changed = await self._write(
-            "INSERT OR IGNORE INTO guild_terms (guild_id, kind, term) VALUES (?, ?, ?)",
+            "INSERT INTO guild_terms (guild_id, kind, term) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id, kind, term) DO NOTHING",
             (guild_id, kind, _checked_term(kind, term)),
         )
         return changed > 0
@@ -220,7 +218,7 @@ class GuildQueries(Database):
     async def forget_guild(self, guild_id: int) -> None:
         """Delete everything stored for a guild (e.g. the bot was removed), in one transaction."""
 
-        async def work(db: aiosqlite.Connection) -> None:
+        async def work(db: Connection) -> None:
             await delete_guild_rows(db, guild_id)
 
         await self._run(work, transaction=True)
@@ -245,7 +243,7 @@ GUILD_TABLES = (
 )
 
 
-async def delete_guild_rows(db: aiosqlite.Connection, guild_id: int) -> None:
+async def delete_guild_rows(db: Connection, guild_id: int) -> None:
     """Delete the guild's rows from every table; the caller holds the transaction."""
     for table in GUILD_TABLES:
         await db.execute(f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,))

@@ -7,12 +7,11 @@ row from digests; a category replaces the logged one.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from bot.store.database import Database, storable
+from bot.store.database import Database, Row, storable
 from bot.store.records import RequestRecord
 from bot.store.request_log import _COLUMNS, _record
 
@@ -83,7 +82,7 @@ _CORRECTED_LOG = f"""
 """
 
 
-def _correction(row: sqlite3.Row) -> LabelCorrection:
+def _correction(row: Row) -> LabelCorrection:
     return LabelCorrection(
         guild_id=row["guild_id"],
         message_id=row["message_id"],

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import aiosqlite
 
+from bot.store.database import Connection
+
 Migration = tuple[str, ...]
 
 _SCHEMA_1: Migration = (
@@ -243,7 +245,7 @@ class NewerSchemaError(Exception):
         self.known = known
 
 
-async def schema_version(db: aiosqlite.Connection) -> int:
+async def schema_version(db: Connection) -> int:
     async with db.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row is not None else 0

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import get_args
 
-import aiosqlite
-
-from bot.store.database import Database, changes
+from bot.store.database import Connection, Database, changes
 from bot.store.records import (
     DEFAULT_RETENTION_DAYS,
     MAX_RETENTION_DAYS,
@@ -79,7 +77,7 @@ class PrivacyQueries(RetentionQueries, Database):
         if mode not in CONTENT_MODES:
             raise ValueError(f"{mode!r} is not a content mode ({', '.join(CONTENT_MODES)})")
 
-        async def work(db: aiosqlite.Connection) -> int:
+        async def work(db: Connection) -> int:
             await db.execute(_SET_CONTENT_MODE, (guild_id, mode))
             if mode != "drop":
                 return 0
@@ -93,7 +91,7 @@ class PrivacyQueries(RetentionQueries, Database):
         label corrections); how many rows were deleted. Opting out again keeps the first date."""
         _check_author(author_hash)
 
-        async def work(db: aiosqlite.Connection) -> int:
+        async def work(db: Connection) -> int:
             await db.execute(
                 "INSERT INTO opted_out_authors (guild_id, author_hash, opted_out_at) "
                 "VALUES (?, ?, ?) ON CONFLICT (guild_id, author_hash) DO NOTHING",

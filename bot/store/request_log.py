@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from bot.store.database import Database, storable
+from bot.store.database import Database, Row, storable
 from bot.store.records import RequestRecord
 
 _COLUMNS = (
@@ -73,7 +73,7 @@ def _strings(cell: str) -> tuple[str, ...]:
     return () if cell == "[]" else tuple(json.loads(cell))
 
 
-def _record(row: sqlite3.Row) -> RequestRecord:
+def _record(row: Row) -> RequestRecord:
     """A row of `_COLUMNS`, in that order (a digest decodes hundreds: by position, not name)."""
     (
         message_id,

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-import aiosqlite
-
-from bot.store.database import Database, changes
+from bot.store.database import Connection, Database, changes
 from bot.store.guilds import delete_guild_rows
 from bot.store.records import DEFAULT_RETENTION_DAYS
 
@@ -53,6 +51,20 @@ _ERASE_CORRECTIONS = """
 """
 
 
+# SQLite's two-argument min() is PostgreSQL's LEAST (both sides are never NULL here).
+_MARK_LEFT = {
+    "sqlite": """
+        INSERT INTO departed_guilds (guild_id, left_at) VALUES (?, ?)
+        ON CONFLICT (guild_id) DO UPDATE SET left_at = min(left_at, excluded.left_at)
+    """,
+    "postgresql": """
+        INSERT INTO departed_guilds (guild_id, left_at) VALUES (?, ?)
+        ON CONFLICT (guild_id) DO UPDATE SET
+            left_at = LEAST(departed_guilds.left_at, excluded.left_at)
+    """,
+}
+
+
 class RetentionQueries(Database):
     async def erase_expired(self, now: float) -> dict[int, int]:
         """Blank the text, cues and author hash of every log row older than its guild's
@@ -84,13 +96,7 @@ class RetentionQueries(Database):
     async def mark_guild_left(self, guild_id: int, at: float) -> None:
         """Remember that the bot left a guild. Marking it again keeps the earliest time, so a
         departure noticed at every start-up does not keep postponing the erasure."""
-        await self._write(
-            """
-            INSERT INTO departed_guilds (guild_id, left_at) VALUES (?, ?)
-            ON CONFLICT (guild_id) DO UPDATE SET left_at = min(left_at, excluded.left_at)
-            """,
-            (guild_id, at),
-        )
+        await self._write(_MARK_LEFT[self.dialect], (guild_id, at))
 
     async def mark_guild_present(self, guild_id: int) -> bool:
         """The bot is in the guild (again): cancel a pending erasure; True if there was one."""
@@ -116,7 +122,7 @@ class RetentionQueries(Database):
 
     async def _forget_if_still_departed(self, guild_id: int, cutoff: float) -> bool:
         # Checked again inside the transaction: the bot may have rejoined since the list was read.
-        async def work(db: aiosqlite.Connection) -> bool:
+        async def work(db: Connection) -> bool:
             still = await changes(
                 db,
                 "DELETE FROM departed_guilds WHERE guild_id = ? AND left_at < ?",

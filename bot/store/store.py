@@ -1,4 +1,5 @@
-"""`Store`: the single owner of Clamor's SQLite database and of every SQL statement in it."""
+"""`Store`: the single owner of Clamor's database and of every SQL statement in it. This module
+opens SQLite files; a postgresql:// URL is handed to `bot.store.postgres.PgStore`, a subclass."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import aiosqlite
 from bot.store.activity import ActivityQueries
 from bot.store.alerts import AlertQueries
 from bot.store.claims import ClaimQueries
-from bot.store.database import BUSY_BUDGET_SECONDS, busy_timeout_ms, is_unavailable
+from bot.store.database import BUSY_BUDGET_SECONDS, Connection, busy_timeout_ms, is_unavailable
+from bot.store.dialect import is_postgres_url
 from bot.store.errors import StoreError, StoreUnavailableError
 from bot.store.export_rows import ExportQueries
 from bot.store.guilds import GuildQueries
@@ -51,7 +53,8 @@ class Store(
     ExportQueries,
     ClaimQueries,
 ):
-    """One aiosqlite connection, migrated on open. Use `async with await Store.open(path)`."""
+    """One aiosqlite connection, migrated on open. Use `async with await Store.open(path)`
+    (or `Store.open("postgresql://…")` for the same class on PostgreSQL)."""
 
     @classmethod
     async def open(
@@ -59,11 +62,19 @@ class Store(
     ) -> Store:
         """Open and migrate the database at `path` (or ":memory:"), creating it unless told not to.
 
+        A `postgresql://user:password@host:port/name` URL opens a PostgreSQL database instead
+        (bot.store.postgres.PgStore; the database itself must exist, `create` does not apply).
+
         `create=False` suits read-only commands, where a mistyped path should be an error rather
         than a new empty database. `busy_budget` is how long, in seconds, an operation keeps
         retrying while another process holds the database's lock (tests shorten it). Raises
         StoreError, with one line naming the path, for anything that makes the database unusable.
         """
+        if is_postgres_url(path):
+            # asyncpg is imported only by those who ask for PostgreSQL.
+            from bot.store.postgres import PgStore
+
+            return await PgStore.connect_url(str(path), busy_budget=busy_budget)
         location = str(path)
         if location != MEMORY:
             # Blocking file work, once at startup; a thread keeps the event loop responsive.
@@ -122,7 +133,7 @@ class Store(
             "page_size",
         )
 
-        async def work(db: aiosqlite.Connection) -> dict[str, int | str]:
+        async def work(db: Connection) -> dict[str, int | str]:
             report: dict[str, int | str] = {}
             for name in names:
                 # Names come from the fixed tuple above, never from input.

@@ -41,7 +41,9 @@ def _bounds(day_starts: Sequence[float]) -> tuple[str, list[Any]]:
     params: list[Any] = []
     for day, (start, stop) in enumerate(pairwise(day_starts)):
         params += [day, start, stop]
-    rows = ", ".join(["(?, ?, ?)"] * (len(day_starts) - 1))
+    # Typed, because PostgreSQL takes a bare parameter in VALUES for text.
+    row = "(CAST(? AS INTEGER), CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION))"
+    rows = ", ".join([row] * (len(day_starts) - 1))
     return f"WITH bounds (day, start, stop) AS (VALUES {rows})", params
 
 
@@ -51,7 +53,7 @@ def _channel_filter(column: str, channel_ids: Collection[int] | None) -> tuple[s
     ids = sorted(set(channel_ids))
     if not ids:
         # An empty set matches nothing; "IN ()" is a syntax error in SQLite.
-        return " AND 0", []
+        return " AND FALSE", []
     # One placeholder per id: ids are bound, never formatted into the statement.
     return f" AND {column} IN ({', '.join('?' * len(ids))})", list(ids)
 
@@ -78,7 +80,7 @@ def request_days_query(
             ON c.guild_id = r.guild_id AND c.message_id = r.message_id
         WHERE (c.label IS NULL OR c.label <> '{NOT_A_REQUEST}'){where}
         GROUP BY b.day, effective_category
-        ORDER BY b.day, effective_category
+        ORDER BY b.day, effective_category NULLS FIRST
     """
     return sql, [*params, guild_id, *extra]
 
@@ -116,7 +118,7 @@ class TrendQueries(Database):
             FROM bounds AS b
             JOIN message_volume AS v
                 ON v.guild_id = ? AND v.hour >= b.start AND v.hour < b.stop
-            WHERE 1{where}
+            WHERE TRUE{where}
             GROUP BY b.day
             """,
             [*params, guild_id, *extra],

@@ -10,6 +10,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.store import Store
+from bot.store.dialect import is_postgres_url
 
 # SQLite's ceiling for max_page_count; asking for it restores "no limit".
 NO_PAGE_LIMIT = 4_294_967_294
@@ -63,3 +64,21 @@ def nobody_holds_the_write_lock(path: Path) -> bool:
         return False
     finally:
         other.close()
+
+
+async def no_transaction_left(location: str) -> bool:
+    """True if no connection to the database at `location` sits inside a transaction: the Store
+    rolled back everything it started. (SQLite: a file path; PostgreSQL: a URL.)"""
+    if not is_postgres_url(location):
+        return nobody_holds_the_write_lock(Path(location))
+    import asyncpg
+
+    other = await asyncpg.connect(location)
+    try:
+        open_transactions = await other.fetchval(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND state LIKE 'idle in transaction%'"
+        )
+    finally:
+        await other.close()
+    return int(open_transactions) == 0

@@ -15,6 +15,7 @@ from tests.store.store_factory import BASE_TIME, request
 H = 3600.0
 
 
+@pytest.mark.sqlite_only
 async def test_migration_4_creates_the_alert_tables(store: Store, db_path: Path) -> None:
     assert await store.schema_version() == LATEST_VERSION >= 4
     with sqlite3.connect(db_path) as db:

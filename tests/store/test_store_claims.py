@@ -88,8 +88,8 @@ async def test_a_failed_run_recorded_without_a_claim_can_be_claimed(store: Store
     assert await claim(store, B)
 
 
-async def test_two_connections_racing_for_a_day_have_one_winner(db_path: Path) -> None:
-    async with await Store.open(db_path) as first, await Store.open(db_path) as second:
+async def test_two_connections_racing_for_a_day_have_one_winner(db_location: str) -> None:
+    async with await Store.open(db_location) as first, await Store.open(db_location) as second:
         for round_ in range(20):
             day = f"2026-01-{round_ + 1:02d}"
             results = await asyncio.gather(

@@ -165,6 +165,7 @@ async def test_known_guilds(store: Store) -> None:
     assert not await store.knows_guild(3)
 
 
+@pytest.mark.sqlite_only
 async def test_a_page_is_one_index_range_scan(store: Store, db_path: Path) -> None:
     await store.upsert_requests(request(i) for i in range(50))
     with sqlite3.connect(db_path) as db:

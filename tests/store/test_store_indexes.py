@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import aiosqlite
+import pytest
 
 from bot.store import LabelCorrection, Store
 from bot.store.labels import _CORRECTED_LOG
@@ -35,6 +36,7 @@ def index_columns(path: Path, name: str) -> list[str]:
     return columns
 
 
+@pytest.mark.sqlite_only
 async def test_a_trend_reads_each_day_from_the_covering_index(store: Store, db_path: Path) -> None:
     await store.upsert_requests(
         request(i, created_at=BASE_TIME + i * 3600, channel_id=10 + i % 3) for i in range(200)
@@ -49,6 +51,7 @@ async def test_a_trend_reads_each_day_from_the_covering_index(store: Store, db_p
         assert "SCAN r" not in plan  # never a walk over the whole log
 
 
+@pytest.mark.sqlite_only
 async def test_the_digest_rows_come_by_guild_and_time(store: Store, db_path: Path) -> None:
     await store.upsert_requests(request(i, created_at=BASE_TIME + i) for i in range(50))
     ordered = _CORRECTED_LOG + " ORDER BY r.created_at, r.message_id"  # as the Store asks

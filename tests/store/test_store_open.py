@@ -157,6 +157,7 @@ async def test_path_that_cannot_be_opened_is_refused(tmp_path: Path, kind: str) 
     assert str(path) in str(raised.value)
 
 
+@pytest.mark.sqlite_only
 async def test_wal_foreign_keys_and_busy_timeout_are_set(store: Store) -> None:
     settings = await store.diagnostics()
     assert settings["journal_mode"] == "wal"

@@ -58,7 +58,7 @@ async def test_batch_upsert_counts_rows_and_updates(store: Store) -> None:
 async def test_batch_is_one_transaction(store: Store) -> None:
     await store.upsert_request(request(1, content="before"))
     broken = request(3, content=None)  # NOT NULL column: the whole batch must be refused
-    with pytest.raises(StoreError, match="NOT NULL"):
+    with pytest.raises(StoreError, match=r"(?i)not.null"):
         await store.upsert_requests([request(1, content="after"), request(2), broken])
     assert await store.count_requests(1) == 1
     kept = await store.get_request(1, 1)
@@ -87,3 +87,12 @@ async def test_delete_one_and_many(store: Store) -> None:
     assert await store.delete_requests(1, [1, 3, 99]) == 2
     assert await store.delete_requests(1, []) == 0
     assert [r.message_id for r in await store.requests_between(1, 0, math.inf)] == [4, 5]
+
+
+async def test_a_nul_character_does_not_lose_the_message(store: Store) -> None:
+    # SQLite keeps NUL; PostgreSQL text cannot hold it, so that Store writes U+FFFD instead.
+    assert await store.upsert_request(request(1, content="open\x00source it", targets=("a\x00",)))
+    kept = await store.get_request(1, 1)
+    assert kept is not None
+    assert kept.content in {"open\x00source it", "open\ufffdsource it"}
+    assert kept.targets in {("a\x00",), ("a\ufffd",)}

@@ -1,0 +1,50 @@
+"""The thin layer that lets the Store's SQL, written once for SQLite, run on PostgreSQL.
+
+Most statements need only their placeholders rewritten: SQLite's `?` and `?N` become `$N`. The
+few that truly differ (JSON table functions, scalar min/max with SQLite's NULL rules, reserved
+words) are kept side by side in their mixin, chosen by `Database.dialect`. Schema DDL differs per
+migration and lives in `pg_migrations.py`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.config import is_postgres_url, url_without_password
+
+# Where CLAMOR_DB is read, and used by the CLI too; re-exported for the Store's own use.
+redact_url = url_without_password
+__all__ = ["is_postgres_url", "redact_url", "to_postgres"]
+
+
+@lru_cache(maxsize=1024)
+def to_postgres(sql: str) -> str:
+    """`sql` with SQLite placeholders (`?`, `?N`) as PostgreSQL's `$N`, string literals and
+    quoted names untouched. A bare `?` takes the number after the highest seen so far, as in
+    SQLite."""
+    out: list[str] = []
+    highest = 0
+    i = 0
+    length = len(sql)
+    while i < length:
+        char = sql[i]
+        if char in "'\"":
+            end = sql.find(char, i + 1)
+            while end != -1 and end + 1 < length and sql[end + 1] == char:  # '' escapes '
+                end = sql.find(char, end + 2)
+            end = length - 1 if end == -1 else end
+            out.append(sql[i : end + 1])
+            i = end + 1
+            continue
+        if char == "?":
+            j = i + 1
+            while j < length and sql[j].isdigit():
+                j += 1
+            number = int(sql[i + 1 : j]) if j > i + 1 else highest + 1
+            highest = max(highest, number)
+            out.append(f"${number}")
+            i = j
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)

@@ -1,0 +1,305 @@
+"""What only the PostgreSQL Store has: its migrations table and lock, its error mapping, waiting
+for another process's lock, losing the connection. (Everything the two stores share runs on both
+through the `store` fixture.)"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from collections.abc import AsyncIterator, Callable
+
+import asyncpg
+import pytest
+
+from bot.store import Store, StoreError, StoreUnavailableError
+from bot.store.alerts import PostedAlert
+from bot.store.migrations import LATEST_VERSION, MIGRATIONS
+from bot.store.pg_migrations import PG_MIGRATIONS, migrate_pg
+from bot.store.pg_session import pg_error
+from tests.store.conftest import fresh_database
+from tests.store.pg_server import PgServer
+from tests.store.store_factory import request
+
+pytestmark = pytest.mark.postgresql
+_names = itertools.count(1)
+WAIT_SECONDS = 10.0
+
+
+async def eventually(condition: Callable[[], bool]) -> None:
+    """Return once `condition()` holds; fail the test if it never does."""
+    deadline = asyncio.get_running_loop().time() + WAIT_SECONDS
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition never held"
+        await asyncio.sleep(0.01)
+
+
+async def waiting_for_a_lock(other: asyncpg.Connection) -> None:
+    """Return once some connection to the database waits for a lock."""
+    deadline = asyncio.get_running_loop().time() + WAIT_SECONDS
+    while not await other.fetchval(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    ):
+        assert asyncio.get_running_loop().time() < deadline, "nobody ever waited"
+        await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def empty_url(pg_server: PgServer) -> str:
+    """A new database with nothing in it, not even Clamor's schema."""
+    name = f"clamor_empty_{next(_names)}"
+    admin = await asyncpg.connect(pg_server.url())
+    try:
+        await admin.execute(f"CREATE DATABASE {name}")
+    finally:
+        await admin.close()
+    return pg_server.url(name)
+
+
+@pytest.fixture
+async def pg_url(pg_server: PgServer) -> str:
+    return await fresh_database(pg_server)
+
+
+@pytest.fixture
+async def other(pg_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """Another process's connection to the same database."""
+    connection = await asyncpg.connect(pg_url)
+    yield connection
+    await connection.close()
+
+
+def test_every_sqlite_migration_has_its_postgresql_twin() -> None:
+    assert len(PG_MIGRATIONS) == len(MIGRATIONS)
+
+
+async def test_a_new_database_is_migrated_once_under_the_lock(empty_url: str) -> None:
+    # Two processes starting together: the advisory lock lets one migrate, the other waits.
+    first, second = await asyncio.gather(Store.open(empty_url), Store.open(empty_url))
+    try:
+        assert await first.schema_version() == await second.schema_version() == LATEST_VERSION
+    finally:
+        await first.close()
+        await second.close()
+    connection = await asyncpg.connect(empty_url)
+    try:
+        versions = [row[0] for row in await connection.fetch("SELECT version FROM clamor_schema")]
+    finally:
+        await connection.close()
+    assert sorted(versions) == list(range(1, LATEST_VERSION + 1))
+
+
+async def test_a_newer_database_is_refused(empty_url: str) -> None:
+    async with await Store.open(empty_url):
+        pass
+    connection = await asyncpg.connect(empty_url)
+    try:
+        await connection.execute("INSERT INTO clamor_schema VALUES ($1, 0)", LATEST_VERSION + 1)
+    finally:
+        await connection.close()
+    with pytest.raises(StoreError, match="newer Clamor"):
+        await Store.open(empty_url)
+
+
+async def test_errors_name_the_database_without_its_password(pg_server: PgServer) -> None:
+    url = f"postgresql://clamor:hunter2@127.0.0.1:{pg_server.port}/no_such_db"
+    with pytest.raises(StoreError, match="no such database") as raised:
+        await Store.open(url)
+    assert "hunter2" not in str(raised.value)
+    assert f"postgresql://clamor@127.0.0.1:{pg_server.port}/no_such_db" in str(raised.value)
+    assert not isinstance(raised.value, StoreUnavailableError)
+
+
+async def test_a_server_that_does_not_answer_is_unavailable(pg_server: PgServer) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(StoreUnavailableError, match="cannot connect"):
+        await Store.open(f"postgresql://clamor@127.0.0.1:{port}/x", busy_budget=0.5)
+
+
+@pytest.mark.parametrize(
+    ("error", "kind", "text"),
+    [
+        (asyncpg.exceptions.DiskFullError("no space"), StoreUnavailableError, "disk is full"),
+        (asyncpg.exceptions.ReadOnlySQLTransactionError("ro"), StoreUnavailableError, "read-only"),
+        (asyncpg.exceptions.SerializationError("s"), StoreUnavailableError, "serialize"),
+        (asyncpg.exceptions.DeadlockDetectedError("d"), StoreUnavailableError, "deadlock"),
+        (asyncpg.exceptions.LockNotAvailableError("l"), StoreUnavailableError, "locked"),
+        (asyncpg.exceptions.ConnectionDoesNotExistError("c"), StoreUnavailableError, "lost"),
+        (ConnectionResetError("reset"), StoreUnavailableError, "connection lost"),
+        (asyncpg.exceptions.AdminShutdownError("bye"), StoreUnavailableError, "shutting down"),
+        (asyncpg.exceptions.CheckViolationError("violates"), StoreError, "violates"),
+        (asyncpg.exceptions.UndefinedTableError("no table"), StoreError, "no table"),
+    ],
+)
+def test_postgresql_errors_become_one_line_store_errors(
+    error: Exception, kind: type[StoreError], text: str
+) -> None:
+    mapped = pg_error("postgresql://u@h:5432/db", error)
+    assert type(mapped) is kind
+    assert text in str(mapped)
+    assert str(mapped).startswith("postgresql://u@h:5432/db: ")
+    assert "\n" not in str(mapped)
+
+
+async def test_a_lock_released_in_time_is_waited_for(
+    pg_url: str, other: asyncpg.Connection
+) -> None:
+    async with await Store.open(pg_url, busy_budget=2.0) as store:
+        transaction = other.transaction()
+        await transaction.start()
+        await other.execute("LOCK TABLE request_messages IN ACCESS EXCLUSIVE MODE")
+        write = asyncio.create_task(store.upsert_request(request(1)))
+        await eventually(lambda: store.busy_retries > 0)  # a lock timeout came and went
+        assert not write.done()
+        await transaction.rollback()
+        assert await write is True
+        assert store.busy_retries > 0
+        assert await store.count_requests(1) == 1
+
+
+async def test_a_lock_held_too_long_is_unavailable_then_recovers(
+    pg_url: str, other: asyncpg.Connection
+) -> None:
+    async with await Store.open(pg_url, busy_budget=0.3) as store:
+        async with other.transaction():
+            await other.execute("LOCK TABLE request_messages IN ACCESS EXCLUSIVE MODE")
+            with pytest.raises(StoreUnavailableError, match="locked") as raised:
+                await store.upsert_requests([request(1), request(2)])
+            assert pg_url in str(raised.value)
+        assert await store.upsert_requests([request(1), request(2)]) == 2
+
+
+_TERMINATE_OTHERS = (
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+)
+
+
+async def test_a_connection_lost_while_idle_is_opened_again(
+    pg_url: str, other: asyncpg.Connection
+) -> None:
+    async with await Store.open(pg_url) as store:
+        await store.upsert_request(request(1))
+        await other.execute(_TERMINATE_OTHERS)
+        # The client may or may not have read the server's goodbye yet: if not, that one call
+        # is refused as unavailable; either way the next one runs on a new connection.
+        with contextlib.suppress(StoreUnavailableError):
+            await store.count_requests(1)
+        assert await store.upsert_request(request(2)) is True
+        assert await store.count_requests(1) == 2
+
+
+async def test_a_connection_lost_mid_write_is_unavailable_then_reopened(
+    pg_url: str, other: asyncpg.Connection
+) -> None:
+    async with await Store.open(pg_url, busy_budget=5.0) as store:
+        async with other.transaction():
+            # The write waits for this lock, so it is in flight when its connection dies.
+            await other.execute("LOCK TABLE request_messages IN ACCESS EXCLUSIVE MODE")
+            write = asyncio.create_task(store.upsert_requests([request(1), request(2)]))
+            await waiting_for_a_lock(other)
+            await other.execute(_TERMINATE_OTHERS)
+            with pytest.raises(StoreUnavailableError, match="connection lost") as raised:
+                await write
+            assert pg_url in str(raised.value)
+        assert await store.count_requests(1) == 0
+        assert await store.upsert_requests([request(1), request(2)]) == 2
+
+
+async def test_read_only_survives_a_new_connection(pg_url: str, other: asyncpg.Connection) -> None:
+    async with await Store.open(pg_url) as store:
+        await store.set_read_only(True)
+        await other.execute(_TERMINATE_OTHERS)
+        with contextlib.suppress(StoreUnavailableError):
+            await store.count_requests(1)
+        assert await store.count_requests(1) == 0  # on a new connection
+        with pytest.raises(StoreUnavailableError, match="read-only"):
+            await store.upsert_request(request(1))
+        await store.set_read_only(False)
+        assert await store.upsert_request(request(1)) is True
+
+
+async def test_a_closed_store_refuses_work(pg_url: str) -> None:
+    store = await Store.open(pg_url)
+    await store.close()
+    await store.close()  # twice is harmless
+    with pytest.raises(StoreError, match="closed"):
+        await store.count_requests(1)
+
+
+async def test_a_serialization_failure_is_retried(empty_url: str) -> None:
+    # On a SERIALIZABLE database, a transaction that finds a row updated by another since it
+    # began fails with 40001; the Store runs it again, as it does for SQLite's busy database.
+    admin = await asyncpg.connect(empty_url)
+    try:
+        name = await admin.fetchval("SELECT current_database()")
+        await admin.execute(
+            f"ALTER DATABASE {name} SET default_transaction_isolation TO 'serializable'"
+        )
+    finally:
+        await admin.close()
+    async with await Store.open(empty_url) as store:
+        await store.upsert_requests([request(1), request(2)])
+        other = await asyncpg.connect(empty_url)
+        try:
+            async with other.transaction():
+                await other.execute("UPDATE request_messages SET language = 'es'")
+                erase = asyncio.create_task(store.opt_out_author(1, "a" * 32, 0.0))
+                await waiting_for_a_lock(other)  # the Store's DELETE waits for our rows
+        finally:
+            await other.close()
+        assert await erase == 2
+        assert store.busy_retries > 0
+        assert await store.count_requests(1) == 0
+
+
+async def test_a_deadlock_is_retried(empty_url: str) -> None:
+    # The Store's transaction and another wait for each other's rows. The Store waited first, so
+    # its deadlock check (100 ms here) fires first and PostgreSQL cancels it with 40P01; the
+    # Store runs it again once the other transaction is through.
+    admin = await asyncpg.connect(empty_url)
+    try:
+        name = await admin.fetchval("SELECT current_database()")
+        await admin.execute(f"ALTER DATABASE {name} SET deadlock_timeout TO '100ms'")
+    finally:
+        await admin.close()
+    async with await Store.open(empty_url) as store:
+        await store.set_watch_mode(1, "listed")
+        await store.record_alert(PostedAlert(1, "volume", 1.0, "10 requests"))
+        other = await asyncpg.connect(empty_url)
+        try:
+            async with other.transaction():
+                await other.execute("DELETE FROM alerts_posted WHERE guild_id = 1")
+                # forget_guild deletes guild_settings first and alerts_posted last.
+                forget = asyncio.create_task(store.forget_guild(1))
+                await waiting_for_a_lock(other)
+                await other.execute("DELETE FROM guild_settings WHERE guild_id = 1")
+        finally:
+            await other.close()
+        await forget
+        assert store.busy_retries > 0
+        assert await store.known_guilds() == []
+
+
+async def test_an_older_database_gets_only_the_missing_migrations(empty_url: str) -> None:
+    connection = await asyncpg.connect(empty_url)
+    try:
+        assert await migrate_pg(connection, PG_MIGRATIONS[:2]) == 2
+        await connection.execute(
+            "INSERT INTO request_messages (message_id, guild_id, channel_id, author_hash, "
+            "created_at, content, language, compound, pos, neu, neg, category) "
+            "VALUES (7, 1, 10, 'h', 1700000000, 'open source it', 'en', 0, 0, 1, 0, 'demand')"
+        )
+    finally:
+        await connection.close()
+    async with await Store.open(empty_url) as store:
+        assert await store.schema_version() == LATEST_VERSION
+        kept = await store.get_request(1, 7)
+        assert kept is not None
+        assert kept.content == "open source it"
+        assert kept.cues == ()

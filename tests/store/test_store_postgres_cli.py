@@ -1,0 +1,79 @@
+"""The command line on a PostgreSQL database: `--db postgresql://…` and CLAMOR_DB select it, and
+the author key stays a file (CLAMOR_KEY_FILE), never a row of the database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.cli import main
+from bot.config import load_settings
+from bot.exports import sample_export_paths
+from tests.store.conftest import fresh_database
+from tests.store.pg_server import PgServer
+
+pytestmark = pytest.mark.postgresql
+SAMPLE = sample_export_paths()[0]
+SAMPLE_GUILD = int(json.loads(SAMPLE.read_text(encoding="utf-8"))["guild"]["id"])
+
+
+async def _count_rows(url: str) -> int:
+    connection = await asyncpg.connect(url)
+    try:
+        return int(await connection.fetchval("SELECT count(*) FROM request_messages"))
+    finally:
+        await connection.close()
+
+
+def test_settings_take_a_url_and_a_key_file() -> None:
+    url = "postgresql://clamor:s3cret@db.internal:5432/clamor"
+    settings = load_settings({"CLAMOR_DB": url, "CLAMOR_KEY_FILE": "/etc/clamor/key"}, None)
+    assert settings.database == url
+    assert settings.author_key_path == Path("/etc/clamor/key")
+    assert "s3cret" not in repr(settings)
+    assert load_settings({"CLAMOR_DB": url}, None).author_key_path == Path("data/clamor.key")
+    sqlite = load_settings({"CLAMOR_DB": "var/bot.db"}, None)
+    assert sqlite.database == Path("var/bot.db")
+    assert sqlite.author_key_path == Path("var/bot.key")
+
+
+def test_analyze_digest_and_labels_on_postgresql(
+    pg_server: PgServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = asyncio.run(fresh_database(pg_server))
+    key = tmp_path / "secrets" / "clamor.key"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CLAMOR_KEY_FILE", str(key))
+    monkeypatch.setenv("CLAMOR_DB", url)
+
+    assert main(["analyze", str(SAMPLE), "--db", url]) == 0
+    logged = asyncio.run(_count_rows(url))
+    assert logged > 0
+    assert main(["analyze", str(SAMPLE), "--db", url]) == 0  # same ids: no duplicates
+    assert asyncio.run(_count_rows(url)) == logged
+    assert key.is_file()
+    assert not (tmp_path / "data").exists()  # no SQLite file, no key beside one
+    capsys.readouterr()
+
+    # CLAMOR_DB alone is enough for the read-only commands.
+    assert main(["digest", "--guild", str(SAMPLE_GUILD), "--days", "366", "--format", "json"]) == 0
+    digest = json.loads(capsys.readouterr().out)
+    assert digest["totals"]["requests"] > 0
+    assert main(["labels", "export"]) == 0
+
+
+def test_a_missing_database_is_one_line_without_the_password(
+    pg_server: PgServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"postgresql://clamor:hunter2@127.0.0.1:{pg_server.port}/nowhere"
+    assert main(["digest", "--db", url, "--guild", "1"]) == 2
+    error = capsys.readouterr().err
+    assert "no such database" in error
+    assert "hunter2" not in error
