@@ -43,6 +43,7 @@ bench-scale: $(STAMP_DEV)
 	$(BIN)/python bench/digest_scale.py
 	$(BIN)/python bench/trend_query.py
 	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/store_throughput.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
