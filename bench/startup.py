@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -33,7 +34,7 @@ TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789A
 
 LAUNCHER = r"""
 import sys, time
-def mark(name): print(f"MARK {name} {time.time():.6f}", file=sys.stderr, flush=True)
+def mark(name): sys.stderr.write(f"MARK {name} {time.time():.6f}\n"); sys.stderr.flush()
 mark("interpreter")
 import functools, yarl
 from discord.gateway import DiscordWebSocket
@@ -120,12 +121,11 @@ async def one_run(folder: Path) -> tuple[float, dict[str, float], bool]:
             seen = time.time() - launched if fake.gateway.identify_count else float("nan")
     marks: dict[str, float] = {}
     matplotlib = False
-    for line in err.decode().splitlines():
-        parts = line.split()
-        if parts[:1] == ["MARK"]:
-            marks.setdefault(parts[1], float(parts[2]) - launched)
-        elif parts[:1] == ["MATPLOTLIB"]:
-            matplotlib = parts[1] == "True"
+    # Log lines from other threads can land mid-line: find the marks wherever they are.
+    text = err.decode()
+    for name, at in re.findall(r"MARK (\S+) (\d+\.\d{6})", text):
+        marks.setdefault(name, float(at) - launched)
+    matplotlib = re.search(r"MATPLOTLIB True", text) is not None
     if "identify" not in marks:
         print(err.decode()[-2000:], file=sys.stderr)
     return seen, marks, matplotlib
