@@ -41,7 +41,6 @@ bench: $(STAMP_DEV)
 bench-scale: $(STAMP_DEV)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/digest_scale.py
-	$(BIN)/python bench/trend_query.py
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/store_throughput.py
 

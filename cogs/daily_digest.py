@@ -20,7 +20,6 @@ from typing import Any
 
 import aiohttp
 import discord
-from discord.ext import commands, tasks
 
 from bot.client import ClamorBot
 from bot.digest.model import Period, Places
@@ -28,6 +27,7 @@ from bot.digest.render import to_embed
 from bot.digest_schedule import covered_day, due_day
 from bot.report import CHART_FILE, PlaceLookup, digest_report
 from bot.store.records import DigestRun, GuildSettings
+from cogs.periodic import PeriodicCog
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,10 @@ def public_channels(guild: discord.Guild) -> set[int]:
     return {place.id for place in places if _readable_by_everyone(place)}
 
 
-def channel_names(guild: discord.Guild) -> dict[int, str]:
-    public = public_channels(guild)
+def channel_names(guild: discord.Guild, public: set[int] | None = None) -> dict[int, str]:
+    """Every place's name, or "a private channel" for those not in `public`."""
+    if public is None:
+        public = public_channels(guild)
     places: list[discord.abc.GuildChannel | discord.Thread] = [*guild.channels, *guild.threads]
     return {
         place.id: f"#{place.name}" if place.id in public else "a private channel"
@@ -70,10 +72,11 @@ def channel_names(guild: discord.Guild) -> dict[int, str]:
 
 def guild_places(guild: discord.Guild) -> Places:
     """Names, thread parents and public places of the guild, as the cache knows them."""
+    public = public_channels(guild)
     return Places(
-        names=channel_names(guild),
+        names=channel_names(guild, public),
         parents={thread.id: thread.parent_id for thread in guild.threads},
-        public=public_channels(guild),
+        public=public,
     )
 
 
@@ -140,9 +143,12 @@ async def digest_post(
     return DigestPost(embed=embed, chart=report.chart)
 
 
-class DailyDigest(commands.Cog):
+class DailyDigest(PeriodicCog):
+    tick_seconds = TICK_SECONDS
+    tick_failure = "daily digest check failed"
+
     def __init__(self, bot: ClamorBot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         # guild -> (channel it failed in, when to try again)
         self._backoff: dict[int, tuple[int, float]] = {}
         # guild -> (schedule, when this process first saw it): a new schedule starts at its
@@ -151,23 +157,8 @@ class DailyDigest(commands.Cog):
         # guild -> the last day posted by this process, in case recording it failed.
         self._posted: dict[int, date] = {}
 
-    async def cog_load(self) -> None:
-        self.tick.start()
-
-    async def cog_unload(self) -> None:
-        self.tick.cancel()
-
-    @tasks.loop(seconds=TICK_SECONDS)
-    async def tick(self) -> None:
-        try:
-            await self.post_due_digests()
-        except Exception:
-            # The loop must outlive any one bad tick (a locked database, say).
-            log.exception("daily digest check failed")
-
-    @tick.before_loop
-    async def _wait_until_ready(self) -> None:
-        await self.bot.wait_until_ready()
+    async def run_tick(self) -> None:
+        await self.post_due_digests()
 
     async def post_due_digests(self) -> None:
         defaults = self.bot.settings

@@ -21,38 +21,27 @@ import logging
 from datetime import date
 
 import discord
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.client import ClamorBot
 from bot.privacy import describe_purge, grace_seconds, purge_due, utc_day
+from cogs.periodic import PeriodicCog
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 3600.0
 
 
-class PrivacyUpkeep(commands.Cog):
+class PrivacyUpkeep(PeriodicCog):
+    tick_seconds = TICK_SECONDS
+    tick_failure = "privacy purge failed"
+
     def __init__(self, bot: ClamorBot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self.last_purge_day: date | None = None
 
-    async def cog_load(self) -> None:
-        self.tick.start()
-
-    async def cog_unload(self) -> None:
-        self.tick.cancel()
-
-    @tasks.loop(seconds=TICK_SECONDS)
-    async def tick(self) -> None:
-        try:
-            await self.purge_if_due()
-        except Exception:
-            # A failed purge (a locked database, say) is tried again at the next tick.
-            log.exception("privacy purge failed")
-
-    @tick.before_loop
-    async def _wait_until_ready(self) -> None:
-        await self.bot.wait_until_ready()
+    async def run_tick(self) -> None:
+        await self.purge_if_due()
 
     async def purge_if_due(self) -> None:
         now = self.bot.clock()

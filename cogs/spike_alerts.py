@@ -14,12 +14,13 @@ import logging
 
 import aiohttp
 import discord
-from discord.ext import commands, tasks
 
 from bot.alerts import AlertReport, LastAlert, alert_embed, may_alert
 from bot.alerts.from_store import todays_spikes
 from bot.client import ClamorBot
 from bot.store.alerts import AlertSettings, PostedAlert
+from cogs.daily_digest import public_channels
+from cogs.periodic import PeriodicCog
 
 log = logging.getLogger(__name__)
 
@@ -33,36 +34,17 @@ class AlertPostError(Exception):
     """Why an alert could not be posted, in words for `/clamor-mod alerts`."""
 
 
-def public_channels(guild: discord.Guild) -> set[int]:
-    """Channels and threads every member can read: the only ones an alert may quote."""
-    everyone = guild.default_role
-    places: list[discord.abc.GuildChannel | discord.Thread] = [*guild.channels, *guild.threads]
-    return {place.id for place in places if place.permissions_for(everyone).read_messages}
+class SpikeAlerts(PeriodicCog):
+    tick_seconds = TICK_SECONDS
+    tick_failure = "spike alert check failed"
 
-
-class SpikeAlerts(commands.Cog):
     def __init__(self, bot: ClamorBot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         # guild -> (channel it failed in, when to try again)
         self._backoff: dict[int, tuple[int, float]] = {}
 
-    async def cog_load(self) -> None:
-        self.tick.start()
-
-    async def cog_unload(self) -> None:
-        self.tick.cancel()
-
-    @tasks.loop(seconds=TICK_SECONDS)
-    async def tick(self) -> None:
-        try:
-            await self.check_all()
-        except Exception:
-            # The loop must outlive any one bad tick (a locked database, say).
-            log.exception("spike alert check failed")
-
-    @tick.before_loop
-    async def _wait_until_ready(self) -> None:
-        await self.bot.wait_until_ready()
+    async def run_tick(self) -> None:
+        await self.check_all()
 
     async def check_all(self) -> None:
         for settings in await self.bot.store.alert_guilds():

@@ -69,6 +69,8 @@ class ActivityBuffer:
     _floors: dict[Channel, int] = field(default_factory=dict)
     _held: Counter[Channel] = field(default_factory=Counter)
     _recent: RecentIds = field(init=False)
+    # The sum of _volume, kept as it changes: the watcher asks after every message.
+    _pending: int = 0
 
     def __post_init__(self) -> None:
         self._recent = RecentIds(self.remember)
@@ -76,13 +78,14 @@ class ActivityBuffer:
     @property
     def pending(self) -> int:
         """Messages counted since the last drain."""
-        return sum(self._volume.values())
+        return self._pending
 
     def count(self, guild_id: int, channel_id: int, message_id: int, at: float) -> bool:
         """Count one message; False (and nothing changes) if this id was counted before."""
         if not self._recent.add(message_id):
             return False
         self._volume[(guild_id, channel_id, int(at // HOUR) * HOUR)] += 1
+        self._pending += 1
         key = (guild_id, channel_id)
         self._cursors[key] = max(self._cursors.get(key, 0), message_id)
         self._floors[key] = min(self._floors.get(key, message_id), message_id)
@@ -115,6 +118,7 @@ class ActivityBuffer:
         )
         for guild, channel, hour, _ in volumes:
             del self._volume[(guild, channel, int(hour))]
+        self._pending -= snapshot.messages
         for mapping in (self._cursors, self._floors):
             for key in [key for key in mapping if key not in held]:
                 del mapping[key]
@@ -124,6 +128,7 @@ class ActivityBuffer:
         """Put back a snapshot whose write failed, merged with what was counted meanwhile."""
         for guild, channel, hour, n in snapshot.volumes:
             self._volume[(guild, channel, int(hour))] += n
+            self._pending += n
         for guild, channel, last in snapshot.cursors:
             key = (guild, channel)
             self._cursors[key] = max(self._cursors.get(key, 0), last)

@@ -3,7 +3,6 @@ the running bot's alert loop posting (or not) in the alert channel."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
@@ -11,15 +10,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.client import ClamorBot
-from cogs.spike_alerts import TICK_SECONDS
-from tests.e2e.waiting import eventually
+from tests.e2e.waiting import eventually, run_loop_fast
 from tests.fakediscord import EPHEMERAL, FakeChannel, FakeDiscord
 from tests.fakediscord.entities import EMBED_LINKS
 from tests.fakediscord.interactions import CallbackRecord
 from tests.store.store_factory import request
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
-FAST_TICK = 0.02
 NOW = datetime(2026, 3, 20, 15, 0, tzinfo=UTC)
 BURST = (
     "OpenAI should open source Sora",
@@ -85,17 +82,10 @@ async def burst(bot: ClamorBot, fake: FakeDiscord, count: int, start: datetime) 
 
 
 async def ticks(bot: ClamorBot, count: int = 5) -> None:
-    """Let the real alert loop run `count` more times, fast."""
+    """Let the real alert loop run `count` more times, fast, then pause it so it does not
+    check halfway through the next burst."""
     cog: Any = bot.get_cog("SpikeAlerts")
-    cog.tick.change_interval(seconds=FAST_TICK)
-    start = cog.tick.current_loop
-    try:
-        async with asyncio.timeout(15):  # a guard against hangs; loaded CI machines are slow
-            while cog.tick.current_loop < start + count:  # noqa: ASYNC110
-                await asyncio.sleep(FAST_TICK)
-    finally:
-        # Back to its own pace, so the loop does not check halfway through the next burst.
-        cog.tick.change_interval(seconds=TICK_SECONDS)
+    await run_loop_fast(cog.tick, count, pause_after=True)
 
 
 def alerts_in(fake: FakeDiscord, channel: FakeChannel) -> list[dict[str, Any]]:

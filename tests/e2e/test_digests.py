@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import re
@@ -14,12 +13,11 @@ from typing import Any
 import pytest
 
 from bot.client import ClamorBot
-from tests.e2e.waiting import eventually
+from tests.e2e.waiting import eventually, run_loop_fast
 from tests.fakediscord import EPHEMERAL, ChannelType, FakeChannel, FakeDiscord, StoredMessage
 from tests.fakediscord.interactions import CallbackRecord
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
-FAST_TICK = 0.02
 
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -207,11 +205,7 @@ async def schedule(bot: ClamorBot, fake: FakeDiscord, channel: FakeChannel) -> N
 async def ticks(bot: ClamorBot, count: int = 5) -> None:
     """Let the real loop run `count` more times, fast."""
     cog: Any = bot.get_cog("DailyDigest")  # loaded as an extension: not this module's class
-    cog.tick.change_interval(seconds=FAST_TICK)
-    start = cog.tick.current_loop
-    async with asyncio.timeout(15):  # a guard against hangs; loaded CI machines are slow
-        while cog.tick.current_loop < start + count:  # noqa: ASYNC110
-            await asyncio.sleep(FAST_TICK)
+    await run_loop_fast(cog.tick, count)
 
 
 async def test_daily_digest_posted_once_and_not_again_after_restart(

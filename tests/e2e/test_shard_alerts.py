@@ -15,11 +15,11 @@ import pytest
 from bot.client import ClamorBot
 from bot.store import Store
 from tests.e2e.test_shards import SHARDS, sharded_world_fake, start_process
+from tests.e2e.waiting import run_loop_fast
 from tests.fakediscord import FakeDiscord, assert_no_stray_tasks, connect_discord_py
 from tests.fakediscord.gateway_rules import shard_of
 from tests.store.store_factory import request
 
-FAST_TICK = 0.02
 NOW = datetime(2026, 3, 20, 15, 0, tzinfo=UTC)
 
 
@@ -53,11 +53,7 @@ async def quiet_fortnight_then_a_burst(store: Store, fake: FakeDiscord) -> None:
 async def alert_ticks(bots: list[ClamorBot], count: int = 8) -> None:
     async def run(bot: ClamorBot) -> None:
         cog: Any = bot.get_cog("SpikeAlerts")
-        cog.tick.change_interval(seconds=FAST_TICK)
-        start = cog.tick.current_loop
-        async with asyncio.timeout(15):  # a guard against hangs; loaded CI machines are slow
-            while cog.tick.current_loop < start + count:  # noqa: ASYNC110
-                await asyncio.sleep(FAST_TICK)
+        await run_loop_fast(cog.tick, count)
 
     await asyncio.gather(*(run(bot) for bot in bots))
 

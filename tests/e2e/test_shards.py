@@ -16,7 +16,7 @@ from bot.cli.common import key_path_for
 from bot.client import ClamorBot, ShardedClamorBot, create_bot
 from bot.config import load_settings
 from bot.store import Store, load_or_create_key
-from tests.e2e.waiting import eventually
+from tests.e2e.waiting import eventually, run_loop_fast
 from tests.fakediscord import (
     FakeChannel,
     FakeDiscord,
@@ -29,7 +29,6 @@ from tests.fakediscord import (
 from tests.fakediscord.entities import WORLD_CREATED
 from tests.fakediscord.gateway_rules import shard_of
 
-FAST_TICK = 0.02
 SHARDS = 2
 SECOND = "Second Shard Club"
 DAY = "2026-03-14"
@@ -103,11 +102,7 @@ async def ticks(bots: list[ClamorBot], count: int = 6) -> None:
 
     async def run(bot: ClamorBot) -> None:
         cog: Any = bot.get_cog("DailyDigest")
-        cog.tick.change_interval(seconds=FAST_TICK)
-        start = cog.tick.current_loop
-        async with asyncio.timeout(15):  # a guard against hangs; loaded CI machines are slow
-            while cog.tick.current_loop < start + count:  # noqa: ASYNC110
-                await asyncio.sleep(FAST_TICK)
+        await run_loop_fast(cog.tick, count)
 
     await asyncio.gather(*(run(bot) for bot in bots))
 
