@@ -259,13 +259,16 @@ async def test_a_serialization_failure_is_retried(empty_url: str) -> None:
 
 
 async def test_a_deadlock_is_retried(empty_url: str) -> None:
-    # The Store's transaction and another wait for each other's rows. The Store waited first, so
-    # its deadlock check (100 ms here) fires first and PostgreSQL cancels it with 40P01; the
-    # Store runs it again once the other transaction is through.
+    # The Store's transaction and another wait for each other's rows. PostgreSQL looks for a
+    # deadlock once per wait, deadlock_timeout after it began, and cancels the waiter that finds
+    # it. The Store waits first; its check (400 ms, under its 1 s lock_timeout) comes after the
+    # other side starts waiting, and the other side's (60 s) never comes first, so the Store gets
+    # 40P01 and runs it again once the other transaction is through. (On a machine so loaded that
+    # the other side starts waiting later than that, the Store's lock_timeout is retried instead.)
     admin = await asyncpg.connect(empty_url)
     try:
         name = await admin.fetchval("SELECT current_database()")
-        await admin.execute(f"ALTER DATABASE {name} SET deadlock_timeout TO '100ms'")
+        await admin.execute(f"ALTER DATABASE {name} SET deadlock_timeout TO '400ms'")
     finally:
         await admin.close()
     async with await Store.open(empty_url) as store:
@@ -273,6 +276,7 @@ async def test_a_deadlock_is_retried(empty_url: str) -> None:
         await store.record_alert(PostedAlert(1, "volume", 1.0, "10 requests"))
         other = await asyncpg.connect(empty_url)
         try:
+            await other.execute("SET deadlock_timeout TO '60s'")
             async with other.transaction():
                 await other.execute("DELETE FROM alerts_posted WHERE guild_id = 1")
                 # forget_guild deletes guild_settings first and alerts_posted last.
