@@ -34,6 +34,7 @@ from bot.watch import (
     edit_needs_analysis,
     edit_outcome,
     is_member_post,
+    posted_at,
     watch_key,
 )
 from bot.watch.history import ScanSpec, rows_to_remove
@@ -164,7 +165,10 @@ class Watcher(commands.Cog):
                 log.warning("saved the message volume kept in memory during the outage")
 
     def _lock(self, guild_id: int) -> asyncio.Lock:
-        return self._guild_locks.setdefault(guild_id, asyncio.Lock())
+        lock = self._guild_locks.get(guild_id)
+        if lock is None:
+            lock = self._guild_locks[guild_id] = asyncio.Lock()
+        return lock
 
     async def _analyse(self, analyzer: Analyzer, text: str) -> Analysis:
         if analyse_off_loop(text):
@@ -172,7 +176,13 @@ class Watcher(commands.Cog):
         return analyzer.analyze(text, score_all=False)
 
     def _record(
-        self, guild_id: int, message: discord.Message, analysis: Analysis, *, edited: bool
+        self,
+        guild_id: int,
+        message: discord.Message,
+        analysis: Analysis,
+        *,
+        edited: bool,
+        created_at: float | None = None,
     ) -> RequestRecord:
         """The row for a message, as analysed; the writer applies the guild's privacy."""
         return request_record(
@@ -181,7 +191,7 @@ class Watcher(commands.Cog):
             channel_id=message.channel.id,
             author_key=self.bot.author_key,
             author_id=message.author.id,
-            created_at=discord.utils.snowflake_time(message.id).timestamp(),
+            created_at=posted_at(message.id) if created_at is None else created_at,
             edited=edited,
             analysis=analysis,
         )
@@ -201,11 +211,15 @@ class Watcher(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         try:
+            # `_serially` inlined: this runs for every message in every watched guild.
             if message.guild is not None and _is_member_post(message):
                 guild_id = message.guild.id
-                await self._serially(
-                    guild_id, f"log message {message.id}", lambda: self._log(guild_id, message)
-                )
+                try:
+                    async with self._lock(guild_id):
+                        await self._log(guild_id, message)
+                except Exception:
+                    self.stats.failures += 1
+                    log.exception("could not log message %s in guild %s", message.id, guild_id)
         finally:
             self.stats.handled += 1
         if self.activity.pending >= self.flush_every:
@@ -217,12 +231,12 @@ class Watcher(commands.Cog):
             return
         if message.id in self._handled:
             return  # a replayed event: counted and logged already
-        created_at = discord.utils.snowflake_time(message.id).timestamp()
+        created_at = posted_at(message.id)
         # Counted at most once, even when the write below fails and the event comes back.
         self.activity.count(guild_id, message.channel.id, message.id, created_at)
         analysis = await self._analyse(config.analyzer, message.content)
         if analysis.request and await self.bot.request_writer.write(
-            self._record(guild_id, message, analysis, edited=False)
+            self._record(guild_id, message, analysis, edited=False, created_at=created_at)
         ):
             self.stats.logged += 1
         self._handled.add(message.id)
@@ -363,7 +377,7 @@ class Watcher(commands.Cog):
         result: ScanResult,
     ) -> bool:
         """Count and log one message read from history; whether it is a request to keep."""
-        at = discord.utils.snowflake_time(message.id).timestamp()
+        at = posted_at(message.id)
         if message.id > spec.count_above:
             self.activity.count(guild_id, channel_id, message.id, at)
         if spec.count_up_to is not None and message.id <= spec.count_up_to:
@@ -380,7 +394,7 @@ class Watcher(commands.Cog):
         self._handled.add(message.id)
         if not analysis.request:
             return False
-        record = self._record(guild_id, message, analysis, edited=edited)
+        record = self._record(guild_id, message, analysis, edited=edited, created_at=at)
         if await writer.write(record):
             result.requests += 1
         return config.logs_author(record.author_hash)

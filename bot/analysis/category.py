@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.analysis.lexicon import LexiconError, compile_rule, read_table, split_words
+from bot.analysis.literal_index import LiteralIndex
 from bot.analysis.literals import first_match, plan_for, required_literals
 from bot.analysis.model import CATEGORIES, Category, Cue, Tone
 from bot.analysis.ngram_model import CategoryModel, features, readable
@@ -104,6 +105,36 @@ def category_rules() -> tuple[CategoryRule, ...]:
     return tuple(rules)
 
 
+@dataclass(frozen=True, slots=True)
+class _RuleLookup:
+    """Which rules can match a message, in one pass per text (see ``literal_index.py``): a rule
+    with known required literals cannot match a text holding none of them."""
+
+    on_masked: LiteralIndex
+    on_marked: LiteralIndex
+    always: frozenset[int]  # reused request rules and rules without known literals
+
+    def candidates(self, masked: str, marked: str) -> set[int]:
+        return self.on_masked.rules_in(masked) | self.on_marked.rules_in(marked) | self.always
+
+
+@cache
+def _rule_lookup() -> _RuleLookup:
+    rules = category_rules()
+
+    def indexed(rule: CategoryRule) -> bool:
+        return not rule.reuses and rule.literals is not None and "" not in rule.literals
+
+    def strings(rule: CategoryRule, marked: bool) -> tuple[str, ...]:
+        return (rule.literals or ()) if indexed(rule) and rule.marked == marked else ()
+
+    return _RuleLookup(
+        LiteralIndex.of([strings(rule, marked=False) for rule in rules]),
+        LiteralIndex.of([strings(rule, marked=True) for rule in rules]),
+        frozenset(number for number, rule in enumerate(rules) if not indexed(rule)),
+    )
+
+
 def _order(tone: Tone) -> tuple[Category, ...]:
     if tone.compound <= -_TONE_LEAN:
         return _NEGATIVE_ORDER
@@ -140,7 +171,10 @@ def categorize(
     weight of the n-gram model's vote (0 for the rules alone)."""
     scores: dict[Category, float] = dict.fromkeys(CATEGORIES, 0.0)
     cues: list[Cue] = []
-    for rule in category_rules():
+    candidates = _rule_lookup().candidates(masked, marked)
+    for number, rule in enumerate(category_rules()):
+        if number not in candidates:
+            continue
         span = _find(rule, masked, marked, fired)
         if span is None:
             continue

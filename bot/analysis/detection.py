@@ -19,8 +19,8 @@ from functools import cache
 
 from bot.analysis.entities import Mention
 from bot.analysis.folding import fold_lower
-from bot.analysis.lexicon import _trie_pattern as _trie
 from bot.analysis.lexicon import stems_regex
+from bot.analysis.literal_index import LiteralIndex
 from bot.analysis.literals import may_contain
 from bot.analysis.model import Cue
 from bot.analysis.ngram_model import RequestModel, features, readable
@@ -94,37 +94,18 @@ class _AnchorIndex:
     test per anchor per rule (most of the detector's time on chatter the pre-filter lets by)."""
 
     rules: tuple[RequestRule, ...]  # the non-mask rules, in table order
-    shortest: re.Pattern[str]  # at each position, the shortest anchor starting there
-    longer: dict[str, tuple[str, ...]]  # anchor -> the anchors that start with it
-    rules_of: dict[str, frozenset[int]]  # anchor -> numbers of the rules it anchors
+    anchors: LiteralIndex
 
     def rules_anchored_in(self, text: str) -> set[int]:
         """Numbers of the rules with an anchor somewhere in `text` (`anchor in text`)."""
-        found: set[int] = set()
-        for match in self.shortest.finditer(text):
-            anchor, at = match.group(1), match.start()
-            found |= self.rules_of[anchor]
-            for extension in self.longer[anchor]:
-                if text.startswith(extension, at):
-                    found |= self.rules_of[extension]
-        return found
+        return self.anchors.rules_in(text)
 
 
 @cache
 def _anchor_index(masks: bool = False) -> _AnchorIndex:
     """The index of the non-mask rules, or with `masks` of the mask rules."""
     rules = tuple(rule for rule in request_rules() if (rule.kind == "mask") == masks)
-    rules_of: dict[str, set[int]] = {}
-    for number, rule in enumerate(rules):
-        for anchor in rule.anchors:
-            rules_of.setdefault(anchor, set()).add(number)
-    anchors = sorted(rules_of)
-    longer = {a: tuple(b for b in anchors if b != a and b.startswith(a)) for a in anchors}
-    # A lookahead finds a match at every position, overlapping ones included; the trie stops
-    # at the shortest anchor there, and `longer` finds the others that start at that position.
-    shortest = re.compile(f"(?=({_trie(anchors)}))")
-    frozen = {anchor: frozenset(numbers) for anchor, numbers in rules_of.items()}
-    return _AnchorIndex(rules, shortest, longer, frozen)
+    return _AnchorIndex(rules, LiteralIndex.of([rule.anchors for rule in rules]))
 
 
 def _quote(clean: str, match: re.Match[str]) -> str:

@@ -11,6 +11,7 @@ from bot.watch.rules import (
     edit_needs_analysis,
     edit_outcome,
     is_member_post,
+    posted_at,
     watch_key,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "edit_needs_analysis",
     "edit_outcome",
     "is_member_post",
+    "posted_at",
     "watch_key",
 ]

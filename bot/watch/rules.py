@@ -14,6 +14,13 @@ USER_MESSAGE_TYPES = frozenset({0, 19})
 INLINE_MAX_CHARS = 300
 
 EditOutcome = Literal["write", "remove", "nothing"]
+DISCORD_EPOCH_MS = 1420070400000  # a snowflake's top bits: milliseconds since 2015-01-01 UTC
+
+
+def posted_at(message_id: int) -> float:
+    """When a message was created, in Unix seconds, from its snowflake id: the same float as
+    ``discord.utils.snowflake_time(id).timestamp()`` without building a datetime per message."""
+    return ((message_id >> 22) + DISCORD_EPOCH_MS) / 1000
 
 
 def is_member_post(*, author_is_bot: bool, webhook_id: int | None, message_type: int) -> bool:

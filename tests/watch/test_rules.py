@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import discord
 import pytest
 
 from bot.watch import (
@@ -11,6 +12,7 @@ from bot.watch import (
     edit_needs_analysis,
     edit_outcome,
     is_member_post,
+    posted_at,
     watch_key,
 )
 
@@ -92,3 +94,21 @@ def test_edit_needs_analysis(
 )
 def test_edit_outcome(logged: bool, is_request: bool, outcome: EditOutcome) -> None:
     assert edit_outcome(logged=logged, request=is_request) == outcome
+
+
+@pytest.mark.parametrize(
+    "message_id",
+    [
+        0,  # the Discord epoch itself
+        175928847299117063,  # Discord's documentation example (2016-04-30)
+        1180000000000000001,
+        (1_700_000_000_123 - 1420070400000) << 22 | 0x3FFFFF,  # milliseconds kept, low bits ignored
+        (4_102_444_800_999 - 1420070400000) << 22,  # the year 2100
+    ],
+)
+def test_posted_at_is_discords_snowflake_time(message_id: int) -> None:
+    assert posted_at(message_id) == discord.utils.snowflake_time(message_id).timestamp()
+
+
+def test_posted_at_keeps_milliseconds() -> None:
+    assert posted_at((1_700_000_000_123 - 1420070400000) << 22) == 1_700_000_000.123
