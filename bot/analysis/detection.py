@@ -95,17 +95,33 @@ class _AnchorIndex:
 
     rules: tuple[RequestRule, ...]  # the non-mask rules, in table order
     anchors: LiteralIndex
+    need_alternative: frozenset[int] = frozenset()  # also tried when an alternative is named
+    need_target: frozenset[int] = frozenset()  # ... when a target is named
 
     def rules_anchored_in(self, text: str) -> set[int]:
         """Numbers of the rules with an anchor somewhere in `text` (`anchor in text`)."""
         return self.anchors.rules_in(text)
+
+    def rules_to_try(self, masked: str, marked: str) -> list[int]:
+        """Numbers of the rules `RequestRule.may_match` lets through, in table order."""
+        found = self.anchors.rules_in(masked)
+        if ALTERNATIVE_MARK in marked:
+            found |= self.need_alternative
+        if TARGET_MARK in marked:
+            found |= self.need_target
+        return sorted(found)
 
 
 @cache
 def _anchor_index(masks: bool = False) -> _AnchorIndex:
     """The index of the non-mask rules, or with `masks` of the mask rules."""
     rules = tuple(rule for rule in request_rules() if (rule.kind == "mask") == masks)
-    return _AnchorIndex(rules, LiteralIndex.of([rule.anchors for rule in rules]))
+    return _AnchorIndex(
+        rules,
+        LiteralIndex.of([rule.anchors for rule in rules]),
+        frozenset(number for number, rule in enumerate(rules) if rule.needs_alternative),
+        frozenset(number for number, rule in enumerate(rules) if rule.needs_target),
+    )
 
 
 def _quote(clean: str, match: re.Match[str]) -> str:
@@ -199,14 +215,8 @@ class RequestDetector:
         fired: dict[RuleKind, list[Cue]] = {"strong": [], "weak": [], "context": []}
         names = [name for name, _cue in masks]
         index = _anchor_index()
-        anchored = index.rules_anchored_in(masked)
-        has_alternative, has_target = ALTERNATIVE_MARK in marked, TARGET_MARK in marked
-        for number, rule in enumerate(index.rules):
-            # `rule.may_match`, with the anchors looked up once for all rules.
-            if number not in anchored and not (
-                (rule.needs_alternative and has_alternative) or (rule.needs_target and has_target)
-            ):
-                continue
+        for number in index.rules_to_try(masked, marked):
+            rule = index.rules[number]
             if not rule.applies_to(language):
                 continue
             match = rule.search(masked, marked)

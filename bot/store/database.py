@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 import aiosqlite
 
+from bot.redaction import REDACTED, TOKEN_SHAPE
 from bot.store.errors import StoreError, StoreUnavailableError
 
 Params = Sequence[Any]
@@ -39,6 +40,16 @@ def storable(text: str) -> str:
         # Through UTF-16 with surrogatepass: a valid pair becomes its character, a lone half U+FFFD.
         return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return text
+
+
+def message_text(text: str) -> str:
+    """A message's text as stored: `storable`, and anything shaped like a Discord token (a
+    member who pastes one, ours or theirs) as "[redacted]", so no export, digest or answer
+    can ever show it."""
+    text = storable(text)
+    if not isinstance(text, str) or text.count(".") < 2:  # a token has two dots
+        return text
+    return TOKEN_SHAPE.sub(REDACTED, text)
 
 
 Dialect = Literal["sqlite", "postgresql"]

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from bot.store.database import Database, Row, storable
+from bot.store.database import Database, Row, message_text
 from bot.store.records import RequestRecord
 from bot.store.request_log import _COLUMNS, _record
 
@@ -106,7 +106,7 @@ class LabelQueries(Database):
                 correction.message_id,
                 correction.channel_id,
                 correction.label,
-                storable(correction.content),
+                message_text(correction.content),
                 correction.language,
                 correction.original_category,
                 correction.corrected_at,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import get_args
 
-from bot.store.database import Connection, Database, changes
+from bot.store.database import Connection, Database, Params
 from bot.store.records import (
     DEFAULT_RETENTION_DAYS,
     MAX_RETENTION_DAYS,
@@ -30,6 +30,22 @@ _SET_CONTENT_MODE = f"""
     VALUES (?, {DEFAULT_RETENTION_DAYS:d}, ?)
     ON CONFLICT (guild_id) DO UPDATE SET content_mode = excluded.content_mode
 """
+# A message can have a log row and a moderator's correction: counted once.
+_AUTHOR_MESSAGES = """
+    SELECT count(*) FROM (
+        SELECT message_id FROM request_messages WHERE guild_id = ? AND author_hash = ?
+        UNION
+        SELECT message_id FROM label_corrections WHERE guild_id = ? AND author_hash = ?
+    ) AS erased
+"""
+_MESSAGES_WITH_TEXT = """
+    SELECT count(*) FROM (
+        SELECT message_id FROM request_messages
+        WHERE guild_id = ? AND (content <> '' OR cues <> '[]')
+        UNION
+        SELECT message_id FROM label_corrections WHERE guild_id = ? AND content <> ''
+    ) AS erased
+"""
 _DROP_REQUEST_TEXT = """
     UPDATE request_messages SET content = '', cues = '[]'
     WHERE guild_id = ? AND (content <> '' OR cues <> '[]')
@@ -37,6 +53,11 @@ _DROP_REQUEST_TEXT = """
 _DROP_CORRECTION_TEXT = """
     UPDATE label_corrections SET content = '' WHERE guild_id = ? AND content <> ''
 """
+
+
+async def _count(db: Connection, sql: str, params: Params) -> int:
+    rows = list(await db.execute_fetchall(sql, params))
+    return int(rows[0][0]) if rows else 0
 
 
 def _check_retention(days: int) -> None:
@@ -72,8 +93,8 @@ class PrivacyQueries(RetentionQueries, Database):
 
     async def set_content_mode(self, guild_id: int, mode: ContentMode) -> int:
         """Keep or drop message text from now on. "drop" also erases the text already stored
-        for the guild (log rows keep their tone, category and targets); how many rows it
-        erased ("keep" brings nothing back: 0)."""
+        for the guild (log rows keep their tone, category and targets); how many messages' text
+        it erased ("keep" brings nothing back: 0)."""
         if mode not in CONTENT_MODES:
             raise ValueError(f"{mode!r} is not a content mode ({', '.join(CONTENT_MODES)})")
 
@@ -81,14 +102,17 @@ class PrivacyQueries(RetentionQueries, Database):
             await db.execute(_SET_CONTENT_MODE, (guild_id, mode))
             if mode != "drop":
                 return 0
-            erased = await changes(db, _DROP_REQUEST_TEXT, (guild_id,))
-            return erased + await changes(db, _DROP_CORRECTION_TEXT, (guild_id,))
+            erased = await _count(db, _MESSAGES_WITH_TEXT, (guild_id, guild_id))
+            await db.execute(_DROP_REQUEST_TEXT, (guild_id,))
+            await db.execute(_DROP_CORRECTION_TEXT, (guild_id,))
+            return erased
 
         return await self._run(work, transaction=True)
 
     async def opt_out_author(self, guild_id: int, author_hash: str, at: float) -> int:
         """Stop logging an author in a guild and delete what they wrote there (log rows and
-        label corrections); how many rows were deleted. Opting out again keeps the first date."""
+        label corrections); how many messages were erased. Opting out again keeps the first
+        date."""
         _check_author(author_hash)
 
         async def work(db: Connection) -> int:
@@ -97,15 +121,16 @@ class PrivacyQueries(RetentionQueries, Database):
                 "VALUES (?, ?, ?) ON CONFLICT (guild_id, author_hash) DO NOTHING",
                 (guild_id, author_hash, at),
             )
-            deleted = 0
+            erased = await _count(
+                db, _AUTHOR_MESSAGES, (guild_id, author_hash, guild_id, author_hash)
+            )
             for table in ("request_messages", "label_corrections"):
-                deleted += await changes(
-                    db,
+                await db.execute(
                     # Fixed table names from the tuple above, never input.
                     f"DELETE FROM {table} WHERE guild_id = ? AND author_hash = ?",
                     (guild_id, author_hash),
                 )
-            return deleted
+            return erased
 
         return await self._run(work, transaction=True)
 

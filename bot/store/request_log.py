@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from bot.store.database import Database, Row, storable
+from bot.store.database import Database, Row, message_text
 from bot.store.records import RequestRecord
 
 _COLUMNS = (
@@ -44,7 +44,7 @@ _RETURNING = sqlite3.sqlite_version_info >= (3, 35)
 
 
 def _json_list(values: Iterable[str]) -> str:
-    return json.dumps([storable(value) for value in values], ensure_ascii=False)
+    return json.dumps([message_text(value) for value in values], ensure_ascii=False)
 
 
 def _params(rec: RequestRecord) -> tuple[Any, ...]:
@@ -54,7 +54,7 @@ def _params(rec: RequestRecord) -> tuple[Any, ...]:
         rec.channel_id,
         rec.author_hash,
         rec.created_at,
-        storable(rec.content),
+        message_text(rec.content),
         rec.language,
         rec.compound,
         rec.pos,

@@ -61,8 +61,9 @@ async def test_dropping_content_erases_stored_text_at_once(store: Store) -> None
     await store.set_label_correction(correction(1))
     await store.set_label_correction(correction(9, content=""))
 
-    # Two log rows with text and one correction with text; already-empty rows are not counted.
-    assert await store.set_content_mode(A, "drop") == 3
+    # Two messages with text (one also has a correction with text: counted once);
+    # already-empty rows are not counted.
+    assert await store.set_content_mode(A, "drop") == 2
     assert (await store.privacy_settings(A)).content_mode == "drop"
     rows = await store.requests_between(A, 0, math.inf)
     assert [(r.content, r.cues) for r in rows] == [("", ())] * 3
@@ -92,8 +93,10 @@ async def test_opting_out_deletes_the_authors_rows_and_corrections(store: Store)
     await store.set_label_correction(correction(1))
     await store.set_label_correction(correction(2, author=BOB))
     await store.set_label_correction(correction(5, author=None))
+    await store.set_label_correction(correction(7))  # a correction without a log row
 
-    assert await store.opt_out_author(A, ALICE, BASE_TIME) == 3 + 1
+    # Messages 1, 3, 4 and 7: the correction of 1 is the same message as its row.
+    assert await store.opt_out_author(A, ALICE, BASE_TIME) == 4
     assert await store.opted_out_authors(A) == frozenset({ALICE})
     assert [r.message_id for r in await store.requests_between(A, 0, math.inf)] == [2]
     assert [c.message_id for c in await store.label_corrections(A)] == [2, 5]
@@ -130,3 +133,24 @@ async def test_corrections_keep_their_author(store: Store) -> None:
     assert await store.label_correction(A, 1) == correction(1, label="demand")
     await store.set_label_correction(correction(2, author=BOB))
     assert await store.label_correction(A, 2) == correction(2, author=BOB)
+
+
+# Token-shaped (three base64url pieces, as Discord bot tokens are); made up, not a real one.
+PASTED_TOKEN = "MTE4NzQ2NTk4OTk2MzE2MTYwMA.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
+
+async def test_a_pasted_token_is_never_stored(store: Store) -> None:
+    text = f"release the weights lol, also my bot token is {PASTED_TOKEN} oops"
+    await store.upsert_request(request(1, content=text, cues=(f"request: {PASTED_TOKEN}",)))
+    await store.set_label_correction(correction(1, content=text))
+    await store.upsert_request(request(2, content="v1.2.3 is out, open source it"))
+
+    logged = await store.get_request(A, 1)
+    assert logged is not None
+    assert logged.content == "release the weights lol, also my bot token is [redacted] oops"
+    assert logged.cues == ("request: [redacted]",)
+    [corrected, *_] = await store.label_corrections(A)
+    assert corrected.content == logged.content
+    kept = await store.get_request(A, 2)
+    assert kept is not None
+    assert kept.content == "v1.2.3 is out, open source it"  # dots alone are not a token
