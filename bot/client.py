@@ -95,7 +95,13 @@ def instance_name() -> str:
 
 def _report_warm_up_failure(task: asyncio.Task[Any]) -> None:
     if not task.cancelled() and (error := task.exception()) is not None:
-        log.error("warming up the analysers failed", exc_info=error)
+        log.error("%s failed", task.get_name().removeprefix("clamor: "), exc_info=error)
+
+
+def _warm_up_charts() -> None:
+    from bot.charts.render import warm_up
+
+    warm_up()
 
 
 class ClamorBot(commands.Bot):
@@ -133,6 +139,7 @@ class ClamorBot(commands.Bot):
         self.request_writer = RequestWriter(
             store, self.guild_configs, queue_size=settings.write_queue_size, clock=clock
         )
+        self.charts_warm_up: asyncio.Task[None] | None = None
 
     @classmethod
     def _shard_options(cls, settings: Settings) -> dict[str, Any]:
@@ -180,6 +187,13 @@ class ClamorBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("logged in as %s in %d servers", self.user, len(self.guilds))
+        # matplotlib's import is paid once connected (not while connecting, which it would
+        # slow down), rather than by the first moderator who asks for a chart.
+        if self.charts_warm_up is None:
+            self.charts_warm_up = asyncio.create_task(
+                asyncio.to_thread(_warm_up_charts), name="clamor: chart warm-up"
+            )
+            self.charts_warm_up.add_done_callback(_report_warm_up_failure)
 
 
 class ShardedClamorBot(ClamorBot, commands.AutoShardedBot):

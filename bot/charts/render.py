@@ -2,7 +2,8 @@
 and the reaction mix as a stacked band under the bars.
 
 BLOCKING (a chart takes a tenth of a second or more): the bot calls it through
-`asyncio.to_thread`. matplotlib is imported here, on the first chart, never at start-up.
+`asyncio.to_thread`. matplotlib is imported here, by `warm_up` once the bot is connected or
+on the first chart, never during start-up.
 Drawing uses the object API (Figure + FigureCanvasAgg, no pyplot state). Defaults come from
 matplotlib's own style rather than a user's matplotlibrc, under a lock because rcParams are
 global: the same series gives the same bytes on every machine and from every thread.
@@ -44,6 +45,17 @@ _style_lock = threading.Lock()
 MIN_SLOTS = 7
 VALUE_LABELS_UP_TO = 16  # days; past that the counts above the bars crowd each other
 GRID_STEPS = 4  # the count axis and the tone axis (-1..1) share these gridlines
+
+
+def warm_up() -> None:
+    """Import matplotlib and find the chart font (BLOCKING, about 2 s the first time), so the
+    first chart a moderator asks for is not the one that pays for it."""
+    import matplotlib.style  # noqa: F401
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
+    from matplotlib.figure import Figure  # noqa: F401
+
+    font_manager.findfont(FONT)
 
 
 def render_trend(series: TrendSeries, *, compact: bool = False) -> bytes:

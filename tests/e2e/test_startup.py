@@ -32,6 +32,19 @@ async def test_ready_and_commands_synced_to_the_dev_guild(
     assert (tmp_path / "c.key").is_file()
 
 
+async def test_charts_are_warmed_up_once_connected(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running_clamor(fake_discord, tmp_path / "c.db") as bot:
+        assert bot.is_ready()
+        warm_up = bot.charts_warm_up
+        assert warm_up is not None
+        async with asyncio.timeout(30):  # a guard: a cold matplotlib import on a loaded machine
+            await warm_up  # raises if the warm-up failed
+        await bot.on_ready()  # a later READY (reconnect) does not start another
+        assert bot.charts_warm_up is warm_up
+
+
 async def test_without_dev_guild_commands_sync_globally(
     fake_discord: FakeDiscord, tmp_path: Path
 ) -> None:
