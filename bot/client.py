@@ -139,6 +139,7 @@ class ClamorBot(commands.Bot):
         self.request_writer = RequestWriter(
             store, self.guild_configs, queue_size=settings.write_queue_size, clock=clock
         )
+        self.analyser_warm_up: asyncio.Task[Any] | None = None
         self.charts_warm_up: asyncio.Task[None] | None = None
 
     @classmethod
@@ -184,6 +185,14 @@ class ClamorBot(commands.Bot):
         else:
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
+
+    async def close(self) -> None:
+        await super().close()
+        # A thread cannot be cancelled: a warm-up still running is waited for, so nothing of
+        # the bot outlives close().
+        running = [t for t in (self.analyser_warm_up, self.charts_warm_up) if t and not t.done()]
+        if running:
+            await asyncio.wait(running)
 
     async def on_ready(self) -> None:
         log.info("logged in as %s in %d servers", self.user, len(self.guilds))

@@ -88,9 +88,10 @@ class DigestCommands(
         store = self.bot.store
         config = await self.bot.guild_configs.get(guild.id)
         settings = config.settings
+        logged = await store.count_counted_requests(guild.id)
         lines = [
             f"**Watching:** {watched_summary(guild, config)}",
-            f"**Logged:** {plural(await store.count_requests(guild.id), 'request message')}",
+            f"**Logged:** {plural(logged, 'request message')}",
         ]
         if settings.digest_channel_id is None:
             lines.append(

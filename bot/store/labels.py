@@ -122,6 +122,20 @@ class LabelQueries(Database):
         )
         return None if row is None else _correction(row)
 
+    async def count_counted_requests(self, guild_id: int) -> int:
+        """Logged request messages as digests count them: without those a moderator relabelled
+        not-a-request."""
+        row = await self._fetch_one(
+            f"""
+            SELECT count(*) FROM request_messages AS r
+            LEFT JOIN label_corrections AS c
+                ON c.guild_id = r.guild_id AND c.message_id = r.message_id
+            WHERE r.guild_id = ? AND (c.label IS NULL OR c.label <> '{NOT_A_REQUEST}')
+            """,
+            (guild_id,),
+        )
+        return int(row[0]) if row is not None else 0
+
     async def label_corrections(self, guild_id: int | None = None) -> list[LabelCorrection]:
         """Every correction (of one guild, or of all), oldest first."""
         sql = f"SELECT {_CORRECTION_COLUMNS} FROM label_corrections"

@@ -121,6 +121,9 @@ async def test_digest_rows_hide_not_a_request_and_take_the_corrected_category(
     window = await store.corrected_requests_between(A, BASE_TIME + 2, BASE_TIME + 4)
     assert [r.message_id for r in window] == [2, 3]
     assert rows[0] == replace(request(2), category="demand")
+    # /clamor status counts what the digests count.
+    assert await store.count_counted_requests(A) == 3
+    assert await store.count_requests(A) == 4
 
 
 async def test_one_guilds_correction_never_touches_another_guilds_rows(store: Store) -> None:
@@ -130,6 +133,7 @@ async def test_one_guilds_correction_never_touches_another_guilds_rows(store: St
     await store.set_label_correction(correction(2, "skepticism", guild_id=B))
 
     assert [r.message_id for r in await store.corrected_requests_between(A, 0, math.inf)] == [1]
+    assert await store.count_counted_requests(A) == 1  # B's label on "message 1" changes nothing
     assert await store.label_correction(A, 1) is None
     rows_b = await store.corrected_requests_between(B, 0, math.inf)
     assert [(r.message_id, r.category) for r in rows_b] == [(2, "skepticism")]
