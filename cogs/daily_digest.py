@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import aiohttp
 import discord
 
 from bot.client import ClamorBot
@@ -28,6 +27,7 @@ from bot.digest_schedule import covered_day, due_day
 from bot.report import CHART_FILE, PlaceLookup, digest_report
 from bot.store.records import DigestRun, GuildSettings
 from cogs.periodic import PeriodicCog
+from cogs.posting import PostError, post_to
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ CLAIM_STALE_SECONDS = 300.0
 MAX_THREAD_LOOKUPS = 10
 
 
-class DigestPostError(Exception):
+class DigestPostError(PostError):
     """Why a digest could not be posted, in words for `/clamor status`."""
 
 
@@ -249,18 +249,7 @@ class DailyDigest(PeriodicCog):
         post = await digest_post(
             self.bot, guild, Period.day(covered_day(day), settings.timezone), today=day
         )
-        try:
-            return await channel.send(**post.send_options())
-        except discord.Forbidden:
-            raise DigestPostError(
-                f"no permission to post in #{channel.name} (needs Send Messages and Embed Links)"
-            ) from None
-        except discord.NotFound:
-            raise DigestPostError(f"#{channel.name} no longer exists") from None
-        except discord.HTTPException as exc:
-            raise DigestPostError(f"Discord refused the post ({exc.status})") from None
-        except (OSError, TimeoutError, aiohttp.ClientError) as exc:
-            raise DigestPostError(f"could not reach Discord ({exc.__class__.__name__})") from None
+        return await post_to(channel, DigestPostError, **post.send_options())
 
 
 async def setup(bot: ClamorBot) -> None:

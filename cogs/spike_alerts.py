@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 
-import aiohttp
 import discord
 
 from bot.alerts import AlertReport, LastAlert, alert_embed, may_alert
@@ -21,6 +20,7 @@ from bot.client import ClamorBot
 from bot.store.alerts import AlertSettings, PostedAlert
 from cogs.daily_digest import public_channels
 from cogs.periodic import PeriodicCog
+from cogs.posting import PostError, post_to
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ RETRY_AFTER_FAILURE = 3600.0
 LEASE_STALE_SECONDS = 300.0
 
 
-class AlertPostError(Exception):
+class AlertPostError(PostError):
     """Why an alert could not be posted, in words for `/clamor-mod alerts`."""
 
 
@@ -153,18 +153,7 @@ class SpikeAlerts(PeriodicCog):
             )
             for report in reports
         ]
-        try:
-            return await channel.send(embeds=embeds)
-        except discord.Forbidden:
-            raise AlertPostError(
-                f"no permission to post in #{channel.name} (needs Send Messages and Embed Links)"
-            ) from None
-        except discord.NotFound:
-            raise AlertPostError(f"#{channel.name} no longer exists") from None
-        except discord.HTTPException as exc:
-            raise AlertPostError(f"Discord refused the post ({exc.status})") from None
-        except (OSError, TimeoutError, aiohttp.ClientError) as exc:
-            raise AlertPostError(f"could not reach Discord ({exc.__class__.__name__})") from None
+        return await post_to(channel, AlertPostError, embeds=embeds)
 
 
 def _last(alert: PostedAlert | None) -> LastAlert | None:
