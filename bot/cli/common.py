@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import stat
 import sys
@@ -57,6 +58,16 @@ Database = Path | str
 def database_option(value: str) -> Database:
     """`--db`'s type: a URL stays text (Path would fold its "//"), anything else is a path."""
     return value if is_postgres_url(value) else Path(value)
+
+
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    """`--db` for the commands that read the bot's database."""
+    parser.add_argument(
+        "--db",
+        type=database_option,
+        metavar="PATH|URL",
+        help="the database: a SQLite file or a postgresql:// URL (default: CLAMOR_DB)",
+    )
 
 
 def database_name(database: Database) -> str:

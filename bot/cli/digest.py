@@ -13,7 +13,7 @@ from bot.cli.common import (
     EXIT_OK,
     CommandError,
     Database,
-    database_option,
+    add_database_option,
     existing_database,
     settings,
     timezone_option,
@@ -29,12 +29,7 @@ def register(commands: Any) -> None:
         help="print a digest from a Clamor database",
         description="Print one guild's digest for one local day from a database the bot wrote.",
     )
-    parser.add_argument(
-        "--db",
-        type=database_option,
-        metavar="PATH|URL",
-        help="the database: a SQLite file or a postgresql:// URL (default: CLAMOR_DB)",
-    )
+    add_database_option(parser)
     parser.add_argument("--guild", required=True, metavar="ID", help="the server id")
     parser.add_argument(
         "--date",

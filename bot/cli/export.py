@@ -24,8 +24,8 @@ from bot.cli.common import (
     PRIVATE_FILE_MODE,
     CommandError,
     Database,
+    add_database_option,
     database_name,
-    database_option,
     existing_database,
     settings,
 )
@@ -51,12 +51,7 @@ def register(commands: Any) -> None:
         description="Write one server's logged request messages (moderators' corrections "
         "applied, no author data) as CSV or JSON Lines; the columns are in the README.",
     )
-    parser.add_argument(
-        "--db",
-        type=database_option,
-        metavar="PATH|URL",
-        help="the database: a SQLite file or a postgresql:// URL (default: CLAMOR_DB)",
-    )
+    add_database_option(parser)
     parser.add_argument("--guild", required=True, metavar="ID", help="the server id")
     parser.add_argument(
         "--days",

@@ -16,7 +16,7 @@ from bot.cli.common import (
     EXIT_OK,
     CommandError,
     Database,
-    database_option,
+    add_database_option,
     existing_database,
     settings,
 )
@@ -38,12 +38,7 @@ def register(commands: Any) -> None:
         description="Print one JSON object per correction, oldest first: text, language, "
         "request, category, source, guild_id, message_id.",
     )
-    export.add_argument(
-        "--db",
-        type=database_option,
-        metavar="PATH|URL",
-        help="the database: a SQLite file or a postgresql:// URL (default: CLAMOR_DB)",
-    )
+    add_database_option(export)
     export.add_argument("--guild", metavar="ID", help="only this server's corrections")
     export.set_defaults(handler=handle_export)
 
