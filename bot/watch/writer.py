@@ -15,35 +15,17 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from bot.config import DEFAULT_WRITE_QUEUE
 from bot.guilds import GuildConfigs
 from bot.store import RequestRecord, Store, StoreError
 from bot.store.errors import StoreUnavailableError
+from bot.watch.waiting import Channel, Removal, Upsert, WaitingWrites, WriteOp
 
 log = logging.getLogger(__name__)
 
-Channel = tuple[int, int]  # (guild, channel)
-BATCH = 500  # consecutive queued upserts written in one transaction
 DAY = 86400.0
-
-
-@dataclass(frozen=True, slots=True)
-class Upsert:
-    record: RequestRecord
-
-
-@dataclass(frozen=True, slots=True)
-class Removal:
-    guild_id: int
-    channel_id: int | None
-    message_ids: tuple[int, ...]
-
-
-WriteOp = Upsert | Removal
 
 
 class RequestWriter:
@@ -59,17 +41,23 @@ class RequestWriter:
     ) -> None:
         self._store = store
         self._configs = configs
-        self.queue_size = queue_size
         self.retry_first = retry_first
         self.retry_max = retry_max
         self._clock = clock
-        self._queue: deque[WriteOp] = deque()
+        self._queue = WaitingWrites(queue_size)
         self._lock = asyncio.Lock()
         self._retrying: asyncio.Task[None] | None = None
         self._outage_since: float | None = None
-        self._overflowed = False
-        self._dropped: dict[Channel, int] = {}
         self._recovery_listeners: list[Callable[[], object]] = []
+
+    @property
+    def queue_size(self) -> int:
+        """How many writes may wait in memory during an outage."""
+        return self._queue.size
+
+    @queue_size.setter
+    def queue_size(self, size: int) -> None:
+        self._queue.size = size
 
     @property
     def pending(self) -> int:
@@ -84,11 +72,11 @@ class RequestWriter:
     @property
     def dropped(self) -> dict[Channel, int]:
         """Per channel, the oldest message id whose write did not fit in the queue."""
-        return dict(self._dropped)
+        return dict(self._queue.dropped)
 
     def take_dropped(self) -> dict[Channel, int]:
         """The dropped channels, forgotten here: the caller re-reads them."""
-        dropped, self._dropped = self._dropped, {}
+        dropped, self._queue.dropped = self._queue.dropped, {}
         return dropped
 
     def on_recovery(self, listener: Callable[[], object]) -> Callable[[], None]:
@@ -191,28 +179,11 @@ class RequestWriter:
             return self._enqueue(op)
 
     def _enqueue(self, op: WriteOp) -> bool:
-        if len(self._queue) >= self.queue_size and not _unplaceable(op):
-            self._drop(op)
+        if not self._queue.add(op):
             return False
-        self._queue.append(op)
         if self._retrying is None or self._retrying.done():
             self._retrying = asyncio.create_task(self._retry(), name="clamor: request writer")
         return True
-
-    def _drop(self, op: WriteOp) -> None:
-        if isinstance(op, Upsert):
-            key, oldest = (op.record.guild_id, op.record.channel_id), op.record.message_id
-        else:
-            assert op.channel_id is not None  # _unplaceable keeps channel-less removals
-            key, oldest = (op.guild_id, op.channel_id), min(op.message_ids)
-        self._dropped[key] = min(self._dropped.get(key, oldest), oldest)
-        if not self._overflowed:
-            self._overflowed = True
-            log.error(
-                "the request queue is full (%d waiting): further request messages are not kept "
-                "in memory; their channels are re-read from Discord once the database is back",
-                len(self._queue),
-            )
 
     def _begin_outage(self, exc: StoreUnavailableError) -> None:
         if self._outage_since is None:
@@ -242,15 +213,14 @@ class RequestWriter:
         """Write the queue head first; a refused write (not an outage) is logged and skipped."""
         written = 0
         while self._queue:
-            batch = _head_batch(self._queue)
+            batch = self._queue.head()
             try:
                 await self._apply(batch)
             except StoreUnavailableError:
                 raise
             except StoreError:
                 log.exception("a waiting request write was refused by the database; skipped")
-            for _ in batch:
-                self._queue.popleft()
+            self._queue.pop_head(len(batch))
             written += len(batch)
         return written
 
@@ -259,13 +229,13 @@ class RequestWriter:
             return
         seconds = time.monotonic() - self._outage_since
         self._outage_since = None
-        self._overflowed = False
+        self._queue.recovered()
         log.warning(
             "the database is writable again after %.0f s: wrote %d waiting request writes; "
             "%d channels to re-read from Discord",
             seconds,
             written,
-            len(self._dropped),
+            len(self._queue.dropped),
         )
         for listener in list(self._recovery_listeners):
             listener()
@@ -288,21 +258,3 @@ class RequestWriter:
         # A moderator's correction keeps the text too; a deleted message leaves no trace.
         await self._store.delete_label_corrections(removal.guild_id, removal.message_ids)
         return removed
-
-
-def _unplaceable(op: WriteOp) -> bool:
-    """A removal whose channel is unknown cannot be recovered by gap filling: it always waits."""
-    return isinstance(op, Removal) and op.channel_id is None
-
-
-def _head_batch(queue: deque[WriteOp]) -> list[WriteOp]:
-    """The first op alone if it is a removal, else the run of upserts at the head."""
-    first = queue[0]
-    if isinstance(first, Removal):
-        return [first]
-    batch: list[WriteOp] = []
-    for op in queue:
-        if not isinstance(op, Upsert) or len(batch) >= BATCH:
-            break
-        batch.append(op)
-    return batch
