@@ -32,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.environ.get("CLAMOR_BENCH_ROOT", str(Path(__file__).resolve().parents[1])))
 
+from bot.buckets import volume_bucket
 from bot.store import RequestRecord, Store
 
 START = 1_700_000_000.0
@@ -66,7 +67,7 @@ async def _write_batches(store: Store, records: list[RequestRecord], batch: int)
     for start in range(0, len(records), batch):
         part = records[start : start + batch]
         await store.upsert_requests(part)
-        volumes = [(r.guild_id, r.channel_id, r.created_at, 20) for r in part]
+        volumes = [(r.guild_id, r.channel_id, volume_bucket(r.created_at, "UTC"), 20) for r in part]
         cursors = [(r.guild_id, r.channel_id, r.message_id) for r in part]
         await store.record_activity(volumes, cursors)
 

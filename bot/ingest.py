@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.analysis import Analyzer, format_cue
 from bot.analysis.model import Analysis
+from bot.buckets import volume_bucket
 from bot.exports import ExportMessage, read_export
 from bot.store import Store, author_hash
 from bot.store.records import RequestRecord
@@ -72,9 +73,10 @@ class IngestSummary:
 
 
 async def ingest_messages(
-    store: Store, messages: Iterable[ExportMessage], author_key: bytes
+    store: Store, messages: Iterable[ExportMessage], author_key: bytes, *, timezone: str
 ) -> IngestSummary:
-    """Analyse exported messages; log request messages and count every user message's volume."""
+    """Analyse exported messages; log request messages and count every user message's volume,
+    in buckets on the local hours of `timezone` (the zone the digests are cut in)."""
     summary = IngestSummary()
     analyzers: dict[int, Analyzer] = {}
     # Volume is a count, so reading the same export twice must not count it twice: messages at or
@@ -85,7 +87,7 @@ async def ingest_messages(
     # ids whose volume is now counted (see Store.record_activity).
     lowest: dict[tuple[int, int], int] = {}
     records: list[RequestRecord] = []
-    volume: list[tuple[int, int, float, int]] = []
+    volume: list[tuple[int, int, int, int]] = []
 
     async def flush() -> None:
         await store.upsert_requests(records)
@@ -114,7 +116,8 @@ async def ingest_messages(
         if message.message_id > counted_up_to[channel]:
             # Moved at once: the same messages in a second, overlapping export count once.
             counted_up_to[channel] = message.message_id
-            volume.append((message.guild_id, channel, message.created_at, 1))
+            bucket = volume_bucket(message.created_at, timezone)
+            volume.append((message.guild_id, channel, bucket, 1))
             newest[(message.guild_id, channel)] = message.message_id
             lowest.setdefault((message.guild_id, channel), message.message_id)
         analysis = analyzer.analyze(message.content, score_all=False)

@@ -22,6 +22,7 @@ import discord
 from discord.ext import commands, tasks
 
 from bot.analysis import Analysis, Analyzer
+from bot.buckets import volume_bucket
 from bot.client import ClamorBot
 from bot.guilds import GuildConfig
 from bot.ingest import request_record
@@ -63,14 +64,14 @@ class WatchStats:
 
 @dataclass(slots=True)
 class ScanResult:
-    """What one history read did; `volumes` holds the backfill's (guild, channel, at, 1)."""
+    """What one history read did; `volumes` holds the backfill's (guild, channel, bucket, 1)."""
 
     scanned: int = 0
     requests: int = 0
     removed: int = 0
     newest: int | None = None
     exhausted: bool = True
-    volumes: list[tuple[int, int, float, int]] = field(default_factory=list)
+    volumes: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def _parent_id(channel: object) -> int | None:
@@ -233,7 +234,8 @@ class Watcher(commands.Cog):
             return  # a replayed event: counted and logged already
         created_at = posted_at(message.id)
         # Counted at most once, even when the write below fails and the event comes back.
-        self.activity.count(guild_id, message.channel.id, message.id, created_at)
+        bucket = volume_bucket(created_at, config.settings.timezone)
+        self.activity.count(guild_id, message.channel.id, message.id, bucket=bucket)
         analysis = await self._analyse(config.analyzer, message.content)
         if analysis.request and await self.bot.request_writer.write(
             self._record(guild_id, message, analysis, edited=False, created_at=created_at)
@@ -378,10 +380,11 @@ class Watcher(commands.Cog):
     ) -> bool:
         """Count and log one message read from history; whether it is a request to keep."""
         at = posted_at(message.id)
+        bucket = volume_bucket(at, config.settings.timezone)
         if message.id > spec.count_above:
-            self.activity.count(guild_id, channel_id, message.id, at)
+            self.activity.count(guild_id, channel_id, message.id, bucket=bucket)
         if spec.count_up_to is not None and message.id <= spec.count_up_to:
-            result.volumes.append((guild_id, channel_id, at, 1))
+            result.volumes.append((guild_id, channel_id, bucket, 1))
         edited = message.edited_at is not None
         writer = self.bot.request_writer
         if spec.recheck:

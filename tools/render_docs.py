@@ -36,7 +36,7 @@ async def pictures() -> dict[str, bytes]:
     """{file name: PNG} of the sample server's last day."""
     async with await Store.open(":memory:") as store:
         summary = await ingest_messages(
-            store, export_messages(sample_export_paths()), os.urandom(32)
+            store, export_messages(sample_export_paths()), os.urandom(32), timezone=TIMEZONE
         )
         assert summary.first_at is not None
         assert summary.last_at is not None

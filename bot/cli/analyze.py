@@ -163,7 +163,9 @@ async def _digests(
     progress = _Progress()
     async with await Store.open(target) as store:
         try:
-            summary = await ingest_messages(store, export_messages(paths, progress), key)
+            summary = await ingest_messages(
+                store, export_messages(paths, progress), key, timezone=timezone
+            )
         finally:
             progress.close()
         period = period_for(args, summary, timezone)

@@ -1,4 +1,10 @@
-"""What happened around the log: hourly message volume, channel cursors, digest runs."""
+"""What happened around the log: message volume per hour bucket, channel cursors, digest runs.
+
+Volume is kept per (guild, bucket start, channel). Callers pass bucket starts, never raw
+instants: `bot.buckets.volume_bucket(at, timezone)` in the guild's timezone, so each bucket
+starts on a local whole hour and a local day or hour is a whole number of buckets (exact in
+half-hour and 45-minute zones too). The Store knows no timezones and stores the start as given.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from bot.buckets import is_bucket_start
 from bot.store.database import Connection, Database, Row
 from bot.store.records import DigestRun
-
-HOUR = 3600
 
 _ADD_VOLUME = """
     INSERT INTO message_volume (guild_id, hour, channel_id, messages) VALUES (?, ?, ?, ?)
@@ -21,16 +26,11 @@ _ADD_VOLUME = """
 _RUN_COLUMNS = "guild_id, local_day, channel_id, message_id, posted_at, error"
 
 
-def hour_start(at: float) -> int:
-    """The start of the UTC hour holding `at` (unix seconds)."""
-    return int(at // HOUR) * HOUR
-
-
 def _range_filter(
     guild_id: int, start: float, end: float, channel_id: int | None
 ) -> tuple[str, list[Any]]:
-    # An hour counts when it starts inside [start, end): local days in zones with whole-hour
-    # offsets cut exactly on bucket edges.
+    # A bucket counts when it starts inside [start, end): buckets start on the guild's local
+    # whole hours (see the module's docstring), so local days and hours cut on bucket edges.
     # The bounds may fall inside an hour; as doubles they compare with `hour` exactly on both
     # databases (PostgreSQL would otherwise take them for BIGINT, like the column).
     where = (
@@ -65,18 +65,20 @@ def _run(row: Row) -> DigestRun:
 
 
 class ActivityQueries(Database):
-    async def add_volume(self, guild_id: int, channel_id: int, at: float, count: int = 1) -> None:
-        """Count `count` messages seen at `at` in the channel's hourly bucket."""
-        await self.add_volumes([(guild_id, channel_id, at, count)])
+    async def add_volume(self, guild_id: int, channel_id: int, bucket: int, count: int = 1) -> None:
+        """Count `count` messages in the channel's bucket starting at `bucket` (a bucket start:
+        see the module's docstring)."""
+        await self.add_volumes([(guild_id, channel_id, bucket, count)])
 
-    async def add_volumes(self, items: Iterable[tuple[int, int, float, int]]) -> None:
-        """Add many (guild, channel, at, count) in one transaction."""
+    async def add_volumes(self, items: Iterable[tuple[int, int, int, int]]) -> None:
+        """Add many (guild, channel, bucket start, count) in one transaction."""
         await self.record_activity(items, ())
 
     async def volume_hours(
         self, guild_id: int, start: float, end: float, channel_id: int | None = None
     ) -> list[tuple[int, int]]:
-        """(hour start, messages) for each hour in [start, end) that saw any, in order."""
+        """(bucket start, messages) for each bucket starting in [start, end) that saw any, in
+        order."""
         where, params = _range_filter(guild_id, start, end, channel_id)
         rows = await self._fetch_all(
             f"SELECT hour, sum(messages) FROM message_volume WHERE {where} "
@@ -88,7 +90,7 @@ class ActivityQueries(Database):
     async def volume_between(
         self, guild_id: int, start: float, end: float, channel_id: int | None = None
     ) -> int:
-        """Messages seen in the hours starting inside [start, end)."""
+        """Messages seen in the buckets starting inside [start, end)."""
         where, params = _range_filter(guild_id, start, end, channel_id)
         row = await self._fetch_one(
             f"SELECT coalesce(sum(messages), 0) FROM message_volume WHERE {where}", params
@@ -141,13 +143,13 @@ class ActivityQueries(Database):
 
     async def record_activity(
         self,
-        volumes: Iterable[tuple[int, int, float, int]],
+        volumes: Iterable[tuple[int, int, int, int]],
         cursors: Iterable[tuple[int, int, int]],
         floors: Iterable[tuple[int, int, int]] = (),
     ) -> None:
-        """Add (guild, channel, at, count) volumes, advance (guild, channel, newest id) cursors and
-        lower (guild, channel, lowest id) floors in one transaction, so a channel's counted range
-        never claims more or less than the volume written with it.
+        """Add (guild, channel, bucket start, count) volumes, advance (guild, channel, newest id)
+        cursors and lower (guild, channel, lowest id) floors in one transaction, so a channel's
+        counted range never claims more or less than the volume written with it.
 
         The counted range (see `counted_range`) follows these rules, so no message is counted
         twice: a cursor only raises last_message_id. A floor says "everything from first_id up
@@ -157,12 +159,20 @@ class ActivityQueries(Database):
         the cursor, and an unknown start keeps a backfill from counting older history at all.
         An unknown start stays unknown (ids below it may have been counted before ranges were
         kept), and a floor for a channel that has neither a row nor a cursor is ignored.
+
+        Bucket starts come from `bot.buckets.volume_bucket` in the guild's timezone and are
+        stored as given; one that is not on a quarter hour is refused (ValueError), since it
+        can only be a raw instant passed by mistake, which would make a row per second.
         """
         buckets: Counter[tuple[int, int, int]] = Counter()
-        for guild_id, channel_id, at, count in volumes:
+        for guild_id, channel_id, bucket, count in volumes:
             if count < 0:
                 raise ValueError("a message count cannot be negative")
-            buckets[(guild_id, hour_start(at), channel_id)] += count
+            if not is_bucket_start(bucket):
+                raise ValueError(
+                    f"{bucket!r} is not a volume bucket start: pass volume_bucket(at, timezone)"
+                )
+            buckets[(guild_id, int(bucket), channel_id)] += count
         lowest: dict[tuple[int, int], int] = {}
         for guild_id, channel_id, first_id in floors:
             key = (guild_id, channel_id)

@@ -225,6 +225,28 @@ _SCHEMA_6: Migration = (
     """,
 )
 
+_SCHEMA_7: Migration = (
+    # Volume buckets start on the guild's local whole hours (bot/buckets.py), so in a half-hour
+    # or 45-minute zone they start at :30 or :45 UTC and the old CHECK (hour % 3600 = 0) would
+    # refuse them. SQLite cannot change a CHECK in place: the table is rebuilt under the same
+    # name; its rows (all on UTC hours) are copied as they are and keep counting where they are.
+    """
+    CREATE TABLE message_volume_7 (
+        guild_id   INTEGER NOT NULL,
+        hour       INTEGER NOT NULL CHECK (hour % 900 = 0),
+        channel_id INTEGER NOT NULL,
+        messages   INTEGER NOT NULL CHECK (messages >= 0),
+        PRIMARY KEY (guild_id, hour, channel_id)
+    ) WITHOUT ROWID
+    """,
+    """
+    INSERT INTO message_volume_7 (guild_id, hour, channel_id, messages)
+    SELECT guild_id, hour, channel_id, messages FROM message_volume
+    """,
+    "DROP TABLE message_volume",
+    "ALTER TABLE message_volume_7 RENAME TO message_volume",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -232,6 +254,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_4,
     _SCHEMA_5,
     _SCHEMA_6,
+    _SCHEMA_7,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

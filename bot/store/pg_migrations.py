@@ -206,6 +206,16 @@ _SCHEMA_6: Migration = (
     """,
 )
 
+_SCHEMA_7: Migration = (
+    # Volume buckets on local whole hours start at :30 or :45 UTC in some zones; PostgreSQL
+    # changes the CHECK in place (the name is the one it gave the column's CHECK).
+    """
+    ALTER TABLE message_volume
+        DROP CONSTRAINT message_volume_hour_check,
+        ADD CONSTRAINT message_volume_hour_check CHECK (hour % 900 = 0)
+    """,
+)
+
 PG_MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -213,6 +223,7 @@ PG_MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_4,
     _SCHEMA_5,
     _SCHEMA_6,
+    _SCHEMA_7,
 )
 
 # pg_advisory_lock key for migrating: "clamor" in ASCII. Held for the whole migration, so two

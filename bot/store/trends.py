@@ -106,9 +106,10 @@ class TrendQueries(Database):
         day_starts: Sequence[float],
         channel_ids: Collection[int] | None = None,
     ) -> list[int]:
-        """Messages seen per day, one number per day: the hourly buckets whose hour starts in
-        [day_starts[i], day_starts[i + 1]) (in a half-hour zone a day's volume is off by the
-        half hour at each end), optionally only in `channel_ids`."""
+        """Messages seen per day, one number per day: the volume buckets that start in
+        [day_starts[i], day_starts[i + 1]), optionally only in `channel_ids`. Buckets start on
+        the guild's local whole hours (`bot.buckets.volume_bucket`), so a local day is a whole
+        number of them and its volume is exact in half-hour and 45-minute zones too."""
         bounds, params = _bounds(day_starts)
         where, extra = _channel_filter("v.channel_id", channel_ids)
         rows = await self._fetch_all(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
-HOUR = 3600
 # Gap filling reads up to a thousand messages per channel; the live watcher must still
 # recognise each of them when the same message also arrives as an event.
 REMEMBERED_IDS = 16384
@@ -38,10 +37,10 @@ class RecentIds:
 
 @dataclass(frozen=True, slots=True)
 class ActivitySnapshot:
-    """What one flush writes: (guild, channel, hour start, count), (guild, channel, newest id)
+    """What one flush writes: (guild, channel, bucket start, count), (guild, channel, newest id)
     and (guild, channel, lowest id counted) for `Store.record_activity`."""
 
-    volumes: tuple[tuple[int, int, float, int], ...] = ()
+    volumes: tuple[tuple[int, int, int, int], ...] = ()
     cursors: tuple[tuple[int, int, int], ...] = ()
     floors: tuple[tuple[int, int, int], ...] = ()
     messages: int = 0
@@ -53,8 +52,9 @@ class ActivitySnapshot:
 
 @dataclass(slots=True)
 class ActivityBuffer:
-    """Counts watched messages per (guild, channel, UTC hour), the newest and lowest id counted
-    per channel.
+    """Counts watched messages per (guild, channel, volume bucket), the newest and lowest id
+    counted per channel. The caller names the bucket (`bot.buckets.volume_bucket` in the guild's
+    timezone): the buffer knows no timezones.
 
     A message id is counted once: a gateway replay after a resume can deliver an event again,
     and volume is a sum, so the last `remember` ids are kept to recognise repeats.
@@ -80,11 +80,12 @@ class ActivityBuffer:
         """Messages counted since the last drain."""
         return self._pending
 
-    def count(self, guild_id: int, channel_id: int, message_id: int, at: float) -> bool:
-        """Count one message; False (and nothing changes) if this id was counted before."""
+    def count(self, guild_id: int, channel_id: int, message_id: int, *, bucket: int) -> bool:
+        """Count one message in the bucket starting at `bucket`; False (and nothing changes) if
+        this id was counted before."""
         if not self._recent.add(message_id):
             return False
-        self._volume[(guild_id, channel_id, int(at // HOUR) * HOUR)] += 1
+        self._volume[(guild_id, channel_id, bucket)] += 1
         self._pending += 1
         key = (guild_id, channel_id)
         self._cursors[key] = max(self._cursors.get(key, 0), message_id)
@@ -106,7 +107,7 @@ class ActivityBuffer:
         stay remembered)."""
         held = self._held
         volumes = tuple(
-            (guild, channel, float(hour), n)
+            (guild, channel, hour, n)
             for (guild, channel, hour), n in self._volume.items()
             if (guild, channel) not in held
         )
@@ -117,7 +118,7 @@ class ActivityBuffer:
             messages=sum(n for *_, n in volumes),
         )
         for guild, channel, hour, _ in volumes:
-            del self._volume[(guild, channel, int(hour))]
+            del self._volume[(guild, channel, hour)]
         self._pending -= snapshot.messages
         for mapping in (self._cursors, self._floors):
             for key in [key for key in mapping if key not in held]:
@@ -127,7 +128,7 @@ class ActivityBuffer:
     def restore(self, snapshot: ActivitySnapshot) -> None:
         """Put back a snapshot whose write failed, merged with what was counted meanwhile."""
         for guild, channel, hour, n in snapshot.volumes:
-            self._volume[(guild, channel, int(hour))] += n
+            self._volume[(guild, channel, hour)] += n
             self._pending += n
         for guild, channel, last in snapshot.cursors:
             key = (guild, channel)

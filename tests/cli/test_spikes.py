@@ -55,7 +55,9 @@ def write_export(path: Path, wave_day: int | None, days: int = 17) -> Path:
 
 async def report(paths: list[Path], tmp_path: Path) -> str:
     async with await Store.open(tmp_path / "spikes.db") as store:
-        summary = await ingest_messages(store, export_messages(paths), os.urandom(32))
+        summary = await ingest_messages(
+            store, export_messages(paths), os.urandom(32), timezone="UTC"
+        )
         assert summary.first_at is not None
         assert summary.last_at is not None
         period = Period(

@@ -373,3 +373,19 @@ async def test_a_database_error_is_logged_and_the_watcher_goes_on(
     assert await room.logged(accepted) is not None
     assert await room.logged(refused) is None
     assert await room.volume() == 2  # the refused message still counts as traffic
+
+
+async def test_volume_of_a_guild_in_india_lands_in_buckets_on_its_local_hours(
+    room: Room,
+) -> None:
+    await room.bot.store.set_digest_schedule(room.guild_id, None, "09:00", "Asia/Kolkata")
+    room.bot.guild_configs.invalidate(room.guild_id)
+    channel, bob = general(room.fake), room.fake.user("bob")
+    # 23:50 and 00:05 in India (+5:30): two local days, so two buckets, split at 18:30 UTC.
+    for sent in ("2024-03-10T18:20:00+00:00", "2024-03-10T18:35:00+00:00"):
+        at = datetime.fromisoformat(sent)
+        await room.dispatch("MESSAGE_CREATE", room.fake.user_message(channel, bob, CHAT, at=at))
+    assert await room.volume() == 2
+    midnight = datetime.fromisoformat("2024-03-10T18:30:00+00:00").timestamp()
+    hours = await room.bot.store.volume_hours(room.guild_id, *DAY)
+    assert hours == [(midnight - 3600, 1), (midnight, 1)]

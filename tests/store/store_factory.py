@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from bot.buckets import volume_bucket
 from bot.store import DigestRun, RequestRecord
 
 BASE_TIME = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC
+BASE_BUCKET = volume_bucket(BASE_TIME, "UTC")  # the volume bucket holding BASE_TIME
 
 _REQUEST = RequestRecord(
     message_id=0,

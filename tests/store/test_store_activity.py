@@ -1,30 +1,22 @@
-"""Hourly volume, channel cursors and digest runs."""
+"""Volume buckets, channel cursors and digest runs."""
 
 from __future__ import annotations
 
 import pytest
 
+from bot.buckets import volume_bucket
 from bot.store import Store
-from bot.store.activity import hour_start
 from tests.store.store_factory import digest_run
 
 H = 3600
 T0 = 1_699_999_200  # a UTC hour boundary (2023-11-14 22:00)
 
 
-@pytest.mark.parametrize(
-    ("at", "hour"),
-    [(T0, T0), (T0 + 0.5, T0), (T0 + H - 0.001, T0), (T0 + H, T0 + H), (T0 - 1, T0 - H)],
-)
-def test_hour_start(at: float, hour: int) -> None:
-    assert hour_start(at) == hour
-
-
 async def test_volume_buckets_add_up(store: Store) -> None:
-    await store.add_volume(1, 10, T0 + 5)
-    await store.add_volume(1, 10, T0 + 3000, count=4)
-    await store.add_volume(1, 11, T0 + 60)
-    await store.add_volume(1, 10, T0 + H + 1, count=2)
+    await store.add_volume(1, 10, T0)
+    await store.add_volume(1, 10, T0, count=4)
+    await store.add_volume(1, 11, T0)
+    await store.add_volume(1, 10, T0 + H, count=2)
     assert await store.volume_hours(1, T0, T0 + 2 * H) == [(T0, 6), (T0 + H, 2)]
     assert await store.volume_hours(1, T0, T0 + 2 * H, channel_id=11) == [(T0, 1)]
     assert await store.volume_between(1, T0, T0 + 2 * H) == 8
@@ -32,7 +24,8 @@ async def test_volume_buckets_add_up(store: Store) -> None:
 
 
 async def test_volume_batch_merges_items_in_one_go(store: Store) -> None:
-    items = [(1, 10, T0 + i * 60.0, 1) for i in range(120)]  # two hours, a message a minute
+    # Two hours, a message a minute, bucketed as the watcher does.
+    items = [(1, 10, volume_bucket(T0 + i * 60.0, "UTC"), 1) for i in range(120)]
     items.append((2, 20, T0, 5))
     await store.add_volumes(items)
     await store.add_volumes([])
@@ -48,6 +41,22 @@ async def test_volume_is_cut_by_hour_start(store: Store) -> None:
     assert await store.volume_hours(1, T0 + H, T0 + 3 * H) == [(T0 + H, 2), (T0 + 2 * H, 3)]
     assert await store.volume_between(1, T0 + 24 * H, T0 + 48 * H) == 0
     assert await store.volume_hours(1, T0 - H, T0) == []
+
+
+async def test_buckets_on_the_half_and_quarter_hour_are_kept_as_given(store: Store) -> None:
+    # India (+5:30) and Nepal (+5:45): buckets start where their local hours start.
+    await store.add_volumes([(1, 10, T0 + 1800, 2), (1, 10, T0 + 2700, 3), (1, 10, T0, 1)])
+    assert await store.volume_hours(1, T0, T0 + H) == [(T0, 1), (T0 + 1800, 2), (T0 + 2700, 3)]
+    assert await store.volume_between(1, T0 + 1800, T0 + 2700) == 2
+
+
+@pytest.mark.parametrize("raw", [T0 + 5, T0 + 0.5, T0 + 1799, T0 + 600.0])
+async def test_an_instant_that_is_no_bucket_start_is_refused(store: Store, raw: float) -> None:
+    # A caller that forgot volume_bucket would otherwise write one row per second.
+    with pytest.raises(ValueError, match="bucket start"):
+        await store.record_activity([(1, 10, T0, 1), (1, 10, raw, 1)], [(1, 10, 5)])  # type: ignore[list-item]
+    assert await store.volume_between(1, 0, T0 * 2) == 0
+    assert await store.cursor(1, 10) is None  # nothing of the batch was written
 
 
 async def test_negative_volume_is_refused(store: Store) -> None:

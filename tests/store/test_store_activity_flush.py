@@ -12,7 +12,7 @@ T0 = 1_699_999_200  # a UTC hour boundary
 
 async def test_volume_and_cursors_land_together(store: Store) -> None:
     await store.record_activity(
-        [(1, 10, T0 + 5, 2), (1, 10, T0 + 60, 1), (1, 11, T0 + H, 4), (2, 20, T0, 1)],
+        [(1, 10, T0, 2), (1, 10, T0, 1), (1, 11, T0 + H, 4), (2, 20, T0, 1)],
         [(1, 10, 500), (1, 11, 600), (2, 20, 700)],
     )
     assert await store.volume_hours(1, T0, T0 + 2 * H) == [(T0, 3), (T0 + H, 4)]

@@ -10,7 +10,7 @@ import pytest
 from bot.store import LabelCorrection, Store
 from bot.store.alerts import AlertSettings, HourCount, PostedAlert
 from bot.store.migrations import LATEST_VERSION
-from tests.store.store_factory import BASE_TIME, request
+from tests.store.store_factory import BASE_BUCKET, BASE_TIME, request
 
 H = 3600.0
 
@@ -95,8 +95,8 @@ async def test_history_starts_at_the_first_request_or_counted_message(store: Sto
     assert await store.alert_history_start(1) is None
     await store.upsert_request(request(1, created_at=BASE_TIME))
     assert await store.alert_history_start(1) == BASE_TIME
-    await store.add_volume(1, 10, BASE_TIME - 5 * H)
-    assert await store.alert_history_start(1) == BASE_TIME - 5 * H - (BASE_TIME % H)
+    await store.add_volume(1, 10, int(BASE_BUCKET - 5 * H))
+    assert await store.alert_history_start(1) == BASE_BUCKET - 5 * H
     assert await store.alert_history_start(2) is None
 
 

@@ -103,9 +103,9 @@ def exported(message_id: int, channel_id: int = CH) -> ExportMessage:
 
 
 async def test_ingest_records_the_range_it_counted(store: Store) -> None:
-    await ingest_messages(store, [exported(n) for n in (300, 301, 305)], KEY)
+    await ingest_messages(store, [exported(n) for n in (300, 301, 305)], KEY, timezone="UTC")
     assert await store.counted_range(G, CH) == (299, 305)
     # A second, overlapping export counts only what is new, and the range grows upwards.
-    await ingest_messages(store, [exported(n) for n in (301, 305, 310, 320)], KEY)
+    await ingest_messages(store, [exported(n) for n in (301, 305, 310, 320)], KEY, timezone="UTC")
     assert await store.counted_range(G, CH) == (299, 320)
     assert await store.volume_between(G, 0, BASE_TIME * 2) == 5

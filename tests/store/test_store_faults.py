@@ -20,7 +20,7 @@ from tests.store.faults import (
     nobody_holds_the_write_lock,
     write_lock_held,
 )
-from tests.store.store_factory import BASE_TIME, request
+from tests.store.store_factory import BASE_BUCKET, BASE_TIME, request
 
 PATH = "/data/clamor.db"
 
@@ -110,7 +110,7 @@ async def test_read_only_refuses_writes_and_keeps_reads(store: Store, db_locatio
         await store.upsert_requests([request(2), request(3)])
     assert db_location in str(raised.value)
     with pytest.raises(StoreUnavailableError, match="read-only"):
-        await store.record_activity([(1, 10, BASE_TIME, 1)], [(1, 10, 5)], [(1, 10, 5)])
+        await store.record_activity([(1, 10, BASE_BUCKET, 1)], [(1, 10, 5)], [(1, 10, 5)])
     with pytest.raises(StoreUnavailableError, match="read-only"):
         await store.opt_out_author(1, "a" * 32, BASE_TIME)
     assert await store.count_requests(1) == 1

@@ -10,7 +10,7 @@ import pytest
 
 from bot.analysis.model import GuildTerms
 from bot.store import GuildSettings, LabelCorrection, PrivacySettings, Store
-from tests.store.store_factory import BASE_TIME, digest_run, request
+from tests.store.store_factory import BASE_BUCKET, BASE_TIME, digest_run, request
 
 A, B = 1, 2
 CHANNEL = 10
@@ -75,7 +75,7 @@ async def fill_guild(store: Store, guild: int, first_id: int = 1) -> None:
         [request(first_id, guild), request(first_id + 1, guild, channel_id=CHANNEL)]
     )
     assert written == 2
-    await store.add_volume(guild, CHANNEL, BASE_TIME, count=3)
+    await store.add_volume(guild, CHANNEL, BASE_BUCKET, count=3)
     await store.advance_cursor(guild, CHANNEL, 900)
     await store.record_digest_run(digest_run(guild, "2024-03-01"))
     await store.record_activity([], [(guild, CHANNEL, 950)], [(guild, CHANNEL, 800)])
@@ -124,7 +124,7 @@ async def test_other_guild_writes_never_touch_this_guild(filled: Store) -> None:
     await filled.set_digest_schedule(B, 600, "07:00", "UTC")
     await filled.set_watch_mode(B, "all")
     await filled.set_digest_error(B, None)
-    await filled.add_volume(B, CHANNEL, BASE_TIME, count=100)
+    await filled.add_volume(B, CHANNEL, BASE_BUCKET, count=100)
     await filled.advance_cursor(B, CHANNEL, 1)
     await filled.record_digest_run(digest_run(B, "2024-03-01", error="other"))
     await filled.forget_guild(B)
@@ -152,7 +152,9 @@ async def test_other_guild_privacy_and_counting_never_touch_this_guild(filled: S
     assert await filled.opt_out_author(B, LOGGED, BASE_TIME) == 1  # B's recent row only
     assert await filled.opt_in_author(B, OPTED_OUT) is False
     # Counting through B, on the same channel id.
-    await filled.record_activity([(B, CHANNEL, BASE_TIME, 9)], [(B, CHANNEL, 5)], [(B, CHANNEL, 1)])
+    await filled.record_activity(
+        [(B, CHANNEL, BASE_BUCKET, 9)], [(B, CHANNEL, 5)], [(B, CHANNEL, 1)]
+    )
     assert await filled.seed_cursor(B, CHANNEL, 7) is False
     assert await filled.logged_message_ids(B, CHANNEL, 0, 10**6) == [101, 102]
     # B leaves, comes back, leaves long ago and is erased; A's later departure waits.

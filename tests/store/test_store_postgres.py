@@ -307,3 +307,26 @@ async def test_an_older_database_gets_only_the_missing_migrations(empty_url: str
         assert kept is not None
         assert kept.content == "open source it"
         assert kept.cues == ()
+
+
+async def test_version_7_lets_volume_buckets_start_on_the_half_hour(empty_url: str) -> None:
+    hour = 1_699_999_200
+    insert = "INSERT INTO message_volume VALUES ($1, $2, $3, $4)"
+    connection = await asyncpg.connect(empty_url)
+    try:
+        assert await migrate_pg(connection, PG_MIGRATIONS[:6]) == 6
+        await connection.execute(insert, 1, hour, 10, 7)
+        with pytest.raises(asyncpg.CheckViolationError):  # what version 7 lifts
+            await connection.execute(insert, 1, hour + 1800, 10, 1)
+    finally:
+        await connection.close()
+    async with await Store.open(empty_url) as store:
+        assert await store.schema_version() == LATEST_VERSION >= 7
+        await store.add_volumes([(1, 10, hour + 1800, 2), (1, 10, hour, 1)])
+        assert await store.volume_hours(1, 0, hour * 2) == [(hour, 8), (hour + 1800, 2)]
+    connection = await asyncpg.connect(empty_url)
+    try:
+        with pytest.raises(asyncpg.CheckViolationError):  # a quarter hour is the finest
+            await connection.execute(insert, 1, hour + 60, 10, 1)
+    finally:
+        await connection.close()

@@ -8,7 +8,7 @@ import pytest
 
 from bot.store import LabelCorrection, RequestRecord, Store
 from bot.store import retention as retention_module
-from tests.store.store_factory import BASE_TIME, digest_run, request
+from tests.store.store_factory import BASE_BUCKET, BASE_TIME, digest_run, request
 
 A, B, C = 1, 2, 3
 DAY = 86_400.0
@@ -130,7 +130,7 @@ async def test_forgetting_a_guild_leaves_nothing_of_it(store: Store) -> None:
     await store.set_retention_days(A, 30)
     await store.opt_out_author(A, "d" * 32, BASE_TIME)
     await store.mark_guild_left(A, BASE_TIME)
-    await store.record_activity([(A, 10, BASE_TIME, 1)], [(A, 10, 5)], [(A, 10, 5)])
+    await store.record_activity([(A, 10, BASE_BUCKET, 1)], [(A, 10, 5)], [(A, 10, 5)])
     await store.record_digest_run(digest_run(A, "2024-03-01"))
 
     await store.forget_guild(A)

@@ -7,11 +7,13 @@ import time
 
 import pytest
 
+from bot.buckets import volume_bucket
 from bot.store import LabelCorrection, Store
 from bot.store.trends import MAX_DAYS, RequestDay
 from tests.store.store_factory import request
 
 T0 = 1_700_000_000.0
+HOUR0 = volume_bucket(T0, "UTC")  # the volume bucket holding T0
 DAYS = [T0, T0 + 100, T0 + 200, T0 + 300]  # three "days" of 100 s: the lengths are the caller's
 
 
@@ -79,27 +81,25 @@ async def test_channel_filter(
     await store.upsert_requests(
         [request(n, created_at=T0 + n, channel_id=c) for n, c in enumerate(channels, 1)]
     )
-    await store.add_volumes([(1, c, T0, 10) for c in channels])
+    await store.add_volumes([(1, c, HOUR0, 10) for c in channels])
     days = await store.request_days(1, DAYS, channel_ids)
     assert sum(d.requests for d in days) == expected
-    hours = [T0 - T0 % 3600, T0 - T0 % 3600 + 3600]  # one day = the hour holding T0
+    hours = [HOUR0, HOUR0 + 3600]  # one day = the hour holding T0
     assert await store.volume_days(1, hours, channel_ids) == [10 * expected]
 
 
 async def test_other_guilds_never_count(store: Store) -> None:
     await store.upsert_requests([request(1, created_at=T0), request(2, 2, created_at=T0)])
-    await store.add_volumes([(1, 10, T0, 3), (2, 10, T0, 9)])
+    await store.add_volumes([(1, 10, HOUR0, 3), (2, 10, HOUR0, 9)])
     assert [d.requests for d in await store.request_days(2, DAYS)] == [1]
-    hour = T0 - T0 % 3600
-    assert await store.volume_days(2, [hour, hour + 3600]) == [9]
+    assert await store.volume_days(2, [HOUR0, HOUR0 + 3600]) == [9]
 
 
 async def test_volume_goes_by_the_hour_start(store: Store) -> None:
-    hour = 1_700_002_800.0  # a whole hour
-    await store.add_volumes(
-        [(1, 10, hour + 5, 3), (1, 11, hour + 3650, 2), (1, 12, hour + 7300, 4)]
-    )
-    # A day starting on the half hour gets the hours that start inside it.
+    hour = 1_700_002_800  # a whole UTC hour
+    await store.add_volumes([(1, 10, hour, 3), (1, 11, hour + 3600, 2), (1, 12, hour + 7200, 4)])
+    # Bounds between bucket starts (buckets cut in another zone than the days, e.g. written
+    # before the guild changed its timezone): a day gets the buckets that start inside it.
     bounds = [hour - 1800, hour + 1800, hour + 5400, hour + 9000]
     assert await store.volume_days(1, bounds) == [3, 2, 4]
     assert await store.volume_days(1, [hour + 1, hour + 3600]) == [0]
