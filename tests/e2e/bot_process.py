@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -25,6 +26,11 @@ GUILD_READY_TIMEOUT = 0.1
 
 
 def main(port: int, db_path: Path) -> None:
+    # The test stops this process with SIGINT, as Ctrl+C would. A child inherits an ignored
+    # SIGINT (pytest started in the background by a non-interactive shell, as CI runners and
+    # `cmd &` do), and then neither Python nor asyncio.run installs a handler: the signal would
+    # be dropped and the test would wait for an exit that never comes.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     Route.BASE = f"http://127.0.0.1:{port}/api/v10"
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{port}/")
     settings = load_settings({**os.environ, "CLAMOR_DB": str(db_path)}, env_file=None)

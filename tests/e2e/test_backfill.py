@@ -3,10 +3,13 @@ once, one backfill per server at a time, moderators only."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from bot.client import ClamorBot
 from tests.e2e.test_gap_fill import filled
@@ -75,7 +78,7 @@ async def test_backfill_logs_old_history_with_progress_and_counts_it_once(
 
 
 async def test_a_second_backfill_is_refused_while_one_runs_and_members_cannot_start_one(
-    fake_discord: FakeDiscord, clamor: Clamor
+    fake_discord: FakeDiscord, clamor: Clamor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake = fake_discord
     general = fake.channel("general")
@@ -84,12 +87,23 @@ async def test_a_second_backfill_is_refused_while_one_runs_and_members_cannot_st
         fake.user_message(general, fake.user("bob"), f"{CHAT} {n}", at=then)
     async with clamor() as bot:
         await filled(bot)
+        # The first backfill's history reads wait until the second one has been refused: a
+        # pause between pages would only make "still running" likely, not certain.
         watcher: Any = bot.get_cog("Watcher")
-        watcher.page_pause = 0.3  # three pages: long enough to try a second one meanwhile
+        read_history, refused = watcher.scan_history, asyncio.Event()
+
+        async def held(*args: Any, **kwargs: Any) -> Any:
+            await refused.wait()
+            return await read_history(*args, **kwargs)
+
+        monkeypatch.setattr(watcher, "scan_history", held)
         first = await backfill(fake, days=2)
         await fake.wait_for(lambda: bool(edits(fake, first)), what="the first progress")
-        second = await backfill(fake, days=2)
-        refusal = await second.response()
+        try:
+            second = await backfill(fake, days=2)
+            refusal = await second.response()
+        finally:
+            refused.set()
         assert refusal.ephemeral
         assert refusal.content == "A backfill is already running in this server; try when it ends."
         assert "250 messages read" in await finished(fake, first)

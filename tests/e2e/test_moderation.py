@@ -210,7 +210,11 @@ async def test_digest_sets_channel_time_and_timezone(
     digests, news = fake.channel("digests"), fake.channel("announcements")
     async with clamor() as bot:
         options = {"channel": digests.id, "time": "7:05", "timezone": "europe/madrid"}
+        # The bot's "now" lies between these two: comparing with a later reading instead could
+        # put a due time that was a moment away (07:04:59 in Madrid) in the past.
+        before = time.time()
         reply = await mod(fake, ["digest"], options)
+        after = time.time()
         assert await settings_of(bot, fake) == GuildSettings(
             fake.guild.id, digests.id, "07:05", "Europe/Madrid"
         )
@@ -224,7 +228,8 @@ async def test_digest_sets_channel_time_and_timezone(
         assert stamps[1] == stamps[2]
         due = int(stamps[1])
         assert datetime.fromtimestamp(due, ZoneInfo("Europe/Madrid")).strftime("%H:%M") == "07:05"
-        assert 0 < due - time.time() <= 25 * 3600
+        assert due > before
+        assert due - after <= 25 * 3600
 
         await mod(fake, ["digest"], {"channel": news.id, "time": "23:59", "timezone": "UTC"})
         assert await settings_of(bot, fake) == GuildSettings(fake.guild.id, news.id, "23:59", "UTC")
