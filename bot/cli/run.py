@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import shlex
-from collections.abc import Iterable
+import signal
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,31 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=handle)
 
 
+@contextlib.contextmanager
+def closing_on_sigterm(bot: discord.Client) -> Iterator[None]:
+    """While inside, SIGTERM (docker stop, systemd, kill) closes the bot as Ctrl+C does: the
+    buffered volume and cursors are written and the database is closed, instead of the process
+    dying on the spot."""
+    loop = asyncio.get_running_loop()
+    closing: set[asyncio.Task[None]] = set()
+
+    def close() -> None:
+        log.warning("SIGTERM received: closing")
+        task = loop.create_task(bot.close(), name="clamor: close on SIGTERM")
+        closing.add(task)  # a task nobody holds can be garbage-collected mid-run
+        task.add_done_callback(closing.discard)
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, close)
+    except (NotImplementedError, RuntimeError):  # Windows, or not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+
 async def serve(config: Settings, token: str, **options: Any) -> None:
     """Open the database, run the bot until it stops, close both."""
     key = load_or_create_key(config.author_key_path)
@@ -53,7 +80,8 @@ async def serve(config: Settings, token: str, **options: Any) -> None:
         create_bot(config, store, author_key=key, **options) as bot,
     ):
         try:
-            await bot.start(token)
+            with closing_on_sigterm(bot):
+                await bot.start(token)
         except discord.LoginFailure:
             raise CommandError(TOKEN_HELP) from None
         except discord.PrivilegedIntentsRequired:

@@ -4,6 +4,7 @@ request message posted (before, during and after the kill) is logged exactly onc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sqlite3
@@ -32,7 +33,11 @@ def query(db_path: Path, sql: str) -> list[tuple[object, ...]]:
     if not db_path.exists():
         return []
     try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5) as db:
+        # closing(): sqlite3's own `with` ends a transaction but leaves the connection open,
+        # and an open reader keeps the bot from folding its write-ahead log back in on close.
+        with contextlib.closing(
+            sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+        ) as db:
             return db.execute(sql).fetchall()
     except sqlite3.OperationalError:  # not created yet
         return []
@@ -126,3 +131,34 @@ async def test_sigkill_mid_stream_loses_and_doubles_nothing(
     assert sorted(ids) == sorted(requests)  # every one, exactly once
     [(volume,)] = query(db_path, "SELECT coalesce(sum(messages), 0) FROM message_volume")
     assert volume == posted  # nor was any message counted twice
+
+
+async def test_sigterm_stops_cleanly_and_keeps_the_buffered_volume(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    # What docker stop and systemd send: the bot closes as on Ctrl+C instead of dying.
+    fake = fake_discord
+    general, bob = fake.channel("general"), fake.user("bob")
+    db_path = tmp_path / "clamor.db"
+    bot = await start_bot(fake, db_path)
+    try:
+        await until(lambda: bool(query(db_path, "SELECT 1 FROM channel_cursors")), "READY")
+        request = await fake.send_user_message(general, bob, REQUEST)
+        for n in range(5):
+            await fake.send_user_message(general, bob, f"{CHAT} #{n}")
+        await until(lambda: logged_ids(db_path) == [int(request["id"])], "the request")
+        # The chat after it is only in the watcher's buffer until a flush or a clean stop.
+        bot.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            await bot.wait()
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()
+    assert bot.returncode == 0
+    # The database was closed: SQLite folds the write-ahead log back in and removes it.
+    assert not db_path.with_name("clamor.db-wal").exists()
+    [(volume,)] = query(db_path, "SELECT coalesce(sum(messages), 0) FROM message_volume")
+    assert volume == 6
+    [(cursor,)] = query(db_path, "SELECT max(last_message_id) FROM channel_cursors")
+    assert cursor >= int(request["id"])
