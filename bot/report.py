@@ -1,17 +1,17 @@
 """Store -> Digest (and its chart): the queries a digest needs, then the pure build.
 
 One read of the request log covers the period, the period before it and the 7 days before it
-(`bot.digest.window`), and one read of the hourly volume (one per thread for a channel) does the
-same; the 14-day chart adds the two aggregate queries of `bot.trends`. Rows come with
-moderators' label corrections applied: a message relabelled `not-a-request` is left out, a
-relabelled category replaces the logged one.
+(`bot.digest.window`), and one read of the hourly volume does the same (for one channel: of it
+and its threads, those in Discord's cache and those the watcher remembered in the Store, so
+archived forum posts count too); the 14-day chart adds the two aggregate queries of
+`bot.trends`. Rows come with moderators' label corrections applied: a message relabelled
+`not-a-request` is left out, a relabelled category replaces the logged one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,6 +20,7 @@ from bot.digest.model import Digest, Period, Places
 from bot.digest.window import digest_from_window, window_of
 from bot.store import Store
 from bot.store.records import RequestRecord
+from bot.store.threads import ThreadParent
 
 log = logging.getLogger(__name__)
 
@@ -57,19 +58,41 @@ async def _gather(
     # the channel is only known once the unknown ones have been looked up.
     rows = await store.corrected_requests_between(guild_id, window.start, window.end)
     unknown = {row.channel_id for row in rows if not places.knows(row.channel_id)}
+    if unknown:
+        # Threads the watcher remembered cost no Discord call; only the rest are looked up.
+        stored = await store.thread_parents(guild_id, unknown)
+        places = places.merged(stored_places(stored, places))
+        unknown -= stored.keys()
     if lookup is not None and unknown:
         places = places.merged(await lookup(unknown))
     if channel_id is None:
         hours = await store.volume_hours(guild_id, window.start, window.end)
         return _Gathered(rows, hours, places, None)
     members = places.members_of(channel_id)
-    rows = [row for row in rows if places.channel_of(row.channel_id) == channel_id]
-    # One indexed read per place: a channel has few threads with activity in a week.
-    per_hour: Counter[int] = Counter()
-    for member in sorted(members):
-        for hour, count in await store.volume_hours(guild_id, window.start, window.end, member):
-            per_hour[hour] += count
-    return _Gathered(rows, sorted(per_hour.items()), places, members)
+    # Archived threads too, unless the guild's view puts one under another channel now.
+    for thread_id in await store.threads_under(guild_id, channel_id):
+        if places.channel_of(thread_id) in (thread_id, channel_id):
+            members.add(thread_id)
+    rows = [row for row in rows if row.channel_id in members]
+    hours = await store.volume_hours(guild_id, window.start, window.end, channel_ids=members)
+    return _Gathered(rows, hours, places, members)
+
+
+def stored_places(stored: Mapping[int, ThreadParent], known: Places) -> Places:
+    """Threads known only from the Store, placed under their parents. One may be named ("a
+    thread in #parent") and quoted only when it is not private and its parent is public in
+    `known`, the same rule as for threads Discord's cache knows."""
+    names: dict[int, str] = {}
+    public: set[int] = set()
+    for thread_id, where in stored.items():
+        parent_public = known.public is None or where.parent_id in known.public
+        if where.private or not parent_public:
+            names[thread_id] = "a private channel"
+            continue
+        names[thread_id] = f"a thread in {known.name_of(where.parent_id)}"
+        public.add(thread_id)
+    parents = {thread_id: where.parent_id for thread_id, where in stored.items()}
+    return Places(names=names, parents=parents, public=public)
 
 
 def _places(

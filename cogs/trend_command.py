@@ -15,6 +15,7 @@ from bot.charts.render import render_trend
 from bot.client import ClamorBot
 from bot.digest.model import Period, today_in
 from bot.errors import UserFacingError
+from bot.store import Store
 from bot.trends import trend_from_store
 from cogs.daily_digest import public_channels
 from cogs.moderation.channels import WATCHABLE_TYPES, ChannelOption, ChannelRef
@@ -24,10 +25,18 @@ Days = app_commands.Range[int, MIN_DAYS, MAX_DAYS]
 TrendChannel = app_commands.Transform[ChannelRef, ChannelOption(*WATCHABLE_TYPES)]
 
 
-def channel_and_threads(guild: discord.Guild, channel_id: int) -> set[int]:
-    """The channel and every thread or forum post of it the bot knows: a thread's messages are
-    logged under the thread's own id."""
-    return {channel_id} | {thread.id for thread in guild.threads if thread.parent_id == channel_id}
+async def channel_and_threads(store: Store, guild: discord.Guild, channel_id: int) -> set[int]:
+    """The channel and its threads and forum posts: those in discord.py's cache (active ones)
+    and those the watcher remembered (archived ones too). A thread's messages are logged under
+    the thread's own id."""
+    cached = {thread.id: thread.parent_id for thread in guild.threads}
+    stored = await store.threads_under(guild.id, channel_id)
+    # The cache is the newer word on a thread it holds under another channel.
+    return (
+        {channel_id}
+        | {thread_id for thread_id, parent_id in cached.items() if parent_id == channel_id}
+        | {thread_id for thread_id in stored if cached.get(thread_id, channel_id) == channel_id}
+    )
 
 
 def chart_title(guild: discord.Guild, channel_id: int | None) -> str:
@@ -72,7 +81,9 @@ class TrendCommands(commands.Cog):
             guild_id=guild.id,
             period=period,
             title=chart_title(guild, None if channel is None else channel.id),
-            channel_ids=None if channel is None else channel_and_threads(guild, channel.id),
+            channel_ids=None
+            if channel is None
+            else await channel_and_threads(self.bot.store, guild, channel.id),
         )
         png = await asyncio.to_thread(render_trend, series)
         await interaction.followup.send(

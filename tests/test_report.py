@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bot.digest.model import Period, Places
-from bot.report import chart_period, digest_from_store, digest_report
+from bot.digest.model import Digest, Period, Places
+from bot.report import chart_period, digest_from_store, digest_report, stored_places
 from bot.store import Store
 from bot.store.labels import LabelCorrection
+from bot.store.threads import ThreadParent
 from tests.digest.factories import GUILD, at, row
 
 DAY = Period.day(date(2026, 3, 14), "UTC")
-GENERAL, IDEAS, POST, ARCHIVED_POST = 10, 20, 31, 32
+GENERAL, IDEAS, POST, ARCHIVED_POST, PRIVATE_THREAD, SECRET = 10, 20, 31, 32, 33, 40
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -117,6 +118,67 @@ async def test_a_forum_counts_its_posts_and_looks_up_unknown_ones(store: Store) 
         store, guild_id=GUILD, guild_name="g", period=DAY, places=known, lookup=lookup
     )
     assert whole.channels == [("#general", 2), ("#ideas", 2)]
+
+
+KNOWN = Places(
+    names={GENERAL: "#general", IDEAS: "#ideas", POST: "#a post", SECRET: "a private channel"},
+    parents={POST: IDEAS},
+    public={GENERAL, IDEAS, POST},
+)
+
+
+async def test_threads_the_watcher_remembered_need_no_lookup(store: Store) -> None:
+    await fill(store)
+    await store.upsert_requests(
+        [row(9, "2026-03-14T13:00", channel_id=PRIVATE_THREAD, content="members only")]
+    )
+    await store.add_volumes([(GUILD, ARCHIVED_POST, at("2026-03-14T11:00"), 4)])
+    await store.remember_threads(
+        [(GUILD, ARCHIVED_POST, IDEAS, False), (GUILD, PRIVATE_THREAD, GENERAL, True)]
+    )
+    asked: list[set[int]] = []
+
+    async def lookup(place_ids: set[int]) -> Places:
+        asked.append(place_ids)
+        return Places()
+
+    def digest_of(channel_id: int | None) -> Awaitable[Digest]:
+        return digest_from_store(
+            store, guild_id=GUILD, guild_name="g", period=DAY, places=KNOWN,
+            channel_id=channel_id, lookup=lookup,
+        )  # fmt: skip
+
+    forum = await digest_of(IDEAS)
+    assert (forum.totals.requests, forum.totals.seen) == (2, 7 + 4)
+    # A public post under a public forum may be quoted, as when the cache knew it.
+    assert sorted(example.message_id for example in forum.examples) == [2, 3]
+    general = await digest_of(GENERAL)
+    assert general.totals.requests == 3  # its own two and the private thread's
+    assert 9 not in {example.message_id for example in general.examples}
+    whole = await digest_of(None)
+    assert whole.channels == [("#general", 3), ("#ideas", 2)]
+    assert 9 not in {example.message_id for example in whole.examples}
+    assert asked == []  # the Store knew every thread
+
+
+def test_a_remembered_thread_is_named_only_when_it_and_its_parent_are_public() -> None:
+    remembered = {
+        1: ThreadParent(IDEAS, private=False),
+        2: ThreadParent(IDEAS, private=True),
+        3: ThreadParent(SECRET, private=False),
+        4: ThreadParent(99, private=False),  # a parent the guild no longer shows
+    }
+    places = stored_places(remembered, KNOWN)
+    assert places.names == {
+        1: "a thread in #ideas",
+        2: "a private channel",
+        3: "a private channel",
+        4: "a private channel",
+    }
+    assert places.public == {1}
+    assert places.parents == {1: IDEAS, 2: IDEAS, 3: SECRET, 4: 99}
+    # No limit (a digest of an export): every place may be quoted, private threads still not.
+    assert stored_places(remembered, Places()).public == {1, 3, 4}
 
 
 async def test_report_carries_the_chart_of_the_last_14_days(

@@ -10,7 +10,8 @@ STORED_PER_MESSAGE = (
     "for each request message: its id, channel and time, a keyed hash of its author (never "
     "the Discord id), its text (unless text is dropped), language, tone scores, reaction, "
     "the targets and alternatives named, and the cues behind the verdict; also hourly message "
-    "counts per channel, this server's settings and terms, and moderators' corrections"
+    "counts per channel, which channel each thread belongs to (ids only), this server's "
+    "settings and terms, and moderators' corrections"
 )
 
 

@@ -240,6 +240,7 @@ GUILD_TABLES = (
     "departed_guilds",
     "alert_settings",
     "alerts_posted",
+    "thread_parents",
 )
 
 

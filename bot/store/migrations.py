@@ -247,6 +247,23 @@ _SCHEMA_7: Migration = (
     "ALTER TABLE message_volume_7 RENAME TO message_volume",
 )
 
+_SCHEMA_8: Migration = (
+    # Which channel each thread or forum post belongs to, as the watcher saw it: rows and volume
+    # carry the thread's id, and a channel filter must find threads long archived out of
+    # Discord's cache. private = a members-only thread, which a digest never names or quotes.
+    # Ids only: no names, no text.
+    """
+    CREATE TABLE thread_parents (
+        guild_id  INTEGER NOT NULL,
+        thread_id INTEGER NOT NULL,
+        parent_id INTEGER NOT NULL,
+        private   INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
+        PRIMARY KEY (guild_id, thread_id)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX thread_parents_by_parent ON thread_parents (guild_id, parent_id, thread_id)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -255,6 +272,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_5,
     _SCHEMA_6,
     _SCHEMA_7,
+    _SCHEMA_8,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -216,6 +216,20 @@ _SCHEMA_7: Migration = (
     """,
 )
 
+_SCHEMA_8: Migration = (
+    # Which channel each thread belongs to (ids only), for channel filters over archived threads.
+    """
+    CREATE TABLE thread_parents (
+        guild_id  BIGINT NOT NULL,
+        thread_id BIGINT NOT NULL,
+        parent_id BIGINT NOT NULL,
+        private   BIGINT NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
+        PRIMARY KEY (guild_id, thread_id)
+    )
+    """,
+    "CREATE INDEX thread_parents_by_parent ON thread_parents (guild_id, parent_id, thread_id)",
+)
+
 PG_MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -224,6 +238,7 @@ PG_MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_5,
     _SCHEMA_6,
     _SCHEMA_7,
+    _SCHEMA_8,
 )
 
 # pg_advisory_lock key for migrating: "clamor" in ASCII. Held for the whole migration, so two

@@ -25,6 +25,7 @@ from bot.store.labels import LabelQueries
 from bot.store.migrations import NewerSchemaError, migrate, schema_version
 from bot.store.privacy import PrivacyQueries
 from bot.store.request_log import RequestQueries
+from bot.store.threads import ThreadQueries
 from bot.store.trends import TrendQueries
 
 MEMORY = ":memory:"
@@ -52,6 +53,7 @@ class Store(
     AlertQueries,
     ExportQueries,
     ClaimQueries,
+    ThreadQueries,
 ):
     """One aiosqlite connection, migrated on open. Use `async with await Store.open(path)`
     (or `Store.open("postgresql://…")` for the same class on PostgreSQL)."""

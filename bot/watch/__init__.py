@@ -14,6 +14,7 @@ from bot.watch.rules import (
     posted_at,
     watch_key,
 )
+from bot.watch.threads import ThreadMemory
 
 __all__ = [
     "INLINE_MAX_CHARS",
@@ -22,6 +23,7 @@ __all__ = [
     "ActivitySnapshot",
     "EditOutcome",
     "RecentIds",
+    "ThreadMemory",
     "analyse_off_loop",
     "edit_needs_analysis",
     "edit_outcome",

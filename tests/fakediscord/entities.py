@@ -42,7 +42,11 @@ class ChannelType(IntEnum):
     CATEGORY = 4
     NEWS = 5
     PUBLIC_THREAD = 11
+    PRIVATE_THREAD = 12
     FORUM = 15
+
+
+THREAD_TYPES = (ChannelType.PUBLIC_THREAD, ChannelType.PRIVATE_THREAD)
 
 
 @dataclass
@@ -107,10 +111,12 @@ class FakeChannel:
     parent_id: int | None = None
     topic: str | None = None
     owner_id: int | None = None  # threads only
+    # An archived thread is left out of GUILD_CREATE, as on Discord: only asking finds it.
+    archived: bool = False
 
     @property
     def is_thread(self) -> bool:
-        return self.type is ChannelType.PUBLIC_THREAD
+        return self.type in THREAD_TYPES
 
     def payload(self) -> Payload:
         data: Payload = {
@@ -131,7 +137,7 @@ class FakeChannel:
                 "member_count": 1,
                 "total_message_sent": 0,
                 "thread_metadata": {
-                    "archived": False,
+                    "archived": self.archived,
                     "auto_archive_duration": 1440,
                     "archive_timestamp": iso(WORLD_CREATED),
                     "locked": False,

@@ -10,6 +10,7 @@ from .entities import (
     ADMINISTRATOR,
     ALL_PERMISSIONS,
     EVERYONE_PERMISSIONS,
+    THREAD_TYPES,
     WORLD_CREATED,
     ChannelType,
     FakeChannel,
@@ -108,7 +109,7 @@ class FakeGuild:
                 "member_count": len(self.members),
                 "members": [member.payload() for member in self.members.values()],
                 "channels": [c.payload() for c in self.channels if not c.is_thread],
-                "threads": [c.payload() for c in self.channels if c.is_thread],
+                "threads": [c.payload() for c in self.channels if c.is_thread and not c.archived],
                 "presences": [],
                 "voice_states": [],
                 "stage_instances": [],
@@ -194,7 +195,7 @@ class World:
             position=len(guild.channels),
             parent_id=None if parent is None else parent.id,
             topic=topic,
-            owner_id=guild.owner_id if kind is ChannelType.PUBLIC_THREAD else None,
+            owner_id=guild.owner_id if kind in THREAD_TYPES else None,
         )
         guild.channels.append(channel)
         return channel

@@ -14,6 +14,7 @@ from tests.store.store_factory import BASE_BUCKET, BASE_TIME, digest_run, reques
 
 A, B = 1, 2
 CHANNEL = 10
+THREAD = 11  # a thread under CHANNEL
 DEFAULTS = {"default_time": "18:00", "default_timezone": "UTC"}
 
 Reader = Callable[[Store, int], Awaitable[Any]]
@@ -48,6 +49,8 @@ READERS: dict[str, tuple[Reader, Any]] = {
     "label_corrections": (lambda s, g: s.label_corrections(g), []),
     "label_correction": (lambda s, g: s.label_correction(g, 1), None),
     "departure": (lambda s, g: departure(s, g), None),
+    "thread_parents": (lambda s, g: s.thread_parents(g, [THREAD]), {}),
+    "threads_under": (lambda s, g: s.threads_under(g, CHANNEL), []),
 }
 
 DAY = 86_400.0
@@ -83,6 +86,7 @@ async def fill_guild(store: Store, guild: int, first_id: int = 1) -> None:
     await store.opt_out_author(guild, OPTED_OUT, BASE_TIME)
     await store.set_label_correction(correction(guild, first_id))
     await store.mark_guild_left(guild, BASE_TIME + 10 * DAY)
+    await store.remember_threads([(guild, THREAD, CHANNEL, False)])
 
 
 async def snapshot(store: Store, guild: int) -> dict[str, Any]:
@@ -127,6 +131,7 @@ async def test_other_guild_writes_never_touch_this_guild(filled: Store) -> None:
     await filled.add_volume(B, CHANNEL, BASE_BUCKET, count=100)
     await filled.advance_cursor(B, CHANNEL, 1)
     await filled.record_digest_run(digest_run(B, "2024-03-01", error="other"))
+    await filled.remember_threads([(B, THREAD, 99, True)])
     await filled.forget_guild(B)
 
     assert await snapshot(filled, A) == before

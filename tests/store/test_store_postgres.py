@@ -333,3 +333,27 @@ async def test_version_7_lets_volume_buckets_start_on_the_half_hour(empty_url: s
             await connection.execute(insert, 1, hour + 60, 10, 1)
     finally:
         await connection.close()
+
+
+async def test_a_version_7_database_gets_the_thread_table(empty_url: str) -> None:
+    connection = await asyncpg.connect(empty_url)
+    try:
+        assert await migrate_pg(connection, PG_MIGRATIONS[:7]) == 7
+        await connection.execute("INSERT INTO channel_rules VALUES (1, 10, 'watch')")
+    finally:
+        await connection.close()
+    async with await Store.open(empty_url) as store:
+        assert await store.schema_version() == LATEST_VERSION >= 8
+        assert await store.channel_rules(1) == {10: "watch"}  # kept
+        await store.remember_threads([(1, 11, 10, True)])
+        assert await store.threads_under(1, 10) == [11]
+    connection = await asyncpg.connect(empty_url)
+    try:
+        indexes = await connection.fetchval(
+            "SELECT count(*) FROM pg_indexes WHERE indexname = 'thread_parents_by_parent'"
+        )
+        assert indexes == 1
+        with pytest.raises(asyncpg.CheckViolationError):
+            await connection.execute("INSERT INTO thread_parents VALUES (1, 12, 10, 2)")
+    finally:
+        await connection.close()

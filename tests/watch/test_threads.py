@@ -1,0 +1,31 @@
+"""ThreadMemory: a thread is written once per process, and kept for later when a write fails."""
+
+from __future__ import annotations
+
+from bot.watch import ThreadMemory
+
+
+def test_a_thread_is_pending_once_however_often_it_is_seen() -> None:
+    memory = ThreadMemory()
+    assert memory.see(1, 11, 100, False) is True
+    assert memory.see(1, 11, 100, False) is False
+    assert memory.see(1, 12, 100, True) is True
+    assert memory.pending == 2
+    assert memory.drain() == [(1, 11, 100, False), (1, 12, 100, True)]
+    assert memory.pending == 0
+    # Seen already: a later message in the thread writes nothing again.
+    assert memory.see(1, 11, 100, False) is False
+    assert memory.drain() == []
+    assert 11 in memory
+    assert 13 not in memory
+
+
+def test_a_failed_write_is_put_back_for_the_next_flush() -> None:
+    memory = ThreadMemory()
+    memory.see(1, 11, 100, False)
+    batch = memory.drain()
+    memory.see(1, 12, 100, False)  # seen while the write was failing
+    memory.restore(batch)
+    assert sorted(memory.drain()) == [(1, 11, 100, False), (1, 12, 100, False)]
+    memory.restore([])
+    assert memory.pending == 0
