@@ -17,7 +17,7 @@ from bot.client import ClamorBot
 from bot.errors import UserFacingError
 from bot.message_links import MessageRef, message_link, parse_message_ref
 from bot.store import RequestRecord
-from bot.watch import analyse_off_loop, is_member_post
+from bot.watch import analyse_off_loop
 
 Interaction = discord.Interaction[ClamorBot]
 
@@ -91,14 +91,6 @@ async def _fetch(interaction: Interaction, guild: discord.Guild, ref: MessageRef
             f"Discord would not let me read <#{channel_id}>: give me Read Message History there."
         ) from None
     return FoundMessage(guild.id, channel_id, ref.message_id, None, message)
-
-
-def is_member_message(message: discord.Message) -> bool:
-    return is_member_post(
-        author_is_bot=message.author.bot,
-        webhook_id=message.webhook_id,
-        message_type=message.type.value,
-    )
 
 
 async def analyse_now(analyzer: Analyzer, text: str) -> Analysis:

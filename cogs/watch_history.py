@@ -1,0 +1,134 @@
+"""Reading channel history (gap filling after downtime, `/clamor-mod backfill`): the same
+counting and logging as live messages, a page at a time under the guild's lock, and removal of
+logged rows that Discord no longer has or that stopped being requests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import discord
+
+from bot.buckets import volume_bucket
+from bot.guilds import GuildConfig
+from bot.watch import posted_at
+from bot.watch.history import ScanSpec, rows_to_remove
+from cogs.watch_base import WatcherBase, is_member_message
+
+HISTORY_PAGE = 100  # Discord's largest page
+
+# What history can be read from: text and news channels, threads and forum posts.
+Readable = discord.TextChannel | discord.Thread
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """What one history read did; `volumes` holds the backfill's (guild, channel, bucket, 1)."""
+
+    scanned: int = 0
+    requests: int = 0
+    removed: int = 0
+    newest: int | None = None
+    exhausted: bool = True
+    volumes: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+class HistoryScanning(WatcherBase):
+    async def scan_history(
+        self,
+        guild_id: int,
+        channel: Readable,
+        spec: ScanSpec,
+        on_page: Callable[[ScanResult], Awaitable[None]] | None = None,
+    ) -> ScanResult:
+        """Read `channel`'s history as `spec` says, oldest first, a page at a time: count
+        volume, log requests (edited ones with their current text) and remove logged rows of
+        the range that Discord no longer has or that stopped being requests."""
+        result = ScanResult()
+        still_requests: set[int] = set()
+        page: list[discord.Message] = []
+        read = 0
+        history = channel.history(
+            limit=spec.limit,
+            after=discord.Object(spec.after),
+            before=None if spec.before is None else discord.Object(spec.before),
+            oldest_first=True,
+        )
+        async for message in history:
+            read += 1
+            page.append(message)
+            if len(page) == HISTORY_PAGE:
+                await self._take_page(guild_id, channel.id, spec, page, result, still_requests)
+                page = []
+                if on_page is not None:
+                    await on_page(result)
+                await asyncio.sleep(self.page_pause)
+        if page:
+            await self._take_page(guild_id, channel.id, spec, page, result, still_requests)
+        result.exhausted = spec.limit is None or read < spec.limit
+        top = spec.top(newest_read=result.newest, exhausted=result.exhausted)
+        if top is not None and top > spec.after:
+            async with self._lock(guild_id):
+                writer = self.bot.request_writer
+                logged = await writer.logged_ids(guild_id, channel.id, spec.after, top)
+                gone = rows_to_remove(logged, still_requests)
+                if gone:
+                    await writer.remove(guild_id, gone, channel_id=channel.id)
+                    result.removed += len(gone)
+        return result
+
+    async def _take_page(
+        self,
+        guild_id: int,
+        channel_id: int,
+        spec: ScanSpec,
+        page: list[discord.Message],
+        result: ScanResult,
+        still_requests: set[int],
+    ) -> None:
+        config = await self.bot.guild_configs.get(guild_id)
+        async with self._lock(guild_id):
+            for message in page:
+                result.scanned += 1
+                result.newest = max(result.newest or 0, message.id)
+                if is_member_message(message) and await self._take_message(
+                    guild_id, channel_id, config, spec, message, result
+                ):
+                    still_requests.add(message.id)
+
+    async def _take_message(
+        self,
+        guild_id: int,
+        channel_id: int,
+        config: GuildConfig,
+        spec: ScanSpec,
+        message: discord.Message,
+        result: ScanResult,
+    ) -> bool:
+        """Count and log one message read from history; whether it is a request to keep."""
+        at = posted_at(message.id)
+        bucket = volume_bucket(at, config.settings.timezone)
+        if message.id > spec.count_above:
+            self.activity.count(guild_id, channel_id, message.id, bucket=bucket)
+        channel = message.channel
+        if isinstance(channel, discord.Thread) and channel.id not in self.threads:
+            self._see_thread(guild_id, channel)
+        if spec.count_up_to is not None and message.id <= spec.count_up_to:
+            result.volumes.append((guild_id, channel_id, bucket, 1))
+        edited = message.edited_at is not None
+        writer = self.bot.request_writer
+        if spec.recheck:
+            stored = await writer.current(guild_id, message.id)
+            if stored is None and not edited:
+                return False  # analysed when it was posted: not a request
+            if stored is not None and stored.content == message.content:
+                return True  # unchanged
+        analysis = await self._analyse(config.analyzer, message.content)
+        self._handled.add(message.id)
+        if not analysis.request:
+            return False
+        record = self._record(guild_id, message, analysis, edited=edited, created_at=at)
+        if await writer.write(record):
+            result.requests += 1
+        return config.logs_author(record.author_hash)
