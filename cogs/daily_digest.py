@@ -25,7 +25,9 @@ from bot.digest.model import Period, Places
 from bot.digest.render import to_embed
 from bot.digest_schedule import covered_day, due_day
 from bot.report import CHART_FILE, PlaceLookup, digest_report
+from bot.store import Store, StoreError
 from bot.store.records import DigestRun, GuildSettings
+from bot.store.threads import ThreadSeen
 from cogs.periodic import PeriodicCog
 from cogs.posting import PostError, post_to
 
@@ -80,14 +82,16 @@ def guild_places(guild: discord.Guild) -> Places:
     )
 
 
-def thread_lookup(guild: discord.Guild) -> PlaceLookup:
-    """Looks up threads the cache does not know (archived ones), for `bot.report`."""
+def thread_lookup(guild: discord.Guild, store: Store) -> PlaceLookup:
+    """Looks up threads the cache does not know (archived ones), for `bot.report`; the threads
+    found are remembered in the Store, so the next digest need not ask Discord again."""
 
     async def lookup(place_ids: set[int]) -> Places:
         public = public_channels(guild)
         names: dict[int, str] = {}
         parents: dict[int, int] = {}
         found: set[int] = set()
+        seen: list[ThreadSeen] = []
         for place_id in sorted(place_ids)[:MAX_THREAD_LOOKUPS]:
             try:
                 place = await guild.fetch_channel(place_id)
@@ -96,10 +100,15 @@ def thread_lookup(guild: discord.Guild) -> PlaceLookup:
             if not isinstance(place, discord.Thread) or place.guild.id != guild.id:
                 continue
             parents[place.id] = place.parent_id
+            seen.append((guild.id, place.id, place.parent_id, place.is_private()))
             visible = not place.is_private() and place.parent_id in public
             names[place.id] = f"#{place.name}" if visible else "a private channel"
             if visible:
                 found.add(place.id)
+        try:
+            await store.remember_threads(seen)
+        except StoreError:
+            log.warning("could not remember %d looked-up threads", len(seen), exc_info=True)
         return Places(names=names, parents=parents, public=found)
 
     return lookup
@@ -135,7 +144,7 @@ async def digest_post(
         period=period,
         places=guild_places(guild),
         channel_id=None if channel is None else channel.id,
-        lookup=thread_lookup(guild),
+        lookup=thread_lookup(guild, bot.store),
         today=today,
     )
     image = CHART_FILE if report.chart is not None else None

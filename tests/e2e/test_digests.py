@@ -134,7 +134,16 @@ async def test_digest_of_a_forum_counts_its_posts_even_archived_ones(
         )
 
         reply = await digest_reply(fake, channel=ideas.id)
+        # Looked up once, then remembered: the next digest does not ask Discord again.
+        remembered = await bot.store.thread_parents(fake.guild.id, {archived.id})
+        assert [(t.parent_id, t.private) for t in remembered.values()] == [(ideas.id, False)]
+        asked = f"/channels/{archived.id}"
+        lookups = [r for r in fake.requests if r.method == "GET" and r.path.endswith(asked)]
+        assert len(lookups) == 1
+        again = await digest_reply(fake, channel=ideas.id)
+        assert [r for r in fake.requests if r.method == "GET" and r.path.endswith(asked)] == lookups
     assert field(reply, "Volume").startswith("2 request messages")
+    assert field(again, "Volume").startswith("2 request messages")
     assert f"/channels/{archived.id}" in {r.path for r in fake.requests if r.method == "GET"}
     assert_carries_the_chart(reply)
 
