@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from bot.store.database import Database, Row
+from bot.store.dialect import in_id_list
 from bot.store.labels import _CORRECTED_LOG, NOT_A_REQUEST
 from bot.store.records import RequestRecord
 from bot.store.request_log import _record
@@ -106,12 +107,6 @@ _EACH_TARGET = {
     "postgresql": "CROSS JOIN LATERAL jsonb_array_elements_text(r.targets::jsonb) AS t (value)",
 }
 _TARGET_ORDER = {"sqlite": "t.value COLLATE NOCASE", "postgresql": "lower(t.value), t.value"}
-# Channel ids arrive as one JSON array, so the statement stays the same for any number of them.
-_IN_CHANNELS = {
-    "sqlite": " AND r.channel_id IN (SELECT value FROM json_each(?))",
-    "postgresql": " AND r.channel_id IN "
-    "(SELECT value::bigint FROM jsonb_array_elements_text(?::jsonb))",
-}
 
 _HISTORY_START = """
     SELECT min(first) FROM (
@@ -293,7 +288,7 @@ class AlertQueries(Database):
         sql = _CORRECTED_LOG + " AND r.content <> ''"
         params: list[Any] = [guild_id, start, end]
         if channel_ids is not None:
-            sql += _IN_CHANNELS[self.dialect]
+            sql += " AND " + in_id_list("r.channel_id", self.dialect)
             params.append(json.dumps(sorted(channel_ids)))
         if sour_only:
             sql += f" AND {_LABEL} IN {_SOUR} ORDER BY r.compound, r.created_at DESC"

@@ -14,7 +14,16 @@ from bot.config import is_postgres_url, url_without_password
 
 # Where CLAMOR_DB is read, and used by the CLI too; re-exported for the Store's own use.
 redact_url = url_without_password
-__all__ = ["is_postgres_url", "redact_url", "to_postgres"]
+__all__ = ["in_id_list", "is_postgres_url", "redact_url", "to_postgres"]
+
+
+def in_id_list(column: str, dialect: str) -> str:
+    """`column IN (...)` against ONE parameter, a JSON array of ids: the statement is the same
+    for any number of them, and a forum's tens of thousands of threads stay under both
+    databases' limits on bound parameters (about 32,000)."""
+    if dialect == "postgresql":
+        return f"{column} IN (SELECT value::bigint FROM jsonb_array_elements_text(?::jsonb))"
+    return f"{column} IN (SELECT value FROM json_each(?))"
 
 
 @lru_cache(maxsize=1024)

@@ -9,12 +9,14 @@ category.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
 from bot.store.database import Database
+from bot.store.dialect import in_id_list
 from bot.store.labels import NOT_A_REQUEST
 
 MAX_DAYS = 1000  # three parameters a day; SQLite allows 32,766 in all
@@ -47,26 +49,26 @@ def _bounds(day_starts: Sequence[float]) -> tuple[str, list[Any]]:
     return f"WITH bounds (day, start, stop) AS (VALUES {rows})", params
 
 
-def _channel_filter(column: str, channel_ids: Collection[int] | None) -> tuple[str, list[Any]]:
+def _channel_filter(
+    column: str, channel_ids: Collection[int] | None, dialect: str
+) -> tuple[str, list[Any]]:
     if channel_ids is None:
         return "", []
-    ids = sorted(set(channel_ids))
-    if not ids:
-        # An empty set matches nothing; "IN ()" is a syntax error in SQLite.
-        return " AND FALSE", []
-    # One placeholder per id: ids are bound, never formatted into the statement.
-    return f" AND {column} IN ({', '.join('?' * len(ids))})", list(ids)
+    return f" AND {in_id_list(column, dialect)}", [json.dumps(sorted(set(channel_ids)))]
 
 
 def request_days_query(
-    guild_id: int, day_starts: Sequence[float], channel_ids: Collection[int] | None = None
+    guild_id: int,
+    day_starts: Sequence[float],
+    channel_ids: Collection[int] | None = None,
+    dialect: str = "sqlite",
 ) -> tuple[str, list[Any]]:
     """The statement and parameters of `TrendQueries.request_days` (tests read its plan).
 
     It reads only columns of `request_messages_by_guild_time` (message_id is the rowid), so
     each day is one range of that index and the table itself is never visited."""
     bounds, params = _bounds(day_starts)
-    where, extra = _channel_filter("r.channel_id", channel_ids)
+    where, extra = _channel_filter("r.channel_id", channel_ids, dialect)
     # Both sides of the correction join carry guild_id: one guild's correction never
     # reaches another guild's row.
     sql = f"""
@@ -97,7 +99,8 @@ class TrendQueries(Database):
         `corrected_requests_between` (not-a-request drops the row, a category label moves it),
         optionally only in `channel_ids` (a channel and its threads: a thread's rows carry the
         thread's id). Days and categories without messages are left out."""
-        rows = await self._fetch_all(*request_days_query(guild_id, day_starts, channel_ids))
+        query = request_days_query(guild_id, day_starts, channel_ids, self.dialect)
+        rows = await self._fetch_all(*query)
         return [RequestDay(int(row[0]), row[1], int(row[2]), float(row[3])) for row in rows]
 
     async def volume_days(
@@ -111,7 +114,7 @@ class TrendQueries(Database):
         the guild's local whole hours (`bot.buckets.volume_bucket`), so a local day is a whole
         number of them and its volume is exact in half-hour and 45-minute zones too."""
         bounds, params = _bounds(day_starts)
-        where, extra = _channel_filter("v.channel_id", channel_ids)
+        where, extra = _channel_filter("v.channel_id", channel_ids, self.dialect)
         rows = await self._fetch_all(
             f"""
             {bounds}

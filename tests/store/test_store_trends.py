@@ -88,6 +88,17 @@ async def test_channel_filter(
     assert await store.volume_days(1, hours, channel_ids) == [10 * expected]
 
 
+async def test_a_forum_with_more_threads_than_the_databases_bind_parameters(store: Store) -> None:
+    # Both databases stop near 32,000 bound parameters; a big forum's threads are one array.
+    threads = set(range(1_000_000, 1_040_000)) | {11}
+    await store.upsert_requests(
+        [request(1, created_at=T0, channel_id=11), request(2, created_at=T0, channel_id=12)]
+    )
+    await store.add_volumes([(1, 11, HOUR0, 4), (1, 12, HOUR0, 5)])
+    assert sum(d.requests for d in await store.request_days(1, DAYS, threads)) == 1
+    assert await store.volume_days(1, [HOUR0, HOUR0 + 3600], threads) == [4]
+
+
 async def test_other_guilds_never_count(store: Store) -> None:
     await store.upsert_requests([request(1, created_at=T0), request(2, 2, created_at=T0)])
     await store.add_volumes([(1, 10, HOUR0, 3), (2, 10, HOUR0, 9)])
