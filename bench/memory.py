@@ -4,7 +4,7 @@ chat messages, sampled every 100,000.
     .venv/bin/python bench/memory.py [--messages 1000000] [--every 100000] [--requests 0.05]
 
 The path is the one bench/ingest.py times (`Watcher.on_message` on a real SQLite file, volume
-flushed every 200 messages), fed a generated stream (bench/stream.py) so the benchmark itself
+flushed every 1,000 messages), fed a generated stream (bench/stream.py) so the benchmark itself
 holds no message list. Reported per sample: RSS (VmRSS), its peak so far (VmHWM), the change
 since the first sample, Python objects tracked by the garbage collector, and the database size.
 Target: RSS < 150 MB after 1M messages and flat (no growth with the message count). The first
