@@ -155,6 +155,11 @@ def test_bounding_keeps_the_end_of_a_long_message() -> None:
         ("rip open weights", -1),
         ("closed again T_T", -1),  # emoticons missing from the lexicon, kept through cleaning
         ("finally ^_^", 1),
+        # The seed article's own quotes that plain VADER scores 0 or barely negative.
+        ("Deluded is more accurate", -1),
+        ("I haven't seen Sam Altman indicate he gives a single f--k about PR", -1),
+        ("Nah, it is closedAI and they don't open source anything.", -1),
+        ("who gives a f*ck about sora", -1),  # masked profanity survives markdown cleaning
     ],
 )
 def test_chat_forms_vader_misses_get_a_tone(text: str, sign: int) -> None:
