@@ -12,14 +12,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.store.threads import ThreadSeen
+from bot.watch.activity import RecentIds
+
+# A bot in busy forums meets new threads every day for months: the oldest are forgotten past
+# this many, and a forgotten thread that speaks again is written once more (harmless: the Store
+# keeps the latest sighting).
+REMEMBERED_THREADS = 65536
 
 
 @dataclass(slots=True)
 class ThreadMemory:
-    """Thread ids this process has seen, and the sightings not written yet."""
+    """Thread ids this process has seen (the last `size`), and the sightings not written yet."""
 
-    _seen: set[int] = field(default_factory=set)
+    size: int = REMEMBERED_THREADS
+    _seen: RecentIds = field(init=False)
     _pending: dict[int, ThreadSeen] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._seen = RecentIds(self.size)
 
     def __contains__(self, thread_id: int) -> bool:
         return thread_id in self._seen
@@ -30,9 +40,8 @@ class ThreadMemory:
 
     def see(self, guild_id: int, thread_id: int, parent_id: int, private: bool) -> bool:
         """Remember a thread; False (and nothing to write) if this process saw it before."""
-        if thread_id in self._seen:
+        if not self._seen.add(thread_id):
             return False
-        self._seen.add(thread_id)
         self._pending[thread_id] = (guild_id, thread_id, parent_id, private)
         return True
 

@@ -29,3 +29,16 @@ def test_a_failed_write_is_put_back_for_the_next_flush() -> None:
     assert sorted(memory.drain()) == [(1, 11, 100, False), (1, 12, 100, False)]
     memory.restore([])
     assert memory.pending == 0
+
+
+def test_the_oldest_threads_are_forgotten_past_the_bound() -> None:
+    memory = ThreadMemory(size=2)
+    for thread_id in (11, 12, 13):
+        memory.see(1, thread_id, 100, False)
+    memory.drain()
+    assert 11 not in memory
+    assert 13 in memory
+    # A forgotten thread that speaks again is written again; a remembered one is not.
+    assert memory.see(1, 11, 100, False) is True
+    assert memory.see(1, 13, 100, False) is False
+    assert memory.drain() == [(1, 11, 100, False)]
