@@ -16,6 +16,7 @@ from bot.client import ClamorBot
 from tests.e2e.waiting import eventually, run_loop_fast
 from tests.fakediscord import EPHEMERAL, ChannelType, FakeChannel, FakeDiscord, StoredMessage
 from tests.fakediscord.interactions import CallbackRecord
+from tests.privacy.fake_helpers import Clock
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 
@@ -67,18 +68,23 @@ async def test_digest_of_today_shows_the_logged_requests(
     fake = fake_discord
     general, other = fake.channel("general"), fake.channel("open-source")
     thread = fake.channel("will they ever release it")  # a thread under #general
-    async with clamor() as bot:
-        await fake.send_user_message(general, fake.user("bob"), "OpenAI should open source Sora")
-        await fake.send_user_message(general, fake.user("carol"), "ClosedAI strikes again lol")
-        await fake.send_user_message(other, fake.user("carol"), "release the weights please")
-        await fake.send_user_message(thread, fake.user("bob"), "open source Sora already")
-        await fake.send_user_message(general, fake.user("bob"), "anyone tried the new 5090?")
+    posts = [
+        (general, "bob", "OpenAI should open source Sora"),
+        (general, "carol", "ClosedAI strikes again lol"),
+        (other, "carol", "release the weights please"),
+        (thread, "bob", "open source Sora already"),
+        (general, "bob", "anyone tried the new 5090?"),
+    ]
+    clock = Clock()  # noon on 2026-03-14: today stays today however long the test takes
+    async with clamor(clock) as bot:
+        for channel, user, text in posts:
+            await fake.send_user_message(channel, fake.user(user), text, at=clock.tick())
         await logged(bot, fake, 4)
 
         reply = await digest_reply(fake)
         assert reply.channel_id == general.id
         (embed,) = reply.embeds
-        assert embed["title"].startswith(f"Clamor digest · {fake.guild.name} · 20")
+        assert embed["title"] == f"Clamor digest · {fake.guild.name} · 2026-03-14"
         assert embed["description"].startswith("**Open-sourcing talk today: 4 messages")
         assert field(reply, "Volume").startswith("4 request messages")
         assert "Sora · 2" in field(reply, "Targets")
@@ -96,6 +102,7 @@ async def test_digest_of_today_shows_the_logged_requests(
         assert fake.guild.name + " · #general" in only_general.embeds[0]["title"]
 
         quiet = await digest_reply(fake, day="yesterday")
+        assert quiet.embeds[0]["title"].endswith(" · 2026-03-13")
         assert quiet.embeds[0]["description"].splitlines() == [
             "**Nothing about open-sourcing yesterday.**",
             "None in the 7 days before either.",
@@ -112,14 +119,17 @@ async def test_digest_of_a_forum_counts_its_posts_even_archived_ones(
     post = fake.world.add_channel(
         fake.guild, "release sora", ChannelType.PUBLIC_THREAD, parent=ideas
     )
-    async with clamor() as bot:
+    clock = Clock()  # the digest is of today: the day the post is dated
+    async with clamor(clock) as bot:
         synced = {c["name"]: c for c in fake.commands.guild_commands[fake.guild.id]}
         digest = next(o for o in synced["clamor"]["options"] if o["name"] == "digest")
         channel = next(o for o in digest["options"] if o["name"] == "channel")
         # Text and news channels, forums and media channels (discord.py's two classes).
         assert sorted(channel["channel_types"]) == [0, 5, 15, 16]
 
-        await fake.send_user_message(post, fake.user("bob"), "OpenAI should open source Sora")
+        await fake.send_user_message(
+            post, fake.user("bob"), "OpenAI should open source Sora", at=clock.tick()
+        )
         await logged(bot, fake, 1)
         # A post archived out of the cache: Discord only answers about it when asked.
         archived = fake.world.add_channel(
@@ -183,23 +193,6 @@ async def test_status_before_and_after_a_schedule(
 
 
 # -- the daily loop ---------------------------------------------------------------------------
-
-
-def at(text: str) -> float:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
-
-
-class Clock:
-    """A settable 'now' handed to the bot."""
-
-    def __init__(self, text: str) -> None:
-        self.now = at(text)
-
-    def set(self, text: str) -> None:
-        self.now = at(text)
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def digest_posts(fake: FakeDiscord, channel: FakeChannel) -> list[dict[str, object]]:

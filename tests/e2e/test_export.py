@@ -8,11 +8,9 @@ import io
 import json
 import re
 import sqlite3
-import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, closing
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
@@ -26,9 +24,12 @@ from bot.store import LabelCorrection, RequestRecord
 from tests.e2e.waiting import eventually
 from tests.fakediscord import EPHEMERAL, OTHER_GUILD, FakeDiscord
 from tests.fakediscord.messages import StoredMessage
+from tests.privacy.fake_helpers import NOON, Clock, at
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 DAY = 86400.0
+# The bot's clock in these tests (`Clock()`): the export's days end on its today, 2026-03-14.
+NOW = at(NOON).timestamp()
 
 TEXTS = [
     "OpenAI should open source Sora 🙏",
@@ -40,12 +41,13 @@ TEXTS = [
 
 
 def logged(message_id: int, guild_id: int, channel_id: int, text: str, age: float) -> RequestRecord:
+    """A row as the watcher writes it, for a message posted `age` seconds before NOW."""
     return RequestRecord(
         message_id=message_id,
         guild_id=guild_id,
         channel_id=channel_id,
         author_hash="f" * 64,
-        created_at=time.time() - age,
+        created_at=NOW - age,
         content=text,
         language="es" if "jamás" in text else "en",
         compound=-0.25,
@@ -110,12 +112,12 @@ async def test_a_moderator_gets_the_logged_messages_as_csv(
 ) -> None:
     fake = fake_discord
     general, thread = fake.channel("general"), fake.channel("will they ever release it")
-    now = time.time()
-    today = datetime.fromtimestamp(now, UTC).date()
-    first_day = today - timedelta(days=29)
-    async with clamor(clock=lambda: now) as bot:
+    clock = Clock()
+    async with clamor(clock) as bot:
         # One message logged by the running watcher, the rest written as the watcher would.
-        posted = await fake.send_user_message(general, fake.user("carol"), "open source Sora now")
+        posted = await fake.send_user_message(
+            general, fake.user("carol"), "open source Sora now", at=clock.tick()
+        )
         posted_id = int(posted["id"])
 
         async def stored() -> bool:
@@ -138,7 +140,8 @@ async def test_a_moderator_gets_the_logged_messages_as_csv(
         [answer] = await export(fake, {})
 
     [attachment] = answer.attachments
-    assert attachment.filename == f"clamor-export-{fake.guild.id}-{first_day}-to-{today}.csv"
+    # The last 30 days by default, today included.
+    assert attachment.filename == f"clamor-export-{fake.guild.id}-2026-02-13-to-2026-03-14.csv"
     assert attachment.description is None
     rows = csv_rows(attachment.data)
     expected = [
@@ -165,7 +168,7 @@ async def test_a_moderator_gets_the_logged_messages_as_csv(
     )
     assert "f" * 64 not in attachment.data.decode()  # no author hash leaves
     assert answer.content == (
-        f"Exported 6 request messages logged {first_day} to {today} (UTC) as CSV, "
+        "Exported 6 request messages logged 2026-02-13 to 2026-03-14 (UTC) as CSV, "
         "with message text."
     )
 
@@ -175,7 +178,7 @@ async def test_jsonl_over_a_chosen_number_of_days(
 ) -> None:
     fake = fake_discord
     general = fake.channel("general")
-    async with clamor() as bot:
+    async with clamor(Clock()) as bot:
         await bot.store.upsert_requests(
             [
                 logged(200 + n, fake.guild.id, general.id, f"release it #{n}", DAY * n * 3)
@@ -190,7 +193,7 @@ async def test_jsonl_over_a_chosen_number_of_days(
     assert [line["message_id"] for line in lines] == ["202", "201", "200"]  # oldest first
     assert_matches_database(lines, database_rows(tmp_path / "clamor.db", fake.guild.id)[-3:])
     assert lines[0]["targets"] == ["openai"]
-    assert answer.content.startswith("Exported 3 request messages logged ")
+    assert answer.content.startswith("Exported 3 request messages logged 2026-03-08 to 2026-03-14")
     assert "as JSON Lines, with message text." in answer.content
 
 
@@ -199,7 +202,7 @@ async def test_a_server_that_drops_text_gets_none_and_is_told(
 ) -> None:
     fake = fake_discord
     general = fake.channel("general")
-    async with clamor() as bot:
+    async with clamor(Clock()) as bot:
         await bot.store.upsert_requests(
             [logged(300 + n, fake.guild.id, general.id, text, DAY) for n, text in enumerate(TEXTS)]
         )
@@ -260,7 +263,7 @@ async def test_a_large_export_comes_as_gzip_parts_under_the_limit_over_several_m
     monkeypatch.setattr(fake_interactions, "ATTACHMENT_SIZE_LIMIT", limit)
     fake = fake_discord
     general = fake.channel("general")
-    async with clamor() as bot:
+    async with clamor(Clock()) as bot:
         base = logged(0, fake.guild.id, general.id, "", DAY)
         # Distinct texts so gzip cannot fold them into one small part.
         await bot.store.upsert_requests(
@@ -317,11 +320,12 @@ async def test_relabelled_messages_show_both_verdicts(
     fake_discord: FakeDiscord, clamor: Clamor
 ) -> None:
     fake = fake_discord
-    general = fake.channel("general")
-    async with clamor() as bot:
-        request = await fake.send_user_message(general, fake.user("carol"), "open source Sora")
+    general, carol = fake.channel("general"), fake.user("carol")
+    clock = Clock()
+    async with clamor(clock) as bot:
+        request = await fake.send_user_message(general, carol, "open source Sora", at=clock.tick())
         chat = await fake.send_user_message(
-            general, fake.user("carol"), "the loss weights are finally converging"
+            general, carol, "the loss weights are finally converging", at=clock.tick()
         )
         request_id, chat_id = int(request["id"]), int(chat["id"])
 

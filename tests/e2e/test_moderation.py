@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
@@ -16,6 +15,7 @@ from tests.e2e.waiting import eventually
 from tests.fakediscord import EPHEMERAL, FakeChannel, FakeDiscord
 from tests.fakediscord.entities import EMBED_LINKS
 from tests.fakediscord.interactions import CallbackRecord
+from tests.privacy.fake_helpers import Clock
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 Payload = dict[str, Any]
@@ -208,13 +208,9 @@ async def test_digest_sets_channel_time_and_timezone(
 ) -> None:
     fake = fake_discord
     digests, news = fake.channel("digests"), fake.channel("announcements")
-    async with clamor() as bot:
+    async with clamor(Clock()) as bot:  # 2026-03-14 at 12:00 UTC, 13:00 in Madrid
         options = {"channel": digests.id, "time": "7:05", "timezone": "europe/madrid"}
-        # The bot's "now" lies between these two: comparing with a later reading instead could
-        # put a due time that was a moment away (07:04:59 in Madrid) in the past.
-        before = time.time()
         reply = await mod(fake, ["digest"], options)
-        after = time.time()
         assert await settings_of(bot, fake) == GuildSettings(
             fake.guild.id, digests.id, "07:05", "Europe/Madrid"
         )
@@ -226,10 +222,11 @@ async def test_digest_sets_channel_time_and_timezone(
         stamps = TIMESTAMP.search(reply.content)
         assert stamps is not None
         assert stamps[1] == stamps[2]
-        due = int(stamps[1])
-        assert datetime.fromtimestamp(due, ZoneInfo("Europe/Madrid")).strftime("%H:%M") == "07:05"
-        assert due > before
-        assert due - after <= 25 * 3600
+        # Today's 07:05 has passed in Madrid: tomorrow's.
+        madrid = ZoneInfo("Europe/Madrid")
+        assert datetime.fromtimestamp(int(stamps[1]), madrid) == datetime(
+            2026, 3, 15, 7, 5, tzinfo=madrid
+        )
 
         await mod(fake, ["digest"], {"channel": news.id, "time": "23:59", "timezone": "UTC"})
         assert await settings_of(bot, fake) == GuildSettings(fake.guild.id, news.id, "23:59", "UTC")

@@ -14,6 +14,7 @@ from bot.store import author_hash
 from tests.fakediscord import CallbackRecord, FakeDiscord
 from tests.privacy.fake_helpers import (
     REQUEST,
+    Clock,
     other_guild,
     post_logged,
     private_line,
@@ -174,10 +175,11 @@ async def test_content_drop_erases_stored_text_and_digests_then_quote_nothing(
     general, carol = fake.channel("general"), fake.user("carol")
     db_path = tmp_path / "clamor.db"
     path = ["privacy", "content"]
-    async with clamor() as bot:
+    clock = Clock()  # the digests are of today: the day the messages are dated
+    async with clamor(clock) as bot:
         texts = ("ClosedAI will never open source Sora", "fingers crossed they release the weights")
         for text in texts:
-            await post_logged(bot, fake, general, carol, text)
+            await post_logged(bot, fake, general, carol, text, when=clock.tick())
         before = await run(fake, "bob", "clamor", ["digest"])
         assert any(text in quoted(before) for text in texts)  # quoted while text is kept
 
@@ -189,7 +191,9 @@ async def test_content_drop_erases_stored_text_and_digests_then_quote_nothing(
         assert (await bot.store.privacy_settings(fake.guild.id)).content_mode == "drop"
 
         # New messages are counted without their text (the watcher's writer drops it).
-        later = await post_logged(bot, fake, general, carol, "please open source Sora")
+        later = await post_logged(
+            bot, fake, general, carol, "please open source Sora", when=clock.tick()
+        )
         stored = await bot.store.get_request(fake.guild.id, later)
         assert stored is not None
         assert stored.content == ""
@@ -201,7 +205,9 @@ async def test_content_drop_erases_stored_text_and_digests_then_quote_nothing(
             assert text not in json.dumps(after.embeds)
 
         # A relabelled message Clamor had not logged is stored without its text too.
-        chat = await fake.send_user_message(general, carol, "the loss weights are converging")
+        chat = await fake.send_user_message(
+            general, carol, "the loss weights are converging", at=clock.tick()
+        )
         await private_line(fake, "alice", "clamor-mod", ["relabel"],
                            {"message": chat["id"], "label": "demand"})  # fmt: skip
         relabelled = await bot.store.get_request(fake.guild.id, int(chat["id"]))
@@ -214,7 +220,9 @@ async def test_content_drop_erases_stored_text_and_digests_then_quote_nothing(
         assert same == "Message text already is dropped (`drop`); nothing changed."
         keep = await private_line(fake, "alice", "clamor-mod", path, {"mode": "keep"})
         assert keep.startswith("I store the text of new request messages again")
-        kept = await post_logged(bot, fake, general, carol, "release the weights please")
+        kept = await post_logged(
+            bot, fake, general, carol, "release the weights please", when=clock.tick()
+        )
         stored = await bot.store.get_request(fake.guild.id, kept)
         assert stored is not None
         assert stored.content == "release the weights please"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from bot.client import ClamorBot
 from tests.e2e.waiting import eventually
 from tests.fakediscord import EPHEMERAL, OTHER_GUILD, FakeChannel, FakeDiscord
 from tests.fakediscord.interactions import CallbackRecord
+from tests.privacy.fake_helpers import Clock
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 
@@ -64,8 +66,15 @@ def corrections(db_path: Path) -> list[tuple[Any, ...]]:
     return rows
 
 
-async def post_logged(bot: ClamorBot, fake: FakeDiscord, channel: FakeChannel, text: str) -> int:
-    posted = await fake.send_user_message(channel, fake.user("carol"), text)
+async def post_logged(
+    bot: ClamorBot,
+    fake: FakeDiscord,
+    channel: FakeChannel,
+    text: str,
+    *,
+    at: datetime | None = None,
+) -> int:
+    posted = await fake.send_user_message(channel, fake.user("carol"), text, at=at)
     message_id = int(posted["id"])
     guild_id = int(posted["guild_id"])
 
@@ -93,9 +102,10 @@ async def test_relabelled_logged_messages_change_the_digest(
 ) -> None:
     fake = fake_discord
     general = fake.channel("general")
-    async with clamor() as bot:
-        first = await post_logged(bot, fake, general, REQUEST)
-        second = await post_logged(bot, fake, general, OTHER_REQUEST)
+    clock = Clock()  # the digests are of today: the day the messages are dated
+    async with clamor(clock) as bot:
+        first = await post_logged(bot, fake, general, REQUEST, at=clock.tick())
+        second = await post_logged(bot, fake, general, OTHER_REQUEST, at=clock.tick())
         before = await digest(fake)
         assert field(before, "Volume").startswith("2 request messages")
         stored = await bot.store.get_request(fake.guild.id, first)
@@ -127,10 +137,11 @@ async def test_an_unlogged_message_relabelled_as_a_category_is_logged_with_it(
 ) -> None:
     fake = fake_discord
     general = fake.channel("general")
-    # On Discord, but never sent to the bot (posted while it was offline).
-    chat = int(fake.user_message(general, fake.user("bob"), CHAT)["id"])
-    ignored = int(fake.user_message(general, fake.user("bob"), "good morning all")["id"])
-    async with clamor() as bot:
+    # On Discord, but never sent to the bot (posted while it was offline), earlier today.
+    clock, bob = Clock(), fake.user("bob")
+    chat = int(fake.user_message(general, bob, CHAT, at=clock.tick())["id"])
+    ignored = int(fake.user_message(general, bob, "good morning all", at=clock.tick())["id"])
+    async with clamor(clock) as bot:
         answer = await relabel(fake, link(fake, general, chat), "skepticism")
         hidden = await relabel(fake, link(fake, general, ignored), "not-a-request")
         row = await bot.store.get_request(fake.guild.id, chat)

@@ -17,6 +17,7 @@ from tests.e2e.test_digests import digest_reply, field, logged
 from tests.e2e.test_trend import chart_answer, trend
 from tests.e2e.waiting import eventually
 from tests.fakediscord import ChannelType, FakeChannel, FakeDiscord, StoredMessage
+from tests.privacy.fake_helpers import Clock
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 
@@ -47,11 +48,15 @@ async def test_a_forum_counts_every_archived_post_and_a_private_thread_stays_unn
     private = fake.world.add_channel(
         fake.guild, "the mods' corner", ChannelType.PRIVATE_THREAD, parent=general
     )
-    async with clamor() as bot:
+    bob, carol = fake.user("bob"), fake.user("carol")
+    clock = Clock()  # the digests below are of today: the day the messages are dated
+    async with clamor(clock) as bot:
         for n, post in enumerate(posts):
-            await fake.send_user_message(post, fake.user("bob"), f"open source Sora please #{n}")
-        await fake.send_user_message(posts[0], fake.user("carol"), "anyone tried the new 5090?")
-        await fake.send_user_message(private, fake.user("carol"), SECRET)
+            await fake.send_user_message(
+                post, bob, f"open source Sora please #{n}", at=clock.tick()
+            )
+        await fake.send_user_message(posts[0], carol, "anyone tried the new 5090?", at=clock.tick())
+        await fake.send_user_message(private, carol, SECRET, at=clock.tick())
         await logged(bot, fake, POSTS + 1)
         await remembered(bot, fake, ideas, POSTS)
         await remembered(bot, fake, general, 2)  # with the default world's thread
@@ -59,7 +64,7 @@ async def test_a_forum_counts_every_archived_post_and_a_private_thread_stays_unn
     # Quiet for a week: every post archives, and the next GUILD_CREATE leaves them out.
     for thread in [*posts, private]:
         thread.archived = True
-    async with clamor() as bot:
+    async with clamor(clock) as bot:
         guild = bot.get_guild(fake.guild.id)
         assert guild is not None
         archived = {thread.id for thread in [*posts, private]}

@@ -12,6 +12,7 @@ from bot.client import ClamorBot
 from tests.e2e.waiting import eventually
 from tests.fakediscord import EPHEMERAL, FakeDiscord, StoredMessage
 from tests.fakediscord.interactions import DEFERRED_CHANNEL_MESSAGE, InteractionHandle
+from tests.privacy.fake_helpers import Clock
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -49,10 +50,15 @@ async def test_trend_answers_with_a_chart_and_an_embed_on_it(
     fake = fake_discord
     general, other = fake.channel("general"), fake.channel("open-source")
     thread = fake.channel("will they ever release it")
-    async with clamor() as bot:
-        await fake.send_user_message(general, fake.user("bob"), "OpenAI should open source Sora")
-        await fake.send_user_message(thread, fake.user("carol"), "ClosedAI strikes again lol")
-        await fake.send_user_message(other, fake.user("carol"), "release the weights please")
+    posts = [
+        (general, "bob", "OpenAI should open source Sora"),
+        (thread, "carol", "ClosedAI strikes again lol"),
+        (other, "carol", "release the weights please"),
+    ]
+    clock = Clock()  # the days end today: the day the messages are dated
+    async with clamor(clock) as bot:
+        for channel, user, text in posts:
+            await fake.send_user_message(channel, fake.user(user), text, at=clock.tick())
         await logged(bot, fake, 3)
 
         answer = await chart_answer(await trend(fake))
@@ -64,7 +70,7 @@ async def test_trend_answers_with_a_chart_and_an_embed_on_it(
         assert embed["title"] == f"Open-sourcing trend \u00b7 {fake.guild.name}"
         assert embed["description"].startswith("3 request messages")
         assert "in 30 days" in embed["description"]
-        assert "days in UTC" in embed["footer"]["text"]
+        assert embed["footer"]["text"] == "Feb 13 \u2013 Mar 14, 2026 \u00b7 days in UTC"
 
         # One channel: its thread's messages count, the other channel's do not.
         only_general = await chart_answer(await trend(fake, days=7, channel=general.id))
@@ -72,6 +78,7 @@ async def test_trend_answers_with_a_chart_and_an_embed_on_it(
         assert embed["title"].endswith("\u00b7 #general")
         assert embed["description"].startswith("2 request messages")
         assert "in 7 days" in embed["description"]
+        assert embed["footer"]["text"].startswith("Mar 8 \u2013 Mar 14, 2026")
 
 
 async def test_a_quiet_channel_says_so(fake_discord: FakeDiscord, clamor: Clamor) -> None:

@@ -1,5 +1,6 @@
-"""Shared steps of the privacy and isolation end-to-end tests (tests/e2e/test_privacy*.py,
-tests/e2e/test_isolation*.py): commands, logged posts, the purge, and raw database snapshots."""
+"""Shared steps of the end-to-end tests: the bot's clock and messages dated by it, commands,
+logged posts, the purge, and raw database snapshots (first written for tests/e2e/test_privacy*.py
+and tests/e2e/test_isolation.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ from tests.fakediscord.interactions import CallbackRecord
 
 REQUEST = "OpenAI should open source Sora"
 FAST_TICK = 0.02
+# "Now" for a test that asks about today, a trend or an export: noon UTC, hours from midnight
+# in UTC and in the zones the tests use, so "today" cannot change while the test runs (as it
+# could with the real clock, on a run that crosses midnight).
+NOON = "2026-03-14T12:00"
 
 
 def at(text: str) -> datetime:
@@ -27,7 +32,7 @@ def at(text: str) -> datetime:
 class Clock:
     """A settable 'now' handed to the bot."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str = NOON) -> None:
         self.now = at(text).timestamp()
 
     def set(self, text: str) -> None:
@@ -35,6 +40,13 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+    def tick(self) -> datetime:
+        """One second on, the new now: the time of a message posted now (`at=clock.tick()`).
+
+        Each message gets its own second, so message ids keep the order of posting."""
+        self.now += 1
+        return datetime.fromtimestamp(self.now, UTC)
 
 
 def other_guild(fake: FakeDiscord) -> FakeGuild:
@@ -79,11 +91,11 @@ async def post_logged(
     user: FakeUser,
     text: str = REQUEST,
     *,
-    when: str | None = None,
+    when: str | datetime | None = None,
 ) -> int:
-    """Post `text` and wait until its row is in the log; its message id."""
+    """Post `text` (dated `when`, else now) and wait until its row is in the log; its id."""
     posted = await fake.send_user_message(
-        channel, user, text, at=at(when) if when is not None else None
+        channel, user, text, at=at(when) if isinstance(when, str) else when
     )
     message_id, guild_id = int(posted["id"]), int(posted["guild_id"])
 
