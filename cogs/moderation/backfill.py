@@ -142,6 +142,8 @@ class BackfillCommands(commands.Cog):
         for channel in targets:
             try:
                 counted = await store.counted_range(guild.id, channel.id)
+                # Real time, not bot.clock: history is addressed by message ids, which carry
+                # Discord's wall clock (as in gap filling).
                 spec = plan_backfill(days=days, now=time.time(), counted=counted)
                 result = await watcher.scan_history(guild.id, channel, spec, on_page=show)
                 if spec.count_up_to is not None and result.exhausted:
