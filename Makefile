@@ -28,6 +28,13 @@ test: $(STAMP_DEV)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
+lint: $(STAMP_DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP_DEV)
+	$(BIN)/mypy
+
 run: $(STAMP_RUN)
 	@test -f .env || $(BIN)/clamor init
 	$(BIN)/clamor run

@@ -195,7 +195,14 @@ class ClamorBot(commands.Bot):
             await asyncio.wait(running)
 
     async def on_ready(self) -> None:
-        log.info("logged in as %s in %d servers", self.user, len(self.guilds))
+        shards = ", ".join(str(shard) for shard in sorted(self.served_shards()))
+        log.info(
+            "logged in as %s in %d servers (shard %s of %d)",
+            self.user,
+            len(self.guilds),
+            shards,
+            self.shard_count or 1,
+        )
         # matplotlib's import is paid once connected (not while connecting, which it would
         # slow down), rather than by the first moderator who asks for a chart.
         if self.charts_warm_up is None:

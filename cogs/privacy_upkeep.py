@@ -74,14 +74,16 @@ class PrivacyUpkeep(PeriodicCog):
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.bot.store.remember_guilds([guild.id])
         if await self.bot.store.mark_guild_present(guild.id):
             log.info("added back to guild %s before its data was erased: it is kept", guild.id)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         # Removed while the bot was down: no GUILD_DELETE came, the guild is simply missing.
-        # Only guilds with saved settings count: only the bot writes those, while log rows may
-        # come from `clamor analyze --db` imports of servers the bot never joined. (Guilds
+        # Only guilds with a settings row count: the bot writes one for every guild it serves
+        # (below), while log rows may come from `clamor analyze --db` imports of servers the
+        # bot never joined. (Guilds
         # Discord reports unavailable stay in the cache, so an outage is not a departure; and
         # the purge re-checks presence before it erases anything.)
         defaults = self.bot.settings
@@ -93,6 +95,7 @@ class PrivacyUpkeep(PeriodicCog):
             mine = self.bot.serves_guild(settings.guild_id)
             if mine and self.bot.get_guild(settings.guild_id) is None:
                 await self._mark_left(settings.guild_id)
+        await self.bot.store.remember_guilds(guild.id for guild in self.bot.guilds)
 
     async def _mark_left(self, guild_id: int) -> None:
         if self.bot.settings.leave_grace_days == 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from time import time as now
 from typing import get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -84,6 +85,18 @@ class GuildQueries(Database):
             f"SELECT {_SETTINGS_COLUMNS} FROM guild_settings ORDER BY guild_id"
         )
         return [_settings(row, default_time, default_timezone) for row in rows]
+
+    async def remember_guilds(self, guild_ids: Iterable[int]) -> None:
+        """Note guilds the bot serves (a settings row of defaults where there is none), so a
+        removal while the bot is offline is noticed even where no moderator saved a setting;
+        rows from `clamor analyze --db` imports never get one."""
+        rows = [(guild_id,) for guild_id in sorted(set(guild_ids))]
+        if rows:
+            await self._write_many(
+                "INSERT INTO guild_settings (guild_id) VALUES (?) "
+                "ON CONFLICT (guild_id) DO NOTHING",
+                rows,
+            )
 
     async def set_digest_schedule(
         self, guild_id: int, channel_id: int | None, time: str, timezone: str

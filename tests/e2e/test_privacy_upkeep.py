@@ -181,8 +181,8 @@ async def test_removed_while_offline_is_noticed_at_start_and_readding_keeps_the_
     db_path = tmp_path / "clamor.db"
     clock = Clock("2026-03-14T12:00")
     async with clamor(clock) as bot:
+        # A server the bot served where no moderator ever saved a setting.
         await post_logged(bot, fake, fake.channel("general", quiet), fake.user("dave"))
-        await bot.store.set_watch_mode(quiet.id, "all")  # a server the bot was set up in
         # Rows of a server Clamor never served (`clamor analyze --db` of an export) are not
         # taken for a departure.
         await bot.store.upsert_request(replace(IMPORTED, guild_id=IMPORTED_GUILD))

@@ -48,6 +48,20 @@ async def test_all_guild_settings_lists_only_guilds_with_a_row(store: Store) -> 
     assert await store.known_guilds() == [1, 2]
 
 
+async def test_remembered_guilds_get_a_row_of_defaults_and_keep_their_choices(
+    store: Store,
+) -> None:
+    await store.set_digest_schedule(2, 600, "08:00", "Europe/Madrid")
+    await store.remember_guilds([2, 4, 4, 3])
+    await store.remember_guilds([])
+    listed = await store.all_guild_settings(default_time="10:00", default_timezone="UTC")
+    assert listed == [
+        GuildSettings(2, 600, "08:00", "Europe/Madrid", "all"),  # untouched
+        GuildSettings(3, None, "10:00", "UTC", "all"),  # the defaults still apply
+        GuildSettings(4, None, "10:00", "UTC", "all"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("time", "timezone"),
     [("24:00", "UTC"), ("9:30", "UTC"), ("09:60", "UTC"), ("18:00", "Mars/Olympus"), ("18:00", "")],
