@@ -140,6 +140,9 @@ class ClamorBot(commands.Bot):
             store, self.guild_configs, queue_size=settings.write_queue_size, clock=clock
         )
         self.analyser_warm_up: asyncio.Task[Any] | None = None
+        # Set once setup_hook is done (cogs loaded, commands synced): a stop asked for earlier
+        # waits for it, so no cog is loaded after the close.
+        self.set_up = asyncio.Event()
         self.charts_warm_up: asyncio.Task[None] | None = None
 
     @classmethod
@@ -185,6 +188,7 @@ class ClamorBot(commands.Bot):
         else:
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
+        self.set_up.set()
 
     async def close(self) -> None:
         await super().close()

@@ -8,7 +8,7 @@ import contextlib
 import logging
 import shlex
 import signal
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from bot.cli.common import (
     settings,
     shared_with_others,
 )
-from bot.client import create_bot
+from bot.client import ClamorBot, create_bot
 from bot.config import Settings, SettingsError, configure_logging
 from bot.store import Store, StoreError, load_or_create_key
 
@@ -47,8 +47,15 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=handle)
 
 
-@contextlib.contextmanager
-def closing_on_sigterm(bot: discord.Client) -> Iterator[None]:
+async def close_once_set_up(bot: ClamorBot) -> None:
+    """Close the bot, but not in the middle of setup_hook: the cogs it loads after a close
+    would keep running (the watcher's flush loop) on a closed session."""
+    await bot.set_up.wait()
+    await bot.close()
+
+
+@contextlib.asynccontextmanager
+async def closing_on_sigterm(bot: ClamorBot) -> AsyncIterator[None]:
     """While inside, SIGTERM (docker stop, systemd, kill) closes the bot as Ctrl+C does: the
     buffered volume and cursors are written and the database is closed, instead of the process
     dying on the spot."""
@@ -57,9 +64,8 @@ def closing_on_sigterm(bot: discord.Client) -> Iterator[None]:
 
     def close() -> None:
         log.warning("SIGTERM received: closing")
-        task = loop.create_task(bot.close(), name="clamor: close on SIGTERM")
+        task = loop.create_task(close_once_set_up(bot), name="clamor: close on SIGTERM")
         closing.add(task)  # a task nobody holds can be garbage-collected mid-run
-        task.add_done_callback(closing.discard)
 
     try:
         loop.add_signal_handler(signal.SIGTERM, close)
@@ -70,6 +76,10 @@ def closing_on_sigterm(bot: discord.Client) -> Iterator[None]:
         yield
     finally:
         loop.remove_signal_handler(signal.SIGTERM)
+        if not bot.set_up.is_set():  # never set up (a refused token...): nothing to close
+            for task in closing:
+                task.cancel()
+        await asyncio.gather(*closing, return_exceptions=True)
 
 
 async def serve(config: Settings, token: str, **options: Any) -> None:
@@ -80,7 +90,7 @@ async def serve(config: Settings, token: str, **options: Any) -> None:
         create_bot(config, store, author_key=key, **options) as bot,
     ):
         try:
-            with closing_on_sigterm(bot):
+            async with closing_on_sigterm(bot):
                 await bot.start(token)
         except discord.LoginFailure:
             raise CommandError(TOKEN_HELP) from None
