@@ -119,6 +119,12 @@ async def digest_from_store(
     """The digest of `period`, optionally of one channel with its threads (`channel_id`)."""
     where = _places(places, channel_names, quotable_channels)
     gathered = await _gather(store, guild_id, period, where, channel_id, lookup)
+    return _digest(gathered, guild_id, guild_name, period, today)
+
+
+def _digest(
+    gathered: _Gathered, guild_id: int, guild_name: str, period: Period, today: date | None
+) -> Digest:
     return digest_from_window(
         guild_id=guild_id,
         guild_name=guild_name,
@@ -176,15 +182,7 @@ async def digest_report(
     A chart that fails to draw is logged and left out: the digest itself still goes out.
     """
     gathered = await _gather(store, guild_id, period, places or Places(), channel_id, lookup)
-    digest = digest_from_window(
-        guild_id=guild_id,
-        guild_name=guild_name,
-        period=period,
-        rows=gathered.rows,
-        volume_hours=gathered.hours,
-        places=gathered.places,
-        today=today,
-    )
+    digest = _digest(gathered, guild_id, guild_name, period, today)
     try:
         chart: bytes | None = await digest_chart(
             store,

@@ -8,6 +8,7 @@ half-hour and 45-minute zones too). The Store knows no timezones and stores the 
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Collection, Iterable
 from datetime import date
@@ -15,6 +16,7 @@ from typing import Any
 
 from bot.buckets import is_bucket_start
 from bot.store.database import Connection, Database, Row
+from bot.store.dialect import in_id_list
 from bot.store.records import DigestRun
 
 _ADD_VOLUME = """
@@ -22,9 +24,6 @@ _ADD_VOLUME = """
     ON CONFLICT (guild_id, hour, channel_id) DO UPDATE SET
         messages = message_volume.messages + excluded.messages
 """
-
-# Channel ids bound in one statement of a filtered read (far under both databases' limits).
-_IDS_PER_STATEMENT = 500
 
 _RUN_COLUMNS = "guild_id, local_day, channel_id, message_id, posted_at, error"
 
@@ -97,21 +96,14 @@ class ActivityQueries(Database):
                 params,
             )
             return [(int(row[0]), int(row[1])) for row in rows]
-        # A busy forum has thousands of posts: a statement per chunk of ids, never one bound
-        # parameter per post in a single statement (both databases limit them).
-        ids = sorted(set(channel_ids))
-        per_hour: Counter[int] = Counter()
-        for first in range(0, len(ids), _IDS_PER_STATEMENT):
-            chunk = ids[first : first + _IDS_PER_STATEMENT]
-            where, params = _range_filter(guild_id, start, end, None)
-            rows = await self._fetch_all(
-                f"SELECT hour, sum(messages) FROM message_volume WHERE {where} "
-                f"AND channel_id IN ({', '.join('?' * len(chunk))}) GROUP BY hour",
-                [*params, *chunk],
-            )
-            for row in rows:
-                per_hour[int(row[0])] += int(row[1])
-        return sorted((hour, count) for hour, count in per_hour.items() if count > 0)
+        where, params = _range_filter(guild_id, start, end, None)
+        rows = await self._fetch_all(
+            f"SELECT hour, sum(messages) FROM message_volume WHERE {where} "
+            f"AND {in_id_list('channel_id', self.dialect)} "
+            "GROUP BY hour HAVING sum(messages) > 0 ORDER BY hour",
+            [*params, json.dumps(sorted(set(channel_ids)))],
+        )
+        return [(int(row[0]), int(row[1])) for row in rows]
 
     async def volume_between(
         self, guild_id: int, start: float, end: float, channel_id: int | None = None

@@ -9,13 +9,12 @@ Only ids and whether the thread is private (members only) are kept: no names, no
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from bot.store.database import Connection, Database
-
-# Ids per statement when reading a set of threads: far under both databases' parameter limits.
-_CHUNK = 500
+from bot.store.dialect import in_id_list
 
 _REMEMBER = """
     INSERT INTO thread_parents (guild_id, thread_id, parent_id, private) VALUES (?, ?, ?, ?)
@@ -56,18 +55,12 @@ class ThreadQueries(Database):
     ) -> dict[int, ThreadParent]:
         """The remembered parent of each of `thread_ids` in the guild; unknown ids are left out
         (a channel, or a thread the watcher never saw)."""
-        ids = sorted(set(thread_ids))
-        found: dict[int, ThreadParent] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            rows = await self._fetch_all(
-                "SELECT thread_id, parent_id, private FROM thread_parents "
-                f"WHERE guild_id = ? AND thread_id IN ({', '.join('?' * len(chunk))})",
-                [guild_id, *chunk],
-            )
-            for row in rows:
-                found[int(row[0])] = ThreadParent(int(row[1]), bool(row[2]))
-        return found
+        rows = await self._fetch_all(
+            "SELECT thread_id, parent_id, private FROM thread_parents "
+            f"WHERE guild_id = ? AND {in_id_list('thread_id', self.dialect)}",
+            [guild_id, json.dumps(sorted(set(thread_ids)))],
+        )
+        return {int(row[0]): ThreadParent(int(row[1]), bool(row[2])) for row in rows}
 
     async def threads_under(self, guild_id: int, parent_id: int) -> list[int]:
         """Every remembered thread of the guild under `parent_id`, by id."""

@@ -62,8 +62,8 @@ async def test_threads_are_remembered_and_read_by_id_and_by_parent(
     assert {parent: await store.threads_under(A, parent) for parent in under} == under
 
 
-async def test_many_threads_are_read_in_chunks(store: Store) -> None:
-    # More ids than one statement binds (bot.store.threads._CHUNK).
+async def test_many_threads_are_read_at_once(store: Store) -> None:
+    # The ids go as one JSON array (`in_id_list`), not one bound parameter each.
     await store.remember_threads((A, 1000 + n, FORUM, n % 7 == 0) for n in range(1200))
     found = await store.thread_parents(A, range(900, 2300))
     assert len(found) == 1200
