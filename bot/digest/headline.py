@@ -40,24 +40,6 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def change_phrase(now: int, before: int) -> str:
-    """How a count moved, in words a moderator reads at a glance."""
-    if before == 0:
-        return "new" if now else "none before either"
-    ratio = now / before
-    if ratio >= 2.5:
-        return f"{ratio:.1f}x as many as before"
-    if ratio >= 1.8:
-        return "about double"
-    if ratio >= 1.15:
-        return f"up {round((ratio - 1) * 100)}%"
-    if ratio > 0.87:
-        return "about the same"
-    if ratio > 0.4:
-        return f"down {round((1 - ratio) * 100)}%"
-    return "far fewer"
-
-
 def _trend_verb(current: Totals, previous: Totals) -> str:
     if previous.requests == 0:
         return "Open-sourcing talk"
