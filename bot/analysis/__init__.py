@@ -1,4 +1,4 @@
-"""Pure, rule-based analysis of chat messages about open-sourcing requests.
+"""Pure analysis of chat messages about open-sourcing requests.
 
 No discord import and no I/O beyond reading the package's own data tables (``data/*.tsv``).
 """
@@ -9,9 +9,11 @@ from bot.analysis.language import detect_language
 from bot.analysis.model import (
     CATEGORIES,
     NEUTRAL_TONE,
+    NO_CONTEXT,
     NO_TERMS,
     Analysis,
     Category,
+    Context,
     Cue,
     GuildTerms,
     Tone,
@@ -21,10 +23,12 @@ from bot.analysis.pipeline import Analyzer, analyze
 __all__ = [
     "CATEGORIES",
     "NEUTRAL_TONE",
+    "NO_CONTEXT",
     "NO_TERMS",
     "Analysis",
     "Analyzer",
     "Category",
+    "Context",
     "Cue",
     "GuildTerms",
     "Tone",

@@ -1,16 +1,15 @@
-"""Reaction category of a request message, from weighted cue rules in ``category_rules.tsv``.
+"""Reaction category of a request message: the learned category model decides.
 
-Each matching row adds its weight to its category; the highest total wins. Ties go to the
-category the tone agrees with (a negative tone favours frustration and defeatism, a positive one
-optimism), then to the more specific stance. The n-gram category model (``ngram_model.py``) adds
-one vote spread over the categories by its probabilities, so a request without any cue word gets
-the category its wording is closest to, and near-ties go the model's way.
+Cue rules from ``category_rules.tsv`` ("still waiting" speaks for frustration, "ojalá" for
+optimism) are the model's features, not a vote of their own, and quotable evidence for
+explanations; the model also reads the request model's n-grams and the tone's direction, so a
+request without any cue word gets the category its wording is closest to.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,39 +17,10 @@ from bot.analysis.lexicon import LexiconError, compile_rule, read_table, split_w
 from bot.analysis.literal_index import LiteralIndex
 from bot.analysis.literals import first_match, plan_for, required_literals
 from bot.analysis.model import CATEGORIES, Category, Cue, Tone
-from bot.analysis.ngram_model import CategoryModel, features, readable
+from bot.analysis.ngram_model import CategoryModel, category_features, features, readable
 from bot.analysis.rules import PSEUDO_RULES, request_rules
 
-_NEUTRAL_ORDER: tuple[Category, ...] = (
-    "defeatism",
-    "skepticism",
-    "frustration",
-    "optimism",
-    "demand",
-)
-_NEGATIVE_ORDER: tuple[Category, ...] = (
-    "frustration",
-    "defeatism",
-    "skepticism",
-    "demand",
-    "optimism",
-)
-_POSITIVE_ORDER: tuple[Category, ...] = (
-    "optimism",
-    "demand",
-    "skepticism",
-    "frustration",
-    "defeatism",
-)
-# Beyond this, tone alone says the call is angry even when no word in the lexicon said so.
-_ANGRY_COMPOUND = -0.6
-_TONE_LEAN = 0.3
 _MAX_CUE_CHARS = 60
-_TIE = 1e-9  # weights are sums of decimals: 0.8 + 0.7 must tie with 1.5
-# The n-gram category model votes like one rule: its probability for each category times this.
-# It decides when no rule has a cue, breaks near-ties, and cannot outvote a clear rule verdict
-# (weights from 1 to 2); 1.5 was the best of 0.5-3 in 5-fold cross-validation on dev.
-MODEL_VOTE = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,14 +105,6 @@ def _rule_lookup() -> _RuleLookup:
     )
 
 
-def _order(tone: Tone) -> tuple[Category, ...]:
-    if tone.compound <= -_TONE_LEAN:
-        return _NEGATIVE_ORDER
-    if tone.compound >= _TONE_LEAN:
-        return _POSITIVE_ORDER
-    return _NEUTRAL_ORDER
-
-
 def _find(
     rule: CategoryRule, masked: str, marked: str, fired: Collection[str]
 ) -> tuple[int, int] | None:
@@ -157,20 +119,13 @@ def _find(
     return match.span()
 
 
-def categorize(
-    clean: str,
-    masked: str,
-    marked: str,
-    tone: Tone,
-    fired: Collection[str] = (),
-    *,
-    model_vote: float = MODEL_VOTE,
-) -> CategoryDecision:
-    """``masked`` / ``marked``: the detector's prepared texts (same length as ``clean``);
-    ``fired``: names of the request rules that fired (``Detection.rules``); ``model_vote``: the
-    weight of the n-gram model's vote (0 for the rules alone)."""
-    scores: dict[Category, float] = dict.fromkeys(CATEGORIES, 0.0)
-    cues: list[Cue] = []
+def cue_rules(
+    clean: str, masked: str, marked: str, fired: Collection[str] = ()
+) -> list[tuple[Category, Cue]]:
+    """The cue rules that match, each with the category it speaks for and a quotable cue.
+    ``masked`` / ``marked``: the detector's prepared texts (same length as ``clean``);
+    ``fired``: names of the request rules that fired (``Detection.rules``)."""
+    found: list[tuple[Category, Cue]] = []
     candidates = _rule_lookup().candidates(masked, marked)
     for number, rule in enumerate(category_rules()):
         if number not in candidates:
@@ -178,28 +133,30 @@ def categorize(
         span = _find(rule, masked, marked, fired)
         if span is None:
             continue
-        scores[rule.category] += rule.weight
         start, end = span
         quoted = clean[start:end].strip(" ,.;:!?")[:_MAX_CUE_CHARS] if end > start else rule.detail
-        cues.append(Cue("category", quoted, f"{rule.category}: {rule.detail}", rule.weight))
-    if max(scores.values()) == 0.0 and tone.compound <= _ANGRY_COMPOUND:
-        scores["frustration"] = abs(tone.compound)
-        cues.append(Cue("category", "frustration", "no cue words; strongly negative tone"))
-    if model_vote:
-        model = CategoryModel.builtin().score(features(marked))
-        for category, probability in model.probabilities.items():
-            scores[category] += model_vote * probability
-        words = ", ".join(
-            f'"{word}"' for word in dict.fromkeys(readable(c.feature) for c in model.top)
-        )
-        vote = max(model.probabilities.values())
-        detail = f"n-gram model: {model.best} {vote:.2f} ({words})"
-        cues.append(Cue("category", "model", detail, vote))
-    best = max(scores.values())
-    if best == 0.0:
-        verdict = Cue("category", "demand", "no reaction cue: a plain call or question")
-        return CategoryDecision("demand", scores, (verdict,))
-    leaders = [c for c in _order(tone) if best - scores[c] < _TIE]
-    reason = f"score {best:.2f}" if len(leaders) == 1 else f"score {best:.2f}, tie broken by tone"
-    verdict = Cue("category", leaders[0], reason, best)
-    return CategoryDecision(leaders[0], scores, (verdict, *cues))
+        cue = Cue("category", quoted, f"{rule.category}: {rule.detail}", rule.weight)
+        found.append((rule.category, cue))
+    return found
+
+
+def categorize(
+    clean: str,
+    masked: str,
+    marked: str,
+    tone: Tone,
+    fired: Collection[str] = (),
+    request_feats: Sequence[str] = (),
+) -> CategoryDecision:
+    """The learned category model decides, reading the request model's features
+    (``request_feats``), the categories the cue rules speak for and the tone's direction."""
+    cues = cue_rules(clean, masked, marked, fired)
+    feats = category_features(
+        request_feats or features(marked), [category for category, _cue in cues], tone.compound
+    )
+    model = CategoryModel.builtin().score(feats)
+    best = model.best
+    words = ", ".join(f'"{word}"' for word in dict.fromkeys(readable(c.feature) for c in model.top))
+    share = model.probabilities[best]
+    verdict = Cue("category", best, f"learned model, p={share:.2f}: {words}", share)
+    return CategoryDecision(best, model.probabilities, (verdict, *(cue for _c, cue in cues)))

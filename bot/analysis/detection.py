@@ -1,13 +1,16 @@
-"""Is this message about open-sourcing something? Rules from ``data/request_rules.tsv``.
+"""Is this message about open-sourcing something? The learned request model decides.
 
 The steps, cheapest first:
-1. pre-filter: one regex of trigger stems; most chatter has none and stops here;
+1. topic gate: one regex of topic stems (``data/topic_words.tsv``, the rules' anchors, the open
+   alternatives' names); most chatter has none and stops here, unless it answers a request;
 2. masks blank look-alike phrases ("open source project", "weight decay", "500 pesos");
 3. open alternatives and targets are overwritten with marker characters so rules can say
-   ``<alt>`` / ``<target>`` without repeating the name lists;
-4. each rule whose anchor words are present runs; strong rules decide alone, weak and context
-   rules need a short message (a reply in a thread) or a named target / alternative / "the
-   model" to lean on.
+   ``<alt>`` / ``<target>`` and the model sees one feature for every name;
+4. each rule from ``data/request_rules.tsv`` whose anchor words are present runs; the rules
+   that fire are features of the model (and quotable evidence), not verdicts;
+5. the request model (``ngram_model.py``) reads the n-grams, the rules and the message's shape,
+   and its context when it answers a request, and decides against a threshold chosen at
+   training time. A guild keyword makes a request, a guild ignore phrase vetoes one.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from bot.analysis.entities import Mention
 from bot.analysis.folding import fold_lower
@@ -23,7 +27,14 @@ from bot.analysis.lexicon import stems_regex
 from bot.analysis.literal_index import LiteralIndex
 from bot.analysis.literals import may_contain
 from bot.analysis.model import Cue
-from bot.analysis.ngram_model import RequestModel, features, readable
+from bot.analysis.ngram_model import (
+    RequestModel,
+    RequestScore,
+    message_shape,
+    readable,
+    request_features,
+    with_context,
+)
 from bot.analysis.rules import (
     ALTERNATIVE_MARK,
     TARGET_MARK,
@@ -33,14 +44,9 @@ from bot.analysis.rules import (
     request_rules,
 )
 
+# How much a fired rule says, shown in explanations; the learned model weighs the rules itself.
 _WEIGHTS: dict[RuleKind, float] = {"mask": 0.0, "strong": 1.0, "weak": 0.5, "context": 0.3}
-# A reaction inside an open-sourcing thread ("forget it", "Olvídense eso jamás va a pasar!")
-# is short; the same words inside a long message are more likely about something else.
-SHORT_MESSAGE_WORDS = 14
 _MAX_CUE_CHARS = 80
-# The n-gram model adds a request the rules missed only when it is this sure (chosen by 5-fold
-# cross-validation on dev: bench/train_model.py --cv 5) and the message is on the topic.
-MODEL_THRESHOLD = 0.7
 _MAX_MASK_CUES = 8
 
 
@@ -52,6 +58,17 @@ class Detection:
     masked: str = ""  # lowered text with look-alike phrases blanked (empty if pre-filtered out)
     marked: str = ""  # ... and entity names replaced by marker characters
     rules: tuple[str, ...] = ()  # names of the rules that fired, masks included
+    features: tuple[str, ...] = ()  # what the learned models read (see ngram_model.py)
+    context_decided: bool = False  # the verdict differs from the one without the context
+
+
+class Evidence(NamedTuple):
+    masked: str
+    marked: str
+    masks: list[tuple[str, Cue]]  # look-alike phrases blanked, by mask rule name
+    fired: dict[RuleKind, list[Cue]]  # request rules that matched, by kind
+    names: list[str]  # names of the masks and rules that fired
+    features: tuple[str, ...]  # what the request model reads
 
 
 def _phrase_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
@@ -80,10 +97,11 @@ _RAW_GAP = r"[\s>#*+\-0-9.)]+"
 
 
 def raw_prefilter(stems: Iterable[str]) -> re.Pattern[str] | None:
-    """`stems_regex(stems)` for raw text (see `RequestDetector.could_be_request`); None when a
-    stem is not plain ASCII, which the raw pre-check cannot vouch for."""
-    unique = {stem.lower() for stem in stems if stem}
-    if any(not stem.isascii() or "\\" in stem for stem in unique):
+    """`stems_regex(stems)` for raw text (see `RequestDetector.could_be_request`), over the
+    ASCII stems only; None when a stem holds a regex escape the raw pre-check cannot vouch for."""
+    # Stems in other scripts can only be found in non-ASCII text, which always says "maybe".
+    unique = {stem.lower() for stem in stems if stem and stem.isascii()}
+    if any("\\" in stem for stem in unique):
         return None
     return re.compile(stems_regex(unique).pattern.replace(re.escape(" "), _RAW_GAP))
 
@@ -206,10 +224,65 @@ class RequestDetector:
         language: str = "und",
         has_generic_target: bool = False,
         url_alternatives: Sequence[str] = (),
+        answers_request: bool = False,
     ) -> Detection:
-        """Decide on one message; ``lowered`` is ``fold_lower(clean)`` (same length)."""
-        if not self.might_be_request(lowered) and not url_alternatives:
+        """Decide on one message; ``lowered`` is ``fold_lower(clean)`` (same length).
+        ``answers_request``: the message replies to a request message or is in a thread opened
+        by one; then the topic gate is passed, since a reaction need not name its topic."""
+        if not (self.might_be_request(lowered) or url_alternatives or answers_request):
             return Detection(request=False)
+        evidence = self.evidence(
+            clean,
+            lowered,
+            mentions,
+            word_count=word_count,
+            language=language,
+            has_generic_target=has_generic_target,
+            url_alternatives=url_alternatives,
+        )
+        masked, marked, masks, fired, names, feats = evidence
+        model = RequestModel.builtin()
+        threshold = model.threshold
+        context_decided = False
+        if answers_request:
+            gated = self.might_be_request(lowered) or bool(url_alternatives)
+            alone = gated and model.score(feats).probability >= model.threshold
+            feats = with_context(feats)
+            threshold = model.context_threshold
+        score = model.score(feats)
+        request = score.probability >= threshold
+        if answers_request:
+            context_decided = request != alone
+        # A moderator's keyword is their decision, whatever the model says.
+        if self._keywords is not None and (match := self._keywords.search(masked)):
+            fired["strong"].append(Cue("request", _quote(clean, match), "guild keyword", 1.0))
+            names.append("guild_keyword")
+            request = True
+        cues = [_model_cue(score, threshold), *fired["strong"], *fired["weak"]]
+        cues.extend(fired["context"])
+        if request and self._ignore is not None and (veto := self._ignore.search(lowered)):
+            ignore = Cue("ignore", _quote(clean, veto), "guild ignore phrase", 0.0)
+            names.append("guild_ignore")
+            return Detection(False, (ignore, *cues), True, masked, marked, tuple(names), feats)
+        if not request:
+            cues = [*(cue for _name, cue in masks), *cues]
+        return Detection(
+            request, tuple(cues), False, masked, marked, tuple(names), feats, context_decided
+        )
+
+    def evidence(
+        self,
+        clean: str,
+        lowered: str,
+        mentions: Sequence[Mention],
+        *,
+        word_count: int,
+        language: str = "und",
+        has_generic_target: bool = False,
+        url_alternatives: Sequence[str] = (),
+    ) -> Evidence:
+        """What the model reads, whether or not the topic gate lets the message by (training
+        reads every message): the prepared texts, the rules that fired, the features."""
         masked, masks = apply_masks(clean, lowered)
         marked = mark_entities(masked, mentions)
         fired: dict[RuleKind, list[Cue]] = {"strong": [], "weak": [], "context": []}
@@ -224,53 +297,20 @@ class RequestDetector:
                 cue = Cue("request", _quote(clean, match), rule.detail, _WEIGHTS[rule.kind])
                 fired[rule.kind].append(cue)
                 names.append(rule.name)
-        if self._keywords is not None and (match := self._keywords.search(masked)):
-            fired["strong"].append(Cue("request", _quote(clean, match), "guild keyword", 1.0))
-            names.append("guild_keyword")
         if url_alternatives:
             link = Cue("request", url_alternatives[0], "link to an open alternative", 0.5)
             fired["weak"].append(link)
             names.append("alternative_link")
-
-        request = _decide(fired, word_count, bool(mentions) or has_generic_target)
-        cues = [*fired["strong"], *fired["weak"], *fired["context"]]
-        if not request and model_may_add(masked):
-            score = RequestModel.builtin().score(features(marked))
-            if score.probability >= MODEL_THRESHOLD:
-                request = True
-                shown = dict.fromkeys(readable(c.feature) for c in score.top)
-                words = ", ".join(f'"{word}"' for word in shown)
-                detail = f"n-gram model, p={score.probability:.2f}: {words}"
-                cues.insert(0, Cue("request", "model", detail, score.probability))
-                names.append("ngram_model")
-        if request and self._ignore is not None and (veto := self._ignore.search(lowered)):
-            ignore = Cue("ignore", _quote(clean, veto), "guild ignore phrase", 0.0)
-            names.append("guild_ignore")
-            return Detection(False, (ignore, *cues), True, masked, marked, tuple(names))
-        if not request:
-            cues = [*(cue for _name, cue in masks), *cues]
-        return Detection(request, tuple(cues), False, masked, marked, tuple(names))
+        shape = message_shape(word_count, bool(mentions), has_generic_target)
+        return Evidence(masked, marked, masks, fired, names, request_features(marked, names, shape))
 
 
-def _decide(fired: dict[RuleKind, list[Cue]], word_count: int, supported: bool) -> bool:
-    if fired["strong"]:
-        return True
-    stances = len(fired["weak"]) + len(fired["context"])
-    short = word_count <= SHORT_MESSAGE_WORDS
-    if fired["weak"] and (short or supported or stances >= 2):
-        return True
-    return bool(fired["context"]) and (supported or (short and stances >= 2))
-
-
-# Words that put a message on the topic of opening something (an opening act or a thing that
-# could be opened); the n-gram model may only add a request to a message that has one. A name
-# alone is not enough: "I never use ChatGPT" names a target and is about nothing of the kind.
-_TOPIC = re.compile(
-    r"(?<!\w)(?:open|releas|weights|checkpoint|ckpt|gguf|source|code|local|leak|publish|drop|liber|pesos"
-    r"|codigo|abiert|abr[ai]|solt|suelt|public|filtr|hugging|github|hf|closed|cerrad|api)"
-)
-
-
-def model_may_add(masked: str) -> bool:
-    """``masked``: the lowered text with look-alike phrases blanked ("open source project")."""
-    return _TOPIC.search(masked) is not None
+def _model_cue(score: RequestScore, threshold: float) -> Cue:
+    """The learned model's verdict with the features that weighed most each way."""
+    verdict = "request" if score.probability >= threshold else "not a request"
+    detail = f"learned model: {verdict}, p={score.probability:.2f} (threshold {threshold:.2f})"
+    for label, side in (("for", score.top), ("against", score.against)):
+        if side:
+            words = dict.fromkeys(readable(c.feature) for c in side)
+            detail += f"; {label}: " + ", ".join(f'"{word}"' for word in words)
+    return Cue("request", "model", detail, score.probability)

@@ -115,12 +115,19 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return render(trie)
 
 
+def joins_words(char: str) -> bool:
+    """True for scripts written without spaces between words (Chinese, Japanese; Korean glues
+    particles on), where a stem must be found anywhere, not only at a word start."""
+    code = ord(char)
+    return 0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
+
+
 def stems_regex(stems: Iterable[str]) -> re.Pattern[str]:
     """One fast regex finding any stem at a word start, for *lowercased* text (no IGNORECASE:
     case-insensitive alternations are several times slower in ``re``)."""
     unique = {stem.lower() for stem in stems if stem}
-    words = [s for s in unique if s[0].isalnum() or s[0] == "_"]
-    others = [s for s in unique if not (s[0].isalnum() or s[0] == "_")]
+    words = [s for s in unique if (s[0].isalnum() or s[0] == "_") and not joins_words(s[0])]
+    others = [s for s in unique if s not in words]
     branches = []
     if words:
         branches.append(rf"\b{_trie_pattern(words)}")

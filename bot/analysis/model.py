@@ -8,7 +8,9 @@ from typing import Literal
 Category = Literal["demand", "frustration", "optimism", "skepticism", "defeatism"]
 CATEGORIES: tuple[Category, ...] = ("demand", "frustration", "optimism", "skepticism", "defeatism")
 
-CueKind = Literal["request", "category", "tone", "target", "alternative", "ignore", "language"]
+CueKind = Literal[
+    "request", "category", "tone", "target", "alternative", "ignore", "language", "context"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,20 @@ class GuildTerms:
 
 
 NO_TERMS = GuildTerms()
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a message answers, as its caller sees the conversation: the message it replies to,
+    or the opening post of the thread it is in. In an open-sourcing conversation a reaction
+    need not name what it reacts to ("we're still waiting :(", "olvídense")."""
+
+    answers_request: bool  # the replied-to message or the thread's opener is a request message
+    link: str = ""  # where that message is (a jump link or an id), for explanations
+    missing: bool = False  # there was something to answer, but it could not be read
+
+
+NO_CONTEXT = Context(answers_request=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,16 @@
-"""A small linear model over word and character n-grams: pure-Python inference, weights in data.
+"""The learned models that decide: linear models over word and character n-grams and the rules
+that fired, with pure-Python inference and weights in data.
 
-The rule tables know phrases; people say the same things in other words ("they'll sit on it
-forever", "lo van a soltar cuando ya no sirva"). The model reads the same prepared text the
-rules do (look-alike phrases blanked, entity names replaced by marker characters, so "Sora" and
-"Veo" are one feature) and scores word unigrams and bigrams plus character 3- to 5-grams inside
-words, which carry inflections and typos ("liberaran", "relase"). It is trained on the ``dev``
-split only, by ``bench/train_model.py`` (deterministic), and shipped as two tables:
+The models read the prepared text the rules read (look-alike phrases blanked, entity names
+replaced by marker characters, so "Sora" and "Veo" are one feature): word unigrams and bigrams,
+character 3- to 5-grams inside words (inflections and typos: "liberaran", "relase"), one
+``r:name`` feature per request rule that fired, and the message's shape (short or long, names a
+target or not). The category model adds the categories the cue rules spoke for and the tone's
+direction. ``bench/train_model.py`` trains both by logistic regression (scikit-learn, a dev
+dependency) on the real corpus's train and dev threads (``bench/real_split.tsv``), and ships:
 
-- ``request_model.tsv``: ``feature <TAB> weight``, one ``bias`` row; P(request) = sigmoid(sum).
+- ``request_model.tsv``: ``feature <TAB> weight``, a ``bias`` row and a ``threshold`` row;
+  P(request) = sigmoid(bias + sum / sqrt(n)) over the message's n distinct features.
 - ``category_model.tsv``: ``feature <TAB> w_demand ... w_defeatism``, one ``bias`` row.
 
 The cost is linear in the text's length (a dictionary lookup per n-gram) and the detector only
@@ -30,8 +33,17 @@ from bot.analysis.rules import ALTERNATIVE_MARK, TARGET_MARK
 REQUEST_TABLE = "request_model.tsv"
 CATEGORY_TABLE = "category_model.tsv"
 BIAS = "bias"
+THRESHOLD = "threshold"  # the request table's decision threshold, chosen at training time
+CONTEXT_THRESHOLD = "threshold_context"  # ... for a message that answers a request
+ANSWERS_REQUEST = "ctx:request"
+# Chinese, Japanese and Korean are written without spaces between words (or with particles glued
+# on): each of their characters is a token, so unigrams and bigrams of characters stand in for
+# words ("代码" is the bigram of 代 and 码). The ranges are those of lexicon.joins_words.
+_JOINED = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_WORD = rf"[^\W{_JOINED}]+"
 _TOKEN = re.compile(
-    rf"{ALTERNATIVE_MARK}+|{TARGET_MARK}+|\w+(?:'\w+)*|[?!]|[^\w\s\"'.,;:()\[\]*_~`-]"
+    rf"{ALTERNATIVE_MARK}+|{TARGET_MARK}+|[{_JOINED}]|{_WORD}(?:'{_WORD})*|[?!]"
+    rf"|[^\w\s\"'.,;:()\[\]*_~`-]"
 )
 _ALT_TOKEN = "<alt>"
 _TARGET_TOKEN = "<target>"
@@ -49,6 +61,10 @@ def _token(raw: str) -> str:
     return raw
 
 
+def _is_symbol(token: str) -> bool:
+    return not token[0].isalnum() and token[0] != "<" and token not in ("?", "!")
+
+
 @lru_cache(maxsize=32)
 def features(marked: str) -> tuple[str, ...]:
     """The distinct features of a prepared (folded, lowercased, masked, marked) text, in order
@@ -59,7 +75,10 @@ def features(marked: str) -> tuple[str, ...]:
     previous = "<s>"
     for token in tokens:
         out[f"w:{token}"] = None
-        out[f"b:{previous} {token}"] = None
+        # Pairs of emoji say nothing a single one does not, and a wall of them would drown
+        # the message's words (every feature counts 1/sqrt(n)).
+        if not (_is_symbol(token) and _is_symbol(previous)):
+            out[f"b:{previous} {token}"] = None
         previous = token
         if len(token) < 2 or token[0] == "<" or not token[0].isalnum():
             continue
@@ -72,9 +91,59 @@ def features(marked: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Request rules that say nothing about the message's own words: the guild's keyword decides on
+# its own, the ignore phrase vetoes.
+_NOT_FEATURES = frozenset({"guild_keyword", "guild_ignore"})
+SHORT_MESSAGE_WORDS = 14
+
+
+def message_shape(word_count: int, names_something: bool, generic_target: bool) -> tuple[str, ...]:
+    """Features of the message as a whole: a reaction is short; a call names what it wants
+    opened ("Sora", or just "the weights")."""
+    shape = ["x:short" if word_count <= SHORT_MESSAGE_WORDS else "x:long"]
+    if names_something:
+        shape.append("x:named")
+    if generic_target:
+        shape.append("x:generic")
+    return tuple(shape)
+
+
+def request_features(
+    marked: str, rules: Iterable[str], shape: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """What the request model reads: the n-grams of the prepared text, ``r:name`` for each
+    request rule (or look-alike mask) that fired, and the message's shape."""
+    fired = tuple(f"r:{name}" for name in dict.fromkeys(rules) if name not in _NOT_FEATURES)
+    return (*features(marked), *fired, *shape)
+
+
+def with_context(feats: Sequence[str]) -> tuple[str, ...]:
+    """The features of a message that answers a request message: its own, a marker, and its
+    words and shape again under a ``c`` prefix, so the model can learn which words make a
+    reaction in a conversation ("still waiting") that mean nothing alone."""
+    answered = tuple(f"c{feature}" for feature in feats if feature[:2] in ("w:", "b:", "x:"))
+    return (*feats, ANSWERS_REQUEST, *answered)
+
+
+def category_features(
+    request_feats: Sequence[str], cue_categories: Iterable[str], compound: float
+) -> tuple[str, ...]:
+    """What the category model reads: the request model's features, ``k:category`` for each
+    category a cue rule spoke for, and the tone's direction."""
+    tone = "t:negative" if compound <= -0.3 else "t:positive" if compound >= 0.3 else "t:neutral"
+    cues = tuple(f"k:{category}" for category in dict.fromkeys(cue_categories))
+    return (*request_feats, *cues, tone)
+
+
 def readable(feature: str) -> str:
     """How a feature reads in an explanation: the words, or a word piece with dots."""
     kind, _, body = feature.partition(":")
+    if feature == ANSWERS_REQUEST:
+        return "answers a request"
+    if kind in ("cw", "cb", "cx"):
+        return readable(feature[1:]) + " (in reply)"
+    if kind in ("r", "k", "x", "t"):
+        return {"r": "rule ", "k": "cue for ", "x": "", "t": "tone "}[kind] + body
     if kind == "c":
         before = "" if body.startswith("<") else "…"
         after = "" if body.endswith(">") else "…"
@@ -99,6 +168,7 @@ class Contribution:
 class RequestScore:
     probability: float
     top: tuple[Contribution, ...]  # the features that pushed most towards "request"
+    against: tuple[Contribution, ...] = ()  # ... and most away from it
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,14 +181,17 @@ class CategoryScore:
         return max(CATEGORIES, key=lambda c: self.probabilities[c])
 
 
-def _strongest(found: list[tuple[float, str]], scale: float, top: int) -> tuple[Contribution, ...]:
-    """The features that pushed hardest towards the verdict, whole words before word pieces
-    (an explanation reads better as "release it" than as "…eas…")."""
-    words = heapq.nlargest(top, ((w, f) for w, f in found if w > 0 and f[0] != "c"))
+def _strongest(
+    found: list[tuple[float, str]], scale: float, top: int, sign: float = 1.0
+) -> tuple[Contribution, ...]:
+    """The features that pushed hardest towards the verdict (``sign`` -1: away from it), whole
+    words before word pieces (an explanation reads better as "release it" than as "…eas…")."""
+    signed = [(w * sign, f) for w, f in found if w * sign > 0]
+    words = heapq.nlargest(top, ((w, f) for w, f in signed if not f.startswith("c:")))
     if len(words) < top:
-        pieces = ((w, f) for w, f in found if w > 0 and f[0] == "c")
+        pieces = ((w, f) for w, f in signed if f.startswith("c:"))
         words += heapq.nlargest(top - len(words), pieces)
-    return tuple(Contribution(f, w * scale) for w, f in words)
+    return tuple(Contribution(f, w * sign * scale) for w, f in words)
 
 
 def _scale(feats: Sequence[str]) -> float:
@@ -136,6 +209,8 @@ def _sigmoid(value: float) -> float:
 
 class RequestModel:
     def __init__(self, weights: dict[str, float]) -> None:
+        self.threshold = weights.pop(THRESHOLD, 0.5)
+        self.context_threshold = weights.pop(CONTEXT_THRESHOLD, self.threshold)
         self.weights = weights
         self.bias = weights.get(BIAS, 0.0)
 
@@ -149,7 +224,9 @@ class RequestModel:
         found = [(w, f) for f in feats if (w := get(f)) is not None]
         scale = _scale(feats)
         total = self.bias + scale * sum(w for w, _f in found)
-        return RequestScore(_sigmoid(total), _strongest(found, scale, top))
+        return RequestScore(
+            _sigmoid(total), _strongest(found, scale, top), _strongest(found, scale, top, -1.0)
+        )
 
 
 class CategoryModel:

@@ -7,13 +7,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.analysis.category import categorize
+from bot.analysis.category import categorize, cue_rules
 from bot.analysis.cleaning import clean_text
 from bot.analysis.detection import Detection, RequestDetector
 from bot.analysis.entities import GENERIC_TARGET, EntityFinder, Mention, generic_target_span, unique
 from bot.analysis.folding import count_words, fold, fold_lower
 from bot.analysis.language import detect_language
-from bot.analysis.model import NEUTRAL_TONE, NO_TERMS, Analysis, Category, Cue, GuildTerms
+from bot.analysis.model import (
+    NEUTRAL_TONE,
+    NO_CONTEXT,
+    NO_TERMS,
+    Analysis,
+    Category,
+    Context,
+    Cue,
+    GuildTerms,
+)
 from bot.analysis.tone import ToneResult, score_english
 from bot.analysis.tone_es import score_spanish
 
@@ -96,6 +105,14 @@ class Reading:
     detection: Detection
 
 
+@dataclass(frozen=True, slots=True)
+class ModelInputs:
+    request_features: tuple[str, ...]
+    cue_categories: tuple[str, ...]  # the category each matching cue rule speaks for
+    compound: float  # the tone
+    gated: bool  # the topic gate lets the message by
+
+
 class Analyzer:
     """Analyses messages for one guild's vocabulary; build once per guild and reuse (the guild
     terms are compiled into regexes here, the built-in tables are shared by every instance)."""
@@ -105,12 +122,12 @@ class Analyzer:
         self._entities = EntityFinder(terms.targets)
         self._detector = RequestDetector(terms.keywords, terms.ignore)
 
-    def read(self, text: str) -> Reading:
+    def read(self, text: str, context: Context = NO_CONTEXT) -> Reading:
         """Clean, tag, find names and decide whether this is a request message."""
         raw = _safe_text(text)
-        return self._read(raw, clean_text(raw))
+        return self._read(raw, clean_text(raw), context.answers_request)
 
-    def _read(self, raw: str, clean: str) -> Reading:
+    def _read(self, raw: str, clean: str, answers_request: bool = False) -> Reading:
         language = detect_language(clean)
         scan = scan_window(clean)
         lowered = fold_lower(scan)
@@ -118,7 +135,7 @@ class Analyzer:
         url_alternatives = self._entities.alternatives_in_urls(raw) if "://" in raw else []
         generic = False
         detection = Detection(request=False)
-        if self._detector.might_be_request(lowered) or url_alternatives:
+        if self._detector.might_be_request(lowered) or url_alternatives or answers_request:
             generic = generic_target_span(lowered) is not None
             detection = self._detector.detect(
                 scan,
@@ -128,23 +145,51 @@ class Analyzer:
                 language=language,
                 has_generic_target=generic,
                 url_alternatives=url_alternatives,
+                answers_request=answers_request,
             )
         return Reading(
             raw, clean, language, scan, mentions, tuple(url_alternatives), generic, detection
         )
 
-    def analyze(self, text: str, *, score_all: bool = True) -> Analysis:
+    def model_inputs(self, text: str) -> ModelInputs:
+        """What the learned models read of a message, ungated (``bench/train_model.py``)."""
+        raw = _safe_text(text)
+        reading = self._read(raw, clean_text(raw))
+        lowered = fold_lower(reading.scan)
+        evidence = self._detector.evidence(
+            reading.scan,
+            lowered,
+            reading.mentions,
+            word_count=count_words(reading.scan),
+            language=reading.language,
+            has_generic_target=generic_target_span(lowered) is not None,
+            url_alternatives=reading.url_alternatives,
+        )
+        gated = self._detector.might_be_request(lowered) or bool(reading.url_alternatives)
+        cues = cue_rules(reading.scan, evidence.masked, evidence.marked, evidence.names)
+        return ModelInputs(
+            evidence.features,
+            tuple(category for category, _cue in cues),
+            score_tone(reading.clean, reading.language).tone.compound,
+            gated,
+        )
+
+    def analyze(
+        self, text: str, *, score_all: bool = True, context: Context = NO_CONTEXT
+    ) -> Analysis:
         """``score_all=False`` is the bot's hot path: only ``request``, ``category`` and
         ``text`` are decided as by the full analysis. A message that is not a request gets
         ``NEUTRAL_TONE``; one the pre-filters rule out (most chatter: on the raw text, then on
-        the cleaned text) is not read further either: language "und", no names, no cues."""
+        the cleaned text) is not read further either: language "und", no names, no cues.
+        ``context``: what the message answers, where the caller knows (a reply, a thread)."""
         raw = _safe_text(text)
-        if not score_all and not self._detector.could_be_request(raw):
+        answers = context.answers_request
+        if not score_all and not answers and not self._detector.could_be_request(raw):
             return _turned_away(raw, clean_text(raw))
         clean = clean_text(raw)
-        if not score_all and not self._may_be_request(raw, clean):
+        if not score_all and not answers and not self._may_be_request(raw, clean):
             return _turned_away(raw, clean)
-        reading = self._read(raw, clean)
+        reading = self._read(raw, clean, answers)
         detection = reading.detection
         if detection.request or score_all:
             tone = score_tone(reading.clean, reading.language)
@@ -154,7 +199,12 @@ class Analyzer:
         category_cues: tuple[Cue, ...] = ()
         if detection.request:
             decision = categorize(
-                reading.scan, detection.masked, detection.marked, tone.tone, detection.rules
+                reading.scan,
+                detection.masked,
+                detection.marked,
+                tone.tone,
+                detection.rules,
+                detection.features,
             )
             category, category_cues = decision.category, decision.cues
 
@@ -167,6 +217,7 @@ class Analyzer:
         )
         cues = (
             Cue("language", reading.language),
+            *_context_cues(context, detection.context_decided),
             *detection.cues,
             *_entity_cues(reading.scan, mentions, reading.url_alternatives),
             *category_cues,
@@ -184,11 +235,27 @@ class Analyzer:
             cues=cues,
         )
 
+    def passes_gate(self, text: str) -> bool:
+        """The topic gate as the hot path takes it: False means the message is not read
+        further (not a request), whatever a model would have said."""
+        raw = _safe_text(text)
+        return self._detector.could_be_request(raw) and self._may_be_request(raw, clean_text(raw))
+
     def _may_be_request(self, raw: str, clean: str) -> bool:
         """What `_read` decides before the detector runs, without language or names."""
         if self._detector.might_be_request(fold_lower(scan_window(clean))):
             return True
         return "://" in raw and bool(self._entities.alternatives_in_urls(raw))
+
+
+def _context_cues(context: Context, decided: bool) -> tuple[Cue, ...]:
+    if context.answers_request:
+        where = context.link or "a request message"
+        detail = "a reply to a request message" + (": the context decided" if decided else "")
+        return (Cue("context", where, detail),)
+    if context.missing:
+        return (Cue("context", "missing", "it answers a message Clamor could not read"),)
+    return ()
 
 
 def _turned_away(raw: str, clean: str) -> Analysis:
@@ -209,6 +276,6 @@ def analyzer_for(terms: GuildTerms = NO_TERMS) -> Analyzer:
     return Analyzer(terms)
 
 
-def analyze(text: str, terms: GuildTerms = NO_TERMS) -> Analysis:
+def analyze(text: str, terms: GuildTerms = NO_TERMS, context: Context = NO_CONTEXT) -> Analysis:
     """Analyse one message with every score computed (the command line, tests, digests)."""
-    return analyzer_for(terms).analyze(text)
+    return analyzer_for(terms).analyze(text, context=context)

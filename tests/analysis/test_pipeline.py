@@ -13,6 +13,7 @@ from bot.analysis import (
     NEUTRAL_TONE,
     Analysis,
     Analyzer,
+    Context,
     Cue,
     analyze,
     explain,
@@ -107,7 +108,7 @@ def test_format_cue() -> None:
 
 
 def test_explain_lists_every_cue() -> None:
-    analysis = analyze("Olvídense eso jamás va a pasar!")
+    analysis = analyze("Olvídense eso jamás va a pasar!", context=Context(True, "a request"))
     text = explain(analysis)
     lines = text.splitlines()
     assert lines[0].startswith("request (defeatism) · language es · tone -")

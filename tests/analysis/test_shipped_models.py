@@ -1,13 +1,20 @@
-"""The n-gram tables shipped in the package are what training on today's corpus and rules gives:
-a corpus or rule change without retraining (``python bench/train_model.py``) fails here."""
+"""The shipped model tables are what training on today's real corpus gives, and the frozen split
+never names a source set aside for independent evaluation. Both need ``../shared`` (the real
+corpus is never copied into the project): without it they skip, saying so."""
 
 from __future__ import annotations
+
+import pytest
 
 from tests.analysis.bench_loader import load_bench
 
 train = load_bench("train_model")
+corpus = train.real_corpus
+
+needs_corpus = pytest.mark.skipif(not corpus.available(), reason=corpus.MISSING)
 
 
+@needs_corpus
 def test_the_shipped_tables_are_a_fresh_training() -> None:
     assert train.main(["--check"]) == 0
 
@@ -21,3 +28,29 @@ def test_a_changed_table_is_reported() -> None:
     changed = dict(shipped)
     changed[train.CATEGORY_TABLE] += "w:extra\t0.1\t0\t0\t0\t0\n"
     assert train.stale_tables(changed) == [train.CATEGORY_TABLE]
+    moved = dict(shipped)
+    moved[train.REQUEST_TABLE] = moved[train.REQUEST_TABLE].replace("threshold\t", "threshold\t9")
+    assert train.stale_tables(moved) == [train.REQUEST_TABLE]
+
+
+def test_the_split_is_frozen_by_thread() -> None:
+    split = corpus.frozen_split()
+    assert len(split) > 1000
+    assert set(split.values()) == set(corpus.SPLITS)
+    assert sum(s == "test" for s in split.values()) / len(split) >= 0.25
+
+
+@needs_corpus
+def test_every_corpus_thread_is_in_the_frozen_split() -> None:
+    threads = {item.thread for item in corpus.items(include_skipped=True)}
+    assert threads <= set(corpus.frozen_split())
+
+
+@pytest.mark.skipif(not corpus.RESERVED.is_file(), reason="no reserved-sources.txt beside it")
+def test_no_split_thread_or_corpus_source_is_reserved_for_evaluation() -> None:
+    reserved = corpus.reserved_sources()
+    assert reserved
+    assert not reserved & set(corpus.frozen_split())
+    if corpus.available():
+        sources = {item.source for item in corpus.items(include_skipped=True)}
+        assert not reserved & sources

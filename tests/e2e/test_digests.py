@@ -70,7 +70,7 @@ async def test_digest_of_today_shows_the_logged_requests(
     thread = fake.channel("will they ever release it")  # a thread under #general
     posts = [
         (general, "bob", "OpenAI should open source Sora"),
-        (general, "carol", "ClosedAI strikes again lol"),
+        (general, "carol", "ClosedAI strikes again lol, they never open source anything"),
         (other, "carol", "release the weights please"),
         (thread, "bob", "open source Sora already"),
         (general, "bob", "anyone tried the new 5090?"),
@@ -353,7 +353,7 @@ async def test_daily_digest_reports_yesterday_with_corrections_and_chart(
         when = datetime(2026, 3, 13, 10, tzinfo=UTC)
         texts = [
             "OpenAI should open source Sora",
-            "ClosedAI strikes again lol",
+            "ClosedAI strikes again lol, they never open source anything",
             "release the weights",
         ]
         for n, text in enumerate(texts):

@@ -52,7 +52,7 @@ async def test_trend_answers_with_a_chart_and_an_embed_on_it(
     thread = fake.channel("will they ever release it")
     posts = [
         (general, "bob", "OpenAI should open source Sora"),
-        (thread, "carol", "ClosedAI strikes again lol"),
+        (thread, "carol", "ClosedAI strikes again lol, they never open source anything"),
         (other, "carol", "release the weights please"),
     ]
     clock = Clock()  # the days end today: the day the messages are dated
