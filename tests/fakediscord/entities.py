@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
@@ -113,6 +113,9 @@ class FakeChannel:
     owner_id: int | None = None  # threads only
     # An archived thread is left out of GUILD_CREATE, as on Discord: only asking finds it.
     archived: bool = False
+    # Who joined the thread (threads only). A private thread is readable by its members and by
+    # those with Manage Threads, whatever its parent channel allows.
+    member_ids: set[int] = field(default_factory=set)
 
     @property
     def is_thread(self) -> bool:
@@ -134,7 +137,7 @@ class FakeChannel:
             data |= {
                 "owner_id": str(self.owner_id),
                 "message_count": 0,
-                "member_count": 1,
+                "member_count": len(self.member_ids),
                 "total_message_sent": 0,
                 "thread_metadata": {
                     "archived": self.archived,

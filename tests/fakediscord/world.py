@@ -196,6 +196,7 @@ class World:
             parent_id=None if parent is None else parent.id,
             topic=topic,
             owner_id=guild.owner_id if kind in THREAD_TYPES else None,
+            member_ids={guild.owner_id} if kind in THREAD_TYPES else set(),
         )
         guild.channels.append(channel)
         return channel
