@@ -15,7 +15,7 @@ from bot.errors import UserFacingError
 from bot.guilds import GuildConfig
 from bot.moderation import next_digest_at
 from bot.privacy import privacy_status_line
-from bot.why import why_fresh, why_logged
+from bot.why import never_counted, why_fresh, why_logged
 from cogs.daily_digest import digest_post
 from cogs.member_privacy import MemberPrivacyCommands
 from cogs.moderation.channels import readable_channels
@@ -129,7 +129,13 @@ class DigestCommands(
             assert found.fetched is not None  # find_message returns one or the other
             config = await self.bot.guild_configs.get(found.guild_id)
             analysis = await analyse_now(config.analyzer, found.fetched.content)
-            text = why_fresh(analysis, found.link, correction)
+            fetched = found.fetched
+            excluded = never_counted(
+                author_is_bot=fetched.author.bot,
+                webhook_id=fetched.webhook_id,
+                message_type=fetched.type.value,
+            )
+            text = why_fresh(analysis, found.link, correction, excluded=excluded)
         await interaction.response.send_message(
             text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )

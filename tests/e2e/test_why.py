@@ -218,3 +218,30 @@ async def test_a_private_thread_is_refused_to_those_not_in_it(
     assert member.startswith("**Logged as a request:**")
     assert "mods only" in member
     assert owner.startswith("**Not a request:**")
+
+
+async def test_a_bots_message_says_bots_are_never_counted(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    relay = fake.world.add_user("relay", bot=True)
+    fake.world.add_member(fake.guild, relay)
+    async with clamor() as bot:
+        posted = await fake.send_user_message(general, relay, REQUEST)  # while watched
+        chat = await fake.send_user_message(general, relay, CHAT)
+        # A member's message after them: once it is logged, the bot's were read and passed over.
+        await logged(
+            bot, fake, int((await fake.send_user_message(general, fake.user("bob"), REQUEST))["id"])
+        )
+        assert await bot.store.get_request(fake.guild.id, int(posted["id"])) is None
+        request_answer = await why(fake, link(fake, general, int(posted["id"])))
+        chat_answer = await why(fake, link(fake, general, int(chat["id"])))
+    never = "Posted by a bot: I never count messages from bots, webhooks or Discord itself."
+    assert request_answer.splitlines()[:3] == [
+        f"**Not logged, but it reads as a request:** {link(fake, general, int(posted['id']))}",
+        request_answer.splitlines()[1],
+        never,
+    ]
+    assert "probably posted before" not in request_answer
+    assert never in chat_answer.splitlines()
