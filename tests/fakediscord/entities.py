@@ -102,6 +102,25 @@ class FakeRole:
 
 
 @dataclass
+class FakeOverwrite:
+    """One permission overwrite of a channel: for a role (the @everyone role's id is the
+    guild's) or for one member."""
+
+    id: int
+    allow: int = 0
+    deny: int = 0
+    for_member: bool = False
+
+    def payload(self) -> Payload:
+        return {
+            "id": str(self.id),
+            "type": 1 if self.for_member else 0,
+            "allow": str(self.allow),
+            "deny": str(self.deny),
+        }
+
+
+@dataclass
 class FakeChannel:
     id: int
     guild_id: int
@@ -116,6 +135,8 @@ class FakeChannel:
     # Who joined the thread (threads only). A private thread is readable by its members and by
     # those with Manage Threads, whatever its parent channel allows.
     member_ids: set[int] = field(default_factory=set)
+    # Permission overwrites (not threads: they follow their parent), as Discord sends them.
+    overwrites: list[FakeOverwrite] = field(default_factory=list)
 
     @property
     def is_thread(self) -> bool:
@@ -148,7 +169,10 @@ class FakeChannel:
                 },
             }
             return data
-        data |= {"position": self.position, "permission_overwrites": []}
+        data |= {
+            "position": self.position,
+            "permission_overwrites": [overwrite.payload() for overwrite in self.overwrites],
+        }
         if self.type in (ChannelType.TEXT, ChannelType.NEWS, ChannelType.FORUM):
             data |= {"topic": self.topic, "default_auto_archive_duration": 1440}
         if self.type is ChannelType.FORUM:
