@@ -81,6 +81,10 @@ class DigestCommands(
             wanted = parse_day(day, today)
         except ValueError:
             raise UserFacingError(f"{day!r} is not a day. {DAY_HELP}") from None
+        if wanted > today:
+            raise UserFacingError(
+                f"{wanted} is in the future: today is {today} in {timezone}. {DAY_HELP}"
+            )
         # A channel not every member can read has its name and numbers in the answer: only
         # someone who can read it gets that, and only privately.
         private = channel is not None and channel.id not in public_channels(guild)
