@@ -15,6 +15,7 @@ from bot.errors import UserFacingError
 from bot.guilds import GuildConfig
 from bot.moderation import next_digest_at
 from bot.privacy import privacy_status_line
+from bot.watch.message_text import INTENT_HELP
 from bot.why import never_counted, why_fresh, why_logged
 from cogs.daily_digest import digest_post, public_channels
 from cogs.member_privacy import MemberPrivacyCommands
@@ -132,6 +133,13 @@ class DigestCommands(
         if error is not None:
             text, when = error
             lines.append(f"**Last digest error:** {text} ({stamp(when)})")
+        missing_since = self.bot.message_text.missing_since
+        if missing_since is not None:
+            lines.append(
+                "**Message text:** Discord sends messages without their text since "
+                f"{stamp(missing_since)}: the Message Content intent is off, so none can be "
+                f"read as a request. The bot's owner can switch it on: {INTENT_HELP}."
+            )
         opted_out = len(await store.opted_out_authors(guild.id))
         lines.append(privacy_status_line(await store.privacy_settings(guild.id), opted_out))
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
