@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.errors import UserFacingError
 from bot.guilds import GuildConfigs
 from bot.store import Store
+from bot.watch.message_text import MessageTextWatch
 from bot.watch.writer import RequestWriter
 
 log = logging.getLogger(__name__)
@@ -139,6 +140,8 @@ class ClamorBot(commands.Bot):
         self.request_writer = RequestWriter(
             store, self.guild_configs, queue_size=settings.write_queue_size, clock=clock
         )
+        # Members' messages arriving without text: the Message Content intent is off.
+        self.message_text = MessageTextWatch()
         self.analyser_warm_up: asyncio.Task[Any] | None = None
         # Set once setup_hook is done (cogs loaded, commands synced): a stop asked for earlier
         # waits for it, so no cog is loaded after the close.

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bot.analysis import Analysis, format_cue, summarize
 from bot.store.labels import LabelCorrection
 from bot.store.records import RequestRecord
+from bot.watch.rules import is_member_post
 
 MESSAGE_LIMIT = 2000  # characters in one Discord message
 QUOTE_LIMIT = 300
@@ -92,9 +93,33 @@ def why_not_request(analysis: Analysis) -> str:
     return NO_REQUEST_CUES
 
 
-def why_fresh(analysis: Analysis, link: str, correction: LabelCorrection | None) -> str:
-    """A message not in the log, analysed now with the server's current terms."""
-    if analysis.request:
+def never_counted(*, author_is_bot: bool, webhook_id: int | None, message_type: int) -> str | None:
+    """Why a message is never counted, whatever it says; None for a member's own message."""
+    if is_member_post(
+        author_is_bot=author_is_bot, webhook_id=webhook_id, message_type=message_type
+    ):
+        return None
+    if author_is_bot and webhook_id is None:
+        who = "a bot"
+    elif webhook_id is not None:
+        who = "a webhook"
+    else:
+        who = "Discord itself (a system message)"
+    return f"Posted by {who}: I never count messages from bots, webhooks or Discord itself."
+
+
+def why_fresh(
+    analysis: Analysis,
+    link: str,
+    correction: LabelCorrection | None,
+    *,
+    excluded: str | None = None,
+) -> str:
+    """A message not in the log, analysed now with the server's current terms. `excluded` is
+    why its author is never counted (see `never_counted`), when that is the reason."""
+    if analysis.request and excluded is not None:
+        head = [f"**Not logged, but it reads as a request:** {link}", summarize(analysis), excluded]
+    elif analysis.request:
         head = [
             f"**Not logged, but it is a request now:** {link}",
             summarize(analysis),
@@ -107,6 +132,8 @@ def why_fresh(analysis: Analysis, link: str, correction: LabelCorrection | None)
             summarize(analysis),
             f"**Why not:** {why_not_request(analysis)}",
         ]
+        if excluded is not None:
+            head.append(excluded)
     head.append(_quote(analysis.text))
     cue_lines = [f"- {format_cue(cue)}" for cue in analysis.cues if cue.kind != "language"]
     if cue_lines:

@@ -15,14 +15,24 @@ from bot.errors import UserFacingError
 from bot.guilds import GuildConfig
 from bot.moderation import next_digest_at
 from bot.privacy import privacy_status_line
-from bot.why import why_fresh, why_logged
-from cogs.daily_digest import digest_post
+from bot.watch.message_text import INTENT_HELP
+from bot.why import never_counted, why_fresh, why_logged
+from cogs.daily_digest import digest_post, public_channels
 from cogs.member_privacy import MemberPrivacyCommands
 from cogs.moderation.channels import readable_channels
 from cogs.moderation.messages import analyse_now, find_message
 from cogs.trend_command import TrendCommands
 
 DAY_HELP = "Use today, yesterday or a date like 2026-03-14 (in the server's timezone)."
+
+
+def can_read_channel(
+    user: discord.Member | discord.User, channel: discord.abc.GuildChannel
+) -> bool:
+    if not isinstance(user, discord.Member):
+        return False
+    allowed = channel.permissions_for(user)
+    return allowed.view_channel and allowed.read_message_history
 
 
 def stamp(unix: float) -> str:
@@ -72,14 +82,25 @@ class DigestCommands(
             wanted = parse_day(day, today)
         except ValueError:
             raise UserFacingError(f"{day!r} is not a day. {DAY_HELP}") from None
+        if wanted > today:
+            raise UserFacingError(
+                f"{wanted} is in the future: today is {today} in {timezone}. {DAY_HELP}"
+            )
+        # A channel not every member can read has its name and numbers in the answer: only
+        # someone who can read it gets that, and only privately.
+        private = channel is not None and channel.id not in public_channels(guild)
+        if channel is not None and private and not can_read_channel(interaction.user, channel):
+            raise UserFacingError(
+                f"You cannot read {channel.mention}, so I cannot show you its digest."
+            )
         # A big guild's digest and chart can take longer than Discord's 3 s to answer; a
         # mistyped day is answered before this, privately.
-        await interaction.response.defer(thinking=True)
-        # The answer is public: it quotes only what every member can read anyway.
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        # Otherwise the answer is public: it quotes only what every member can read anyway.
         post = await digest_post(
             self.bot, guild, Period.day(wanted, timezone), today=today, channel=channel
         )
-        await interaction.followup.send(**post.send_options())
+        await interaction.followup.send(**post.send_options(), ephemeral=private)
 
     @app_commands.command(name="status", description="What Clamor watches and when it posts")
     async def status(self, interaction: discord.Interaction[ClamorBot]) -> None:
@@ -112,6 +133,13 @@ class DigestCommands(
         if error is not None:
             text, when = error
             lines.append(f"**Last digest error:** {text} ({stamp(when)})")
+        missing_since = self.bot.message_text.missing_since
+        if missing_since is not None:
+            lines.append(
+                "**Message text:** Discord sends messages without their text since "
+                f"{stamp(missing_since)}: the Message Content intent is off, so none can be "
+                f"read as a request. The bot's owner can switch it on: {INTENT_HELP}."
+            )
         opted_out = len(await store.opted_out_authors(guild.id))
         lines.append(privacy_status_line(await store.privacy_settings(guild.id), opted_out))
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
@@ -129,7 +157,13 @@ class DigestCommands(
             assert found.fetched is not None  # find_message returns one or the other
             config = await self.bot.guild_configs.get(found.guild_id)
             analysis = await analyse_now(config.analyzer, found.fetched.content)
-            text = why_fresh(analysis, found.link, correction)
+            fetched = found.fetched
+            excluded = never_counted(
+                author_is_bot=fetched.author.bot,
+                webhook_id=fetched.webhook_id,
+                message_type=fetched.type.value,
+            )
+            text = why_fresh(analysis, found.link, correction, excluded=excluded)
         await interaction.response.send_message(
             text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )

@@ -12,6 +12,7 @@ import discord
 
 from bot.buckets import volume_bucket
 from bot.guilds import GuildConfig
+from bot.store import RequestRecord
 from bot.watch import posted_at
 from bot.watch.history import ScanSpec, rows_to_remove
 from cogs.watch_base import WatcherBase, is_member_message
@@ -24,10 +25,13 @@ Readable = discord.TextChannel | discord.Thread
 
 @dataclass(slots=True)
 class ScanResult:
-    """What one history read did; `volumes` holds the backfill's (guild, channel, bucket, 1)."""
+    """What one history read did: `requests` newly logged, `already_logged` requests that were
+    in the log before (rewritten if edited); `volumes` holds the backfill's (guild, channel,
+    bucket, 1)."""
 
     scanned: int = 0
     requests: int = 0
+    already_logged: int = 0
     removed: int = 0
     newest: int | None = None
     exhausted: bool = True
@@ -118,17 +122,26 @@ class HistoryScanning(WatcherBase):
             result.volumes.append((guild_id, channel_id, bucket, 1))
         edited = message.edited_at is not None
         writer = self.bot.request_writer
+        stored: RequestRecord | None = None
         if spec.recheck:
             stored = await writer.current(guild_id, message.id)
             if stored is None and not edited:
                 return False  # analysed when it was posted: not a request
             if stored is not None and stored.content == message.content:
+                result.already_logged += 1
                 return True  # unchanged
         analysis = await self._analyse(config.analyzer, message.content)
         self._handled.add(message.id)
         if not analysis.request:
             return False
+        if not spec.recheck:
+            # Looked up for requests only (a few in a hundred messages read), so that a second
+            # backfill of the same days says it found nothing new.
+            stored = await writer.current(guild_id, message.id)
         record = self._record(guild_id, message, analysis, edited=edited, created_at=at)
         if await writer.write(record):
-            result.requests += 1
+            if stored is None:
+                result.requests += 1
+            else:
+                result.already_logged += 1
         return config.logs_author(record.author_hash)

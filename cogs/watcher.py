@@ -24,6 +24,7 @@ from bot.buckets import volume_bucket
 from bot.client import ClamorBot
 from bot.watch import edit_needs_analysis, edit_outcome, posted_at, watch_key
 from bot.watch.flushing import FLUSH_SECONDS
+from bot.watch.message_text import INTENT_HELP, arrived_without_text
 from cogs.watch_base import is_member_message, parent_id_of
 from cogs.watch_history import HistoryScanning, Readable, ScanResult
 
@@ -80,6 +81,7 @@ class Watcher(HistoryScanning):
             # `_serially` inlined: this runs for every message in every watched guild.
             if message.guild is not None and is_member_message(message):
                 guild_id = message.guild.id
+                self._notice_missing_text(message)
                 try:
                     async with self._lock(guild_id):
                         await self._log(guild_id, message)
@@ -90,6 +92,28 @@ class Watcher(HistoryScanning):
             self.stats.handled += 1
         if self.activity.pending >= self.flush_every:
             await self.flush()
+
+    def _notice_missing_text(self, message: discord.Message) -> None:
+        me = self.bot.user
+        if me is not None and any(user.id == me.id for user in message.mentions):
+            return  # a message that mentions the bot carries its text even without the intent
+        without_text = arrived_without_text(
+            content=message.content,
+            attachments=len(message.attachments),
+            embeds=len(message.embeds),
+            stickers=len(message.stickers),
+            polls=0 if message.poll is None else 1,
+            forwards=len(message.message_snapshots),
+        )
+        change = self.bot.message_text.observe(without_text=without_text, at=self.bot.clock())
+        if change == "missing":
+            log.warning(
+                "Discord sends members' messages without their text: the Message Content intent "
+                "is off, so none can be read as a request. Switch it on: %s",
+                INTENT_HELP,
+            )
+        elif change == "back":
+            log.warning("members' message text arrives again: the Message Content intent is on")
 
     async def _log(self, guild_id: int, message: discord.Message) -> None:
         config = await self.bot.guild_configs.get(guild_id)

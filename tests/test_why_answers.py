@@ -8,7 +8,14 @@ import pytest
 
 from bot.analysis import NEUTRAL_TONE, Analysis, Cue, Tone
 from bot.store import LabelCorrection, RequestRecord
-from bot.why import MESSAGE_LIMIT, NO_REQUEST_CUES, why_fresh, why_logged, why_not_request
+from bot.why import (
+    MESSAGE_LIMIT,
+    NO_REQUEST_CUES,
+    never_counted,
+    why_fresh,
+    why_logged,
+    why_not_request,
+)
 
 LINK = "https://discord.com/channels/1/2/3"
 
@@ -109,3 +116,27 @@ def test_many_cues_stay_within_one_discord_message() -> None:
     assert len(answer) <= MESSAGE_LIMIT
     assert "more" in answer.splitlines()[-2]
     assert answer.splitlines()[-1].startswith("**Moderator correction:**")
+
+
+@pytest.mark.parametrize(
+    ("author_is_bot", "webhook_id", "message_type", "who"),
+    [
+        (False, None, 0, None),
+        (False, None, 19, None),  # a reply
+        (True, None, 0, "a bot"),
+        (True, 99, 0, "a webhook"),
+        (False, None, 7, "Discord itself (a system message)"),  # a member joined
+    ],
+)
+def test_never_counted_names_who_posted(
+    author_is_bot: bool, webhook_id: int | None, message_type: int, who: str | None
+) -> None:
+    reason = never_counted(
+        author_is_bot=author_is_bot, webhook_id=webhook_id, message_type=message_type
+    )
+    if who is None:
+        assert reason is None
+    else:
+        assert reason == (
+            f"Posted by {who}: I never count messages from bots, webhooks or Discord itself."
+        )

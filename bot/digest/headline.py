@@ -69,13 +69,16 @@ def when(period: Period, today: date | None) -> str:
 
 
 def reaction_phrase(totals: Totals) -> str | None:
-    """Says "mostly frustration" when one reaction has 40% or more, else "frustration leads"."""
-    dominant = totals.dominant_category()
-    if dominant is None or not totals.requests:
+    """Says "mostly frustration" when one reaction has 40% or more, "frustration leads" when it
+    is ahead with less, and "optimism and skepticism tied" when several share the lead."""
+    top = max(totals.categories.values(), default=0)
+    if top == 0 or not totals.requests:
         return None
-    label = CATEGORY_LABELS.get(dominant, dominant)
-    share = totals.categories[dominant] / totals.requests
-    return f"mostly {label}" if share >= 0.4 else f"{label} leads"
+    leaders = [CATEGORY_LABELS.get(name, name) for name, n in totals.categories.items() if n == top]
+    if len(leaders) > 1:
+        return f"{', '.join(leaders[:-1])} and {leaders[-1]} tied"
+    share = top / totals.requests
+    return f"mostly {leaders[0]}" if share >= 0.4 else f"{leaders[0]} leads"
 
 
 def headline(digest: Digest) -> str:

@@ -129,16 +129,25 @@ class Throttle:
 
 
 def describe_progress(
-    *, days: int, done: int, total: int, scanned: int, found: int, finished: bool
+    *,
+    days: int,
+    done: int,
+    total: int,
+    scanned: int,
+    found: int,
+    already: int = 0,
+    finished: bool,
 ) -> str:
-    """The backfill's answer while it runs and when it ends."""
+    """The backfill's answer while it runs and when it ends: `found` requests newly logged,
+    `already` ones that were in the log before."""
     plural = "" if total == 1 else "s"
     if finished:
         return (
             f"Backfill of the last {days} day{'s' if days != 1 else ''} done: {total} "
-            f"channel{plural}, {scanned} messages read, {found} requests logged."
+            f"channel{plural}, {scanned} messages read, {found} request{'' if found == 1 else 's'} "
+            f"newly logged, {already} already in the log."
         )
     return (
         f"Backfilling the last {days} day{'s' if days != 1 else ''}: {done}/{total} "
-        f"channel{plural} done, {scanned} messages read, {found} requests found so far..."
+        f"channel{plural} done, {scanned} messages read, {found + already} requests found so far..."
     )

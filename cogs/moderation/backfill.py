@@ -118,19 +118,20 @@ class BackfillCommands(commands.Cog):
         days: int,
     ) -> None:
         throttle = Throttle()
-        totals = {"done": 0, "scanned": 0, "found": 0}
+        totals = {"done": 0, "scanned": 0, "found": 0, "already": 0}
         skipped: list[str] = []
 
         async def show(current: ScanResult | None = None, *, finished: bool = False) -> None:
             if not finished and not throttle.due(time.monotonic()):
                 return
-            extra = (current.scanned, current.requests) if current is not None else (0, 0)
+            extra = current or ScanResult()
             text = describe_progress(
                 days=days,
                 done=totals["done"],
                 total=len(targets),
-                scanned=totals["scanned"] + extra[0],
-                found=totals["found"] + extra[1],
+                scanned=totals["scanned"] + extra.scanned,
+                found=totals["found"] + extra.requests,
+                already=totals["already"] + extra.already_logged,
                 finished=finished,
             )
             if finished and skipped:
@@ -159,5 +160,6 @@ class BackfillCommands(commands.Cog):
                 totals["done"] += 1
             totals["scanned"] += result.scanned
             totals["found"] += result.requests
+            totals["already"] += result.already_logged
             await show()
         await show(finished=True)

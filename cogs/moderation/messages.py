@@ -37,7 +37,7 @@ class FoundMessage:
         return message_link(self.guild_id, self.channel_id, self.message_id)
 
 
-def _readable_channel(
+async def _readable_channel(
     interaction: Interaction, guild: discord.Guild, channel_id: int
 ) -> discord.abc.Messageable:
     channel = guild.get_channel_or_thread(channel_id)
@@ -46,17 +46,45 @@ def _readable_channel(
             f"I cannot see a text channel <#{channel_id}> in this server; paste a link to a "
             "message in a channel I can read."
         )
+    refusal = f"You cannot read {channel.mention}, so I cannot show it to you."
     user = interaction.user
     if isinstance(user, discord.Member):
         allowed = channel.permissions_for(user)
         if not (allowed.view_channel and allowed.read_message_history):
-            raise UserFacingError(f"You cannot read {channel.mention}, so I cannot show it to you.")
+            raise UserFacingError(refusal)
     mine = channel.permissions_for(guild.me)
     if not (mine.view_channel and mine.read_message_history):
         raise UserFacingError(
             f"I cannot read {channel.mention}: give me View Channel and Read Message History there."
         )
+    if (
+        isinstance(channel, discord.Thread)
+        and isinstance(user, discord.Member)
+        and not await _may_read_thread(channel, user)
+    ):
+        raise UserFacingError(refusal)
     return channel
+
+
+async def _may_read_thread(thread: discord.Thread, member: discord.Member) -> bool:
+    # discord.py resolves a thread's permissions from its parent alone, but a private thread is
+    # only for its members and those who may manage threads. The membership cache is filled only
+    # with the Server Members intent, so Discord is asked.
+    if not thread.is_private() or thread.permissions_for(member).manage_threads:
+        return True
+    try:
+        await thread.fetch_member(member.id)
+    except discord.NotFound:
+        return False
+    except discord.Forbidden:
+        raise UserFacingError(
+            f"I cannot read {thread.mention}: add me to the thread or give me Manage Threads."
+        ) from None
+    except discord.HTTPException:
+        raise UserFacingError(
+            f"Discord did not tell me whether you are in {thread.mention}; try again in a minute."
+        ) from None
+    return True
 
 
 async def find_message(bot: ClamorBot, interaction: Interaction, text: str) -> FoundMessage:
@@ -68,7 +96,7 @@ async def find_message(bot: ClamorBot, interaction: Interaction, text: str) -> F
     logged = await bot.store.get_request(guild.id, ref.message_id)
     if logged is not None:
         # A logged row names its channel; the asker still has to be able to read it.
-        _readable_channel(interaction, guild, logged.channel_id)
+        await _readable_channel(interaction, guild, logged.channel_id)
         return FoundMessage(guild.id, logged.channel_id, ref.message_id, logged, None)
     return await _fetch(interaction, guild, ref)
 
@@ -78,7 +106,7 @@ async def _fetch(interaction: Interaction, guild: discord.Guild, ref: MessageRef
     channel_id = ref.channel_id if ref.channel_id is not None else interaction.channel_id
     if channel_id is None:
         raise UserFacingError("Paste the message's link: I cannot tell which channel it is in.")
-    channel = _readable_channel(interaction, guild, channel_id)
+    channel = await _readable_channel(interaction, guild, channel_id)
     try:
         message = await channel.fetch_message(ref.message_id)
     except discord.NotFound:

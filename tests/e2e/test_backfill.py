@@ -60,7 +60,7 @@ async def test_backfill_logs_old_history_with_progress_and_counts_it_once(
         assert (await handle.response()).ephemeral
         summary = await finished(fake, handle)
         assert summary.startswith("Backfill of the last 5 days done: ")
-        assert "3 messages read, 2 requests logged" in summary
+        assert "3 messages read, 2 requests newly logged, 0 already in the log" in summary
         assert edits(fake, handle)[0].startswith("Backfilling the last 5 days: 0/")
         for message in old:
             assert await room.logged(message) is not None
@@ -68,7 +68,7 @@ async def test_backfill_logs_old_history_with_progress_and_counts_it_once(
         assert await room.volume() == 3
         # Again, over the same days: requests deduplicated, volume not counted twice.
         again = await backfill(fake, days=5)
-        assert "2 requests logged" in await finished(fake, again)
+        assert "0 requests newly logged, 2 already in the log" in await finished(fake, again)
         assert await bot.store.count_requests(room.guild_id) == 2
         assert await room.volume() == 3
         # One channel only, with the days option's range enforced by Discord's picker.

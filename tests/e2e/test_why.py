@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from bot.client import ClamorBot
 from bot.store import LabelCorrection, RequestRecord
 from tests.e2e.waiting import eventually
-from tests.fakediscord import EPHEMERAL, OTHER_GUILD, FakeChannel, FakeDiscord
+from tests.fakediscord import EPHEMERAL, OTHER_GUILD, ChannelType, FakeChannel, FakeDiscord
 from tests.fakediscord.entities import READ_MESSAGE_HISTORY
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
@@ -191,3 +191,57 @@ async def test_a_channel_the_bot_cannot_read_is_refused(
         gets = [r for r in fake.requests if r.method == "GET" and "/messages/" in r.path]
     assert answer_for_owner.startswith(f"I cannot read <#{general.id}>: give me View Channel")
     assert gets == []
+
+
+async def test_a_private_thread_is_refused_to_those_not_in_it(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    corner = fake.world.add_channel(
+        fake.guild, "the mods' corner", ChannelType.PRIVATE_THREAD, parent=fake.channel("general")
+    )
+    carol = fake.user("carol")
+    corner.member_ids = {carol.id, fake.world.bot.id}  # not its owner: ada may manage threads
+    secret = "mods only: OpenAI should open source Sora, I have a contact"
+    missed = int(fake.user_message(corner, carol, CHAT)["id"])  # posted while Clamor was away
+    async with clamor() as bot:
+        posted = await fake.send_user_message(corner, carol, secret)
+        row = await logged(bot, fake, int(posted["id"]))
+        outsider = [
+            await why(fake, link(fake, corner, row.message_id)),
+            await why(fake, link(fake, corner, missed)),
+        ]
+        member = await why(fake, link(fake, corner, row.message_id), user="carol")
+        owner = await why(fake, link(fake, corner, missed), user="ada")
+    refusal = f"You cannot read <#{corner.id}>, so I cannot show it to you."
+    assert outsider == [refusal, refusal]
+    assert member.startswith("**Logged as a request:**")
+    assert "mods only" in member
+    assert owner.startswith("**Not a request:**")
+
+
+async def test_a_bots_message_says_bots_are_never_counted(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    relay = fake.world.add_user("relay", bot=True)
+    fake.world.add_member(fake.guild, relay)
+    async with clamor() as bot:
+        posted = await fake.send_user_message(general, relay, REQUEST)  # while watched
+        chat = await fake.send_user_message(general, relay, CHAT)
+        # A member's message after them: once it is logged, the bot's were read and passed over.
+        await logged(
+            bot, fake, int((await fake.send_user_message(general, fake.user("bob"), REQUEST))["id"])
+        )
+        assert await bot.store.get_request(fake.guild.id, int(posted["id"])) is None
+        request_answer = await why(fake, link(fake, general, int(posted["id"])))
+        chat_answer = await why(fake, link(fake, general, int(chat["id"])))
+    never = "Posted by a bot: I never count messages from bots, webhooks or Discord itself."
+    assert request_answer.splitlines()[:3] == [
+        f"**Not logged, but it reads as a request:** {link(fake, general, int(posted['id']))}",
+        request_answer.splitlines()[1],
+        never,
+    ]
+    assert "probably posted before" not in request_answer
+    assert never in chat_answer.splitlines()

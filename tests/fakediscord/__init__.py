@@ -7,7 +7,7 @@ async with FakeDiscord() as fake:            # or the `fake_discord` fixture (te
 """
 
 from .default_world import MAIN_GUILD, OTHER_GUILD, default_world
-from .entities import ChannelType, FakeChannel, FakeMember, FakeRole, FakeUser
+from .entities import ChannelType, FakeChannel, FakeMember, FakeOverwrite, FakeRole, FakeUser
 from .fake import FakeDiscord
 from .harness import assert_no_stray_tasks, connect_discord_py, running_bot
 from .http_util import RecordedRequest
@@ -28,6 +28,7 @@ __all__ = [
     "FakeDiscord",
     "FakeGuild",
     "FakeMember",
+    "FakeOverwrite",
     "FakeRole",
     "FakeUser",
     "InteractionHandle",

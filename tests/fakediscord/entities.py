@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
@@ -102,6 +102,25 @@ class FakeRole:
 
 
 @dataclass
+class FakeOverwrite:
+    """One permission overwrite of a channel: for a role (the @everyone role's id is the
+    guild's) or for one member."""
+
+    id: int
+    allow: int = 0
+    deny: int = 0
+    for_member: bool = False
+
+    def payload(self) -> Payload:
+        return {
+            "id": str(self.id),
+            "type": 1 if self.for_member else 0,
+            "allow": str(self.allow),
+            "deny": str(self.deny),
+        }
+
+
+@dataclass
 class FakeChannel:
     id: int
     guild_id: int
@@ -113,6 +132,11 @@ class FakeChannel:
     owner_id: int | None = None  # threads only
     # An archived thread is left out of GUILD_CREATE, as on Discord: only asking finds it.
     archived: bool = False
+    # Who joined the thread (threads only). A private thread is readable by its members and by
+    # those with Manage Threads, whatever its parent channel allows.
+    member_ids: set[int] = field(default_factory=set)
+    # Permission overwrites (not threads: they follow their parent), as Discord sends them.
+    overwrites: list[FakeOverwrite] = field(default_factory=list)
 
     @property
     def is_thread(self) -> bool:
@@ -134,7 +158,7 @@ class FakeChannel:
             data |= {
                 "owner_id": str(self.owner_id),
                 "message_count": 0,
-                "member_count": 1,
+                "member_count": len(self.member_ids),
                 "total_message_sent": 0,
                 "thread_metadata": {
                     "archived": self.archived,
@@ -145,7 +169,10 @@ class FakeChannel:
                 },
             }
             return data
-        data |= {"position": self.position, "permission_overwrites": []}
+        data |= {
+            "position": self.position,
+            "permission_overwrites": [overwrite.payload() for overwrite in self.overwrites],
+        }
         if self.type in (ChannelType.TEXT, ChannelType.NEWS, ChannelType.FORUM):
             data |= {"topic": self.topic, "default_auto_archive_duration": 1440}
         if self.type is ChannelType.FORUM:

@@ -122,7 +122,10 @@ class Gateway:
         for session in list(self.shards.values()):
             if not is_for_shard(event, data, session.shard):
                 continue
-            visible = visible_to(session.intents, event, data, self.world.bot.id)
+            # A privileged intent switched off in the Developer Portal (`allowed_intents`)
+            # stops applying to a live session too; the next IDENTIFY asking for it gets 4014.
+            granted = session.intents & ~(PRIVILEGED_INTENTS & ~self.allowed_intents)
+            visible = visible_to(granted, event, data, self.world.bot.id)
             if visible is None:
                 continue
             async with session.lock:

@@ -138,6 +138,8 @@ def interaction_payload(world: World, commands: CommandRegistry, use: CommandUse
         raise ValueError(f"{channel.name!r} / {use.user.username!r} are not in {guild.name!r}")
     invocation = build_invocation(command, use.path, use.options, focused=use.focused)
     member = guild.members[use.user.id]
+    # Discord sends the invoker's and the app's permissions in the channel, overwrites applied.
+    here = guild.channel_permissions_of(member.user.id, channel)
     interaction_id = world.ids.now()
     data: Payload = {
         "id": command["id"],
@@ -161,9 +163,9 @@ def interaction_payload(world: World, commands: CommandRegistry, use: CommandUse
         "guild_id": str(guild.id),
         "guild": {"id": str(guild.id), "locale": guild.locale, "features": []},
         "channel_id": str(channel.id),
-        "channel": channel.payload() | {"permissions": str(guild.permissions_of(member.user.id))},
-        "member": member.payload() | {"permissions": str(guild.permissions_of(member.user.id))},
-        "app_permissions": str(guild.permissions_of(world.bot.id)),
+        "channel": channel.payload() | {"permissions": str(here)},
+        "member": member.payload() | {"permissions": str(here)},
+        "app_permissions": str(guild.channel_permissions_of(world.bot.id, channel)),
         "locale": "en-US",
         "guild_locale": guild.locale,
         "entitlements": [],
@@ -190,8 +192,8 @@ def _resolved(
         elif kind in (ROLE, MENTIONABLE) and target in roles:
             resolved.setdefault("roles", {})[str(target)] = roles[target].payload()
         elif kind == CHANNEL and channel is not None:
-            # What the invoking user may do there (the fake has no per-channel overwrites).
-            permissions = str(guild.permissions_of(invoker.user.id))
+            # What the invoking user may do there.
+            permissions = str(guild.channel_permissions_of(invoker.user.id, channel))
             resolved.setdefault("channels", {})[str(target)] = channel.payload() | {
                 "permissions": permissions
             }

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from . import events
 from .authoring import apply_edit, new_bot_message
-from .entities import MANAGE_MESSAGES, FakeChannel
+from .entities import MANAGE_MESSAGES, WORLD_CREATED, FakeChannel
 from .http_util import (
     API_PREFIX,
     discord_error,
@@ -20,11 +20,13 @@ from .http_util import (
 )
 from .limits import is_empty, message_problems
 from .messages import StoredMessage
+from .snowflakes import iso
 
 if TYPE_CHECKING:
     from .fake import FakeDiscord
 
 UNKNOWN_CHANNEL = 10003
+UNKNOWN_MEMBER = 10007
 UNKNOWN_MESSAGE = 10008
 EMPTY_MESSAGE = 50006
 NOT_AUTHOR = 50005
@@ -156,6 +158,24 @@ def channel_routes(fake: FakeDiscord) -> list[web.RouteDef]:
             await fake.dispatch("MESSAGE_DELETE", events.deletion(message))
         return no_content()
 
+    async def thread_member(request: web.Request) -> web.Response:
+        # https://discord.com/developers/docs/resources/channel#get-thread-member: the thread
+        # member object, or 404 when the user is not in the thread.
+        channel = target(request)
+        if isinstance(channel, web.Response):
+            return channel
+        user_id = snowflake_param(request, "user_id") or 0
+        if not channel.is_thread or user_id not in channel.member_ids:
+            return discord_error(404, UNKNOWN_MEMBER, "Unknown Member")
+        return json_reply(
+            {
+                "id": str(channel.id),
+                "user_id": str(user_id),
+                "join_timestamp": iso(WORLD_CREATED),
+                "flags": 0,
+            }
+        )
+
     async def typing(request: web.Request) -> web.Response:
         channel = target(request)
         return channel if isinstance(channel, web.Response) else no_content()
@@ -165,6 +185,7 @@ def channel_routes(fake: FakeDiscord) -> list[web.RouteDef]:
     return [
         web.get(API_PREFIX + "/channels/{channel_id}", get_channel),
         web.post(API_PREFIX + "/channels/{channel_id}/typing", typing),
+        web.get(API_PREFIX + "/channels/{channel_id}/thread-members/{user_id}", thread_member),
         web.post(messages, post_message),
         web.get(messages, history),
         web.get(one, get_message),

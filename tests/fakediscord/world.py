@@ -46,7 +46,7 @@ class FakeGuild:
         raise KeyError(f"no role named {name!r} in guild {self.name!r}")
 
     def permissions_of(self, user_id: int) -> int:
-        """Guild-level permissions (no channel overwrites: the fake has none)."""
+        """Guild-level permissions (a channel's overwrites: `channel_permissions_of`)."""
         if user_id == self.owner_id:
             return ALL_PERMISSIONS
         member = self.members[user_id]
@@ -56,6 +56,33 @@ class FakeGuild:
             if role.id in held:
                 bits |= role.permissions
         return ALL_PERMISSIONS if bits & ADMINISTRATOR else bits
+
+    def channel_permissions_of(self, user_id: int, channel: FakeChannel) -> int:
+        """Permissions in `channel` as Discord computes them: the guild's, then the channel's
+        overwrites for @everyone, for the member's roles together, then for the member. A
+        thread follows its parent."""
+        bits = self.permissions_of(user_id)
+        if bits & ADMINISTRATOR:
+            return bits
+        if channel.parent_id is not None and channel.is_thread:
+            parent = next((c for c in self.channels if c.id == channel.parent_id), None)
+            if parent is not None:
+                channel = parent
+        member = self.members[user_id]
+        by_id = {overwrite.id: overwrite for overwrite in channel.overwrites}
+        everyone = by_id.get(self.id)
+        if everyone is not None and not everyone.for_member:
+            bits = (bits & ~everyone.deny) | everyone.allow
+        roles = [by_id[r] for r in member.role_ids if r in by_id and not by_id[r].for_member]
+        denied = allowed = 0
+        for overwrite in roles:
+            denied |= overwrite.deny
+            allowed |= overwrite.allow
+        bits = (bits & ~denied) | allowed
+        own = by_id.get(user_id)
+        if own is not None and own.for_member:
+            bits = (bits & ~own.deny) | own.allow
+        return bits
 
     def rest_payload(self) -> Payload:
         """GET /guilds/{id}: the guild without gateway-only lists."""
@@ -196,6 +223,7 @@ class World:
             parent_id=None if parent is None else parent.id,
             topic=topic,
             owner_id=guild.owner_id if kind in THREAD_TYPES else None,
+            member_ids={guild.owner_id} if kind in THREAD_TYPES else set(),
         )
         guild.channels.append(channel)
         return channel
