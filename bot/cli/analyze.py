@@ -23,6 +23,7 @@ from bot.cli.common import (
     timezone_option,
 )
 from bot.cli.spikes import format_spikes, spikes_in_store
+from bot.cli.terminal import json_visible, visible
 from bot.digest.model import Digest, Period, parse_day
 from bot.digest.render import to_json, to_markdown, to_text
 from bot.exports import sample_export_paths
@@ -32,6 +33,14 @@ from bot.store import Store, load_or_create_key
 from bot.trends import trend_from_store
 
 RENDERERS = {"text": to_text, "markdown": to_markdown, "json": to_json}
+
+
+def printable_digest(digest: Digest, output_format: str) -> str:
+    """The digest in `output_format`, safe to print whatever members wrote into it."""
+    rendered = RENDERERS[output_format](digest)
+    return json_visible(rendered) if output_format == "json" else visible(rendered)
+
+
 MAX_CHART_DAYS = 366
 DEFAULT_MAX_CHART_DAYS = 90  # the longest /clamor trend
 
@@ -214,21 +223,20 @@ def _write_charts(
 
 
 def _print(args: argparse.Namespace, summary: IngestSummary, digests: list[Digest]) -> None:
-    render = RENDERERS[args.format]
     print(
         f"Read {summary.messages:,} messages from people "
         f"({summary.skipped:,} from bots or Discord skipped): "
         f"{summary.requests:,} about open-sourcing.",
         file=sys.stderr,
     )
-    print("\n\n".join(render(digest) for digest in digests))
+    print("\n\n".join(printable_digest(digest, args.format) for digest in digests))
 
 
 def handle(args: argparse.Namespace) -> int:
     summary, digests, charts, spikes = asyncio.run(_digests(args, list(args.exports)))
     _print(args, summary, digests)
     # With --format json, stdout stays one JSON document: the spike report goes to stderr.
-    print(f"\n{spikes}", file=sys.stderr if args.format == "json" else sys.stdout)
+    print(f"\n{visible(spikes)}", file=sys.stderr if args.format == "json" else sys.stdout)
     if charts:
         _write_charts(args, summary, charts)
     return EXIT_OK

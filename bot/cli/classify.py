@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 from bot.analysis import Analyzer, explain, format_cue, summarize
 from bot.analysis.model import Analysis
 from bot.cli.common import EXIT_OK, EXIT_PARTIAL, CommandError
+from bot.cli.terminal import json_visible, visible
 
 
 def register(commands: Any) -> None:
@@ -93,16 +94,7 @@ def _text_of(raw: bytes, number: int, *, jsonl: bool) -> str:
 
 
 def _dump(payload: dict[str, Any]) -> str:
-    try:
-        return json.dumps(payload, ensure_ascii=False).encode("utf-8").decode("utf-8")
-    except UnicodeEncodeError:
-        # Lone surrogates cannot be written as UTF-8; escaped JSON still round-trips them.
-        return json.dumps(payload, ensure_ascii=True)
-
-
-def _printable(block: str) -> str:
-    # Lone surrogates cannot be printed as UTF-8; show them the way the analysis does.
-    return block.encode("utf-8", "replace").decode("utf-8")
+    return json_visible(json.dumps(payload, ensure_ascii=False))
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -126,7 +118,7 @@ def handle(args: argparse.Namespace) -> int:
                 continue
             analysis = analyzer.analyze(text)
             if human:
-                sys.stdout.write(_printable(human_block(number, text, analysis)) + "\n")
+                sys.stdout.write(visible(human_block(number, text, analysis)) + "\n")
                 continue
             payload = result(analysis, explain=args.explain)
             payload["text"] = text  # echo the input as given, even where analysis had to mend it

@@ -8,7 +8,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from bot.cli.analyze import RENDERERS
+from bot.cli.analyze import RENDERERS, printable_digest
 from bot.cli.common import (
     EXIT_OK,
     CommandError,
@@ -79,5 +79,5 @@ def handle(args: argparse.Namespace) -> int:
     if not 1 <= args.days <= 366:
         raise CommandError("--days: use a number from 1 to 366")
     digest = asyncio.run(_digest(args, db_path, _guild_id(args.guild)))
-    print(RENDERERS[args.format](digest))
+    print(printable_digest(digest, args.format))
     return EXIT_OK
