@@ -13,6 +13,7 @@ from typing import NoReturn
 from bot import __version__
 from bot.cli import analyze, classify, digest, export, init, labels, run
 from bot.cli.common import EXIT_USAGE, CommandError
+from bot.cli.terminal import visible
 from bot.config import SettingsError
 from bot.exports import ExportError
 from bot.redaction import SecretRedactor
@@ -46,7 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.handler(args)
     except (CommandError, SettingsError, ExportError, StoreError) as exc:
         # Shape-based redaction: a setting echoed back in an error may be a pasted token.
-        print(f"clamor {args.command}: {SecretRedactor().redact(str(exc))}", file=sys.stderr)
+        line = visible(SecretRedactor().redact(str(exc)))
+        print(f"clamor {args.command}: {line}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(file=sys.stderr)

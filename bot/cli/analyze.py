@@ -15,6 +15,7 @@ from bot.charts.model import TrendSeries
 from bot.charts.output import ChartPathError, chart_paths, check_writable, write_chart
 from bot.cli.common import (
     EXIT_OK,
+    MAX_DIGEST_DAYS,
     CommandError,
     database_option,
     is_terminal,
@@ -23,6 +24,7 @@ from bot.cli.common import (
     timezone_option,
 )
 from bot.cli.spikes import format_spikes, spikes_in_store
+from bot.cli.terminal import json_visible, visible
 from bot.digest.model import Digest, Period, parse_day
 from bot.digest.render import to_json, to_markdown, to_text
 from bot.exports import sample_export_paths
@@ -32,6 +34,14 @@ from bot.store import Store, load_or_create_key
 from bot.trends import trend_from_store
 
 RENDERERS = {"text": to_text, "markdown": to_markdown, "json": to_json}
+
+
+def printable_digest(digest: Digest, output_format: str) -> str:
+    """The digest in `output_format`, safe to print whatever members wrote into it."""
+    rendered = RENDERERS[output_format](digest)
+    return json_visible(rendered) if output_format == "json" else visible(rendered)
+
+
 MAX_CHART_DAYS = 366
 DEFAULT_MAX_CHART_DAYS = 90  # the longest /clamor trend
 
@@ -106,19 +116,42 @@ def _day_option(name: str, value: str | None) -> date | None:
         raise CommandError(f"{name}: {exc}") from None
 
 
-def period_for(args: argparse.Namespace, summary: IngestSummary, timezone: str) -> Period:
+def period_for(
+    args: argparse.Namespace, summary: IngestSummary, timezone: str
+) -> tuple[Period, str | None]:
+    """The digest's days: --since/--until, or the export's own days, at most MAX_DIGEST_DAYS;
+    with a note when the export's days had to be cut to fit."""
     since = _day_option("--since", args.since)
     until = _day_option("--until", args.until)
+    if since is not None and until is not None:
+        if until < since:
+            raise CommandError(f"--until {until} is before --since {since}")
+        if (until - since).days >= MAX_DIGEST_DAYS:
+            raise CommandError(
+                f"--since {since} to --until {until} is {(until - since).days + 1:,} days; "
+                f"a digest covers at most {MAX_DIGEST_DAYS} (digest the days in parts)"
+            )
+        return Period(since, until, timezone), None
+    if summary.first_at is None or summary.last_at is None:
+        raise CommandError("the export holds no messages from people; nothing to digest")
     probe = Period(date(2000, 1, 1), date(2000, 1, 1), timezone)
-    if since is None:
-        if summary.first_at is None:
-            raise CommandError("the export holds no messages from people; nothing to digest")
-        since = probe.local_day(summary.first_at)
-    if until is None:
-        until = probe.local_day(summary.last_at) if summary.last_at is not None else since
-    if until < since:
-        raise CommandError(f"--until {until} is before --since {since}")
-    return Period(since, until, timezone)
+    first, last = probe.local_day(summary.first_at), probe.local_day(summary.last_at)
+    longest = timedelta(days=MAX_DIGEST_DAYS - 1)
+    if since is not None:  # from --since, as far as the export goes
+        until = max(since, min(last, since + longest))
+    elif until is not None:  # up to --until, from as early as the export goes
+        since = min(until, max(first, until - longest))
+    else:  # the export's latest days
+        until, since = last, max(first, last - longest)
+    period = Period(since, until, timezone)
+    # Cut: a day the options left open stops short of the export's messages.
+    if not ((args.since is None and since > first) or (args.until is None and until < last)):
+        return period, None
+    return period, (
+        f"Note: the export's messages span {first} to {last} ({(last - first).days + 1:,} days); "
+        f"a digest covers at most {MAX_DIGEST_DAYS}, so this one is of {period.label()}. "
+        "Pick other days with --since and --until."
+    )
 
 
 class _Progress:
@@ -151,7 +184,7 @@ def chart_period(args: argparse.Namespace, period: Period) -> Period:
 
 async def _digests(
     args: argparse.Namespace, paths: list[Path]
-) -> tuple[IngestSummary, list[Digest], list[TrendSeries], str]:
+) -> tuple[IngestSummary, list[Digest], list[TrendSeries], str, str | None]:
     if args.chart is not None:
         _check_chart_path(args.chart)
     timezone = timezone_option(args.tz, settings().timezone)
@@ -168,7 +201,7 @@ async def _digests(
             )
         finally:
             progress.close()
-        period = period_for(args, summary, timezone)
+        period, cut = period_for(args, summary, timezone)
         digests = [
             await digest_from_store(
                 store,
@@ -188,7 +221,7 @@ async def _digests(
                 for guild_id, name in summary.guilds.items()
             ]
         found = await spikes_in_store(store, guilds=summary.guilds, period=period)
-    return summary, digests, charts, format_spikes(found, period)
+    return summary, digests, charts, format_spikes(found, period), cut
 
 
 def _check_chart_path(path: Path) -> None:
@@ -213,22 +246,26 @@ def _write_charts(
         print(f"Chart: {path} ({len(series.days)} days)", file=sys.stderr)
 
 
-def _print(args: argparse.Namespace, summary: IngestSummary, digests: list[Digest]) -> None:
-    render = RENDERERS[args.format]
+def _print(
+    args: argparse.Namespace, summary: IngestSummary, digests: list[Digest], cut: str | None
+) -> None:
     print(
         f"Read {summary.messages:,} messages from people "
         f"({summary.skipped:,} from bots or Discord skipped): "
         f"{summary.requests:,} about open-sourcing.",
         file=sys.stderr,
     )
-    print("\n\n".join(render(digest) for digest in digests))
+    print("\n\n".join(printable_digest(digest, args.format) for digest in digests))
+    if cut is not None:
+        # Beside the digest, where its reader looks; JSON's stdout stays one document.
+        print(f"\n{cut}", file=sys.stderr if args.format == "json" else sys.stdout)
 
 
 def handle(args: argparse.Namespace) -> int:
-    summary, digests, charts, spikes = asyncio.run(_digests(args, list(args.exports)))
-    _print(args, summary, digests)
+    summary, digests, charts, spikes, cut = asyncio.run(_digests(args, list(args.exports)))
+    _print(args, summary, digests, cut)
     # With --format json, stdout stays one JSON document: the spike report goes to stderr.
-    print(f"\n{spikes}", file=sys.stderr if args.format == "json" else sys.stdout)
+    print(f"\n{visible(spikes)}", file=sys.stderr if args.format == "json" else sys.stdout)
     if charts:
         _write_charts(args, summary, charts)
     return EXIT_OK
@@ -240,8 +277,8 @@ def handle_demo(args: argparse.Namespace) -> int:
     print(
         f"Clamor demo: analysing the sample exports shipped with Clamor ({names}).", file=sys.stderr
     )
-    summary, digests, charts, _spikes = asyncio.run(_digests(args, paths))
-    _print(args, summary, digests)
+    summary, digests, charts, _spikes, cut = asyncio.run(_digests(args, paths))
+    _print(args, summary, digests, cut)
     if charts:
         _write_charts(args, summary, charts)
     print(

@@ -6,12 +6,19 @@ import argparse
 import json
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from bot.analysis import Analyzer, explain, format_cue, summarize
 from bot.analysis.model import Analysis
 from bot.cli.common import EXIT_OK, EXIT_PARTIAL, CommandError
+from bot.cli.terminal import json_visible, visible
+
+# The longest input line read: Discord's largest message (4,000 characters, up to 16,000 bytes
+# of UTF-8, 24,000 as JSON escapes) with room to spare. Longer lines are not read into memory:
+# each gets an error object in its place, so the output keeps one line per input line.
+MAX_LINE_BYTES = 64 * 1024
 
 
 def register(commands: Any) -> None:
@@ -92,17 +99,28 @@ def _text_of(raw: bytes, number: int, *, jsonl: bool) -> str:
     return text
 
 
+def _lines(stream: BinaryIO) -> Iterator[bytes | None]:
+    """Each input line, or None for one longer than MAX_LINE_BYTES (read past, never kept)."""
+    while True:
+        line = stream.readline(MAX_LINE_BYTES + 2)  # room for the line's own CRLF
+        if not line:
+            return
+        ended = line.endswith(b"\n")
+        newline = 2 if line.endswith(b"\r\n") else 1 if ended else 0
+        if len(line) - newline <= MAX_LINE_BYTES:
+            yield line
+            continue
+        yield None
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(MAX_LINE_BYTES)
+
+
+def too_long(number: int) -> str:
+    return f"line {number}: longer than {MAX_LINE_BYTES:,} bytes, not classified"
+
+
 def _dump(payload: dict[str, Any]) -> str:
-    try:
-        return json.dumps(payload, ensure_ascii=False).encode("utf-8").decode("utf-8")
-    except UnicodeEncodeError:
-        # Lone surrogates cannot be written as UTF-8; escaped JSON still round-trips them.
-        return json.dumps(payload, ensure_ascii=True)
-
-
-def _printable(block: str) -> str:
-    # Lone surrogates cannot be printed as UTF-8; show them the way the analysis does.
-    return block.encode("utf-8", "replace").decode("utf-8")
+    return json_visible(json.dumps(payload, ensure_ascii=False))
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -117,7 +135,13 @@ def handle(args: argparse.Namespace) -> int:
     human = wants_human(args, sys.stdout.isatty())
     bad = 0
     with stream:
-        for number, raw in enumerate(stream, start=1):
+        for number, raw in enumerate(_lines(stream), start=1):
+            if raw is None:
+                bad += 1
+                print(f"clamor classify: {too_long(number)}", file=sys.stderr)
+                if not human:
+                    sys.stdout.write(_dump({"line": number, "error": too_long(number)}) + "\n")
+                continue
             try:
                 text = _text_of(raw, number, jsonl=args.jsonl)
             except ValueError as exc:
@@ -126,7 +150,7 @@ def handle(args: argparse.Namespace) -> int:
                 continue
             analysis = analyzer.analyze(text)
             if human:
-                sys.stdout.write(_printable(human_block(number, text, analysis)) + "\n")
+                sys.stdout.write(visible(human_block(number, text, analysis)) + "\n")
                 continue
             payload = result(analysis, explain=args.explain)
             payload["text"] = text  # echo the input as given, even where analysis had to mend it

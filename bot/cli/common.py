@@ -23,6 +23,12 @@ EXIT_PARTIAL = 1  # finished, but some input was reported and skipped
 EXIT_USAGE = 2
 EXIT_FAILURE = 1  # an unexpected error, logged with its traceback
 
+# The most local days one digest covers: a year, leap day included. It prints a row per day, so
+# a year stays readable (about 20 KB of text) and, with the spike check of every day and the
+# same span before it for comparison, quick; an export spanning a century (message ids allow
+# dates up to 2154) would otherwise print tens of thousands of rows and take most of a minute.
+MAX_DIGEST_DAYS = 366
+
 # Where `load_settings` reads `.env` and `clamor init` writes it: the working directory.
 ENV_FILE = Path(".env")
 PRIVATE_FILE_MODE = 0o600  # the token, the database and the author key: owner only

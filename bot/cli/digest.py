@@ -8,9 +8,10 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from bot.cli.analyze import RENDERERS
+from bot.cli.analyze import RENDERERS, printable_digest
 from bot.cli.common import (
     EXIT_OK,
+    MAX_DIGEST_DAYS,
     CommandError,
     Database,
     add_database_option,
@@ -76,8 +77,8 @@ async def _digest(args: argparse.Namespace, db_path: Database, guild_id: int) ->
 
 def handle(args: argparse.Namespace) -> int:
     db_path = existing_database(args.db or settings().database)
-    if not 1 <= args.days <= 366:
-        raise CommandError("--days: use a number from 1 to 366")
+    if not 1 <= args.days <= MAX_DIGEST_DAYS:
+        raise CommandError(f"--days: use a number from 1 to {MAX_DIGEST_DAYS}")
     digest = asyncio.run(_digest(args, db_path, _guild_id(args.guild)))
-    print(RENDERERS[args.format](digest))
+    print(printable_digest(digest, args.format))
     return EXIT_OK

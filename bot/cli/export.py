@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from bot.cli.common import (
     EXIT_OK,
@@ -29,6 +29,7 @@ from bot.cli.common import (
     existing_database,
     settings,
 )
+from bot.cli.terminal import TerminalSink
 from bot.data_export import (
     DEFAULT_EXPORT_DAYS,
     EXPORT_FORMATS,
@@ -103,8 +104,13 @@ def export_period(args: argparse.Namespace, timezone: str, today: date) -> Perio
 @contextlib.contextmanager
 def _output(target: str) -> Iterator[BinaryIO]:
     if target == STDOUT:
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
+        if not sys.stdout.isatty():
+            yield sys.stdout.buffer  # a file or a pipe gets the rows exactly as logged
+            sys.stdout.buffer.flush()
+            return
+        shown = TerminalSink(sys.stdout.buffer)
+        yield cast(BinaryIO, shown)
+        shown.flush()
         return
     path = Path(target)
     partial = path.with_name(f".{path.name}.partial")

@@ -20,6 +20,7 @@ from bot.cli.common import (
     existing_database,
     settings,
 )
+from bot.cli.terminal import json_visible
 from bot.store import LabelCorrection, Store
 
 SOURCE = "moderator correction"
@@ -56,13 +57,7 @@ def corpus_line(correction: LabelCorrection) -> dict[str, Any]:
 
 
 def _dump(line: dict[str, Any]) -> str:
-    text = json.dumps(line, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        # A lone surrogate cannot be written as UTF-8; escaped JSON still round-trips it.
-        return json.dumps(line, ensure_ascii=True)
-    return text
+    return json_visible(json.dumps(line, ensure_ascii=False))
 
 
 def _guild_id(value: str | None) -> int | None:

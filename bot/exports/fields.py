@@ -96,14 +96,25 @@ def _flag(obj: dict[str, object], key: str, what: str) -> bool:
     return value
 
 
+def _name(obj: dict[str, object], what: str) -> str:
+    """A guild or channel name as text any output can hold: a lone surrogate (JSON can carry
+    "\\ud800", UTF-8 and fonts cannot) as U+FFFD, as the Store does with message text."""
+    name = _text(obj, "name", what)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return name
+
+
 def exported_channel(guild: object, channel: object) -> ExportedChannel:
     guild_obj = _object(guild, "'guild'")
     channel_obj = _object(channel, "'channel'")
     return ExportedChannel(
         guild_id=snowflake(_required(guild_obj, "id", "'guild'"), "'guild.id'"),
-        guild_name=_text(guild_obj, "name", "'guild.name'"),
+        guild_name=_name(guild_obj, "'guild.name'"),
         channel_id=snowflake(_required(channel_obj, "id", "'channel'"), "'channel.id'"),
-        channel_name=_text(channel_obj, "name", "'channel.name'"),
+        channel_name=_name(channel_obj, "'channel.name'"),
     )
 
 

@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 import aiosqlite
 
-from bot.redaction import REDACTED, TOKEN_SHAPE
+from bot.redaction import redact_tokens
 from bot.store.errors import StoreError, StoreUnavailableError
 
 Params = Sequence[Any]
@@ -47,9 +47,9 @@ def message_text(text: str) -> str:
     member who pastes one, ours or theirs) as "[redacted]", so no export, digest or answer
     can ever show it."""
     text = storable(text)
-    if not isinstance(text, str) or text.count(".") < 2:  # a token has two dots
+    if not isinstance(text, str):
         return text
-    return TOKEN_SHAPE.sub(REDACTED, text)
+    return redact_tokens(text)
 
 
 Dialect = Literal["sqlite", "postgresql"]

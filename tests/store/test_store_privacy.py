@@ -154,3 +154,19 @@ async def test_a_pasted_token_is_never_stored(store: Store) -> None:
     kept = await store.get_request(A, 2)
     assert kept is not None
     assert kept.content == "v1.2.3 is out, open source it"  # dots alone are not a token
+
+
+async def test_a_disguised_pasted_token_is_never_stored(store: Store) -> None:
+    # Zero-width space, soft hyphen and a one-dot leader: it still reads as the token.
+    head, middle, tail = PASTED_TOKEN.split(".")
+    disguised = f"{head[:6]}\u200b{head[6:]}\u00ad\u2024{middle}. {tail}"
+    text = f"olvídense, mi token es {disguised} jaja"
+    await store.upsert_request(request(1, content=text, cues=(f"request: {disguised}",)))
+    await store.set_label_correction(correction(1, content=text))
+
+    logged = await store.get_request(A, 1)
+    assert logged is not None
+    assert logged.content == "olvídense, mi token es [redacted] jaja"
+    assert logged.cues == ("request: [redacted]",)
+    [corrected, *_] = await store.label_corrections(A)
+    assert corrected.content == logged.content
