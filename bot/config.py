@@ -139,6 +139,31 @@ def url_without_password(url: str) -> str:
     return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, "", ""))
 
 
+def check_postgres_url(url: str) -> None:
+    """ValueError, in one line without the password, when `url` cannot name a server: a port
+    that is not a number from 1 to 65535, an unclosed IPv6 bracket. libpq's multi-host form
+    (`host1:5432,host2:5433`) is checked host by host."""
+    try:
+        hosts = urlsplit(url).netloc.rpartition("@")[2]
+        for host in hosts.split(","):
+            port = urlsplit(f"//{host}").port
+            if port == 0:
+                raise ValueError("Port out of range 1-65535")
+    except ValueError as exc:
+        raise ValueError(
+            f"{url_without_password(url)} is not a valid PostgreSQL URL ({exc}); "
+            "the form is postgresql://user:password@host:port/database"
+        ) from None
+
+
+def check_database_path(path: Path) -> None:
+    """ValueError when `path` cannot be a SQLite file: empty, or an existing folder."""
+    if str(path) in ("", ".") or not path.name:
+        raise ValueError(f"{str(path)!r} names no file; give a path such as data/clamor.db")
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder, not a database file")
+
+
 def parse_hhmm(value: str) -> tuple[int, int]:
     """`"07:30"` -> `(7, 30)`; raises ValueError on anything that is not a 24-hour HH:MM."""
     match = _HHMM.fullmatch(value.strip())
@@ -217,6 +242,13 @@ def load_settings(
     database = _setting(values, "CLAMOR_DB") or DEFAULT_DB
     # A URL must not go through Path, which would fold its "//" into "/".
     db_url = database if is_postgres_url(database) else None
+    try:
+        if db_url is not None:
+            check_postgres_url(db_url)
+        else:
+            check_database_path(Path(database))
+    except ValueError as exc:
+        raise SettingsError(f"CLAMOR_DB: {exc}") from None
     key_file = _setting(values, "CLAMOR_KEY_FILE")
 
     shard_count = _optional_count(values, "CLAMOR_SHARDS", 1, MAX_SHARDS)

@@ -107,6 +107,8 @@ def _output(target: str) -> Iterator[BinaryIO]:
         sys.stdout.buffer.flush()
         return
     path = Path(target)
+    if path.is_dir() or not path.name:
+        raise CommandError(f"--output: {target} is a folder; name a file in it")
     partial = path.with_name(f".{path.name}.partial")
     try:
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
@@ -119,7 +121,10 @@ def _output(target: str) -> Iterator[BinaryIO]:
                     yield packed  # type: ignore[misc]  # GzipFile is a binary file
             else:
                 yield raw
-        os.replace(partial, path)
+        try:
+            os.replace(partial, path)
+        except OSError as exc:  # the target became a folder, or cannot be replaced
+            raise CommandError(f"--output: cannot write {path} ({exc.strerror or exc})") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

@@ -24,6 +24,7 @@ from time import monotonic
 
 import asyncpg
 
+from bot.config import check_postgres_url
 from bot.store.database import (
     BUSY_BUDGET_SECONDS,
     FIRST_BACKOFF_SECONDS,
@@ -82,6 +83,10 @@ class PgStore(Store):
     @classmethod
     async def connect_url(cls, url: str, *, busy_budget: float = BUSY_BUDGET_SECONDS) -> PgStore:
         display = redact_url(url)
+        try:
+            check_postgres_url(url)
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
         try:
             connection = await _connect(url, busy_budget)
         except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:

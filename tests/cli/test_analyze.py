@@ -200,6 +200,52 @@ def test_bad_options_are_one_line(
     assert fragment in err
 
 
+@pytest.mark.parametrize(
+    ("database", "fragment"),
+    [
+        ("", "an empty path names no database file"),
+        (".", "'.' names no file"),
+        ("{tmp}", "is a folder, not a database file"),
+        ("postgresql://u:hunter2@host:notaport/db", "is not a valid PostgreSQL URL"),
+        ("postgresql://[bad", "is not a valid PostgreSQL URL (Invalid IPv6 URL)"),
+        ("postgresql://u:hunter2@host:70000/db", "is not a valid PostgreSQL URL"),
+    ],
+)
+def test_an_unusable_db_option_is_one_line(
+    export: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    database: str,
+    fragment: str,
+) -> None:
+    database = database.format(tmp=tmp_path)
+    for command in (["analyze", str(export)], ["digest", "--guild", "1"]):
+        with pytest.raises(SystemExit) as exited:
+            raise SystemExit(main([*command, "--db", database]))
+        assert exited.value.code == 2
+        _, err = capsys.readouterr()
+        assert err.count("\n") == 1, err
+        assert "argument --db: " in err
+        assert fragment in err
+        assert "hunter2" not in err
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://u:hunter2@host:notaport/db", "postgresql://[bad", "postgres://h:0/db"]
+)
+def test_a_malformed_clamor_db_url_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    monkeypatch.setenv("CLAMOR_DB", url)
+    for command in (["digest", "--guild", "1"], ["export", "--guild", "1"], ["labels", "export"]):
+        assert main(command) == 2
+        _, err = capsys.readouterr()
+        assert err.count("\n") == 1, err
+        assert "CLAMOR_DB: " in err
+        assert "is not a valid PostgreSQL URL" in err
+        assert "hunter2" not in err
+
+
 def test_digest_of_missing_db_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -250,6 +296,8 @@ def run_module(*argv: str, env: dict[str, str], cwd: Path) -> subprocess.Complet
         ({"CLAMOR_TIMEZONE": "Nowhere/City"}, "CLAMOR_TIMEZONE"),
         ({"CLAMOR_DIGEST_TIME": "noon"}, "CLAMOR_DIGEST_TIME"),
         ({"CLAMOR_DEV_GUILD": "abc"}, "CLAMOR_DEV_GUILD"),
+        ({"CLAMOR_DB": "postgresql://u:pw@host:notaport/db"}, "not a valid PostgreSQL URL"),
+        ({"CLAMOR_DB": "postgresql://[bad"}, "not a valid PostgreSQL URL"),
     ],
 )
 def test_run_with_bad_settings_exits_2_without_traceback(
