@@ -77,3 +77,26 @@ def test_a_missing_database_is_one_line_without_the_password(
     error = capsys.readouterr().err
     assert "no such database" in error
     assert "hunter2" not in error
+
+
+def test_a_process_without_the_key_file_is_refused_on_postgresql(
+    pg_server: PgServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A second machine (or another working directory) started without a copy of the key.
+    url = asyncio.run(fresh_database(pg_server))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CLAMOR_KEY_FILE", str(tmp_path / "first.key"))
+    assert main(["analyze", str(SAMPLE), "--db", url]) == 0
+    logged = asyncio.run(_count_rows(url))
+    capsys.readouterr()
+
+    monkeypatch.delenv("CLAMOR_KEY_FILE")
+    assert main(["analyze", str(SAMPLE), "--db", url]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("clamor analyze: data/clamor.key: the author key is missing")
+    assert error.count("\n") == 1
+    assert not (tmp_path / "data").exists()
+    assert asyncio.run(_count_rows(url)) == logged
