@@ -63,6 +63,10 @@ async def _connect(url: str, budget: float) -> asyncpg.Connection:
     )
 
 
+# The tables that hold members' text (and author hashes): what an erasure must not leave behind.
+ERASED_TEXT_TABLES = ("request_messages", "label_corrections")
+
+
 class PgStore(Store):
     """The Store on one asyncpg connection. Open it with `Store.open("postgresql://…")`."""
 
@@ -173,6 +177,17 @@ class PgStore(Store):
             return await db.changes_many(sql, batch)
 
         return await self._run(work, transaction=True)
+
+    async def _scrub_erased(self) -> None:
+        """Reclaim the row versions an erasure left behind: PostgreSQL keeps a deleted or
+        updated row's old version in the table's files until VACUUM removes it (autovacuum
+        comes only after enough changes, perhaps never on a quiet table)."""
+
+        async def work(db: Connection) -> None:
+            # Fixed names, never input; VACUUM cannot run inside a transaction.
+            await db.execute(f"VACUUM {', '.join(ERASED_TEXT_TABLES)}")
+
+        await self._run(work)
 
     async def set_read_only(self, on: bool) -> None:
         async def work(db: Connection) -> None:

@@ -129,7 +129,10 @@ class PrivacyQueries(RetentionQueries, Database):
             await db.execute(_DROP_CORRECTION_TEXT, (guild_id,))
             return erased
 
-        return await self._run(work, transaction=True)
+        erased = await self._run(work, transaction=True)
+        if erased:
+            await self._scrub_erased()
+        return erased
 
     async def opt_out_author(self, guild_id: int, author_hash: str, at: float) -> int:
         """Stop logging an author in a guild and delete what they wrote there (log rows and
@@ -154,7 +157,10 @@ class PrivacyQueries(RetentionQueries, Database):
                 )
             return erased
 
-        return await self._run(work, transaction=True)
+        erased = await self._run(work, transaction=True)
+        if erased:
+            await self._scrub_erased()
+        return erased
 
     async def opt_in_author(self, guild_id: int, author_hash: str) -> bool:
         """Log the author again from now on; False if they had not opted out."""
