@@ -154,12 +154,13 @@ async def _digests(
 ) -> tuple[IngestSummary, list[Digest], list[TrendSeries], str]:
     if args.chart is not None:
         _check_chart_path(args.chart)
-    timezone = timezone_option(args.tz, settings().timezone)
+    config = settings()
+    timezone = timezone_option(args.tz, config.timezone)
     target = str(args.db) if args.db is not None else ":memory:"
     progress = _Progress()
-    async with await Store.open(target) as store:
+    async with await Store.open(target, command_timeout=config.db_timeout) as store:
         if args.db is not None:
-            key = await store.author_key(key_path_of(args.db, settings()))
+            key = await store.author_key(key_path_of(args.db, config))
         else:
             key = os.urandom(32)
         try:

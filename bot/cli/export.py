@@ -134,7 +134,9 @@ async def _export(
     db_path: Database, guild_id: int, args: argparse.Namespace
 ) -> tuple[int, Period, TextNote]:
     defaults = settings()
-    async with await Store.open(db_path, create=False) as store:
+    async with await Store.open(
+        db_path, create=False, command_timeout=defaults.db_timeout
+    ) as store:
         if not await store.knows_guild(guild_id):
             raise CommandError(
                 f"--guild: {database_name(db_path)} holds nothing of server {guild_id}"

@@ -84,7 +84,7 @@ async def closing_on_sigterm(bot: ClamorBot) -> AsyncIterator[None]:
 
 async def serve(config: Settings, token: str, **options: Any) -> None:
     """Open the database, run the bot until it stops, close both."""
-    async with await Store.open(config.database) as store:
+    async with await Store.open(config.database, command_timeout=config.db_timeout) as store:
         key = await store.author_key(config.author_key_path)
         async with create_bot(config, store, author_key=key, **options) as bot:
             try:

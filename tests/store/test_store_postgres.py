@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import AsyncIterator, Callable
+import os
+import signal
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import asyncpg
 import pytest
@@ -394,3 +396,41 @@ async def test_an_erasure_vacuums_the_tables_that_held_the_text(
         while not await vacuumed():  # the statistics reach other sessions a moment later
             assert asyncio.get_running_loop().time() < deadline, "no VACUUM ran"
             await asyncio.sleep(0.05)
+
+
+async def client_backends(other: asyncpg.Connection) -> list[int]:
+    """Process ids of the other client connections to `other`'s database."""
+    rows = await other.fetch(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+    )
+    return [int(row["pid"]) for row in rows]
+
+
+@contextlib.contextmanager
+def stopped(pid: int) -> Iterator[None]:
+    """The server process `pid` frozen (SIGSTOP) as a hung server would be, thawed on the way
+    out whatever happens."""
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+async def test_a_server_that_stops_answering_is_a_lost_connection_not_a_hang(
+    pg_url: str, other: asyncpg.Connection
+) -> None:
+    async with await Store.open(pg_url, command_timeout=1) as store:
+        await store.upsert_request(request(1))
+        (backend,) = await client_backends(other)
+        with stopped(backend):
+            with pytest.raises(StoreUnavailableError) as raised:
+                await store.upsert_request(request(2))
+            assert str(raised.value).endswith(
+                "the server did not answer in time (CLAMOR_DB_TIMEOUT); the connection was dropped"
+            )
+            # The next call opens a new connection, served by another server process.
+            await store.upsert_request(request(2))
+            assert await store.get_request(1, 2) is not None
+            assert set(await client_backends(other)) - {backend}  # frozen, it cannot leave
