@@ -35,6 +35,12 @@ DEFAULT_GAP_FILL_MESSAGES = 1000
 MAX_GAP_FILL_MESSAGES = 100_000
 DEFAULT_WRITE_QUEUE = 5000
 MAX_WRITE_QUEUE = 1_000_000
+# Seconds one PostgreSQL statement may go unanswered before the connection counts as lost (a
+# server that stopped answering would otherwise hang the bot and the command line for good).
+# Far above any statement Clamor makes; a lock held by another process is waited for in short
+# slices of its own (lock_timeout), so it never runs into this.
+DEFAULT_DB_TIMEOUT = 60
+MAX_DB_TIMEOUT = 3600
 # Far above any bot's need (Discord asks for one shard per 1,000 or so servers); only a sanity cap.
 MAX_SHARDS = 100_000
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
@@ -68,6 +74,7 @@ class Settings:
     # CLAMOR_DB=postgresql://... selects PostgreSQL; db_path then stays the unused default.
     db_url: str | None = None
     key_file: Path | None = None  # CLAMOR_KEY_FILE; None: beside the SQLite database
+    db_timeout: int = DEFAULT_DB_TIMEOUT  # CLAMOR_DB_TIMEOUT, seconds; PostgreSQL only
 
     @property
     def database(self) -> Path | str:
@@ -109,7 +116,7 @@ class Settings:
         return (
             f"Settings(discord_token=<{token}>, db_path={str(self.db_path)!r}, "
             f"db_url={self.db_url and url_without_password(self.db_url)!r}, "
-            f"key_file={self.key_file!r}, "
+            f"key_file={self.key_file!r}, db_timeout={self.db_timeout!r}, "
             f"log_level={self.log_level!r}, dev_guild_id={self.dev_guild_id!r}, "
             f"digest_time={self.digest_time!r}, timezone={self.timezone!r}, "
             f"leave_grace_days={self.leave_grace_days!r}, "
@@ -137,6 +144,31 @@ def url_without_password(url: str) -> str:
         return url.split("://", 1)[0] + "://…"
     user = f"{parts.username}@" if parts.username else ""
     return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, "", ""))
+
+
+def check_postgres_url(url: str) -> None:
+    """ValueError, in one line without the password, when `url` cannot name a server: a port
+    that is not a number from 1 to 65535, an unclosed IPv6 bracket. libpq's multi-host form
+    (`host1:5432,host2:5433`) is checked host by host."""
+    try:
+        hosts = urlsplit(url).netloc.rpartition("@")[2]
+        for host in hosts.split(","):
+            port = urlsplit(f"//{host}").port
+            if port == 0:
+                raise ValueError("Port out of range 1-65535")
+    except ValueError as exc:
+        raise ValueError(
+            f"{url_without_password(url)} is not a valid PostgreSQL URL ({exc}); "
+            "the form is postgresql://user:password@host:port/database"
+        ) from None
+
+
+def check_database_path(path: Path) -> None:
+    """ValueError when `path` cannot be a SQLite file: empty, or an existing folder."""
+    if str(path) in ("", ".") or not path.name:
+        raise ValueError(f"{str(path)!r} names no file; give a path such as data/clamor.db")
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder, not a database file")
 
 
 def parse_hhmm(value: str) -> tuple[int, int]:
@@ -217,6 +249,13 @@ def load_settings(
     database = _setting(values, "CLAMOR_DB") or DEFAULT_DB
     # A URL must not go through Path, which would fold its "//" into "/".
     db_url = database if is_postgres_url(database) else None
+    try:
+        if db_url is not None:
+            check_postgres_url(db_url)
+        else:
+            check_database_path(Path(database))
+    except ValueError as exc:
+        raise SettingsError(f"CLAMOR_DB: {exc}") from None
     key_file = _setting(values, "CLAMOR_KEY_FILE")
 
     shard_count = _optional_count(values, "CLAMOR_SHARDS", 1, MAX_SHARDS)
@@ -225,6 +264,7 @@ def load_settings(
         db_path=Path(DEFAULT_DB if db_url is not None else database),
         db_url=db_url,
         key_file=Path(key_file) if key_file is not None else None,
+        db_timeout=_count(values, "CLAMOR_DB_TIMEOUT", DEFAULT_DB_TIMEOUT, 1, MAX_DB_TIMEOUT),
         log_level=level,
         dev_guild_id=dev_guild,
         digest_time=f"{hour:02d}:{minute:02d}",

@@ -16,6 +16,11 @@ def test_defaults_without_env_file(tmp_path: Path) -> None:
     assert settings.log_level == "INFO"
     assert settings.dev_guild_id is None
     assert (settings.digest_time, settings.timezone) == ("09:00", "UTC")
+    assert settings.db_timeout == 60
+
+
+def test_the_database_timeout_is_a_setting() -> None:
+    assert load_settings({"CLAMOR_DB_TIMEOUT": "5"}, env_file=None).db_timeout == 5
 
 
 def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
@@ -49,6 +54,11 @@ def test_settings_are_frozen() -> None:
         ("CLAMOR_DEV_GUILD", "my-server", "CLAMOR_DEV_GUILD"),
         ("CLAMOR_DEV_GUILD", "12.5", "CLAMOR_DEV_GUILD"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
+        ("CLAMOR_DB_TIMEOUT", "0", "CLAMOR_DB_TIMEOUT"),
+        ("CLAMOR_DB_TIMEOUT", "1.5", "CLAMOR_DB_TIMEOUT"),
+        ("CLAMOR_DB_TIMEOUT", "3601", "CLAMOR_DB_TIMEOUT"),
+        ("CLAMOR_DB", "postgresql://[bad", "CLAMOR_DB"),
+        ("CLAMOR_DB", ".", "CLAMOR_DB"),
     ],
 )
 def test_invalid_values_name_the_variable(name: str, value: str, expected: str) -> None:

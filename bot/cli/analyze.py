@@ -30,7 +30,7 @@ from bot.digest.render import to_json, to_markdown, to_text
 from bot.exports import sample_export_paths
 from bot.ingest import IngestSummary, export_messages, ingest_messages
 from bot.report import digest_from_store
-from bot.store import Store, load_or_create_key
+from bot.store import Store
 from bot.trends import trend_from_store
 
 RENDERERS = {"text": to_text, "markdown": to_markdown, "json": to_json}
@@ -187,14 +187,15 @@ async def _digests(
 ) -> tuple[IngestSummary, list[Digest], list[TrendSeries], str, str | None]:
     if args.chart is not None:
         _check_chart_path(args.chart)
-    timezone = timezone_option(args.tz, settings().timezone)
-    if args.db is not None:
-        key = load_or_create_key(key_path_of(args.db, settings()))
-        target = str(args.db)
-    else:
-        key, target = os.urandom(32), ":memory:"
+    config = settings()
+    timezone = timezone_option(args.tz, config.timezone)
+    target = str(args.db) if args.db is not None else ":memory:"
     progress = _Progress()
-    async with await Store.open(target) as store:
+    async with await Store.open(target, command_timeout=config.db_timeout) as store:
+        if args.db is not None:
+            key = await store.author_key(key_path_of(args.db, config))
+        else:
+            key = os.urandom(32)
         try:
             summary = await ingest_messages(
                 store, export_messages(paths, progress), key, timezone=timezone

@@ -12,6 +12,8 @@ from pathlib import Path
 from bot.config import (
     DEFAULT_KEY_FILE,
     Settings,
+    check_database_path,
+    check_postgres_url,
     check_timezone,
     is_postgres_url,
     load_settings,
@@ -63,7 +65,18 @@ Database = Path | str
 
 def database_option(value: str) -> Database:
     """`--db`'s type: a URL stays text (Path would fold its "//"), anything else is a path."""
-    return value if is_postgres_url(value) else Path(value)
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty path names no database file")
+    try:
+        if is_postgres_url(value):
+            check_postgres_url(value)
+            return value
+        path = Path(value)
+        check_database_path(path)
+    except ValueError as exc:
+        # argparse turns this into its one-line usage error, exit status 2.
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return path
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:

@@ -60,7 +60,7 @@ def _guild_id(value: str) -> int:
 
 async def _digest(args: argparse.Namespace, db_path: Database, guild_id: int) -> Digest:
     config = settings()
-    async with await Store.open(db_path, create=False) as store:
+    async with await Store.open(db_path, create=False, command_timeout=config.db_timeout) as store:
         stored = await store.guild_settings(
             guild_id, default_time=config.digest_time, default_timezone=config.timezone
         )

@@ -113,6 +113,8 @@ def _output(target: str) -> Iterator[BinaryIO]:
         shown.flush()
         return
     path = Path(target)
+    if path.is_dir() or not path.name:
+        raise CommandError(f"--output: {target} is a folder; name a file in it")
     partial = path.with_name(f".{path.name}.partial")
     try:
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
@@ -125,7 +127,10 @@ def _output(target: str) -> Iterator[BinaryIO]:
                     yield packed  # type: ignore[misc]  # GzipFile is a binary file
             else:
                 yield raw
-        os.replace(partial, path)
+        try:
+            os.replace(partial, path)
+        except OSError as exc:  # the target became a folder, or cannot be replaced
+            raise CommandError(f"--output: cannot write {path} ({exc.strerror or exc})") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -135,7 +140,9 @@ async def _export(
     db_path: Database, guild_id: int, args: argparse.Namespace
 ) -> tuple[int, Period, TextNote]:
     defaults = settings()
-    async with await Store.open(db_path, create=False) as store:
+    async with await Store.open(
+        db_path, create=False, command_timeout=defaults.db_timeout
+    ) as store:
         if not await store.knows_guild(guild_id):
             raise CommandError(
                 f"--guild: {database_name(db_path)} holds nothing of server {guild_id}"

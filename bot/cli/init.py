@@ -13,6 +13,7 @@ from typing import Any
 
 import bot
 from bot.cli.common import ENV_FILE, EXIT_OK, PRIVATE_FILE_MODE, CommandError
+from bot.store.keys import create_key
 
 EXAMPLE_FILE = Path(bot.__file__).resolve().parent.parent / ".env.example"
 FALLBACK_TEMPLATE = """\
@@ -36,6 +37,13 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--env", type=Path, default=ENV_FILE, metavar="PATH", help="where to write (default: .env)"
+    )
+    parser.add_argument(
+        "--key",
+        type=Path,
+        metavar="PATH",
+        help="instead, write a new author key there (when the old one is lost for good: rows "
+        "hashed with the old key can then no longer be tied to members, nor erased by forget-me)",
     )
     parser.set_defaults(handler=handle)
 
@@ -68,7 +76,17 @@ def write_private(path: Path, text: str) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    if args.key is not None:
+        return _new_key(args.key)
     path: Path = args.env
     write_private(path, template())
     print(f"wrote {path} (readable by you only): put your bot token after DISCORD_TOKEN=")
+    return EXIT_OK
+
+
+def _new_key(path: Path) -> int:
+    if path.exists():
+        raise CommandError(f"{path} already exists; Clamor uses it as it is")
+    create_key(path)
+    print(f"wrote a new author key to {path} (readable by you only); back it up with the database")
     return EXIT_OK

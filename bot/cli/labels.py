@@ -68,15 +68,18 @@ def _guild_id(value: str | None) -> int | None:
     return int(value)
 
 
-async def _corrections(db_path: Database, guild_id: int | None) -> list[LabelCorrection]:
-    async with await Store.open(db_path, create=False) as store:
+async def _corrections(
+    db_path: Database, guild_id: int | None, command_timeout: int
+) -> list[LabelCorrection]:
+    async with await Store.open(db_path, create=False, command_timeout=command_timeout) as store:
         return await store.label_corrections(guild_id)
 
 
 def handle_export(args: argparse.Namespace) -> int:
-    db_path = existing_database(args.db or settings().database)
+    config = settings()
+    db_path = existing_database(args.db or config.database)
     guild_id = _guild_id(args.guild)
-    for correction in asyncio.run(_corrections(db_path, guild_id)):
+    for correction in asyncio.run(_corrections(db_path, guild_id, config.db_timeout)):
         sys.stdout.write(_dump(corpus_line(correction)) + "\n")
     sys.stdout.flush()
     return EXIT_OK

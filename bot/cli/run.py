@@ -25,7 +25,7 @@ from bot.cli.common import (
 )
 from bot.client import ClamorBot, create_bot
 from bot.config import Settings, SettingsError, configure_logging
-from bot.store import Store, StoreError, load_or_create_key
+from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -84,22 +84,20 @@ async def closing_on_sigterm(bot: ClamorBot) -> AsyncIterator[None]:
 
 async def serve(config: Settings, token: str, **options: Any) -> None:
     """Open the database, run the bot until it stops, close both."""
-    key = load_or_create_key(config.author_key_path)
-    async with (
-        await Store.open(config.database) as store,
-        create_bot(config, store, author_key=key, **options) as bot,
-    ):
-        try:
-            async with closing_on_sigterm(bot):
-                await bot.start(token)
-        except discord.LoginFailure:
-            raise CommandError(TOKEN_HELP) from None
-        except discord.PrivilegedIntentsRequired:
-            raise CommandError(INTENT_HELP) from None
-        except (aiohttp.ClientError, OSError) as exc:
-            raise CommandError(
-                f"cannot reach Discord ({exc.__class__.__name__}): check the network and retry"
-            ) from None
+    async with await Store.open(config.database, command_timeout=config.db_timeout) as store:
+        key = await store.author_key(config.author_key_path)
+        async with create_bot(config, store, author_key=key, **options) as bot:
+            try:
+                async with closing_on_sigterm(bot):
+                    await bot.start(token)
+            except discord.LoginFailure:
+                raise CommandError(TOKEN_HELP) from None
+            except discord.PrivilegedIntentsRequired:
+                raise CommandError(INTENT_HELP) from None
+            except (aiohttp.ClientError, OSError) as exc:
+                raise CommandError(
+                    f"cannot reach Discord ({exc.__class__.__name__}): check the network and retry"
+                ) from None
 
 
 def warn_if_shared(paths: Iterable[Path]) -> None:

@@ -3,7 +3,7 @@ and every SQL statement of Clamor."""
 
 from bot.store.errors import StoreError, StoreUnavailableError
 from bot.store.guilds import normalize_term
-from bot.store.keys import author_hash, load_or_create_key
+from bot.store.keys import MissingKeyError, author_hash, load_or_create_key
 from bot.store.labels import LABELS, NOT_A_REQUEST, Label, LabelCorrection
 from bot.store.privacy import CONTENT_MODES
 from bot.store.records import (
@@ -36,6 +36,7 @@ __all__ = [
     "GuildSettings",
     "Label",
     "LabelCorrection",
+    "MissingKeyError",
     "PrivacySettings",
     "RequestRecord",
     "Store",

@@ -208,6 +208,30 @@ class Database:
         with contextlib.suppress(sqlite3.Error):
             await self._db.execute("ROLLBACK")
 
+    async def _scrub_erased(self) -> None:
+        """Leave no copy of just-erased rows in the database's files. `secure_delete` zeroes
+        them in the main file, but the write-ahead log keeps every earlier version of a page
+        until the file is cut: PASSIVE, FULL and RESTART checkpoints copy frames out without
+        removing them, and later writes overwrite only as many frames as they need. TRUNCATE
+        copies everything into the main file and cuts the log to zero bytes. It must wait for
+        other connections' readers (another shard's process, a CLI digest); that wait is
+        bounded like a busy lock, after which the next erasure or a clean close cuts it."""
+
+        async def checkpoint(db: Connection) -> bool:
+            async with db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                row = await cursor.fetchone()
+            return row is None or not row[0]  # (busy, frames in the log, frames copied)
+
+        started = monotonic()
+        delay = FIRST_BACKOFF_SECONDS
+        while not await self._run(checkpoint):
+            waited = monotonic() - started
+            if waited >= self._busy_budget:
+                return
+            self._busy_retries += 1
+            await asyncio.sleep(min(delay, self._busy_budget - waited))
+            delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+
     async def _fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         async def work(db: Connection) -> list[Row]:
             rows: list[Row] = list(await db.execute_fetchall(sql, params))

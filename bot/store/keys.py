@@ -28,19 +28,44 @@ def author_hash(key: bytes, user_id: int) -> str:
     return digest[:AUTHOR_HASH_CHARS]
 
 
+class MissingKeyError(StoreError):
+    """The database holds author hashes, but their key file is gone."""
+
+
 def load_or_create_key(path: Path) -> bytes:
-    """The key in `path`, created (32 random bytes, mode 0600) on first use."""
+    """The key in `path`, created (32 random bytes, mode 0600) on first use. For the key of a
+    database that may already hold rows, use `Store.author_key`, which never replaces a lost
+    key behind the operator's back."""
+    key = read_key(path)
+    return key if key is not None else create_key(path)
+
+
+def read_key(path: Path) -> bytes | None:
+    """The key in `path`, or None when there is no such file."""
     try:
         return _read_key(path)
     except FileNotFoundError:
-        pass
+        return None
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the author key ({exc.strerror or exc})") from None
+
+
+def create_key(path: Path) -> bytes:
+    """A new key in `path` (32 random bytes, mode 0600); the existing one if another process
+    created it first."""
     try:
         _create_key(path)
         return _read_key(path)
     except OSError as exc:
         raise StoreError(f"{path}: cannot create the author key ({exc.strerror or exc})") from None
+
+
+def missing_key_error(path: Path, database: str) -> MissingKeyError:
+    return MissingKeyError(
+        f"{path}: the author key is missing, but {database} holds members' rows hashed with "
+        f"it: restore it from a backup (without it forget-me cannot find those rows), or start "
+        f"a new key on purpose with `clamor init --key {path}`"
+    )
 
 
 def _read_key(path: Path) -> bytes:

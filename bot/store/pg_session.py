@@ -72,6 +72,9 @@ def pg_error(display: str, exc: BaseException, *, opening: bool = False) -> Stor
     state = str(getattr(exc, "sqlstate", "") or "")
     if state == "3D000":  # invalid_catalog_name
         return StoreError(f"{display}: no such database")
+    if isinstance(exc, TimeoutError):  # asyncio's too, since Python 3.11
+        setting = "" if opening else " (CLAMOR_DB_TIMEOUT); the connection was dropped"
+        return StoreUnavailableError(f"{display}: the server did not answer in time{setting}")
     reason = _UNAVAILABLE.get(state)
     if reason is None and connection_lost(exc):
         reason = "cannot connect to the database" if opening else "connection lost"

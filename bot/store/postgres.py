@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import Iterable
 from time import monotonic
 
 import asyncpg
 
+from bot.config import DEFAULT_DB_TIMEOUT, check_postgres_url
 from bot.store.database import (
     BUSY_BUDGET_SECONDS,
     FIRST_BACKOFF_SECONDS,
@@ -48,18 +50,56 @@ from bot.store.pg_session import (
 )
 from bot.store.store import Store
 
+# TCP keepalive probes on both ends of the connection: after this many idle seconds, then every
+# interval, given up after the count. The client notices a server (or a network path) that
+# vanished while the connection sat idle, and opens a new connection instead of waiting out the
+# command timeout on it; the server drops a client that vanished, with whatever locks it held.
+KEEPALIVE_IDLE_SECONDS = 30
+KEEPALIVE_INTERVAL_SECONDS = 10
+KEEPALIVE_COUNT = 3
 
-async def _connect(url: str, budget: float) -> asyncpg.Connection:
+
+async def _connect(url: str, budget: float, command_timeout: float) -> asyncpg.Connection:
     # lock_timeout plays SQLite's busy_timeout: a statement waits a slice of the budget for
     # another transaction's lock, then `_run` backs off and tries again (PostgreSQL would
-    # otherwise wait forever). Trend queries differ by their number of days, so keep more
-    # prepared statements than asyncpg's default.
-    return await asyncpg.connect(
+    # otherwise wait forever). command_timeout bounds every statement: a server that stops
+    # answering raises TimeoutError, a lost connection to the Store. Trend queries differ by
+    # their number of days, so keep more prepared statements than asyncpg's default.
+    connection = await asyncpg.connect(
         url,
         timeout=max(budget, 1.0),
+        command_timeout=command_timeout,
         statement_cache_size=1024,
-        server_settings={"lock_timeout": str(busy_timeout_ms(budget))},
+        server_settings={
+            "lock_timeout": str(busy_timeout_ms(budget)),
+            "tcp_keepalives_idle": str(KEEPALIVE_IDLE_SECONDS),
+            "tcp_keepalives_interval": str(KEEPALIVE_INTERVAL_SECONDS),
+            "tcp_keepalives_count": str(KEEPALIVE_COUNT),
+        },
     )
+    _keep_alive(connection)
+    return connection
+
+
+def _keep_alive(connection: asyncpg.Connection) -> None:
+    """Switch on TCP keepalives on the client's socket (asyncpg has no option for it, unlike
+    libpq's `keepalives`); a Unix socket has none to switch on."""
+    transport = getattr(connection, "_transport", None)
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    for name, value in (
+        ("TCP_KEEPIDLE", KEEPALIVE_IDLE_SECONDS),  # Linux; macOS calls it TCP_KEEPALIVE
+        ("TCP_KEEPINTVL", KEEPALIVE_INTERVAL_SECONDS),
+        ("TCP_KEEPCNT", KEEPALIVE_COUNT),
+    ):
+        if hasattr(socket, name):
+            sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, name), value)
+
+
+# The tables that hold members' text (and author hashes): what an erasure must not leave behind.
+ERASED_TEXT_TABLES = ("request_messages", "label_corrections")
 
 
 class PgStore(Store):
@@ -68,9 +108,15 @@ class PgStore(Store):
     dialect = "postgresql"
 
     def __init__(  # the SQLite Database.__init__ is not run: there is no aiosqlite connection
-        self, url: str, connection: asyncpg.Connection, *, busy_budget: float
+        self,
+        url: str,
+        connection: asyncpg.Connection,
+        *,
+        busy_budget: float,
+        command_timeout: float = DEFAULT_DB_TIMEOUT,
     ) -> None:
         self._url = url
+        self._command_timeout = command_timeout
         self._path = redact_url(url)
         self._connection: asyncpg.Connection | None = connection
         self._busy_budget = busy_budget
@@ -80,16 +126,27 @@ class PgStore(Store):
         self._read_only = False
 
     @classmethod
-    async def connect_url(cls, url: str, *, busy_budget: float = BUSY_BUDGET_SECONDS) -> PgStore:
+    async def connect_url(
+        cls,
+        url: str,
+        *,
+        busy_budget: float = BUSY_BUDGET_SECONDS,
+        command_timeout: float = DEFAULT_DB_TIMEOUT,
+    ) -> PgStore:
         display = redact_url(url)
         try:
-            connection = await _connect(url, busy_budget)
+            check_postgres_url(url)
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
+        try:
+            connection = await _connect(url, busy_budget, command_timeout)
         except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
             raise pg_error(display, exc, opening=True) from None
         try:
             await migrate_pg(connection, busy_budget=busy_budget)
         except BaseException as exc:
-            await connection.close()
+            # Not close(): it waits for the server's goodbye, forever if the server hangs.
+            connection.terminate()
             if isinstance(exc, NewerSchemaError):
                 raise StoreError(
                     f"{display}: created by a newer Clamor ({exc}); upgrade Clamor to open it"
@@ -97,7 +154,7 @@ class PgStore(Store):
             if isinstance(exc, asyncpg.PostgresError | CONNECTION_ERRORS):
                 raise pg_error(display, exc, opening=True) from None
             raise
-        return cls(url, connection, busy_budget=busy_budget)
+        return cls(url, connection, busy_budget=busy_budget, command_timeout=command_timeout)
 
     async def close(self) -> None:
         async with self._lock:
@@ -111,7 +168,7 @@ class PgStore(Store):
 
     async def _open_connection(self) -> asyncpg.Connection:
         if self._connection is None or self._connection.is_closed():
-            self._connection = await _connect(self._url, self._busy_budget)
+            self._connection = await _connect(self._url, self._busy_budget, self._command_timeout)
             if self._read_only:
                 await self._connection.execute("SET default_transaction_read_only = on")
         elif self._connection.is_in_transaction():
@@ -168,6 +225,17 @@ class PgStore(Store):
             return await db.changes_many(sql, batch)
 
         return await self._run(work, transaction=True)
+
+    async def _scrub_erased(self) -> None:
+        """Reclaim the row versions an erasure left behind: PostgreSQL keeps a deleted or
+        updated row's old version in the table's files until VACUUM removes it (autovacuum
+        comes only after enough changes, perhaps never on a quiet table)."""
+
+        async def work(db: Connection) -> None:
+            # Fixed names, never input; VACUUM cannot run inside a transaction.
+            await db.execute(f"VACUUM {', '.join(ERASED_TEXT_TABLES)}")
+
+        await self._run(work)
 
     async def set_read_only(self, on: bool) -> None:
         async def work(db: Connection) -> None:

@@ -6,9 +6,11 @@ the promise, so there is never a moment where the setting says "gone" and the ro
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import get_args
 
 from bot.store.database import Connection, Database, Params
+from bot.store.keys import create_key, missing_key_error, read_key
 from bot.store.records import (
     DEFAULT_RETENTION_DAYS,
     MAX_RETENTION_DAYS,
@@ -76,7 +78,27 @@ def _check_author(author_hash: str) -> None:
         raise ValueError("an author hash cannot be empty")
 
 
+# Retention blanks author hashes ('' in the log, NULL in corrections): such rows need no key.
+_HOLDS_AUTHOR_HASHES = """
+    SELECT EXISTS (SELECT 1 FROM request_messages WHERE author_hash <> '')
+        OR EXISTS (SELECT 1 FROM label_corrections WHERE author_hash IS NOT NULL)
+        OR EXISTS (SELECT 1 FROM opted_out_authors)
+"""
+
+
 class PrivacyQueries(RetentionQueries, Database):
+    async def author_key(self, path: Path) -> bytes:
+        """The author-hash key in `path`, created on first use. MissingKeyError when the file
+        is gone while this database holds hashes made with it: a new key would hash every
+        member differently, and forget-me would no longer find their earlier rows."""
+        key = read_key(path)
+        if key is not None:
+            return key
+        row = await self._fetch_one(_HOLDS_AUTHOR_HASHES)
+        if row is not None and row[0]:
+            raise missing_key_error(path, self.path)
+        return create_key(path)
+
     async def privacy_settings(self, guild_id: int) -> PrivacySettings:
         row = await self._fetch_one(
             "SELECT retention_days, content_mode FROM guild_privacy WHERE guild_id = ?",
@@ -107,7 +129,10 @@ class PrivacyQueries(RetentionQueries, Database):
             await db.execute(_DROP_CORRECTION_TEXT, (guild_id,))
             return erased
 
-        return await self._run(work, transaction=True)
+        erased = await self._run(work, transaction=True)
+        if erased:
+            await self._scrub_erased()
+        return erased
 
     async def opt_out_author(self, guild_id: int, author_hash: str, at: float) -> int:
         """Stop logging an author in a guild and delete what they wrote there (log rows and
@@ -132,7 +157,10 @@ class PrivacyQueries(RetentionQueries, Database):
                 )
             return erased
 
-        return await self._run(work, transaction=True)
+        erased = await self._run(work, transaction=True)
+        if erased:
+            await self._scrub_erased()
+        return erased
 
     async def opt_in_author(self, guild_id: int, author_hash: str) -> bool:
         """Log the author again from now on; False if they had not opted out."""

@@ -82,6 +82,8 @@ class RetentionQueries(Database):
             count = await self._erase_guild(guild_id, cutoff)
             if count:
                 erased[guild_id] = count
+        if erased:
+            await self._scrub_erased()
         return erased
 
     async def _erase_guild(self, guild_id: int, cutoff: float) -> int:
@@ -118,6 +120,8 @@ class RetentionQueries(Database):
         for row in rows:
             if await self._forget_if_still_departed(int(row[0]), cutoff):
                 forgotten.append(int(row[0]))
+        if forgotten:
+            await self._scrub_erased()
         return forgotten
 
     async def _forget_if_still_departed(self, guild_id: int, cutoff: float) -> bool:

@@ -13,6 +13,7 @@ from typing import Self
 
 import aiosqlite
 
+from bot.config import DEFAULT_DB_TIMEOUT
 from bot.store.activity import ActivityQueries
 from bot.store.alerts import AlertQueries
 from bot.store.claims import ClaimQueries
@@ -60,7 +61,12 @@ class Store(
 
     @classmethod
     async def open(
-        cls, path: str | Path, *, create: bool = True, busy_budget: float = BUSY_BUDGET_SECONDS
+        cls,
+        path: str | Path,
+        *,
+        create: bool = True,
+        busy_budget: float = BUSY_BUDGET_SECONDS,
+        command_timeout: float = DEFAULT_DB_TIMEOUT,
     ) -> Store:
         """Open and migrate the database at `path` (or ":memory:"), creating it unless told not to.
 
@@ -69,14 +75,18 @@ class Store(
 
         `create=False` suits read-only commands, where a mistyped path should be an error rather
         than a new empty database. `busy_budget` is how long, in seconds, an operation keeps
-        retrying while another process holds the database's lock (tests shorten it). Raises
+        retrying while another process holds the database's lock (tests shorten it).
+        `command_timeout` is how long, in seconds, a PostgreSQL server may leave one statement
+        unanswered before the connection counts as lost (StoreUnavailableError). Raises
         StoreError, with one line naming the path, for anything that makes the database unusable.
         """
         if is_postgres_url(path):
             # asyncpg is imported only by those who ask for PostgreSQL.
             from bot.store.postgres import PgStore
 
-            return await PgStore.connect_url(str(path), busy_budget=busy_budget)
+            return await PgStore.connect_url(
+                str(path), busy_budget=busy_budget, command_timeout=command_timeout
+            )
         location = str(path)
         if location != MEMORY:
             # Blocking file work, once at startup; a thread keeps the event loop responsive.

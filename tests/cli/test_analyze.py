@@ -2,7 +2,9 @@
 
 import json
 import os
+import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -149,6 +151,74 @@ def test_analyze_keeps_rows_in_db(
     assert digest["previous"]["seen"] == 2
 
 
+def _row_hashes(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT author_hash FROM request_messages ORDER BY message_id")
+        return [row[0] for row in rows]
+
+
+def test_a_database_copied_without_its_key_is_refused(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["analyze", str(export), "--db", str(tmp_path / "bot.db")])
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(tmp_path / "bot.db", copy / "bot.db")  # the key stays behind
+    before = _row_hashes(copy / "bot.db")
+    capsys.readouterr()
+
+    assert main(["analyze", str(export), "--db", str(copy / "bot.db")]) == 2
+    _, err = capsys.readouterr()
+    assert err == (
+        f"clamor analyze: {copy / 'bot.key'}: the author key is missing, but "
+        f"{copy / 'bot.db'} holds members' rows hashed with it: restore it from a backup "
+        "(without it forget-me cannot find those rows), or start a new key on purpose with "
+        f"`clamor init --key {copy / 'bot.key'}`\n"
+    )
+    assert not (copy / "bot.key").exists()
+    assert _row_hashes(copy / "bot.db") == before
+
+    # Restored from the backup: the same members keep the same hashes.
+    shutil.copy(tmp_path / "bot.key", copy / "bot.key")
+    assert main(["analyze", str(export), "--db", str(copy / "bot.db")]) == 0
+    assert _row_hashes(copy / "bot.db") == before
+
+
+def test_a_new_key_is_started_on_purpose_with_init(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "bot.db"
+    main(["analyze", str(export), "--db", str(db)])
+    before = _row_hashes(db)
+    (tmp_path / "bot.key").unlink()
+    assert main(["init", "--key", str(tmp_path / "bot.key")]) == 0
+    assert stat.S_IMODE((tmp_path / "bot.key").stat().st_mode) == 0o600
+    assert main(["init", "--key", str(tmp_path / "bot.key")]) == 2  # never overwritten
+    assert main(["analyze", str(export), "--db", str(db)]) == 0
+    after = _row_hashes(db)
+    assert len(after) == len(before)
+    assert set(after).isdisjoint(before)  # rewritten under the new key
+
+
+def test_run_refuses_a_database_without_its_key(export: Path, tmp_path: Path) -> None:
+    main(["analyze", str(export), "--db", str(tmp_path / "bot.db")])
+    (tmp_path / "bot.key").unlink()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CLAMOR_", "DISCORD_"))
+    }
+    # Shaped like a token; the refusal comes before any connection to Discord.
+    env["DISCORD_TOKEN"] = "x" * 24 + "." + "y" * 6 + "." + "z" * 27
+    env["CLAMOR_DB"] = str(tmp_path / "bot.db")
+    result = run_module("run", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    key = tmp_path / "bot.key"
+    assert result.stderr.startswith(f"clamor run: {key}: the author key is missing")
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "bot.key").exists()
+
+
 def test_the_same_export_twice_counts_once(
     export: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -198,6 +268,52 @@ def test_bad_options_are_one_line(
     _, err = capsys.readouterr()
     assert err.count("\n") == 1, err
     assert fragment in err
+
+
+@pytest.mark.parametrize(
+    ("database", "fragment"),
+    [
+        ("", "an empty path names no database file"),
+        (".", "'.' names no file"),
+        ("{tmp}", "is a folder, not a database file"),
+        ("postgresql://u:hunter2@host:notaport/db", "is not a valid PostgreSQL URL"),
+        ("postgresql://[bad", "is not a valid PostgreSQL URL (Invalid IPv6 URL)"),
+        ("postgresql://u:hunter2@host:70000/db", "is not a valid PostgreSQL URL"),
+    ],
+)
+def test_an_unusable_db_option_is_one_line(
+    export: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    database: str,
+    fragment: str,
+) -> None:
+    database = database.format(tmp=tmp_path)
+    for command in (["analyze", str(export)], ["digest", "--guild", "1"]):
+        with pytest.raises(SystemExit) as exited:
+            raise SystemExit(main([*command, "--db", database]))
+        assert exited.value.code == 2
+        _, err = capsys.readouterr()
+        assert err.count("\n") == 1, err
+        assert "argument --db: " in err
+        assert fragment in err
+        assert "hunter2" not in err
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://u:hunter2@host:notaport/db", "postgresql://[bad", "postgres://h:0/db"]
+)
+def test_a_malformed_clamor_db_url_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    monkeypatch.setenv("CLAMOR_DB", url)
+    for command in (["digest", "--guild", "1"], ["export", "--guild", "1"], ["labels", "export"]):
+        assert main(command) == 2
+        _, err = capsys.readouterr()
+        assert err.count("\n") == 1, err
+        assert "CLAMOR_DB: " in err
+        assert "is not a valid PostgreSQL URL" in err
+        assert "hunter2" not in err
 
 
 def test_digest_of_missing_db_is_refused(
@@ -250,6 +366,8 @@ def run_module(*argv: str, env: dict[str, str], cwd: Path) -> subprocess.Complet
         ({"CLAMOR_TIMEZONE": "Nowhere/City"}, "CLAMOR_TIMEZONE"),
         ({"CLAMOR_DIGEST_TIME": "noon"}, "CLAMOR_DIGEST_TIME"),
         ({"CLAMOR_DEV_GUILD": "abc"}, "CLAMOR_DEV_GUILD"),
+        ({"CLAMOR_DB": "postgresql://u:pw@host:notaport/db"}, "not a valid PostgreSQL URL"),
+        ({"CLAMOR_DB": "postgresql://[bad"}, "not a valid PostgreSQL URL"),
     ],
 )
 def test_run_with_bad_settings_exits_2_without_traceback(

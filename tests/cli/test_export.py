@@ -191,6 +191,21 @@ def test_errors_are_one_line_and_exit_2(
     assert err.count("\n") == 1
 
 
+@pytest.mark.parametrize("trailing", ["", "/"])
+def test_an_existing_folder_as_output_is_one_line(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], trailing: str
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    status, out, err = run(
+        capsys, "--db", str(db), "--guild", str(GUILD), "--output", f"{folder}{trailing}"
+    )
+    assert (status, out) == (2, "")
+    assert err == f"clamor export: --output: {folder}{trailing} is a folder; name a file in it\n"
+    assert list(folder.iterdir()) == []
+    assert not list(tmp_path.glob(".*partial"))
+
+
 def test_the_export_command_is_listed(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.store import Store, StoreError
 from bot.store.dialect import is_postgres_url, redact_url, to_postgres
 
 
@@ -51,3 +52,13 @@ def test_urls_are_shown_without_passwords(url: str, shown: str) -> None:
 )
 def test_postgres_urls_are_told_from_paths(location: str, postgres: bool) -> None:
     assert is_postgres_url(location) is postgres
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://u:hunter2@host:notaport/db", "postgresql://[bad", "postgres://h:0/db"]
+)
+async def test_a_malformed_url_is_a_store_error_without_the_password(url: str) -> None:
+    with pytest.raises(StoreError) as raised:
+        await Store.open(url)
+    assert "is not a valid PostgreSQL URL" in str(raised.value)
+    assert "hunter2" not in str(raised.value)

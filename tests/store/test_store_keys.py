@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import StoreError, author_hash, load_or_create_key
+from bot.store import MissingKeyError, Store, StoreError, author_hash, load_or_create_key
+from tests.store.store_factory import BASE_TIME, request
 
 KEY_A = bytes(range(32))
 KEY_B = bytes(range(1, 33))
@@ -71,3 +72,34 @@ def test_unreadable_key_location_is_a_store_error(tmp_path: Path) -> None:
     (tmp_path / "plain").write_text("x")
     with pytest.raises(StoreError, match="cannot"):
         load_or_create_key(tmp_path / "plain" / "clamor.key")
+
+
+async def test_a_lost_key_is_refused_while_the_database_holds_author_hashes(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "keys" / "clamor.key"
+    first = await store.author_key(path)  # nothing hashed yet: a key is made
+    assert await store.author_key(path) == first
+    await store.upsert_request(request(1, author_hash=author_hash(first, 42)))
+
+    path.unlink()
+    with pytest.raises(MissingKeyError) as raised:
+        await store.author_key(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: the author key is missing")
+    assert f"clamor init --key {path}" in message
+    assert "\n" not in message
+    assert not path.exists()  # never silently replaced
+
+    # Retention blanks every hash: nothing is left to tie to members, a new key is harmless.
+    assert await store.erase_expired(now=BASE_TIME + 400 * 86400) == {1: 1}
+    assert await store.author_key(path) != first
+
+
+async def test_an_opt_out_alone_needs_its_key(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "clamor.key"
+    key = await store.author_key(path)
+    await store.opt_out_author(1, author_hash(key, 42), at=BASE_TIME)
+    path.unlink()
+    with pytest.raises(MissingKeyError):
+        await store.author_key(path)

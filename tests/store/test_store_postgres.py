@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import AsyncIterator, Callable
+import os
+import signal
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import asyncpg
 import pytest
@@ -19,7 +21,7 @@ from bot.store.pg_migrations import PG_MIGRATIONS, migrate_pg
 from bot.store.pg_session import pg_error
 from tests.store.conftest import fresh_database
 from tests.store.pg_server import PgServer
-from tests.store.store_factory import request
+from tests.store.store_factory import BASE_TIME, request
 
 pytestmark = pytest.mark.postgresql
 _names = itertools.count(1)
@@ -357,3 +359,78 @@ async def test_a_version_7_database_gets_the_thread_table(empty_url: str) -> Non
             await connection.execute("INSERT INTO thread_parents VALUES (1, 12, 10, 2)")
     finally:
         await connection.close()
+
+
+async def _vacuums(other: asyncpg.Connection) -> dict[str, int]:
+    rows = await other.fetch(
+        "SELECT relname, vacuum_count FROM pg_stat_user_tables "
+        "WHERE relname IN ('request_messages', 'label_corrections')"
+    )
+    return {row["relname"]: int(row["vacuum_count"]) for row in rows}
+
+
+@pytest.mark.parametrize("erasure", ["forget-me", "retention", "content-drop", "guild-departed"])
+async def test_an_erasure_vacuums_the_tables_that_held_the_text(
+    pg_url: str, other: asyncpg.Connection, erasure: str
+) -> None:
+    # PostgreSQL keeps an erased row's old version in the table until VACUUM reclaims it.
+    async with await Store.open(pg_url) as store:
+        await store.upsert_request(request(1, content="zebra-quokka-7781", author_hash="a" * 32))
+        before = await _vacuums(other)
+        assert set(before) == {"request_messages", "label_corrections"}
+        if erasure == "forget-me":
+            assert await store.opt_out_author(1, "a" * 32, at=0.0) == 1
+        elif erasure == "retention":
+            assert await store.erase_expired(now=BASE_TIME + 400 * 86400) == {1: 1}
+        elif erasure == "content-drop":
+            assert await store.set_content_mode(1, "drop") == 1
+        else:
+            await store.mark_guild_left(1, BASE_TIME)
+            assert await store.erase_departed(now=BASE_TIME + 86400, grace_seconds=0) == [1]
+
+        async def vacuumed() -> bool:
+            after = await _vacuums(other)
+            return all(after[table] > before[table] for table in before)
+
+        deadline = asyncio.get_running_loop().time() + WAIT_SECONDS
+        while not await vacuumed():  # the statistics reach other sessions a moment later
+            assert asyncio.get_running_loop().time() < deadline, "no VACUUM ran"
+            await asyncio.sleep(0.05)
+
+
+async def client_backends(other: asyncpg.Connection) -> list[int]:
+    """Process ids of the other client connections to `other`'s database."""
+    rows = await other.fetch(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+    )
+    return [int(row["pid"]) for row in rows]
+
+
+@contextlib.contextmanager
+def stopped(pid: int) -> Iterator[None]:
+    """The server process `pid` frozen (SIGSTOP) as a hung server would be, thawed on the way
+    out whatever happens."""
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+async def test_a_server_that_stops_answering_is_a_lost_connection_not_a_hang(
+    pg_url: str, other: asyncpg.Connection
+) -> None:
+    async with await Store.open(pg_url, command_timeout=1) as store:
+        await store.upsert_request(request(1))
+        (backend,) = await client_backends(other)
+        with stopped(backend):
+            with pytest.raises(StoreUnavailableError) as raised:
+                await store.upsert_request(request(2))
+            assert str(raised.value).endswith(
+                "the server did not answer in time (CLAMOR_DB_TIMEOUT); the connection was dropped"
+            )
+            # The next call opens a new connection, served by another server process.
+            await store.upsert_request(request(2))
+            assert await store.get_request(1, 2) is not None
+            assert set(await client_backends(other)) - {backend}  # frozen, it cannot leave

@@ -1,0 +1,92 @@
+"""Every erasure the bot offers leaves no byte of the erased text in any file of its SQLite
+database (main file, free pages, write-ahead log) once it answers, while it keeps running."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+
+from bot.client import ClamorBot
+from tests.fakediscord import FakeDiscord
+from tests.privacy.fake_helpers import Clock, post_logged, private_line, purge_now
+
+Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
+ERASED = "quokka7781"
+KEPT = "okapi4410"
+
+
+def copies_in_files(db_path: Path, text: str) -> int:
+    """How many times `text` is in the database's files, read while the bot has them open."""
+    paths = db_path.parent.glob(db_path.name + "*")  # clamor.db, -wal, -shm
+    return sum(path.read_bytes().count(text.encode()) for path in paths)
+
+
+async def post_many(bot: ClamorBot, fake: FakeDiscord, user: str, word: str, **when: str) -> None:
+    for number in range(5):
+        text = f"OpenAI should open source Sora {word} {number}"
+        await post_logged(bot, fake, fake.channel("general"), fake.user(user), text, **when)
+
+
+async def test_forget_me_leaves_no_copy_in_the_files(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake, db_path = fake_discord, tmp_path / "clamor.db"
+    async with clamor() as bot:
+        await post_many(bot, fake, "bob", ERASED)
+        await post_many(bot, fake, "carol", KEPT)
+        assert copies_in_files(db_path, ERASED) >= 5  # the check below can fail
+
+        answer = await private_line(fake, "bob", "clamor", ["forget-me"], {"confirm": "yes"})
+        assert answer.startswith("Done: I erased what I had logged of you in this server (5 ")
+        assert copies_in_files(db_path, ERASED) == 0
+        assert copies_in_files(db_path, KEPT) >= 5
+
+
+async def test_forget_user_leaves_no_copy_in_the_files(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake, db_path = fake_discord, tmp_path / "clamor.db"
+    async with clamor() as bot:
+        await post_many(bot, fake, "carol", ERASED)
+        await post_many(bot, fake, "bob", KEPT)
+        assert copies_in_files(db_path, ERASED) >= 5
+
+        user = {"user": fake.user("carol").id}
+        answer = await private_line(fake, "alice", "clamor-mod", ["forget"], user)
+        assert answer.startswith("Erased 5 logged messages of ")
+        assert copies_in_files(db_path, ERASED) == 0
+        assert copies_in_files(db_path, KEPT) >= 5
+
+
+async def test_content_drop_leaves_no_copy_in_the_files(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake, db_path = fake_discord, tmp_path / "clamor.db"
+    async with clamor() as bot:
+        await post_many(bot, fake, "carol", ERASED)
+        assert copies_in_files(db_path, ERASED) >= 5
+
+        path, mode = ["privacy", "content"], {"mode": "drop"}
+        answer = await private_line(fake, "alice", "clamor-mod", path, mode)
+        assert answer.startswith("I no longer store message text here.")
+        assert copies_in_files(db_path, ERASED) == 0
+
+
+async def test_retention_leaves_no_copy_in_the_files(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake, db_path = fake_discord, tmp_path / "clamor.db"
+    clock = Clock("2026-03-14T12:00")
+    async with clamor(clock) as bot:
+        await purge_now(bot, clock.now)  # the start-up purge: nothing is old yet
+        await post_many(bot, fake, "carol", ERASED, when="2026-03-10T10:00")
+        await post_many(bot, fake, "bob", KEPT, when="2026-03-14T10:00")
+        days = {"days": 7}
+        await private_line(fake, "alice", "clamor-mod", ["privacy", "retention"], days)
+        assert copies_in_files(db_path, ERASED) >= 5
+
+        clock.set("2026-03-20T12:00")  # the 10th is now 10 days old, the 14th 6
+        await purge_now(bot, clock.now)
+        assert copies_in_files(db_path, ERASED) == 0
+        assert copies_in_files(db_path, KEPT) >= 5
