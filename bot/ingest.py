@@ -57,6 +57,9 @@ class IngestSummary:
     messages: int = 0
     requests: int = 0
     skipped: int = 0
+    # Request messages whose id is already logged under another guild: a row is never taken
+    # over across guilds, so these are not logged and the digest does not count them.
+    not_logged: int = 0
     first_at: float | None = None
     last_at: float | None = None
     guilds: dict[int, str] = field(default_factory=dict)
@@ -90,7 +93,8 @@ async def ingest_messages(
     volume: list[tuple[int, int, int, int]] = []
 
     async def flush() -> None:
-        await store.upsert_requests(records)
+        if records:
+            summary.not_logged += len(records) - await store.upsert_requests(records)
         # Volume and the cursors that vouch for it in one transaction, so an interrupted run
         # can be repeated without counting anything twice.
         cursors = [(guild, channel, last) for (guild, channel), last in newest.items()]

@@ -221,6 +221,12 @@ def _print(args: argparse.Namespace, summary: IngestSummary, digests: list[Diges
         f"{summary.requests:,} about open-sourcing.",
         file=sys.stderr,
     )
+    if summary.not_logged:
+        print(
+            f"Not logged: {summary.not_logged:,} of them, whose message ids are already logged "
+            "under another server in this database; the digest leaves them out.",
+            file=sys.stderr,
+        )
     print("\n\n".join(render(digest) for digest in digests))
 
 
