@@ -26,7 +26,7 @@ from bot.cli.spikes import format_spikes, spikes_in_store
 from bot.digest.model import Digest, Period, parse_day
 from bot.digest.render import to_json, to_markdown, to_text
 from bot.exports import sample_export_paths
-from bot.ingest import IngestSummary, export_messages, ingest_messages
+from bot.ingest import IngestSummary, export_files, ingest_exports
 from bot.report import digest_from_store
 from bot.store import Store, load_or_create_key
 from bot.trends import trend_from_store
@@ -163,8 +163,8 @@ async def _digests(
     progress = _Progress()
     async with await Store.open(target) as store:
         try:
-            summary = await ingest_messages(
-                store, export_messages(paths, progress), key, timezone=timezone
+            summary = await ingest_exports(
+                store, export_files(paths, progress), key, timezone=timezone
             )
         finally:
             progress.close()
