@@ -287,6 +287,18 @@ _SCHEMA_9: Migration = (
     """,
 )
 
+# Which process runs each shard (-1: every shard, a bot that lets Discord pick the count),
+# until when: a second process for a shard is refused while the holder keeps renewing.
+_SCHEMA_10: Migration = (
+    """
+    CREATE TABLE shard_leases (
+        shard_id    INTEGER PRIMARY KEY,
+        holder      TEXT NOT NULL,
+        expires_at  REAL NOT NULL
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -297,6 +309,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_7,
     _SCHEMA_8,
     _SCHEMA_9,
+    _SCHEMA_10,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

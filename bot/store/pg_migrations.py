@@ -248,6 +248,17 @@ _SCHEMA_9: Migration = (
     """,
 )
 
+# See migrations._SCHEMA_10.
+_SCHEMA_10: Migration = (
+    """
+    CREATE TABLE shard_leases (
+        shard_id    BIGINT PRIMARY KEY,
+        holder      TEXT NOT NULL,
+        expires_at  DOUBLE PRECISION NOT NULL
+    )
+    """,
+)
+
 PG_MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -258,6 +269,7 @@ PG_MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_7,
     _SCHEMA_8,
     _SCHEMA_9,
+    _SCHEMA_10,
 )
 
 # pg_advisory_lock key for migrating: "clamor" in ASCII. Held for the whole migration, so two
