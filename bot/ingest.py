@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -17,6 +18,7 @@ from bot.store.records import ChannelMessages, RequestRecord
 # Only people's own posts count; joins, pins, boosts and the like are Discord's voice, not theirs.
 USER_MESSAGE_KINDS = frozenset({"Default", "Reply"})
 BATCH_SIZE = 500
+CHUNK = 10_000  # ids per transaction when an export out of order ends
 
 
 def request_record(
@@ -80,7 +82,7 @@ class _ChannelRead:
     """One export's messages of one channel, as far as read: the ids not yet given to the Store
     and the span [low, high] of ids read. An export holds every message of its channel between
     its first and last (DiscordChatExporter writes them oldest first), so the span counts as read
-    in full once the file ends, and before that while the ids come in one order."""
+    in full once the file ends, and before that while the ids come in one order (either one)."""
 
     guild_id: int
     channel_id: int
@@ -89,7 +91,9 @@ class _ChannelRead:
     previous: int
     direction: int = 0  # 1 ascending, -1 descending, 0 not known yet
     in_order: bool = True
-    pending: list[tuple[int, int]] = field(default_factory=list)
+    # Until the file ends when it is out of order: 16 bytes a message.
+    ids: array[int] = field(default_factory=lambda: array("q"))
+    buckets: array[int] = field(default_factory=lambda: array("q"))
 
     def add(self, message_id: int, bucket: int) -> None:
         step = (message_id > self.previous) - (message_id < self.previous)
@@ -100,15 +104,32 @@ class _ChannelRead:
         self.previous = message_id
         self.low = min(self.low, message_id)
         self.high = max(self.high, message_id)
-        self.pending.append((message_id, bucket))
+        self.ids.append(message_id)
+        self.buckets.append(bucket)
 
-    def take(self, *, file_done: bool) -> ChannelMessages:
-        # A file out of order may still hold ids inside its span: only its ids count as read
-        # until it ends.
-        read = ((self.low - 1, self.high),) if file_done or self.in_order else ()
-        taken = ChannelMessages(self.guild_id, self.channel_id, tuple(self.pending), read)
-        self.pending = []
-        return taken
+    def take(self, *, file_done: bool) -> list[ChannelMessages]:
+        """What to give the Store now. Out of order, an id read later may lie anywhere in the
+        span, so nothing of it counts as read before the file ends; then its ids go in order,
+        each chunk with the span up to its newest id. (An export in order for a while and out
+        of order after that has claimed the span it read in order: ids below it that come
+        later count as read already.)"""
+        if not self.in_order and not file_done:
+            return []
+        messages = zip(self.ids, self.buckets, strict=True)
+        ordered = sorted(messages) if not self.in_order else list(messages)
+        self.ids, self.buckets = array("q"), array("q")
+        if self.in_order:
+            read = ((self.low - 1, self.high),)
+            return [ChannelMessages(self.guild_id, self.channel_id, tuple(ordered), read)]
+        return [
+            ChannelMessages(
+                self.guild_id,
+                self.channel_id,
+                tuple(chunk),
+                ((self.low - 1, chunk[-1][0]),),
+            )
+            for chunk in (ordered[at : at + CHUNK] for at in range(0, len(ordered), CHUNK))
+        ]
 
 
 async def ingest_messages(
@@ -137,7 +158,8 @@ async def ingest_exports(
         if records:
             summary.not_logged += len(records) - await store.upsert_requests(records)
             records.clear()
-        await store.count_messages([read.take(file_done=file_done) for read in reads.values()])
+        for read in reads.values():
+            await store.count_messages(read.take(file_done=file_done))
         pending = 0
 
     for export in exports:
