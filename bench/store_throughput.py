@@ -65,6 +65,8 @@ def _records(count: int, first_id: int = 1, first_guild: int = 1) -> list[Reques
 
 
 async def _write_batches(store: Store, records: list[RequestRecord], batch: int) -> None:
+    # As the bot's live counting does: each flush reads a channel on from its last message.
+    tops: dict[tuple[int, int], int] = {}
     for start in range(0, len(records), batch):
         part = records[start : start + batch]
         await store.upsert_requests(part)
@@ -75,9 +77,15 @@ async def _write_batches(store: Store, records: list[RequestRecord], batch: int)
             ids = chat.setdefault((r.guild_id, r.channel_id), [])
             ids.extend((r.message_id * 20 + k, bucket) for k in range(20))
         await store.count_messages(
-            ChannelMessages(guild, channel, tuple(ids), ((ids[0][0] - 1, ids[-1][0]),))
+            ChannelMessages(
+                guild,
+                channel,
+                tuple(ids),
+                ((tops.get((guild, channel), ids[0][0] - 1), ids[-1][0]),),
+            )
             for (guild, channel), ids in chat.items()
         )
+        tops.update({key: ids[-1][0] for key, ids in chat.items()})
 
 
 async def _write_singles(store: Store, records: list[RequestRecord], _batch: int) -> None:

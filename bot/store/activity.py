@@ -179,10 +179,10 @@ class ActivityQueries(Database):
         Which ids are counted is kept per channel as disjoint (after, last] ranges (each id given
         is a range of its own until a range read joins it to its neighbours), so volume is exact
         whatever the order, overlap, repetition or concurrency of the callers: imports, live
-        counting, gap filling and backfill. Channels are locked one after another in a fixed
-        order (PostgreSQL; SQLite's write lock covers all), so two writers never count the same
-        id. A channel keeps at most MAX_COUNTED_RANGES: past that its two oldest ranges are
-        joined, and messages in the gap between them are taken as counted.
+        counting, gap filling and backfill. Writers count one at a time (an advisory lock on
+        PostgreSQL, the write lock on SQLite), so two never count the same id. A channel keeps
+        at most MAX_COUNTED_RANGES: past that its two oldest ranges are joined, and messages in
+        the gap between them are taken as counted.
 
         Bucket starts come from `bot.buckets.volume_bucket` in the guild's timezone and are
         stored as given; one that is not on a quarter hour is refused (ValueError), since it
@@ -206,16 +206,11 @@ class ActivityQueries(Database):
             return 0
 
         async def work(db: Connection) -> int:
-            volume: Counter[tuple[int, int, int]] = Counter()
-            for (channel_id, guild_id), (ids, read) in sorted(batches.items()):
-                if self.dialect == "postgresql":
-                    await db.execute("SELECT pg_advisory_xact_lock(?::bigint)", (channel_id,))
-                for message_id in await _uncounted(
-                    db, self.dialect, guild_id, channel_id, ids, read
-                ):
-                    volume[(guild_id, ids[message_id], channel_id)] += 1
-            await db.executemany(_ADD_VOLUME, [(*key, n) for key, n in volume.items()])
-            return sum(volume.values())
+            if self.dialect == "postgresql":
+                # One writer counts at a time, across processes (SQLite's write lock does the
+                # same there): ranges read and then rewritten must not change in between.
+                await db.execute("SELECT pg_advisory_xact_lock(?::bigint)", (_COUNT_LOCK,))
+            return await _count(db, self.dialect, batches)
 
         return await self._run(work, transaction=True)
 
@@ -259,6 +254,27 @@ _ADVANCE_ONLY = {
 
 
 MAX_COUNTED_RANGES = 256
+# pg_advisory_xact_lock key for counting volume by id: "counts" in ASCII.
+_COUNT_LOCK = int.from_bytes(b"counts", "big")
+# The stored ranges touching each [guild, channel, low, high] of a JSON array.
+_TOUCHING = {
+    "sqlite": """
+        SELECT r.guild_id, r.channel_id, r.after_id, r.last_id
+        FROM json_each(?) AS w JOIN counted_ranges AS r
+          ON r.guild_id = json_extract(w.value, '$[0]')
+         AND r.channel_id = json_extract(w.value, '$[1]')
+         AND r.last_id >= json_extract(w.value, '$[2]')
+         AND r.after_id <= json_extract(w.value, '$[3]')
+    """,
+    "postgresql": """
+        SELECT r.guild_id, r.channel_id, r.after_id, r.last_id
+        FROM jsonb_array_elements(?::jsonb) AS w(value) JOIN counted_ranges AS r
+          ON r.guild_id = (w.value->>0)::bigint
+         AND r.channel_id = (w.value->>1)::bigint
+         AND r.last_id >= (w.value->>2)::bigint
+         AND r.after_id <= (w.value->>3)::bigint
+    """,
+}
 
 
 def _joined(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -273,46 +289,56 @@ def _joined(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-async def _uncounted(
+async def _count(
     db: Connection,
     dialect: str,
-    guild_id: int,
-    channel_id: int,
-    ids: dict[int, int],
-    read: list[tuple[int, int]],
-) -> list[int]:
-    """The ids of `ids` outside the channel's counted ranges; then adds `ids` and `read` to
-    those ranges (the caller holds the transaction and the channel's lock)."""
-    given = _joined([*((i - 1, i) for i in ids), *read])
-    low, high = given[0][0], given[-1][1]
-    # Every stored range that overlaps or touches [low, high]: the ones the new ranges join.
-    rows = await db.execute_fetchall(
-        "SELECT after_id, last_id FROM counted_ranges WHERE guild_id = ? AND channel_id = ? "
-        "AND last_id >= ? AND after_id <= ? ORDER BY last_id",
-        (guild_id, channel_id, low, high),
+    batches: dict[tuple[int, int], tuple[dict[int, int], list[tuple[int, int]]]],
+) -> int:
+    """Count the ids of `batches` ((channel, guild) -> ({id: bucket}, ranges read)) outside
+    their channel's counted ranges, then join the ids and ranges read into those ranges; how
+    many were counted. The caller holds the transaction and the counting lock."""
+    given: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for (channel_id, guild_id), (ids, read) in batches.items():
+        given[(guild_id, channel_id)] = _joined([*((i - 1, i) for i in ids), *read])
+    # Every stored range that overlaps or touches the span of what is given: the ones the
+    # new ranges join. One statement for all channels: a flush can cover hundreds.
+    spans = [[g, c, ranges[0][0], ranges[-1][1]] for (g, c), ranges in given.items()]
+    stored: dict[tuple[int, int], list[tuple[int, int]]] = {key: [] for key in given}
+    for row in await db.execute_fetchall(_TOUCHING[dialect], (json.dumps(spans),)):
+        stored[(int(row[0]), int(row[1]))].append((int(row[2]), int(row[3])))
+    volume: Counter[tuple[int, int, int]] = Counter()
+    removed: list[tuple[int, int, int]] = []
+    added: list[tuple[int, int, int, int]] = []
+    grown: list[tuple[int, int]] = []
+    for (channel_id, guild_id), (ids, _) in batches.items():
+        key = (guild_id, channel_id)
+        ranges = sorted(stored[key])
+        lasts = [last for _, last in ranges]
+        for message_id, bucket in ids.items():
+            at = bisect_left(lasts, message_id)
+            if at == len(ranges) or ranges[at][0] >= message_id:
+                volume[(guild_id, bucket, channel_id)] += 1
+        joined = _joined([*ranges, *given[key]])
+        if joined != ranges:
+            removed.extend((guild_id, channel_id, last) for last in lasts)
+            added.extend((guild_id, channel_id, after, last) for after, last in joined)
+            if len(joined) > len(ranges):
+                grown.append(key)
+    await db.executemany(
+        "DELETE FROM counted_ranges WHERE guild_id = ? AND channel_id = ? AND last_id = ?",
+        removed,
     )
-    stored = [(int(row[0]), int(row[1])) for row in rows]
-    lasts = [last for _, last in stored]
-    fresh = []
-    for message_id in ids:
-        at = bisect_left(lasts, message_id)
-        if at == len(stored) or stored[at][0] >= message_id:
-            fresh.append(message_id)
-    joined = _joined([*stored, *given])
-    if joined != stored:
-        await db.executemany(
-            "DELETE FROM counted_ranges WHERE guild_id = ? AND channel_id = ? AND last_id = ?",
-            [(guild_id, channel_id, last) for last in lasts],
-        )
-        await db.executemany(
-            "INSERT INTO counted_ranges (guild_id, channel_id, after_id, last_id) "
-            "VALUES (?, ?, ?, ?)",
-            [(guild_id, channel_id, after, last) for after, last in joined],
-        )
-        if len(joined) > len(stored):
-            await _bound_ranges(db, guild_id, channel_id)
-    await db.execute(_ADVANCE_ONLY[dialect], (guild_id, channel_id, high))
-    return fresh
+    await db.executemany(
+        "INSERT INTO counted_ranges (guild_id, channel_id, after_id, last_id) VALUES (?, ?, ?, ?)",
+        added,
+    )
+    for guild_id, channel_id in grown:
+        await _bound_ranges(db, guild_id, channel_id)
+    await db.executemany(
+        _ADVANCE_ONLY[dialect], [(g, c, ranges[-1][1]) for (g, c), ranges in given.items()]
+    )
+    await db.executemany(_ADD_VOLUME, [(*key, n) for key, n in volume.items()])
+    return sum(volume.values())
 
 
 async def _bound_ranges(db: Connection, guild_id: int, channel_id: int) -> None:
