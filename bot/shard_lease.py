@@ -29,8 +29,9 @@ def describe_taken(held: Sequence[HeldShard], lease_seconds: int) -> str:
         what = f"shard {ids} is" if len(held) == 1 else f"shards {ids} are"
     return (
         f"{what} already run by another Clamor process on this database ({holders}): give "
-        "each process its own CLAMOR_SHARD_IDS; if that process is gone, its hold ends at most "
-        f"{wait:.0f} s from now (CLAMOR_SHARD_LEASE_SECONDS={lease_seconds})"
+        "each process its own CLAMOR_SHARD_IDS (with the same CLAMOR_SHARDS); if that process "
+        f"is gone, its hold ends at most {wait:.0f} s from now "
+        f"(CLAMOR_SHARD_LEASE_SECONDS={lease_seconds})"
     )
 
 
