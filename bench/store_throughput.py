@@ -5,7 +5,7 @@
 
 Scenarios, each on a fresh database:
 - batched: what the bot's writer and `clamor analyze` do: `upsert_requests` of `--batch` request
-  messages, then `record_activity` (hourly volume and channel cursors) for the same batch;
+  messages, then `count_messages` (hourly volume counted by message id) for the same batch;
 - single: one `upsert_request` per message, each its own commit;
 - 2 writers: two Stores (two connections, as two shard processes would have) writing batches
   for their own guilds at the same time, on SQLite into the same file (in one Python process,
@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, os.environ.get("CLAMOR_BENCH_ROOT", str(Path(__file__).resolve().parents[1])))
 
 from bot.buckets import volume_bucket
-from bot.store import RequestRecord, Store
+from bot.store import ChannelMessages, RequestRecord, Store
 
 START = 1_700_000_000.0
 GUILDS = 10
@@ -65,12 +65,27 @@ def _records(count: int, first_id: int = 1, first_guild: int = 1) -> list[Reques
 
 
 async def _write_batches(store: Store, records: list[RequestRecord], batch: int) -> None:
+    # As the bot's live counting does: each flush reads a channel on from its last message.
+    tops: dict[tuple[int, int], int] = {}
     for start in range(0, len(records), batch):
         part = records[start : start + batch]
         await store.upsert_requests(part)
-        volumes = [(r.guild_id, r.channel_id, volume_bucket(r.created_at, "UTC"), 20) for r in part]
-        cursors = [(r.guild_id, r.channel_id, r.message_id) for r in part]
-        await store.record_activity(volumes, cursors)
+        # Each request message stands for 20 chat messages, counted by id with it.
+        chat: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for r in part:
+            bucket = volume_bucket(r.created_at, "UTC")
+            ids = chat.setdefault((r.guild_id, r.channel_id), [])
+            ids.extend((r.message_id * 20 + k, bucket) for k in range(20))
+        await store.count_messages(
+            ChannelMessages(
+                guild,
+                channel,
+                tuple(ids),
+                ((tops.get((guild, channel), ids[0][0] - 1), ids[-1][0]),),
+            )
+            for (guild, channel), ids in chat.items()
+        )
+        tops.update({key: ids[-1][0] for key, ids in chat.items()})
 
 
 async def _write_singles(store: Store, records: list[RequestRecord], _batch: int) -> None:

@@ -43,6 +43,11 @@ DEFAULT_DB_TIMEOUT = 60
 MAX_DB_TIMEOUT = 3600
 # Far above any bot's need (Discord asks for one shard per 1,000 or so servers); only a sanity cap.
 MAX_SHARDS = 100_000
+# How long a process's hold on its shards outlives its last renewal (every third of it): the
+# wait before a crashed process's successor may start, and the pause a live one survives.
+DEFAULT_SHARD_LEASE_SECONDS = 60
+MIN_SHARD_LEASE_SECONDS = 3
+MAX_SHARD_LEASE_SECONDS = 3600
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
@@ -70,6 +75,7 @@ class Settings:
     shard_count: int | None = None
     # The shards this process runs, sorted; None = all `shard_count` of them.
     shard_ids: tuple[int, ...] | None = None
+    shard_lease_seconds: int = DEFAULT_SHARD_LEASE_SECONDS
 
     # CLAMOR_DB=postgresql://... selects PostgreSQL; db_path then stays the unused default.
     db_url: str | None = None
@@ -122,7 +128,8 @@ class Settings:
             f"leave_grace_days={self.leave_grace_days!r}, "
             f"gap_fill_messages={self.gap_fill_messages!r}, "
             f"write_queue_size={self.write_queue_size!r}, "
-            f"shard_count={self.shard_count!r}, shard_ids={self.shard_ids!r})"
+            f"shard_count={self.shard_count!r}, shard_ids={self.shard_ids!r}, "
+            f"shard_lease_seconds={self.shard_lease_seconds!r})"
         )
 
 
@@ -280,6 +287,13 @@ def load_settings(
         ),
         shard_count=shard_count,
         shard_ids=_shard_ids(_setting(values, "CLAMOR_SHARD_IDS"), shard_count),
+        shard_lease_seconds=_count(
+            values,
+            "CLAMOR_SHARD_LEASE_SECONDS",
+            DEFAULT_SHARD_LEASE_SECONDS,
+            MIN_SHARD_LEASE_SECONDS,
+            MAX_SHARD_LEASE_SECONDS,
+        ),
     )
 
 

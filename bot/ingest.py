@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -12,11 +13,12 @@ from bot.analysis.model import Analysis
 from bot.buckets import volume_bucket
 from bot.exports import ExportMessage, read_export
 from bot.store import Store, author_hash
-from bot.store.records import RequestRecord
+from bot.store.records import ChannelMessages, RequestRecord
 
 # Only people's own posts count; joins, pins, boosts and the like are Discord's voice, not theirs.
 USER_MESSAGE_KINDS = frozenset({"Default", "Reply"})
 BATCH_SIZE = 500
+CHUNK = 10_000  # ids per transaction when an export out of order ends
 
 
 def request_record(
@@ -57,6 +59,9 @@ class IngestSummary:
     messages: int = 0
     requests: int = 0
     skipped: int = 0
+    # Request messages whose id is already logged under another guild: a row is never taken
+    # over across guilds, so these are not logged and the digest does not count them.
+    not_logged: int = 0
     first_at: float | None = None
     last_at: float | None = None
     guilds: dict[int, str] = field(default_factory=dict)
@@ -72,79 +77,142 @@ class IngestSummary:
             self.last_at = message.created_at
 
 
+@dataclass(slots=True)
+class _ChannelRead:
+    """One export's messages of one channel, as far as read: the ids not yet given to the Store
+    and the span [low, high] of ids read. An export holds every message of its channel between
+    its first and last (DiscordChatExporter writes them oldest first), so the span counts as read
+    in full once the file ends, and before that while the ids come in one order (either one)."""
+
+    guild_id: int
+    channel_id: int
+    low: int
+    high: int
+    previous: int
+    direction: int = 0  # 1 ascending, -1 descending, 0 not known yet
+    in_order: bool = True
+    # Until the file ends when it is out of order: 16 bytes a message.
+    ids: array[int] = field(default_factory=lambda: array("q"))
+    buckets: array[int] = field(default_factory=lambda: array("q"))
+
+    def add(self, message_id: int, bucket: int) -> None:
+        step = (message_id > self.previous) - (message_id < self.previous)
+        if self.direction == 0:
+            self.direction = step
+        elif step != self.direction:
+            self.in_order = False
+        self.previous = message_id
+        self.low = min(self.low, message_id)
+        self.high = max(self.high, message_id)
+        self.ids.append(message_id)
+        self.buckets.append(bucket)
+
+    def take(self, *, file_done: bool) -> list[ChannelMessages]:
+        """What to give the Store now. Out of order, an id read later may lie anywhere in the
+        span, so nothing of it counts as read before the file ends; then its ids go in order,
+        each chunk with the span up to its newest id. (An export in order for a while and out
+        of order after that has claimed the span it read in order: ids below it that come
+        later count as read already.)"""
+        if not self.in_order and not file_done:
+            return []
+        messages = zip(self.ids, self.buckets, strict=True)
+        ordered = sorted(messages) if not self.in_order else list(messages)
+        self.ids, self.buckets = array("q"), array("q")
+        if self.in_order:
+            read = ((self.low - 1, self.high),)
+            return [ChannelMessages(self.guild_id, self.channel_id, tuple(ordered), read)]
+        return [
+            ChannelMessages(
+                self.guild_id,
+                self.channel_id,
+                tuple(chunk),
+                ((self.low - 1, chunk[-1][0]),),
+            )
+            for chunk in (ordered[at : at + CHUNK] for at in range(0, len(ordered), CHUNK))
+        ]
+
+
 async def ingest_messages(
     store: Store, messages: Iterable[ExportMessage], author_key: bytes, *, timezone: str
 ) -> IngestSummary:
+    """`ingest_exports` of messages from one export."""
+    return await ingest_exports(store, [messages], author_key, timezone=timezone)
+
+
+async def ingest_exports(
+    store: Store, exports: Iterable[Iterable[ExportMessage]], author_key: bytes, *, timezone: str
+) -> IngestSummary:
     """Analyse exported messages; log request messages and count every user message's volume,
-    in buckets on the local hours of `timezone` (the zone the digests are cut in)."""
+    in buckets on the local hours of `timezone` (the zone the digests are cut in).
+
+    Volume is a count: each message id is counted once, whatever was read before, in which
+    order or at the same time (`Store.count_messages`). Request rows are upserts."""
     summary = IngestSummary()
     analyzers: dict[int, Analyzer] = {}
-    # Volume is a count, so reading the same export twice must not count it twice: messages at or
-    # below a channel's cursor were counted before. Request rows are upserts and need no guard.
-    counted_up_to: dict[int, int] = {}
-    newest: dict[tuple[int, int], int] = {}
-    # The lowest id counted per channel in this batch: with the cursor it bounds the range of
-    # ids whose volume is now counted (see Store.record_activity).
-    lowest: dict[tuple[int, int], int] = {}
     records: list[RequestRecord] = []
-    volume: list[tuple[int, int, int, int]] = []
+    reads: dict[tuple[int, int], _ChannelRead] = {}
+    pending = 0
 
-    async def flush() -> None:
-        await store.upsert_requests(records)
-        # Volume and the cursors that vouch for it in one transaction, so an interrupted run
-        # can be repeated without counting anything twice.
-        cursors = [(guild, channel, last) for (guild, channel), last in newest.items()]
-        floors = [(guild, channel, first) for (guild, channel), first in lowest.items()]
-        await store.record_activity(volume, cursors, floors)
-        records.clear()
-        volume.clear()
-        newest.clear()
-        lowest.clear()
+    async def flush(*, file_done: bool = False) -> None:
+        nonlocal pending
+        if records:
+            summary.not_logged += len(records) - await store.upsert_requests(records)
+            records.clear()
+        for read in reads.values():
+            await store.count_messages(read.take(file_done=file_done))
+        pending = 0
 
-    for message in messages:
-        if message.author_is_bot or message.kind not in USER_MESSAGE_KINDS:
-            summary.skipped += 1
-            continue
-        summary.saw(message)
-        analyzer = analyzers.get(message.guild_id)
-        if analyzer is None:
-            analyzer = Analyzer(await store.guild_terms(message.guild_id))
-            analyzers[message.guild_id] = analyzer
-        channel = message.channel_id
-        if channel not in counted_up_to:
-            counted_up_to[channel] = await store.cursor(message.guild_id, channel) or 0
-        if message.message_id > counted_up_to[channel]:
-            # Moved at once: the same messages in a second, overlapping export count once.
-            counted_up_to[channel] = message.message_id
-            bucket = volume_bucket(message.created_at, timezone)
-            volume.append((message.guild_id, channel, bucket, 1))
-            newest[(message.guild_id, channel)] = message.message_id
-            lowest.setdefault((message.guild_id, channel), message.message_id)
-        analysis = analyzer.analyze(message.content, score_all=False)
-        if analysis.request:
-            summary.requests += 1
-            records.append(
-                request_record(
-                    message_id=message.message_id,
-                    guild_id=message.guild_id,
-                    channel_id=message.channel_id,
-                    author_key=author_key,
-                    author_id=message.author_id,
-                    created_at=message.created_at,
-                    edited=message.edited,
-                    analysis=analysis,
+    for export in exports:
+        for message in export:
+            if message.author_is_bot or message.kind not in USER_MESSAGE_KINDS:
+                summary.skipped += 1
+                continue
+            summary.saw(message)
+            analyzer = analyzers.get(message.guild_id)
+            if analyzer is None:
+                analyzer = Analyzer(await store.guild_terms(message.guild_id))
+                analyzers[message.guild_id] = analyzer
+            key = (message.guild_id, message.channel_id)
+            read = reads.get(key)
+            if read is None:
+                first = message.message_id
+                read = reads[key] = _ChannelRead(*key, low=first, high=first, previous=first)
+            read.add(message.message_id, volume_bucket(message.created_at, timezone))
+            pending += 1
+            analysis = analyzer.analyze(message.content, score_all=False)
+            if analysis.request:
+                summary.requests += 1
+                records.append(
+                    request_record(
+                        message_id=message.message_id,
+                        guild_id=message.guild_id,
+                        channel_id=message.channel_id,
+                        author_key=author_key,
+                        author_id=message.author_id,
+                        created_at=message.created_at,
+                        edited=message.edited,
+                        analysis=analysis,
+                    )
                 )
-            )
-        if len(volume) + len(records) >= BATCH_SIZE:
-            await flush()
-    await flush()
+            if pending + len(records) >= BATCH_SIZE:
+                await flush()
+        await flush(file_done=True)
+        reads.clear()
     return summary
+
+
+def export_files(
+    paths: Iterable[Path], on_progress: Callable[[Path, int, int], None] | None = None
+) -> Iterator[Iterator[ExportMessage]]:
+    """The messages of each export, one export after another, streamed."""
+    for path in paths:
+        callback = partial(on_progress, path) if on_progress is not None else None
+        yield read_export(path, on_progress=callback)
 
 
 def export_messages(
     paths: Iterable[Path], on_progress: Callable[[Path, int, int], None] | None = None
 ) -> Iterator[ExportMessage]:
     """Every message of several exports, in file order, streamed."""
-    for path in paths:
-        callback = partial(on_progress, path) if on_progress is not None else None
-        yield from read_export(path, on_progress=callback)
+    for messages in export_files(paths, on_progress):
+        yield from messages

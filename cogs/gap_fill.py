@@ -174,8 +174,7 @@ class GapFill(commands.Cog):
         summary.channels += 1
         store = self.bot.store
         try:
-            counted = await store.counted_range(guild.id, channel.id)
-            cursor = None if counted is None else counted[1]
+            cursor = await store.cursor(guild.id, channel.id)
             oldest_logged = None
             if cursor is not None:
                 week = snowflake_at(now - GAP_FILL_MAX_DAYS * DAY)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import discord
 
@@ -26,8 +26,7 @@ Readable = discord.TextChannel | discord.Thread
 @dataclass(slots=True)
 class ScanResult:
     """What one history read did: `requests` newly logged, `already_logged` requests that were
-    in the log before (rewritten if edited); `volumes` holds the backfill's (guild, channel,
-    bucket, 1)."""
+    in the log before (rewritten if edited)."""
 
     scanned: int = 0
     requests: int = 0
@@ -35,7 +34,6 @@ class ScanResult:
     removed: int = 0
     newest: int | None = None
     exhausted: bool = True
-    volumes: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 class HistoryScanning(WatcherBase):
@@ -47,8 +45,9 @@ class HistoryScanning(WatcherBase):
         on_page: Callable[[ScanResult], Awaitable[None]] | None = None,
     ) -> ScanResult:
         """Read `channel`'s history as `spec` says, oldest first, a page at a time: count
-        volume, log requests (edited ones with their current text) and remove logged rows of
-        the range that Discord no longer has or that stopped being requests."""
+        volume (the Store counts an id once, however often it is read), log requests (edited
+        ones with their current text) and remove logged rows of the range that Discord no
+        longer has or that stopped being requests."""
         result = ScanResult()
         still_requests: set[int] = set()
         page: list[discord.Message] = []
@@ -65,6 +64,8 @@ class HistoryScanning(WatcherBase):
             if len(page) == HISTORY_PAGE:
                 await self._take_page(guild_id, channel.id, spec, page, result, still_requests)
                 page = []
+                # Read in full from `after` up to the newest message read.
+                self.activity.mark_read(guild_id, channel.id, spec.after, message.id)
                 if on_page is not None:
                     await on_page(result)
                 await asyncio.sleep(self.page_pause)
@@ -72,6 +73,8 @@ class HistoryScanning(WatcherBase):
             await self._take_page(guild_id, channel.id, spec, page, result, still_requests)
         result.exhausted = spec.limit is None or read < spec.limit
         top = spec.top(newest_read=result.newest, exhausted=result.exhausted)
+        if top is not None:
+            self.activity.mark_read(guild_id, channel.id, spec.after, top)
         if top is not None and top > spec.after:
             async with self._lock(guild_id):
                 writer = self.bot.request_writer
@@ -113,13 +116,10 @@ class HistoryScanning(WatcherBase):
         """Count and log one message read from history; whether it is a request to keep."""
         at = posted_at(message.id)
         bucket = volume_bucket(at, config.settings.timezone)
-        if message.id > spec.count_above:
-            self.activity.count(guild_id, channel_id, message.id, bucket=bucket)
+        self.activity.count(guild_id, channel_id, message.id, bucket=bucket, live=False)
         channel = message.channel
         if isinstance(channel, discord.Thread) and channel.id not in self.threads:
             self._see_thread(guild_id, channel)
-        if spec.count_up_to is not None and message.id <= spec.count_up_to:
-            result.volumes.append((guild_id, channel_id, bucket, 1))
         edited = message.edited_at is not None
         writer = self.bot.request_writer
         stored: RequestRecord | None = None

@@ -53,8 +53,13 @@ class Watcher(HistoryScanning):
         self.flushing.end_settling()
 
     async def flush(self) -> None:
-        """Write buffered volume, cursors and threads first seen (see ActivityFlusher)."""
+        """Write buffered volume, ranges read and threads first seen (see ActivityFlusher)."""
         await self.flushing.flush()
+
+    @commands.Cog.listener()
+    async def on_connect(self) -> None:
+        # A READY, not a RESUME: events missed since the last session are history now.
+        self.activity.new_session()
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
@@ -118,6 +123,7 @@ class Watcher(HistoryScanning):
     async def _log(self, guild_id: int, message: discord.Message) -> None:
         config = await self.bot.guild_configs.get(guild_id)
         if not config.watches(watch_key(message.channel.id, parent_id_of(message.channel))):
+            self.activity.interrupt(guild_id, message.channel.id)
             return
         if message.id in self._handled:
             return  # a replayed event: counted and logged already

@@ -141,6 +141,7 @@ def test_shard_settings(
         ({"CLAMOR_SHARDS": "4", "CLAMOR_SHARD_IDS": "0;1"}, "'0;1' is not a shard id"),
         ({"CLAMOR_SHARDS": "4", "CLAMOR_SHARD_IDS": "-1"}, "'-1' is not a shard id"),
         ({"CLAMOR_SHARDS": "4", "CLAMOR_SHARD_IDS": "١"}, "is not a shard id"),  # Arabic 1
+        ({"CLAMOR_SHARD_LEASE_SECONDS": "2"}, "CLAMOR_SHARD_LEASE_SECONDS='2' is not a whole"),
     ],
 )
 def test_inconsistent_shard_settings_are_one_line(environ: dict[str, str], fragment: str) -> None:
@@ -148,10 +149,11 @@ def test_inconsistent_shard_settings_are_one_line(environ: dict[str, str], fragm
         load_settings(environ, env_file=None)
     message = str(caught.value)
     assert fragment in message
-    assert message.startswith(("CLAMOR_SHARDS", "CLAMOR_SHARD_IDS"))
+    assert message.startswith(("CLAMOR_SHARDS", "CLAMOR_SHARD_IDS", "CLAMOR_SHARD_LEASE"))
     assert "\n" not in message
 
 
 def test_shard_settings_are_in_repr() -> None:
     settings = load_settings({"CLAMOR_SHARDS": "4", "CLAMOR_SHARD_IDS": "1,3"}, env_file=None)
     assert "shard_count=4, shard_ids=(1, 3)" in repr(settings)
+    assert "shard_lease_seconds=60" in repr(settings)

@@ -28,7 +28,7 @@ from bot.cli.terminal import json_visible, visible
 from bot.digest.model import Digest, Period, parse_day
 from bot.digest.render import to_json, to_markdown, to_text
 from bot.exports import sample_export_paths
-from bot.ingest import IngestSummary, export_messages, ingest_messages
+from bot.ingest import IngestSummary, export_files, ingest_exports
 from bot.report import digest_from_store
 from bot.store import Store
 from bot.trends import trend_from_store
@@ -197,8 +197,8 @@ async def _digests(
         else:
             key = os.urandom(32)
         try:
-            summary = await ingest_messages(
-                store, export_messages(paths, progress), key, timezone=timezone
+            summary = await ingest_exports(
+                store, export_files(paths, progress), key, timezone=timezone
             )
         finally:
             progress.close()
@@ -256,6 +256,12 @@ def _print(
         f"{summary.requests:,} about open-sourcing.",
         file=sys.stderr,
     )
+    if summary.not_logged:
+        print(
+            f"Not logged: {summary.not_logged:,} of them, whose message ids are already logged "
+            "under another server in this database; the digest leaves them out.",
+            file=sys.stderr,
+        )
     print("\n\n".join(printable_digest(digest, args.format) for digest in digests))
     if cut is not None:
         # Beside the digest, where its reader looks; JSON's stdout stays one document.

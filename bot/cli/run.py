@@ -23,8 +23,9 @@ from bot.cli.common import (
     settings,
     shared_with_others,
 )
-from bot.client import ClamorBot, create_bot
+from bot.client import ClamorBot, create_bot, instance_name
 from bot.config import Settings, SettingsError, configure_logging
+from bot.shard_lease import ShardLease, ShardsTakenError
 from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -83,21 +84,59 @@ async def closing_on_sigterm(bot: ClamorBot) -> AsyncIterator[None]:
 
 
 async def serve(config: Settings, token: str, **options: Any) -> None:
-    """Open the database, run the bot until it stops, close both."""
+    """Open the database, hold this process's shards, run the bot until it stops, close both."""
     async with await Store.open(config.database, command_timeout=config.db_timeout) as store:
         key = await store.author_key(config.author_key_path)
-        async with create_bot(config, store, author_key=key, **options) as bot:
-            try:
-                async with closing_on_sigterm(bot):
-                    await bot.start(token)
-            except discord.LoginFailure:
-                raise CommandError(TOKEN_HELP) from None
-            except discord.PrivilegedIntentsRequired:
-                raise CommandError(INTENT_HELP) from None
-            except (aiohttp.ClientError, OSError) as exc:
-                raise CommandError(
-                    f"cannot reach Discord ({exc.__class__.__name__}): check the network and retry"
-                ) from None
+        # Before the bot exists: a refused process says one line and nothing else.
+        lease = ShardLease(
+            store,
+            config.served_shards(),
+            holder=instance_name(),
+            seconds=config.shard_lease_seconds,
+        )
+        try:
+            await lease.take()
+        except ShardsTakenError as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            async with create_bot(config, store, author_key=key, **options) as bot:
+                await _run_holding(bot, token, lease)
+        finally:
+            await lease.release()
+
+
+async def _run_holding(bot: ClamorBot, token: str, lease: ShardLease) -> None:
+    """Run the bot while renewing the lease; close it if another process took the lease."""
+    lost: list[str] = []
+    stopping: set[asyncio.Task[None]] = set()
+
+    def lease_lost(reason: str) -> None:
+        lost.append(f"stopped: another process took over ({reason})")
+        log.error("the shard lease was lost: closing (%s)", reason)
+        stopping.add(asyncio.create_task(close_once_set_up(bot), name="clamor: lease lost"))
+
+    keeper = asyncio.create_task(lease.keep(lease_lost), name="clamor: shard lease")
+    try:
+        await _start(bot, token)
+    finally:
+        keeper.cancel()
+        await asyncio.gather(keeper, *stopping, return_exceptions=True)
+    if lost:
+        raise CommandError(lost[0])
+
+
+async def _start(bot: ClamorBot, token: str) -> None:
+    try:
+        async with closing_on_sigterm(bot):
+            await bot.start(token)
+    except discord.LoginFailure:
+        raise CommandError(TOKEN_HELP) from None
+    except discord.PrivilegedIntentsRequired:
+        raise CommandError(INTENT_HELP) from None
+    except (aiohttp.ClientError, OSError) as exc:
+        raise CommandError(
+            f"cannot reach Discord ({exc.__class__.__name__}): check the network and retry"
+        ) from None
 
 
 def warn_if_shared(paths: Iterable[Path]) -> None:

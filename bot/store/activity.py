@@ -9,6 +9,7 @@ half-hour and 45-minute zones too). The Store knows no timezones and stores the 
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterable
 from datetime import date
@@ -17,7 +18,7 @@ from typing import Any
 from bot.buckets import is_bucket_start
 from bot.store.database import Connection, Database, Row
 from bot.store.dialect import in_id_list
-from bot.store.records import DigestRun
+from bot.store.records import ChannelMessages, DigestRun
 
 _ADD_VOLUME = """
     INSERT INTO message_volume (guild_id, hour, channel_id, messages) VALUES (?, ?, ?, ?)
@@ -73,8 +74,20 @@ class ActivityQueries(Database):
         await self.add_volumes([(guild_id, channel_id, bucket, count)])
 
     async def add_volumes(self, items: Iterable[tuple[int, int, int, int]]) -> None:
-        """Add many (guild, channel, bucket start, count) in one transaction."""
-        await self.record_activity(items, ())
+        """Add many (guild, channel, bucket start, count) in one transaction, with no message ids
+        to count each message once: volume known only as counts (tests, benchmarks). Messages
+        seen by the bot or read from exports go through `count_messages`."""
+        buckets: Counter[tuple[int, int, int]] = Counter()
+        for guild_id, channel_id, bucket, count in items:
+            if count < 0:
+                raise ValueError("a message count cannot be negative")
+            if not is_bucket_start(bucket):
+                raise ValueError(
+                    f"{bucket!r} is not a volume bucket start: pass volume_bucket(at, timezone)"
+                )
+            buckets[(guild_id, int(bucket), channel_id)] += count
+        if buckets:
+            await self._write_many(_ADD_VOLUME, [(*key, n) for key, n in buckets.items()])
 
     async def volume_hours(
         self,
@@ -159,68 +172,56 @@ class ActivityQueries(Database):
         )
         return None if row is None else _run(row)
 
-    async def record_activity(
-        self,
-        volumes: Iterable[tuple[int, int, int, int]],
-        cursors: Iterable[tuple[int, int, int]],
-        floors: Iterable[tuple[int, int, int]] = (),
-    ) -> None:
-        """Add (guild, channel, bucket start, count) volumes, advance (guild, channel, newest id)
-        cursors and lower (guild, channel, lowest id) floors in one transaction, so a channel's
-        counted range never claims more or less than the volume written with it.
+    async def count_messages(self, channels: Iterable[ChannelMessages]) -> int:
+        """Count every message id not counted before in its channel, in its bucket, and remember
+        the ids given and the ranges read as counted, all in one transaction; how many were new.
 
-        The counted range (see `counted_range`) follows these rules, so no message is counted
-        twice: a cursor only raises last_message_id. A floor says "everything from first_id up
-        to the cursor is counted" and lowers counted_from to first_id - 1 (never raises it). A
-        row that a cursor creates takes counted_from from the floor given with it in the same
-        call, or NULL (unknown) without one: the Store cannot know what the caller counted below
-        the cursor, and an unknown start keeps a backfill from counting older history at all.
-        An unknown start stays unknown (ids below it may have been counted before ranges were
-        kept), and a floor for a channel that has neither a row nor a cursor is ignored.
+        Which ids are counted is kept per channel as disjoint (after, last] ranges (each id given
+        is a range of its own until a range read joins it to its neighbours), so volume is exact
+        whatever the order, overlap, repetition or concurrency of the callers: imports, live
+        counting, gap filling and backfill. Writers count one at a time (an advisory lock on
+        PostgreSQL, the write lock on SQLite), so two never count the same id. A channel keeps
+        at most MAX_COUNTED_RANGES: past that its two oldest ranges are joined, and messages in
+        the gap between them are taken as counted.
 
         Bucket starts come from `bot.buckets.volume_bucket` in the guild's timezone and are
         stored as given; one that is not on a quarter hour is refused (ValueError), since it
         can only be a raw instant passed by mistake, which would make a row per second.
         """
-        buckets: Counter[tuple[int, int, int]] = Counter()
-        for guild_id, channel_id, bucket, count in volumes:
-            if count < 0:
-                raise ValueError("a message count cannot be negative")
-            if not is_bucket_start(bucket):
-                raise ValueError(
-                    f"{bucket!r} is not a volume bucket start: pass volume_bucket(at, timezone)"
-                )
-            buckets[(guild_id, int(bucket), channel_id)] += count
-        lowest: dict[tuple[int, int], int] = {}
-        for guild_id, channel_id, first_id in floors:
-            key = (guild_id, channel_id)
-            lowest[key] = min(lowest.get(key, first_id), first_id)
-        # The floor rides along as a fourth parameter; a malformed cursor row then fails in
-        # SQLite, inside the transaction, rather than half-way through building the batch.
-        cursor_rows = [(*row, lowest.get((row[0], row[1]))) for row in cursors]
-        floor_rows = [(first - 1, guild, channel) for (guild, channel), first in lowest.items()]
-        volume_rows = [(g, hour, channel, n) for (g, hour, channel), n in buckets.items()]
-        if not volume_rows and not cursor_rows and not floor_rows:
-            return
+        batches: dict[tuple[int, int], tuple[dict[int, int], list[tuple[int, int]]]] = {}
+        for channel in channels:
+            ids, read = batches.setdefault((channel.channel_id, channel.guild_id), ({}, []))
+            for message_id, bucket in channel.messages:
+                if not is_bucket_start(bucket):
+                    raise ValueError(
+                        f"{bucket!r} is not a volume bucket start: pass volume_bucket(at, timezone)"
+                    )
+                ids.setdefault(int(message_id), int(bucket))
+            for after, last in channel.read:
+                if not after < last:
+                    raise ValueError(f"({after}, {last}] is not a range of message ids")
+                read.append((int(after), int(last)))
+        batches = {key: batch for key, batch in batches.items() if batch[0] or batch[1]}
+        if not batches:
+            return 0
 
-        async def work(db: Connection) -> None:
-            await db.executemany(_ADD_VOLUME, volume_rows)
-            await db.executemany(_ADVANCE_CURSOR[self.dialect], cursor_rows)
-            await db.executemany(_LOWER_FLOOR[self.dialect], floor_rows)
+        async def work(db: Connection) -> int:
+            if self.dialect == "postgresql":
+                # One writer counts at a time, across processes (SQLite's write lock does the
+                # same there): ranges read and then rewritten must not change in between.
+                await db.execute("SELECT pg_advisory_xact_lock(?::bigint)", (_COUNT_LOCK,))
+            return await _count(db, self.dialect, batches)
 
-        await self._run(work, transaction=True)
+        return await self._run(work, transaction=True)
 
-    async def counted_range(self, guild_id: int, channel_id: int) -> tuple[int | None, int] | None:
-        """(counted_from, last_message_id): the volume of messages with counted_from < id <=
-        last_message_id has been counted; counted_from None = unknown start. None = no cursor."""
-        row = await self._fetch_one(
-            "SELECT counted_from, last_message_id FROM channel_cursors "
-            "WHERE guild_id = ? AND channel_id = ?",
+    async def counted_ranges(self, guild_id: int, channel_id: int) -> list[tuple[int, int]]:
+        """The channel's (after, last] ranges of message ids whose volume is counted, in order."""
+        rows = await self._fetch_all(
+            "SELECT after_id, last_id FROM counted_ranges "
+            "WHERE guild_id = ? AND channel_id = ? ORDER BY last_id",
             (guild_id, channel_id),
         )
-        if row is None:
-            return None
-        return (None if row[0] is None else int(row[0])), int(row[1])
+        return [(int(row[0]), int(row[1])) for row in rows]
 
     async def seed_cursor(self, guild_id: int, channel_id: int, message_id: int) -> bool:
         """Start a channel's cursor at `message_id` with nothing counted yet (counted_from =
@@ -250,29 +251,116 @@ _ADVANCE_ONLY = {
             last_message_id = GREATEST(channel_cursors.last_message_id, excluded.last_message_id)
     """,
 }
-# ?4 is the floor given with the cursor, or NULL; min() with NULL is NULL (unknown start).
-_ADVANCE_CURSOR = {
+
+
+MAX_COUNTED_RANGES = 256
+# pg_advisory_xact_lock key for counting volume by id: "counts" in ASCII.
+_COUNT_LOCK = int.from_bytes(b"counts", "big")
+# The stored ranges touching each [guild, channel, low, high] of a JSON array.
+_TOUCHING = {
     "sqlite": """
-        INSERT INTO channel_cursors (guild_id, channel_id, last_message_id, counted_from)
-        VALUES (?1, ?2, ?3, min(?3, ?4 - 1))
-        ON CONFLICT (guild_id, channel_id) DO UPDATE SET
-            last_message_id = max(last_message_id, excluded.last_message_id)
+        SELECT r.guild_id, r.channel_id, r.after_id, r.last_id
+        FROM json_each(?) AS w JOIN counted_ranges AS r
+          ON r.guild_id = json_extract(w.value, '$[0]')
+         AND r.channel_id = json_extract(w.value, '$[1]')
+         AND r.last_id >= json_extract(w.value, '$[2]')
+         AND r.after_id <= json_extract(w.value, '$[3]')
     """,
     "postgresql": """
-        INSERT INTO channel_cursors (guild_id, channel_id, last_message_id, counted_from)
-        VALUES (?1, ?2, ?3, CASE WHEN ?4::bigint IS NULL THEN NULL ELSE LEAST(?3, ?4 - 1) END)
-        ON CONFLICT (guild_id, channel_id) DO UPDATE SET
-            last_message_id = GREATEST(channel_cursors.last_message_id, excluded.last_message_id)
+        SELECT r.guild_id, r.channel_id, r.after_id, r.last_id
+        FROM jsonb_array_elements(?::jsonb) AS w(value) JOIN counted_ranges AS r
+          ON r.guild_id = (w.value->>0)::bigint
+         AND r.channel_id = (w.value->>1)::bigint
+         AND r.last_id >= (w.value->>2)::bigint
+         AND r.after_id <= (w.value->>3)::bigint
     """,
 }
-# min() with a NULL counted_from stays NULL: an unknown start is never made up.
-_LOWER_FLOOR = {
-    "sqlite": """
-        UPDATE channel_cursors SET counted_from = min(counted_from, ?)
-        WHERE guild_id = ? AND channel_id = ?
-    """,
-    "postgresql": """
-        UPDATE channel_cursors SET counted_from = LEAST(counted_from, ?)
-        WHERE guild_id = ? AND channel_id = ? AND counted_from IS NOT NULL
-    """,
-}
+
+
+def _joined(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Ranges (after, last] joined where they overlap or touch, in order."""
+    out: list[tuple[int, int]] = []
+    for after, last in sorted(ranges):
+        if out and after <= out[-1][1]:
+            if last > out[-1][1]:
+                out[-1] = (out[-1][0], last)
+        else:
+            out.append((after, last))
+    return out
+
+
+async def _count(
+    db: Connection,
+    dialect: str,
+    batches: dict[tuple[int, int], tuple[dict[int, int], list[tuple[int, int]]]],
+) -> int:
+    """Count the ids of `batches` ((channel, guild) -> ({id: bucket}, ranges read)) outside
+    their channel's counted ranges, then join the ids and ranges read into those ranges; how
+    many were counted. The caller holds the transaction and the counting lock."""
+    given: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for (channel_id, guild_id), (ids, read) in batches.items():
+        given[(guild_id, channel_id)] = _joined([*((i - 1, i) for i in ids), *read])
+    # Every stored range that overlaps or touches the span of what is given: the ones the
+    # new ranges join. One statement for all channels: a flush can cover hundreds.
+    spans = [[g, c, ranges[0][0], ranges[-1][1]] for (g, c), ranges in given.items()]
+    stored: dict[tuple[int, int], list[tuple[int, int]]] = {key: [] for key in given}
+    for row in await db.execute_fetchall(_TOUCHING[dialect], (json.dumps(spans),)):
+        stored[(int(row[0]), int(row[1]))].append((int(row[2]), int(row[3])))
+    volume: Counter[tuple[int, int, int]] = Counter()
+    removed: list[tuple[int, int, int]] = []
+    added: list[tuple[int, int, int, int]] = []
+    grown: list[tuple[int, int]] = []
+    for (channel_id, guild_id), (ids, _) in batches.items():
+        key = (guild_id, channel_id)
+        ranges = sorted(stored[key])
+        lasts = [last for _, last in ranges]
+        for message_id, bucket in ids.items():
+            at = bisect_left(lasts, message_id)
+            if at == len(ranges) or ranges[at][0] >= message_id:
+                volume[(guild_id, bucket, channel_id)] += 1
+        joined = _joined([*ranges, *given[key]])
+        if joined != ranges:
+            removed.extend((guild_id, channel_id, last) for last in lasts)
+            added.extend((guild_id, channel_id, after, last) for after, last in joined)
+            if len(joined) > len(ranges):
+                grown.append(key)
+    await db.executemany(
+        "DELETE FROM counted_ranges WHERE guild_id = ? AND channel_id = ? AND last_id = ?",
+        removed,
+    )
+    await db.executemany(
+        "INSERT INTO counted_ranges (guild_id, channel_id, after_id, last_id) VALUES (?, ?, ?, ?)",
+        added,
+    )
+    for guild_id, channel_id in grown:
+        await _bound_ranges(db, guild_id, channel_id)
+    await db.executemany(
+        _ADVANCE_ONLY[dialect], [(g, c, ranges[-1][1]) for (g, c), ranges in given.items()]
+    )
+    await db.executemany(_ADD_VOLUME, [(*key, n) for key, n in volume.items()])
+    return sum(volume.values())
+
+
+async def _bound_ranges(db: Connection, guild_id: int, channel_id: int) -> None:
+    # Joining the two oldest ranges keeps the table bounded at the cost of the messages in
+    # the oldest gap (never read: history a backfill or an import could still have counted).
+    key = (guild_id, channel_id)
+    rows = await db.execute_fetchall(
+        "SELECT count(*) FROM counted_ranges WHERE guild_id = ? AND channel_id = ?", key
+    )
+    excess = int(rows[0][0]) - MAX_COUNTED_RANGES
+    if excess <= 0:
+        return
+    oldest = await db.execute_fetchall(
+        "SELECT after_id, last_id FROM counted_ranges WHERE guild_id = ? AND channel_id = ? "
+        "ORDER BY last_id LIMIT ?",
+        (*key, excess + 1),
+    )
+    await db.executemany(
+        "DELETE FROM counted_ranges WHERE guild_id = ? AND channel_id = ? AND last_id = ?",
+        [(*key, int(row[1])) for row in oldest],
+    )
+    await db.execute(
+        "INSERT INTO counted_ranges (guild_id, channel_id, after_id, last_id) VALUES (?, ?, ?, ?)",
+        (*key, int(oldest[0][0]), int(oldest[-1][1])),
+    )

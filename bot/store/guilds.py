@@ -246,6 +246,7 @@ GUILD_TABLES = (
     "request_messages",
     "message_volume",
     "channel_cursors",
+    "counted_ranges",
     "digest_runs",
     "label_corrections",
     "guild_privacy",

@@ -264,6 +264,41 @@ _SCHEMA_8: Migration = (
     "CREATE INDEX thread_parents_by_parent ON thread_parents (guild_id, parent_id, thread_id)",
 )
 
+# Volume counted per message id: the ids of a channel whose message is counted are the union of
+# its (after_id, last_id] ranges, kept disjoint and apart, so a message is counted once whatever
+# order, overlap or concurrency its imports, live counting and history reads come in. A cursor's
+# old counted range carries over; an unknown start (NULL) covers everything below the cursor, as
+# before: such a channel never counted older history. The key's columns come first: SQLite
+# 3.40's integrity_check misreads a WITHOUT ROWID table whose key columns are declared later.
+_SCHEMA_9: Migration = (
+    """
+    CREATE TABLE counted_ranges (
+        guild_id   INTEGER NOT NULL,
+        channel_id INTEGER NOT NULL,
+        last_id    INTEGER NOT NULL,
+        after_id   INTEGER NOT NULL CHECK (after_id < last_id),
+        PRIMARY KEY (guild_id, channel_id, last_id)
+    ) WITHOUT ROWID
+    """,
+    """
+    INSERT INTO counted_ranges (guild_id, channel_id, after_id, last_id)
+    SELECT guild_id, channel_id, coalesce(counted_from, 0), last_message_id FROM channel_cursors
+    WHERE coalesce(counted_from, 0) < last_message_id
+    """,
+)
+
+# Which process runs each shard (-1: every shard, a bot that lets Discord pick the count),
+# until when: a second process for a shard is refused while the holder keeps renewing.
+_SCHEMA_10: Migration = (
+    """
+    CREATE TABLE shard_leases (
+        shard_id    INTEGER PRIMARY KEY,
+        holder      TEXT NOT NULL,
+        expires_at  REAL NOT NULL
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -273,6 +308,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_6,
     _SCHEMA_7,
     _SCHEMA_8,
+    _SCHEMA_9,
+    _SCHEMA_10,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

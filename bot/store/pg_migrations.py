@@ -230,6 +230,35 @@ _SCHEMA_8: Migration = (
     "CREATE INDEX thread_parents_by_parent ON thread_parents (guild_id, parent_id, thread_id)",
 )
 
+# See migrations._SCHEMA_9.
+_SCHEMA_9: Migration = (
+    """
+    CREATE TABLE counted_ranges (
+        guild_id   BIGINT NOT NULL,
+        channel_id BIGINT NOT NULL,
+        last_id    BIGINT NOT NULL,
+        after_id   BIGINT NOT NULL CHECK (after_id < last_id),
+        PRIMARY KEY (guild_id, channel_id, last_id)
+    )
+    """,
+    """
+    INSERT INTO counted_ranges (guild_id, channel_id, after_id, last_id)
+    SELECT guild_id, channel_id, coalesce(counted_from, 0), last_message_id FROM channel_cursors
+    WHERE coalesce(counted_from, 0) < last_message_id
+    """,
+)
+
+# See migrations._SCHEMA_10.
+_SCHEMA_10: Migration = (
+    """
+    CREATE TABLE shard_leases (
+        shard_id    BIGINT PRIMARY KEY,
+        holder      TEXT NOT NULL,
+        expires_at  DOUBLE PRECISION NOT NULL
+    )
+    """,
+)
+
 PG_MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -239,6 +268,8 @@ PG_MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_6,
     _SCHEMA_7,
     _SCHEMA_8,
+    _SCHEMA_9,
+    _SCHEMA_10,
 )
 
 # pg_advisory_lock key for migrating: "clamor" in ASCII. Held for the whole migration, so two

@@ -16,6 +16,19 @@ MAX_RETENTION_DAYS = 3650
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelMessages:
+    """Messages of one channel to count, each (message id, volume bucket start), and id ranges
+    (after, last] read in full: every message with after < id <= last is among `messages` or
+    was given to `Store.count_messages` before. A range says which ids a later read may skip;
+    claiming one not read in full would leave its unread messages uncounted."""
+
+    guild_id: int
+    channel_id: int
+    messages: tuple[tuple[int, int], ...] = ()
+    read: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class RequestRecord:
     """One logged request message. Times are unix seconds, UTC."""
 

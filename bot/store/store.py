@@ -23,6 +23,7 @@ from bot.store.errors import StoreError, StoreUnavailableError
 from bot.store.export_rows import ExportQueries
 from bot.store.guilds import GuildQueries
 from bot.store.labels import LabelQueries
+from bot.store.leases import LeaseQueries
 from bot.store.migrations import NewerSchemaError, migrate, schema_version
 from bot.store.privacy import PrivacyQueries
 from bot.store.request_log import RequestQueries
@@ -55,6 +56,7 @@ class Store(
     ExportQueries,
     ClaimQueries,
     ThreadQueries,
+    LeaseQueries,
 ):
     """One aiosqlite connection, migrated on open. Use `async with await Store.open(path)`
     (or `Store.open("postgresql://…")` for the same class on PostgreSQL)."""

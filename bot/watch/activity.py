@@ -1,10 +1,13 @@
-"""Volume and cursors held in memory between flushes, so a busy channel costs one write per
-flush rather than one per message."""
+"""Volume held in memory between flushes, so a busy channel costs one write per flush rather
+than one per message."""
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter, deque
 from dataclasses import dataclass, field
+
+from bot.store.records import ChannelMessages
 
 # Gap filling reads up to a thousand messages per channel; the live watcher must still
 # recognise each of them when the same message also arrives as an event.
@@ -37,39 +40,43 @@ class RecentIds:
 
 @dataclass(frozen=True, slots=True)
 class ActivitySnapshot:
-    """What one flush writes: (guild, channel, bucket start, count), (guild, channel, newest id)
-    and (guild, channel, lowest id counted) for `Store.record_activity`."""
+    """What one flush gives `Store.count_messages`: per channel the ids counted (each with its
+    volume bucket) and the id ranges read in full."""
 
-    volumes: tuple[tuple[int, int, int, int], ...] = ()
-    cursors: tuple[tuple[int, int, int], ...] = ()
-    floors: tuple[tuple[int, int, int], ...] = ()
+    channels: tuple[ChannelMessages, ...] = ()
     messages: int = 0
 
     @property
     def empty(self) -> bool:
-        return not self.volumes and not self.cursors
+        return not self.channels
 
 
 @dataclass(slots=True)
 class ActivityBuffer:
-    """Counts watched messages per (guild, channel, volume bucket), the newest and lowest id
-    counted per channel. The caller names the bucket (`bot.buckets.volume_bucket` in the guild's
-    timezone): the buffer knows no timezones.
+    """Counts watched messages per (guild, channel, volume bucket), keeping their ids, and the
+    id ranges read in full per channel. The caller names the bucket (`bot.buckets.volume_bucket`
+    in the guild's timezone): the buffer knows no timezones.
 
     A message id is counted once: a gateway replay after a resume can deliver an event again,
-    and volume is a sum, so the last `remember` ids are kept to recognise repeats.
+    so the last `remember` ids are kept to recognise repeats here, and the Store counts each id
+    once whatever was counted before (an import, a backfill, another run).
+
+    Live messages of a channel follow one another within a gateway session: the range from one
+    to the next is read in full. A new session, or a channel not watched for a while, breaks
+    that (`interrupt`): the messages in between are history, for gap filling to read.
 
     A channel can be held: while gap filling reads its history, its counts stay here, so the
     cursor on disk never jumps past history not read yet (a crash then re-reads it all).
     """
 
     remember: int = REMEMBERED_IDS
-    _volume: Counter[tuple[int, int, int]] = field(default_factory=Counter)
-    _cursors: dict[Channel, int] = field(default_factory=dict)
-    _floors: dict[Channel, int] = field(default_factory=dict)
+    # Ids per (guild, channel, bucket start), 8 bytes each: a DB outage keeps them all.
+    _ids: dict[tuple[int, int, int], array[int]] = field(default_factory=dict)
+    _read: dict[Channel, list[tuple[int, int]]] = field(default_factory=dict)
+    _live_top: dict[Channel, int] = field(default_factory=dict)
     _held: Counter[Channel] = field(default_factory=Counter)
     _recent: RecentIds = field(init=False)
-    # The sum of _volume, kept as it changes: the watcher asks after every message.
+    # The number of ids in _ids, kept as it changes: the watcher asks after every message.
     _pending: int = 0
 
     def __post_init__(self) -> None:
@@ -80,17 +87,45 @@ class ActivityBuffer:
         """Messages counted since the last drain."""
         return self._pending
 
-    def count(self, guild_id: int, channel_id: int, message_id: int, *, bucket: int) -> bool:
-        """Count one message in the bucket starting at `bucket`; False (and nothing changes) if
-        this id was counted before."""
+    def count(
+        self, guild_id: int, channel_id: int, message_id: int, *, bucket: int, live: bool = True
+    ) -> bool:
+        """Count one message in the bucket starting at `bucket`; False (and nothing is counted)
+        if this id was counted before. `live`: it came as a gateway event, not from history."""
+        key = (guild_id, channel_id)
+        if live:
+            top = self._live_top.get(key)
+            if top is None or message_id > top:
+                self.mark_read(
+                    guild_id, channel_id, message_id - 1 if top is None else top, message_id
+                )
+                self._live_top[key] = message_id
         if not self._recent.add(message_id):
             return False
-        self._volume[(guild_id, channel_id, bucket)] += 1
+        ids = self._ids.get((guild_id, channel_id, bucket))
+        if ids is None:
+            ids = self._ids[(guild_id, channel_id, bucket)] = array("q")
+        ids.append(message_id)
         self._pending += 1
-        key = (guild_id, channel_id)
-        self._cursors[key] = max(self._cursors.get(key, 0), message_id)
-        self._floors[key] = min(self._floors.get(key, message_id), message_id)
         return True
+
+    def mark_read(self, guild_id: int, channel_id: int, after: int, last: int) -> None:
+        """Every message of the channel with after < id <= last has been given to `count`."""
+        if after >= last:
+            return
+        ranges = self._read.setdefault((guild_id, channel_id), [])
+        if ranges and ranges[-1][1] == after:  # a live message after the one before
+            ranges[-1] = (ranges[-1][0], last)
+        else:
+            ranges.append((after, last))
+
+    def interrupt(self, guild_id: int, channel_id: int) -> None:
+        """The channel's next live message may not follow the last one (it was not watched)."""
+        self._live_top.pop((guild_id, channel_id), None)
+
+    def new_session(self) -> None:
+        """A new gateway session: events between the old one and this one were never sent."""
+        self._live_top.clear()
 
     def hold(self, guild_id: int, channel_id: int) -> None:
         """Keep this channel's counts out of drains until `release` (holds nest)."""
@@ -106,33 +141,35 @@ class ActivityBuffer:
         """Everything counted so far in channels not held, leaving it out of the buffer (ids
         stay remembered)."""
         held = self._held
-        volumes = tuple(
-            (guild, channel, hour, n)
-            for (guild, channel, hour), n in self._volume.items()
-            if (guild, channel) not in held
+        messages: dict[Channel, list[tuple[int, int]]] = {}
+        for key in [key for key in self._ids if key[:2] not in held]:
+            guild, channel, bucket = key
+            messages.setdefault((guild, channel), []).extend(
+                (message_id, bucket) for message_id in self._ids.pop(key)
+            )
+        read = {key: self._read.pop(key) for key in list(self._read) if key not in held}
+        channels = tuple(
+            ChannelMessages(
+                guild,
+                channel,
+                tuple(messages.get((guild, channel), ())),
+                tuple(read.get((guild, channel), ())),
+            )
+            for guild, channel in sorted(messages.keys() | read.keys())
         )
-        snapshot = ActivitySnapshot(
-            volumes=volumes,
-            cursors=tuple((*key, last) for key, last in self._cursors.items() if key not in held),
-            floors=tuple((*key, low) for key, low in self._floors.items() if key not in held),
-            messages=sum(n for *_, n in volumes),
-        )
-        for guild, channel, hour, _ in volumes:
-            del self._volume[(guild, channel, hour)]
-        self._pending -= snapshot.messages
-        for mapping in (self._cursors, self._floors):
-            for key in [key for key in mapping if key not in held]:
-                del mapping[key]
-        return snapshot
+        taken = sum(len(channel.messages) for channel in channels)
+        self._pending -= taken
+        return ActivitySnapshot(channels, taken)
 
     def restore(self, snapshot: ActivitySnapshot) -> None:
         """Put back a snapshot whose write failed, merged with what was counted meanwhile."""
-        for guild, channel, hour, n in snapshot.volumes:
-            self._volume[(guild, channel, hour)] += n
-            self._pending += n
-        for guild, channel, last in snapshot.cursors:
-            key = (guild, channel)
-            self._cursors[key] = max(self._cursors.get(key, 0), last)
-        for guild, channel, low in snapshot.floors:
-            key = (guild, channel)
-            self._floors[key] = min(self._floors.get(key, low), low)
+        for channel in snapshot.channels:
+            for message_id, bucket in channel.messages:
+                key = (channel.guild_id, channel.channel_id, bucket)
+                ids = self._ids.get(key)
+                if ids is None:
+                    ids = self._ids[key] = array("q")
+                ids.append(message_id)
+                self._pending += 1
+            for after, last in channel.read:
+                self.mark_read(channel.guild_id, channel.channel_id, after, last)

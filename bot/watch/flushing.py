@@ -1,4 +1,4 @@
-"""ActivityFlusher: what the watcher holds in memory (volume, cursors, threads first seen) into
+"""ActivityFlusher: what the watcher holds in memory (volume, ranges read, threads first seen) into
 the database, a batch at a time, kept for the next try when the database is down.
 
 Gap filling holds channels while it decides what to read, then releases those with nothing to
@@ -45,7 +45,7 @@ class ActivityFlusher:
             self._settled.set()
 
     async def flush(self) -> None:
-        """Write threads first seen, then buffered volume and cursors in one transaction; on
+        """Write threads first seen, then buffered volume and ranges read in one transaction; on
         failure keep what was not written for later."""
         try:
             async with asyncio.timeout(SETTLE_WAIT_SECONDS):
@@ -63,9 +63,7 @@ class ActivityFlusher:
                 await self._store.remember_threads(threads)
                 threads = []
                 if not snapshot.empty:
-                    await self._store.record_activity(
-                        snapshot.volumes, snapshot.cursors, snapshot.floors
-                    )
+                    await self._store.count_messages(snapshot.channels)
             except StoreUnavailableError as exc:
                 self._keep(snapshot, threads)
                 if not self._failing:  # once per outage, not every 2 s

@@ -18,25 +18,19 @@ def snowflake_at(moment: float) -> int:
     return max(int(moment * 1000) - DISCORD_EPOCH_MS, 0) << 22
 
 
-NEVER = 2**63 - 1  # above every id: count nothing
-
-
 @dataclass(frozen=True, slots=True)
 class ScanSpec:
     """One read of a channel's history, oldest first: ids in (after, before) (before None: up
     to now), at most `limit` messages (None: all).
 
-    Volume is counted for ids above `count_above` (through the live buffer, so a message also
-    seen live counts once) and returned for ids up to `count_up_to` (a backfill below the
-    counted range). `recheck` scans only re-analyse messages already logged or edited: their
-    ids were counted and analysed before, only a change while away matters.
+    Every message read is counted (through the live buffer; the Store counts an id once, so
+    reading a range again counts nothing twice). `recheck` scans only re-analyse messages
+    already logged or edited: they were analysed before, only a change while away matters.
     """
 
     after: int
     before: int | None = None
     limit: int | None = None
-    count_above: int = NEVER
-    count_up_to: int | None = None
     recheck: bool = False
 
     def top(self, *, newest_read: int | None, exhausted: bool) -> int | None:
@@ -82,30 +76,21 @@ def plan_gap_fill(
         return GapPlan(seed=start if last_message_id is None else min(last_message_id, start))
     scans: list[ScanSpec] = []
     if dropped_from is not None and dropped_from <= cursor:
-        scans.append(ScanSpec(after=max(dropped_from - 1, oldest), count_above=cursor))
+        scans.append(ScanSpec(after=max(dropped_from - 1, oldest)))
     else:
         if oldest_logged is not None and oldest_logged <= cursor:
             start = max(oldest_logged - 1, oldest)
             scans.append(ScanSpec(after=start, before=cursor + 1, limit=limit, recheck=True))
         if last_message_id is None or last_message_id > cursor:
-            scans.append(ScanSpec(after=max(cursor, oldest), limit=limit, count_above=cursor))
+            scans.append(ScanSpec(after=max(cursor, oldest), limit=limit))
     return GapPlan(scans=tuple(scans))
 
 
-def plan_backfill(*, days: int, now: float, counted: tuple[int | None, int] | None) -> ScanSpec:
-    """Read the last `days` days; count the volume only below the counted range.
-
-    `counted` is the store's (counted_from, last_message_id) for the channel, or None. Once
-    the scan has read to the end, everything in (after, count_up_to] is counted: the caller
-    records the floor `after + 1`.
-    """
+def plan_backfill(*, days: int, now: float) -> ScanSpec:
+    """Read the last `days` days (volume counted once per id, whatever was counted before)."""
     if not BACKFILL_MIN_DAYS <= days <= BACKFILL_MAX_DAYS:
         raise ValueError(f"days must be {BACKFILL_MIN_DAYS} to {BACKFILL_MAX_DAYS}")
-    after = snowflake_at(now - days * DAY) - 1
-    counted_from = counted[0] if counted is not None else None
-    if counted_from is not None and counted_from <= after:
-        counted_from = None  # counted that far back already
-    return ScanSpec(after=after, count_up_to=counted_from)
+    return ScanSpec(after=snowflake_at(now - days * DAY) - 1)
 
 
 def rows_to_remove(logged: set[int], still_requests: set[int]) -> list[int]:

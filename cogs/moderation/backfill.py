@@ -139,19 +139,12 @@ class BackfillCommands(commands.Cog):
             await interaction.edit_original_response(content=text)
 
         await show()
-        store = self.bot.store
         for channel in targets:
             try:
-                counted = await store.counted_range(guild.id, channel.id)
                 # Real time, not bot.clock: history is addressed by message ids, which carry
                 # Discord's wall clock (as in gap filling).
-                spec = plan_backfill(days=days, now=time.time(), counted=counted)
+                spec = plan_backfill(days=days, now=time.time())
                 result = await watcher.scan_history(guild.id, channel, spec, on_page=show)
-                if spec.count_up_to is not None and result.exhausted:
-                    # The whole range below the counted one is counted now: lower its floor.
-                    await store.record_activity(
-                        result.volumes, (), [(guild.id, channel.id, spec.after + 1)]
-                    )
             except (discord.HTTPException, StoreError) as exc:
                 log.warning("backfill skipped #%s in guild %s: %s", channel.name, guild.id, exc)
                 skipped.append(channel.mention)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.buckets import volume_bucket
-from bot.store import Store
+from bot.store import ChannelMessages, Store
 from tests.store.store_factory import digest_run
 
 H = 3600
@@ -54,7 +54,7 @@ async def test_buckets_on_the_half_and_quarter_hour_are_kept_as_given(store: Sto
 async def test_an_instant_that_is_no_bucket_start_is_refused(store: Store, raw: float) -> None:
     # A caller that forgot volume_bucket would otherwise write one row per second.
     with pytest.raises(ValueError, match="bucket start"):
-        await store.record_activity([(1, 10, T0, 1), (1, 10, raw, 1)], [(1, 10, 5)])  # type: ignore[list-item]
+        await store.count_messages([ChannelMessages(1, 10, ((4, T0), (5, raw)))])  # type: ignore[arg-type]
     assert await store.volume_between(1, 0, T0 * 2) == 0
     assert await store.cursor(1, 10) is None  # nothing of the batch was written
 

@@ -10,7 +10,13 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.store import LabelCorrection, Store, StoreError, StoreUnavailableError
+from bot.store import (
+    ChannelMessages,
+    LabelCorrection,
+    Store,
+    StoreError,
+    StoreUnavailableError,
+)
 from bot.store.database import busy_timeout_ms, store_error
 from bot.store.migrations import LATEST_VERSION, MIGRATIONS, migrate
 from tests.e2e.waiting import eventually
@@ -110,7 +116,7 @@ async def test_read_only_refuses_writes_and_keeps_reads(store: Store, db_locatio
         await store.upsert_requests([request(2), request(3)])
     assert db_location in str(raised.value)
     with pytest.raises(StoreUnavailableError, match="read-only"):
-        await store.record_activity([(1, 10, BASE_BUCKET, 1)], [(1, 10, 5)], [(1, 10, 5)])
+        await store.count_messages([ChannelMessages(1, 10, ((5, BASE_BUCKET),))])
     with pytest.raises(StoreUnavailableError, match="read-only"):
         await store.opt_out_author(1, "a" * 32, BASE_TIME)
     assert await store.count_requests(1) == 1

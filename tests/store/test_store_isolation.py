@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.analysis.model import GuildTerms
-from bot.store import GuildSettings, LabelCorrection, PrivacySettings, Store
+from bot.store import ChannelMessages, GuildSettings, LabelCorrection, PrivacySettings, Store
 from tests.store.store_factory import BASE_BUCKET, BASE_TIME, digest_run, request
 
 A, B = 1, 2
@@ -44,7 +44,7 @@ READERS: dict[str, tuple[Reader, Any]] = {
     "last_digest_run": (lambda s, g: s.last_digest_run(g), None),
     "privacy_settings": (lambda s, g: s.privacy_settings(g), PrivacySettings(B)),
     "opted_out_authors": (lambda s, g: s.opted_out_authors(g), frozenset()),
-    "counted_range": (lambda s, g: s.counted_range(g, CHANNEL), None),
+    "counted_ranges": (lambda s, g: s.counted_ranges(g, CHANNEL), []),
     "logged_message_ids": (lambda s, g: s.logged_message_ids(g, CHANNEL, 0, 10**6), []),
     "label_corrections": (lambda s, g: s.label_corrections(g), []),
     "label_correction": (lambda s, g: s.label_correction(g, 1), None),
@@ -81,7 +81,7 @@ async def fill_guild(store: Store, guild: int, first_id: int = 1) -> None:
     await store.add_volume(guild, CHANNEL, BASE_BUCKET, count=3)
     await store.advance_cursor(guild, CHANNEL, 900)
     await store.record_digest_run(digest_run(guild, "2024-03-01"))
-    await store.record_activity([], [(guild, CHANNEL, 950)], [(guild, CHANNEL, 800)])
+    await store.count_messages([ChannelMessages(guild, CHANNEL, read=((800, 950),))])
     await store.set_retention_days(guild, 30)
     await store.opt_out_author(guild, OPTED_OUT, BASE_TIME)
     await store.set_label_correction(correction(guild, first_id))
@@ -157,9 +157,8 @@ async def test_other_guild_privacy_and_counting_never_touch_this_guild(filled: S
     assert await filled.opt_out_author(B, LOGGED, BASE_TIME) == 1  # B's recent row only
     assert await filled.opt_in_author(B, OPTED_OUT) is False
     # Counting through B, on the same channel id.
-    await filled.record_activity(
-        [(B, CHANNEL, BASE_BUCKET, 9)], [(B, CHANNEL, 5)], [(B, CHANNEL, 1)]
-    )
+    counted = ChannelMessages(B, CHANNEL, ((5, BASE_BUCKET), (850, BASE_BUCKET)), ((1, 5),))
+    assert await filled.count_messages([counted]) == 2
     assert await filled.seed_cursor(B, CHANNEL, 7) is False
     assert await filled.logged_message_ids(B, CHANNEL, 0, 10**6) == [101, 102]
     # B leaves, comes back, leaves long ago and is erased; A's later departure waits.

@@ -42,7 +42,7 @@ async def count_as_the_watcher(store: Store, timezone: str) -> None:
     for text, message_id in POSTED.items():
         buffer.count(G, CH, message_id, bucket=volume_bucket(local(text), timezone))
     snapshot = buffer.drain()
-    await store.record_activity(snapshot.volumes, snapshot.cursors, snapshot.floors)
+    await store.count_messages(snapshot.channels)
 
 
 async def test_each_local_day_gets_exactly_its_messages(store: Store) -> None:

@@ -44,8 +44,9 @@ async def test_a_version_2_database_migrates_and_keeps_its_rows(tmp_path: Path) 
         assert row is not None
         assert (row.content, row.author_hash, row.category) == ("open source it", "h7", "demand")
         assert await store.volume_between(1, 0, math.inf) == 4
-        # Where counting started is not known for a cursor from before version 3.
-        assert await store.counted_range(1, 10) == (None, 7)
+        # Where counting started is not known for a cursor from before version 3: all
+        # below it counts as counted.
+        assert await store.counted_ranges(1, 10) == [(0, 7)]
         (corrected,) = await store.label_corrections(1)
         assert (corrected.label, corrected.content, corrected.author_hash) == (
             "frustration",

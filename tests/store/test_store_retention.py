@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from bot.store import LabelCorrection, RequestRecord, Store
+from bot.store import ChannelMessages, LabelCorrection, RequestRecord, Store
 from bot.store import retention as retention_module
 from tests.store.store_factory import BASE_BUCKET, BASE_TIME, digest_run, request
 
@@ -130,7 +130,7 @@ async def test_forgetting_a_guild_leaves_nothing_of_it(store: Store) -> None:
     await store.set_retention_days(A, 30)
     await store.opt_out_author(A, "d" * 32, BASE_TIME)
     await store.mark_guild_left(A, BASE_TIME)
-    await store.record_activity([(A, 10, BASE_BUCKET, 1)], [(A, 10, 5)], [(A, 10, 5)])
+    await store.count_messages([ChannelMessages(A, 10, ((5, BASE_BUCKET),), ((1, 5),))])
     await store.record_digest_run(digest_run(A, "2024-03-01"))
 
     await store.forget_guild(A)
@@ -139,5 +139,6 @@ async def test_forgetting_a_guild_leaves_nothing_of_it(store: Store) -> None:
     assert (await store.privacy_settings(A)).retention_days == 90
     assert await store.opted_out_authors(A) == frozenset()
     assert await store.departed_guilds() == {}
-    assert await store.counted_range(A, 10) is None
+    assert await store.counted_ranges(A, 10) == []
+    assert await store.cursor(A, 10) is None
     assert await store.count_requests(A) == 0

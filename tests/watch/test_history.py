@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.watch.history import (
-    NEVER,
     GapPlan,
     ScanSpec,
     Throttle,
@@ -28,7 +27,7 @@ C = snowflake_at(NOW - 3600)  # a cursor an hour old
         (None, snowflake_at(NOW) + 5, None, 1000, None, GapPlan(seed=snowflake_at(NOW))),
         (C, None, None, 0, None, GapPlan()),  # off
         (C, C, None, 1000, None, GapPlan()),  # nothing new, nothing logged
-        (C, None, None, 1000, None, GapPlan(scans=(ScanSpec(C, limit=1000, count_above=C),))),
+        (C, None, None, 1000, None, GapPlan(scans=(ScanSpec(C, limit=1000),))),
         (
             C,
             C + 9,
@@ -38,13 +37,13 @@ C = snowflake_at(NOW - 3600)  # a cursor an hour old
             GapPlan(
                 scans=(
                     ScanSpec(C - 51, before=C + 1, limit=10, recheck=True),
-                    ScanSpec(C, limit=10, count_above=C),
+                    ScanSpec(C, limit=10),
                 )
             ),
         ),
-        (1, None, None, 5, None, GapPlan(scans=(ScanSpec(WEEK_AGO, limit=5, count_above=1),))),
-        (C, None, C - 50, 5, C - 10, GapPlan(scans=(ScanSpec(C - 11, count_above=C),))),
-        (None, None, None, 5, C, GapPlan(scans=(ScanSpec(C - 1, count_above=NEVER),))),
+        (1, None, None, 5, None, GapPlan(scans=(ScanSpec(WEEK_AGO, limit=5),))),
+        (C, None, C - 50, 5, C - 10, GapPlan(scans=(ScanSpec(C - 11),))),
+        (None, None, None, 5, C, GapPlan(scans=(ScanSpec(C - 1),))),
     ],
 )
 def test_plan_gap_fill(
@@ -66,28 +65,15 @@ def test_plan_gap_fill(
     assert plan == expected
 
 
-@pytest.mark.parametrize(
-    ("counted", "count_up_to"),
-    [
-        (None, None),  # no cursor: the counted range is unknown
-        ((None, C), None),  # unknown start
-        ((C - 1, C), C - 1),
-        ((1, C), None),  # counted further back than the backfill reaches
-    ],
-)
-def test_plan_backfill_counts_only_below_the_counted_range(
-    counted: tuple[int | None, int] | None, count_up_to: int | None
-) -> None:
-    spec = plan_backfill(days=2, now=NOW, counted=counted)
-    assert spec.after == snowflake_at(NOW - 2 * 86_400) - 1
-    assert spec.count_up_to == count_up_to
-    assert spec.count_above == NEVER
+def test_plan_backfill_reads_the_last_days() -> None:
+    spec = plan_backfill(days=2, now=NOW)
+    assert spec == ScanSpec(after=snowflake_at(NOW - 2 * 86_400) - 1)
 
 
 @pytest.mark.parametrize("days", [0, 31])
 def test_plan_backfill_refuses_days_out_of_range(days: int) -> None:
     with pytest.raises(ValueError, match="1 to 30"):
-        plan_backfill(days=days, now=NOW, counted=None)
+        plan_backfill(days=days, now=NOW)
 
 
 @pytest.mark.parametrize(
