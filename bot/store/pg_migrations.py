@@ -230,6 +230,18 @@ _SCHEMA_8: Migration = (
     "CREATE INDEX thread_parents_by_parent ON thread_parents (guild_id, parent_id, thread_id)",
 )
 
+_SCHEMA_9: Migration = (
+    # When a schedule was set up, and each digest run's zone, so the daily digest keeps its
+    # promises across restarts and changes of zone (see migrations.py).
+    "ALTER TABLE guild_settings ADD COLUMN digest_armed_at DOUBLE PRECISION",
+    """ALTER TABLE digest_runs ADD COLUMN timezone TEXT COLLATE "C" NOT NULL DEFAULT ''""",
+    """
+    ALTER TABLE digest_runs
+        DROP CONSTRAINT digest_runs_pkey,
+        ADD PRIMARY KEY (guild_id, local_day, timezone)
+    """,
+)
+
 PG_MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -239,6 +251,7 @@ PG_MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_6,
     _SCHEMA_7,
     _SCHEMA_8,
+    _SCHEMA_9,
 )
 
 # pg_advisory_lock key for migrating: "clamor" in ASCII. Held for the whole migration, so two
