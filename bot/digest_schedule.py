@@ -87,6 +87,7 @@ def next_digest(
     now: float,
     covered: float | None,
     armed_at: float,
+    not_before: float | None = None,
 ) -> NextDigest:
     """The guild's next daily digest: one owed now, or the first one to come.
 
@@ -100,7 +101,9 @@ def next_digest(
       another channel after a failed post;
     - a guild that never had a digest starts at the first due time at or after `armed_at`, so
       a moderator who sets 09:00 at noon gets the first digest tomorrow, as they were told, and
-      one who sets it at 08:59:55 gets it today.
+      one who sets it at 08:59:55 gets it today;
+    - after a failed post, nothing is tried before `not_before`, so a channel that refuses
+      posts is not hammered (and moderators are told when the retry comes).
     """
     zone = ZoneInfo(timezone)
     today = datetime.fromtimestamp(now, zone).date()
@@ -110,4 +113,5 @@ def next_digest(
     else:
         earliest = _first_day_ending_after(covered, timezone)
     day = max(latest, earliest)
-    return NextDigest(posting_day=day, at=due_at(day, digest_time, timezone))
+    due = due_at(day, digest_time, timezone)
+    return NextDigest(posting_day=day, at=due if not_before is None else max(due, not_before))

@@ -4,8 +4,8 @@ What is due comes from `bot.digest_schedule.next_digest` (pure), through `upcomi
 which `/clamor-mod digest` and `/clamor status` use too: the loop posts exactly what moderators
 are told. This cog only reads the Store, posts, and records the outcome. A channel it cannot
 post in is recorded as the guild's digest error, shown in `/clamor status`, and tried again at
-most once an hour (or at once when the moderator picks another channel), so a broken setting
-never turns into a retry storm.
+most once an hour (or at once when a moderator sets the digest again), so a broken setting never
+turns into a retry storm.
 
 When several processes share the bot (CLAMOR_SHARD_IDS), each posts only for the guilds its
 shards serve, and claims the day in the database before posting, so even two processes that
@@ -118,18 +118,22 @@ def thread_lookup(guild: discord.Guild, store: Store) -> PlaceLookup:
 
 async def upcoming_digest(bot: ClamorBot, settings: GuildSettings, now: float) -> NextDigest:
     """The guild's next daily digest (one owed now, or the next to come): what the posting loop
-    posts and what moderators are told, from the schedule and the digests posted so far."""
+    posts and what moderators are told, from the schedule, the digests posted so far and the
+    last failed post (retried an hour later; a moderator's new setting clears it)."""
+    store = bot.store
     armed_at = settings.digest_armed_at
     if armed_at is None:
-        armed_at = await bot.store.arm_digest_schedule(settings.guild_id, at=now)
-    posted = await bot.store.latest_posted_digests(settings.guild_id)
+        armed_at = await store.arm_digest_schedule(settings.guild_id, at=now)
+    posted = await store.latest_posted_digests(settings.guild_id)
     runs = [PostedRun(date.fromisoformat(run.local_day), run.timezone) for run in posted]
+    failed = await store.digest_error(settings.guild_id)
     return next_digest(
         digest_time=settings.digest_time,
         timezone=settings.timezone,
         now=now,
         covered=covered_until(runs, settings.timezone),
         armed_at=armed_at,
+        not_before=None if failed is None else failed[1] + RETRY_AFTER_FAILURE,
     )
 
 
@@ -177,7 +181,9 @@ class DailyDigest(PeriodicCog):
 
     def __init__(self, bot: ClamorBot) -> None:
         super().__init__(bot)
-        # guild -> (channel it failed in, when to try again)
+        # guild -> (channel, when to try again) after an unexpected failure, which may have
+        # left no trace in the Store (a locked database, say). A refused post is recorded as the
+        # digest error instead, and `upcoming_digest` waits for its retry.
         self._backoff: dict[int, tuple[int, float]] = {}
         # guild -> the last (local day, zone) posted by this process, in case recording it failed.
         self._posted: dict[int, tuple[date, str]] = {}
@@ -240,9 +246,10 @@ class DailyDigest(PeriodicCog):
             message = await self._send(guild, settings, day)
         except DigestPostError as exc:
             log.warning("digest for guild %s not posted: %s", guild.id, exc)
-            self._backoff[guild.id] = (settings.digest_channel_id, now + RETRY_AFTER_FAILURE)
             await store.release_digest_claim(guild.id, day.isoformat(), timezone=zone, claimer=me)
-            await self.bot.store.set_digest_error(guild.id, str(exc), at=now)
+            await store.set_digest_error(
+                guild.id, str(exc), at=now, channel_id=settings.digest_channel_id
+            )
             return
         self._backoff.pop(guild.id, None)
         self._posted[guild.id] = (day, zone)

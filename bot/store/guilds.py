@@ -114,7 +114,9 @@ class GuildQueries(Database):
 
         A schedule set where there was none is armed `at` (default: now): its first digest is
         the first due from then. Changing a schedule keeps when it was armed, so a digest it
-        owes (a post that failed in the old channel) is still owed in the new one.
+        owes (a post that failed in the old channel) is still owed in the new one. The last
+        digest error is cleared: it was about the setting now replaced, and the owed digest
+        is tried at once rather than an hour after the failure.
         """
         _check_schedule(time, timezone)
         armed_at = now() if at is None else at
@@ -133,7 +135,9 @@ class GuildQueries(Database):
                 END,
                 digest_channel_id = excluded.digest_channel_id,
                 digest_time = excluded.digest_time,
-                timezone = excluded.timezone
+                timezone = excluded.timezone,
+                last_digest_error = NULL,
+                last_digest_error_at = NULL
             """,
             (guild_id, channel_id, time, timezone, armed_at if channel_id is not None else None),
         )
@@ -164,10 +168,27 @@ class GuildQueries(Database):
         )
 
     async def set_digest_error(
-        self, guild_id: int, error: str | None, *, at: float | None = None
+        self,
+        guild_id: int,
+        error: str | None,
+        *,
+        at: float | None = None,
+        channel_id: int | None = None,
     ) -> None:
-        """Remember why the last digest failed (None clears it); `at` defaults to now."""
+        """Remember why the last digest failed (None clears it); `at` defaults to now.
+
+        With `channel_id`, only while the digest still goes there: a post that failed in a
+        channel a moderator replaced meanwhile must not hold up the new one (the loop may have
+        read the old setting just before the command saved the new).
+        """
         when = None if error is None else (now() if at is None else at)
+        if channel_id is not None:
+            await self._write(
+                "UPDATE guild_settings SET last_digest_error = ?, last_digest_error_at = ? "
+                "WHERE guild_id = ? AND digest_channel_id = ?",
+                (error, when, guild_id, channel_id),
+            )
+            return
         await self._write(
             """
             INSERT INTO guild_settings (guild_id, last_digest_error, last_digest_error_at)

@@ -140,3 +140,34 @@ async def test_a_schedule_set_seconds_before_its_time_posts_today(
         await ticks(bot)
         [title] = digest_titles(fake, digests)
         assert "2026-03-13" in title
+
+
+async def test_after_a_failed_post_the_answers_name_the_retry_the_loop_makes(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake, digests = fake_discord, fake_discord.channel("digests")
+    fake.posting_denied.add(digests.id)
+    clock = Clock("2026-03-14T08:00")
+    async with clamor(clock) as bot:
+        await set_digest(fake, digests, "09:00", "UTC")
+        clock.set("2026-03-14T09:00")
+        await ticks(bot)
+        # Retried at most once an hour, and said so.
+        retry = at("2026-03-14T10:00").timestamp()
+        clock.set("2026-03-14T09:10")
+        assert f"; next <t:{int(retry)}:F>" in await status(fake)
+        await ticks(bot)
+        clock.set("2026-03-14T10:00")
+        await ticks(bot)
+        attempts = [r for r in fake.requests if r.method == "POST" and r.path.endswith(
+            f"/channels/{digests.id}/messages")]  # fmt: skip
+        assert len(attempts) == 2
+
+        # The moderator fixes the channel and saves it again: tried at once, as the answer says.
+        fake.posting_denied.discard(digests.id)
+        clock.set("2026-03-14T10:30")
+        assert (await set_digest(fake, digests, "09:00", "UTC")).endswith(AT_ONCE)
+        assert "Last digest error" not in await status(fake)
+        await ticks(bot)
+        [title] = digest_titles(fake, digests)
+        assert "2026-03-13" in title

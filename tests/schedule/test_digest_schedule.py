@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.digest_schedule import (
+    NextDigest,
     PostedRun,
     covered_day,
     covered_until,
@@ -210,3 +211,23 @@ def test_runs_recorded_without_a_zone_are_read_in_the_guilds() -> None:
     runs = [PostedRun(date(2026, 3, 14), ""), PostedRun(date(2026, 3, 13), "UTC")]
     assert covered_until(runs, "Asia/Tokyo") == utc("2026-03-13T15:00")
     assert covered_until([], "UTC") is None
+
+
+def test_after_a_failed_post_nothing_is_due_before_the_retry() -> None:
+    retry = utc("2026-03-14T10:00")
+
+    def upcoming(now: str) -> NextDigest:
+        return next_digest(
+            digest_time="09:00",
+            timezone="UTC",
+            now=utc(now),
+            covered=None,
+            armed_at=0.0,
+            not_before=retry,
+        )
+
+    waiting = upcoming("2026-03-14T09:10")
+    assert (waiting.posting_day, waiting.at) == (date(2026, 3, 14), retry)
+    assert not waiting.due(utc("2026-03-14T09:59"))
+    later = upcoming("2026-03-15T12:00")
+    assert (later.posting_day, later.at) == (date(2026, 3, 15), utc("2026-03-15T09:00"))

@@ -59,3 +59,21 @@ async def test_one_local_day_in_two_zones_is_two_runs(store: Store) -> None:
     assert await store.digest_run(1, "2026-03-14") == west
     last = await store.last_digest_run(1)
     assert last == west
+
+
+async def test_setting_the_schedule_again_clears_the_last_digest_error(store: Store) -> None:
+    await store.set_digest_schedule(1, 500, "09:00", "UTC", at=BASE_TIME)
+    await store.set_digest_error(1, "no permission to post in #digests", at=BASE_TIME + 60)
+    assert await store.digest_error(1) is not None
+    await store.set_digest_schedule(1, 500, "09:00", "UTC", at=BASE_TIME + 120)
+    assert await store.digest_error(1) is None
+
+
+async def test_a_failure_in_a_replaced_channel_is_not_recorded(store: Store) -> None:
+    await store.set_digest_schedule(1, 500, "09:00", "UTC", at=BASE_TIME)
+    # The loop read channel 500, a moderator switched to 600, then the post in 500 failed.
+    await store.set_digest_schedule(1, 600, "09:00", "UTC", at=BASE_TIME + 60)
+    await store.set_digest_error(1, "no permission", at=BASE_TIME + 61, channel_id=500)
+    assert await store.digest_error(1) is None
+    await store.set_digest_error(1, "no permission", at=BASE_TIME + 62, channel_id=600)
+    assert await store.digest_error(1) == ("no permission", BASE_TIME + 62)
