@@ -1,18 +1,23 @@
 """The daily digest comes when `/clamor-mod digest` says it will (issue 11, items 11-14), end to
 end on the fake with the bot on a fixed clock: a new channel after a failed post, a timezone
-moved west after today's post, a restart between setting a schedule and its first time, and a
-schedule set seconds before its time."""
+moved west after today's post, a restart between setting a schedule and its first time (one
+process, and one of two shard processes), and a schedule set seconds before its time."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.client import ClamorBot
+from tests.e2e import test_shards as shards
 from tests.e2e.waiting import run_loop_fast
-from tests.fakediscord import FakeChannel, FakeDiscord
+from tests.fakediscord import FakeChannel, FakeDiscord, assert_no_stray_tasks, connect_discord_py
+from tests.fakediscord.gateway_rules import shard_of
 from tests.privacy.fake_helpers import Clock, at
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
@@ -171,3 +176,31 @@ async def test_after_a_failed_post_the_answers_name_the_retry_the_loop_makes(
         await ticks(bot)
         [title] = digest_titles(fake, digests)
         assert "2026-03-13" in title
+
+
+async def test_a_stopped_shard_process_posts_its_servers_first_digest_on_return(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "clamor.db"
+    clock = Clock(f"{shards.DAY}T08:50")
+    async with shards.sharded_world_fake(shards.SHARDS) as fake:
+        connect_discord_py(monkeypatch, fake)
+        second = fake.world.guild(shards.SECOND)
+        environ = {"CLAMOR_SHARDS": "2", "CLAMOR_SHARD_IDS": str(shard_of(second.id, 2))}
+        async with AsyncExitStack() as stack:
+            bot = await shards.start_process(stack, fake, db_path, clock, **environ)
+            channel = shards.digest_channel(fake, second)
+            handle = await fake.invoke_command(
+                second, channel, fake.user("ada"), "clamor-mod", ["digest"],
+                {"channel": channel.id, "time": "09:00", "timezone": "UTC"},
+            )  # fmt: skip
+            answer = (await handle.response()).content
+            assert answer is not None
+            assert promised(answer) == at(f"{shards.DAY}T09:00").timestamp()
+            await shards.ticks([bot])
+        clock.set(f"{shards.DAY}T09:05")
+        async with AsyncExitStack() as stack:
+            bot = await shards.start_process(stack, fake, db_path, clock, **environ)
+            await shards.ticks([bot])
+            assert len(shards.digests_in(fake, channel)) == 1
+    await assert_no_stray_tasks()
