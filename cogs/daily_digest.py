@@ -1,9 +1,11 @@
 """The daily digest: posted by a loop in each guild's digest channel at its local time.
 
-What is due comes from `bot.digest_schedule` (pure); this cog only reads the Store, posts, and
-records the outcome. A channel it cannot post in is recorded as the guild's digest error, shown
-in `/clamor status`, and tried again at most once an hour (or at once when the moderator picks
-another channel), so a broken setting never turns into a retry storm.
+What is due comes from `bot.digest_schedule.next_digest` (pure), through `upcoming_digest`,
+which `/clamor-mod digest` and `/clamor status` use too: the loop posts exactly what moderators
+are told. This cog only reads the Store, posts, and records the outcome. A channel it cannot
+post in is recorded as the guild's digest error, shown in `/clamor status`, and tried again at
+most once an hour (or at once when a moderator sets the digest again), so a broken setting never
+turns into a retry storm.
 
 When several processes share the bot (CLAMOR_SHARD_IDS), each posts only for the guilds its
 shards serve, and claims the day in the database before posting, so even two processes that
@@ -23,7 +25,7 @@ import discord
 from bot.client import ClamorBot
 from bot.digest.model import Period, Places
 from bot.digest.render import to_embed
-from bot.digest_schedule import covered_day, due_day
+from bot.digest_schedule import NextDigest, PostedRun, covered_day, covered_until, next_digest
 from bot.report import CHART_FILE, PlaceLookup, digest_report
 from bot.store import Store, StoreError
 from bot.store.records import DigestRun, GuildSettings
@@ -114,6 +116,27 @@ def thread_lookup(guild: discord.Guild, store: Store) -> PlaceLookup:
     return lookup
 
 
+async def upcoming_digest(bot: ClamorBot, settings: GuildSettings, now: float) -> NextDigest:
+    """The guild's next daily digest (one owed now, or the next to come): what the posting loop
+    posts and what moderators are told, from the schedule, the digests posted so far and the
+    last failed post (retried an hour later; a moderator's new setting clears it)."""
+    store = bot.store
+    armed_at = settings.digest_armed_at
+    if armed_at is None:
+        armed_at = await store.arm_digest_schedule(settings.guild_id, at=now)
+    posted = await store.latest_posted_digests(settings.guild_id)
+    runs = [PostedRun(date.fromisoformat(run.local_day), run.timezone) for run in posted]
+    failed = await store.digest_error(settings.guild_id)
+    return next_digest(
+        digest_time=settings.digest_time,
+        timezone=settings.timezone,
+        now=now,
+        covered=covered_until(runs, settings.timezone),
+        armed_at=armed_at,
+        not_before=None if failed is None else failed[1] + RETRY_AFTER_FAILURE,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class DigestPost:
     """The digest message: one embed and, when it could be drawn, the chart it shows."""
@@ -158,13 +181,12 @@ class DailyDigest(PeriodicCog):
 
     def __init__(self, bot: ClamorBot) -> None:
         super().__init__(bot)
-        # guild -> (channel it failed in, when to try again)
+        # guild -> (channel, when to try again) after an unexpected failure, which may have
+        # left no trace in the Store (a locked database, say). A refused post is recorded as the
+        # digest error instead, and `upcoming_digest` waits for its retry.
         self._backoff: dict[int, tuple[int, float]] = {}
-        # guild -> (schedule, when this process first saw it): a new schedule starts at its
-        # next due time, not at once.
-        self._armed: dict[int, tuple[tuple[int | None, str, str], float]] = {}
-        # guild -> the last day posted by this process, in case recording it failed.
-        self._posted: dict[int, date] = {}
+        # guild -> the last (local day, zone) posted by this process, in case recording it failed.
+        self._posted: dict[int, tuple[date, str]] = {}
 
     async def run_tick(self) -> None:
         await self.post_due_digests()
@@ -187,26 +209,15 @@ class DailyDigest(PeriodicCog):
                     self.bot.clock() + RETRY_AFTER_FAILURE,
                 )
 
-    def _armed_at(self, settings: GuildSettings, now: float) -> float:
-        schedule = (settings.digest_channel_id, settings.digest_time, settings.timezone)
-        known = self._armed.get(settings.guild_id)
-        if known is None or known[0] != schedule:
-            known = (schedule, now)
-            self._armed[settings.guild_id] = known
-        return known[1]
-
     async def _post_if_due(self, guild: discord.Guild, settings: GuildSettings) -> None:
         now = self.bot.clock()
-        armed_at = self._armed_at(settings, now)
-        last = await self.bot.store.last_digest_run(guild.id)
-        day = due_day(
-            digest_time=settings.digest_time,
-            timezone=settings.timezone,
-            now=now,
-            last_run_day=date.fromisoformat(last.local_day) if last else None,
-            armed_at=armed_at,
-        )
-        if day is None or self._posted.get(guild.id) == day or self._backing_off(settings, now):
+        upcoming = await upcoming_digest(self.bot, settings, now)
+        day = upcoming.posting_day
+        if (
+            not upcoming.due(now)
+            or self._posted.get(guild.id) == (day, settings.timezone)
+            or self._backing_off(settings, now)
+        ):
             return
         await self._post(guild, settings, day, now)
 
@@ -219,8 +230,14 @@ class DailyDigest(PeriodicCog):
     ) -> None:
         assert settings.digest_channel_id is not None
         store, me = self.bot.store, self.bot.instance_name
+        zone = settings.timezone
         claimed = await store.claim_digest_run(
-            guild.id, day.isoformat(), claimer=me, now=now, stale_after=CLAIM_STALE_SECONDS
+            guild.id,
+            day.isoformat(),
+            timezone=zone,
+            claimer=me,
+            now=now,
+            stale_after=CLAIM_STALE_SECONDS,
         )
         if not claimed:
             log.debug("the %s digest for guild %s is another process's", day, guild.id)
@@ -229,12 +246,13 @@ class DailyDigest(PeriodicCog):
             message = await self._send(guild, settings, day)
         except DigestPostError as exc:
             log.warning("digest for guild %s not posted: %s", guild.id, exc)
-            self._backoff[guild.id] = (settings.digest_channel_id, now + RETRY_AFTER_FAILURE)
-            await store.release_digest_claim(guild.id, day.isoformat(), claimer=me)
-            await self.bot.store.set_digest_error(guild.id, str(exc), at=now)
+            await store.release_digest_claim(guild.id, day.isoformat(), timezone=zone, claimer=me)
+            await store.set_digest_error(
+                guild.id, str(exc), at=now, channel_id=settings.digest_channel_id
+            )
             return
         self._backoff.pop(guild.id, None)
-        self._posted[guild.id] = day
+        self._posted[guild.id] = (day, zone)
         await self.bot.store.record_digest_run(
             DigestRun(
                 guild_id=guild.id,
@@ -242,6 +260,7 @@ class DailyDigest(PeriodicCog):
                 channel_id=message.channel.id,
                 message_id=message.id,
                 posted_at=now,
+                timezone=zone,
             )
         )
         await self.bot.store.set_digest_error(guild.id, None)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -13,11 +11,11 @@ from bot.digest.headline import plural
 from bot.digest.model import Period, parse_day, today_in
 from bot.errors import UserFacingError
 from bot.guilds import GuildConfig
-from bot.moderation import next_digest_at
+from bot.moderation import describe_next_digest
 from bot.privacy import privacy_status_line
 from bot.watch.message_text import INTENT_HELP
 from bot.why import never_counted, why_fresh, why_logged
-from cogs.daily_digest import digest_post, public_channels
+from cogs.daily_digest import digest_post, public_channels, upcoming_digest
 from cogs.member_privacy import MemberPrivacyCommands
 from cogs.moderation.channels import readable_channels
 from cogs.moderation.messages import analyse_now, find_message
@@ -120,11 +118,12 @@ class DigestCommands(
                 "`/clamor-mod digest channel: time: timezone:`"
             )
         else:
-            now = datetime.fromtimestamp(self.bot.clock(), UTC)
-            due = next_digest_at(now, settings.digest_time, settings.timezone)
+            now = self.bot.clock()
+            upcoming = await upcoming_digest(self.bot, settings, now)
+            next_one = describe_next_digest(upcoming, now, settings.timezone)
             lines.append(
                 f"**Daily digest:** <#{settings.digest_channel_id}> at {settings.digest_time} "
-                f"{settings.timezone}; next {stamp(due.timestamp())}"
+                f"{settings.timezone}; next {next_one}"
             )
         last = await store.last_digest_run(guild.id)
         if last is not None and last.posted_at is not None:

@@ -1,6 +1,6 @@
 """Pure decisions behind `/clamor-mod`: option parsing, watch-rule changes, answer texts."""
 
-from bot.moderation.next_digest import next_digest_at, upcoming_digest
+from bot.moderation.next_digest import describe_next_digest
 from bot.moderation.options import (
     TERM_RULE,
     checked_digest_time,
@@ -19,10 +19,9 @@ __all__ = [
     "checked_digest_time",
     "checked_term",
     "checked_timezone",
+    "describe_next_digest",
     "describe_terms",
     "describe_watch",
-    "next_digest_at",
     "plan_watch_change",
     "timezone_suggestions",
-    "upcoming_digest",
 ]

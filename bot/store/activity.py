@@ -26,7 +26,7 @@ _ADD_VOLUME = """
         messages = message_volume.messages + excluded.messages
 """
 
-_RUN_COLUMNS = "guild_id, local_day, channel_id, message_id, posted_at, error"
+_RUN_COLUMNS = "guild_id, local_day, channel_id, message_id, posted_at, error, timezone"
 
 
 def _range_filter(
@@ -64,6 +64,7 @@ def _run(row: Row) -> DigestRun:
         message_id=row["message_id"],
         posted_at=row["posted_at"],
         error=row["error"],
+        timezone=row["timezone"],
     )
 
 
@@ -140,23 +141,34 @@ class ActivityQueries(Database):
         return None if row is None else int(row[0])
 
     async def record_digest_run(self, run: DigestRun) -> None:
-        """Save the outcome of a guild's digest for a local day, replacing an earlier attempt."""
+        """Save the outcome of a guild's digest for a local day in a zone, replacing an earlier
+        attempt."""
         _check_local_day(run.local_day)
         await self._write(
             f"""
-            INSERT INTO digest_runs ({_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (guild_id, local_day) DO UPDATE SET
+            INSERT INTO digest_runs ({_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (guild_id, local_day, timezone) DO UPDATE SET
                 channel_id = excluded.channel_id,
                 message_id = excluded.message_id,
                 posted_at = excluded.posted_at,
                 error = excluded.error
             """,
-            (run.guild_id, run.local_day, run.channel_id, run.message_id, run.posted_at, run.error),
+            (
+                run.guild_id,
+                run.local_day,
+                run.channel_id,
+                run.message_id,
+                run.posted_at,
+                run.error,
+                run.timezone,
+            ),
         )
 
     async def digest_run(self, guild_id: int, local_day: str) -> DigestRun | None:
+        """The run for `local_day`; after a change of zone, the one posted last."""
         row = await self._fetch_one(
-            f"SELECT {_RUN_COLUMNS} FROM digest_runs WHERE guild_id = ? AND local_day = ?",
+            f"SELECT {_RUN_COLUMNS} FROM digest_runs WHERE guild_id = ? AND local_day = ? "
+            "ORDER BY posted_at IS NULL, posted_at DESC LIMIT 1",
             (guild_id, local_day),
         )
         return None if row is None else _run(row)
@@ -167,10 +179,21 @@ class ActivityQueries(Database):
         row = await self._fetch_one(
             f"SELECT {_RUN_COLUMNS} FROM digest_runs WHERE guild_id = ? "
             "AND (message_id IS NOT NULL OR error IS NOT NULL OR claimed_by IS NULL) "
-            "ORDER BY local_day DESC LIMIT 1",
+            "ORDER BY local_day DESC, posted_at IS NULL, posted_at DESC LIMIT 1",
             (guild_id,),
         )
         return None if row is None else _run(row)
+
+    async def latest_posted_digests(self, guild_id: int, count: int = 3) -> list[DigestRun]:
+        """The guild's last `count` posted digests, latest local day first. A few, not one:
+        after a change of zone the latest local day is not always the one that ends last."""
+        rows = await self._fetch_all(
+            f"SELECT {_RUN_COLUMNS} FROM digest_runs "
+            "WHERE guild_id = ? AND message_id IS NOT NULL "
+            "ORDER BY local_day DESC, posted_at DESC LIMIT ?",
+            (guild_id, count),
+        )
+        return [_run(row) for row in rows]
 
     async def count_messages(self, channels: Iterable[ChannelMessages]) -> int:
         """Count every message id not counted before in its channel, in its bucket, and remember

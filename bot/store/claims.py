@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from bot.store.database import Database
 
-# ?1 guild, ?2 day, ?3 claimer, ?4 now, ?5 stale_before. A posted run is never taken; an unposted
-# one is when it is this claimer's own (a retry after its failure), has no claim (a failure
-# recorded before claims existed) or its claim is older than the stale limit.
+# ?1 guild, ?2 day, ?3 claimer, ?4 now, ?5 stale_before, ?6 timezone. A posted run is never taken;
+# an unposted one is when it is this claimer's own (a retry after its failure), has no claim (a
+# failure recorded before claims existed) or its claim is older than the stale limit.
 _CLAIM_DIGEST = """
-    INSERT INTO digest_runs (guild_id, local_day, claimed_by, claimed_at) VALUES (?1, ?2, ?3, ?4)
-    ON CONFLICT (guild_id, local_day) DO UPDATE SET
+    INSERT INTO digest_runs (guild_id, local_day, timezone, claimed_by, claimed_at)
+    VALUES (?1, ?2, ?6, ?3, ?4)
+    ON CONFLICT (guild_id, local_day, timezone) DO UPDATE SET
         claimed_by = excluded.claimed_by,
         claimed_at = excluded.claimed_at
     WHERE digest_runs.message_id IS NULL
@@ -48,29 +49,40 @@ class DigestClaim:
 
 class ClaimQueries(Database):
     async def claim_digest_run(
-        self, guild_id: int, local_day: str, *, claimer: str, now: float, stale_after: float
+        self,
+        guild_id: int,
+        local_day: str,
+        *,
+        timezone: str,
+        claimer: str,
+        now: float,
+        stale_after: float,
     ) -> bool:
-        """Claim the right to post the guild's digest for `local_day` ("YYYY-MM-DD"); True if
-        `claimer` holds it now. False while another process's claim is younger than
-        `stale_after` seconds, and always once the digest has been posted."""
+        """Claim the right to post the guild's digest for `local_day` ("YYYY-MM-DD") in
+        `timezone`; True if `claimer` holds it now. False while another process's claim is
+        younger than `stale_after` seconds, and always once the digest has been posted."""
         changed = await self._write(
-            _CLAIM_DIGEST, (guild_id, local_day, claimer, now, now - stale_after)
+            _CLAIM_DIGEST, (guild_id, local_day, claimer, now, now - stale_after, timezone)
         )
         return changed > 0
 
-    async def release_digest_claim(self, guild_id: int, local_day: str, *, claimer: str) -> None:
+    async def release_digest_claim(
+        self, guild_id: int, local_day: str, *, timezone: str, claimer: str
+    ) -> None:
         """Give up `claimer`'s claim of a digest it could not post, so the day stays open for
         a retry (by any process) instead of waiting for the claim to go stale."""
         await self._write(
-            "DELETE FROM digest_runs WHERE guild_id = ? AND local_day = ? AND claimed_by = ? "
-            "AND message_id IS NULL",
-            (guild_id, local_day, claimer),
+            "DELETE FROM digest_runs WHERE guild_id = ? AND local_day = ? AND timezone = ? "
+            "AND claimed_by = ? AND message_id IS NULL",
+            (guild_id, local_day, timezone, claimer),
         )
 
     async def digest_claim(self, guild_id: int, local_day: str) -> DigestClaim | None:
+        """The claim of `local_day`; after a change of zone, the one claimed last."""
         row = await self._fetch_one(
             "SELECT guild_id, local_day, claimed_by, claimed_at, message_id FROM digest_runs "
-            "WHERE guild_id = ? AND local_day = ?",
+            "WHERE guild_id = ? AND local_day = ? "
+            "ORDER BY claimed_at IS NULL, claimed_at DESC LIMIT 1",
             (guild_id, local_day),
         )
         if row is None:

@@ -24,7 +24,9 @@ _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 FALLBACK_DIGEST_TIME = DEFAULT_DIGEST_TIME
 FALLBACK_TIMEZONE = DEFAULT_TIMEZONE
 
-_SETTINGS_COLUMNS = "guild_id, digest_channel_id, digest_time, timezone, watch_mode"
+_SETTINGS_COLUMNS = (
+    "guild_id, digest_channel_id, digest_time, timezone, watch_mode, digest_armed_at"
+)
 
 
 def normalize_term(term: str) -> str:
@@ -59,6 +61,7 @@ def _settings(row: Row, default_time: str, default_timezone: str) -> GuildSettin
         digest_time=row["digest_time"] or default_time,
         timezone=row["timezone"] or default_timezone,
         watch_mode=row["watch_mode"],
+        digest_armed_at=row["digest_armed_at"],
     )
 
 
@@ -99,21 +102,59 @@ class GuildQueries(Database):
             )
 
     async def set_digest_schedule(
-        self, guild_id: int, channel_id: int | None, time: str, timezone: str
+        self,
+        guild_id: int,
+        channel_id: int | None,
+        time: str,
+        timezone: str,
+        *,
+        at: float | None = None,
     ) -> None:
-        """Where and when the daily digest goes; channel None turns the daily post off."""
+        """Where and when the daily digest goes; channel None turns the daily post off.
+
+        A schedule set where there was none is armed `at` (default: now): its first digest is
+        the first due from then. Changing a schedule keeps when it was armed, so a digest it
+        owes (a post that failed in the old channel) is still owed in the new one. The last
+        digest error is cleared: it was about the setting now replaced, and the owed digest
+        is tried at once rather than an hour after the failure.
+        """
         _check_schedule(time, timezone)
+        armed_at = now() if at is None else at
         await self._write(
             """
-            INSERT INTO guild_settings (guild_id, digest_channel_id, digest_time, timezone)
-            VALUES (?, ?, ?, ?)
+            INSERT INTO guild_settings
+                (guild_id, digest_channel_id, digest_time, timezone, digest_armed_at)
+            VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (guild_id) DO UPDATE SET
+                digest_armed_at = CASE
+                    WHEN excluded.digest_channel_id IS NULL THEN NULL
+                    WHEN guild_settings.digest_channel_id IS NULL
+                        OR guild_settings.digest_armed_at IS NULL
+                        THEN excluded.digest_armed_at
+                    ELSE guild_settings.digest_armed_at
+                END,
                 digest_channel_id = excluded.digest_channel_id,
                 digest_time = excluded.digest_time,
-                timezone = excluded.timezone
+                timezone = excluded.timezone,
+                last_digest_error = NULL,
+                last_digest_error_at = NULL
             """,
-            (guild_id, channel_id, time, timezone),
+            (guild_id, channel_id, time, timezone, armed_at if channel_id is not None else None),
         )
+
+    async def arm_digest_schedule(self, guild_id: int, *, at: float) -> float:
+        """When the guild's digest schedule was armed, arming it `at` if it never was (a
+        schedule saved before Clamor kept the moment). Several processes agree on the first."""
+        await self._write(
+            "UPDATE guild_settings SET digest_armed_at = ? "
+            "WHERE guild_id = ? AND digest_armed_at IS NULL",
+            (at, guild_id),
+        )
+        row = await self._fetch_one(
+            "SELECT digest_armed_at FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
+        armed = None if row is None else row["digest_armed_at"]
+        return at if armed is None else float(armed)
 
     async def set_watch_mode(self, guild_id: int, mode: WatchMode) -> None:
         if mode not in WATCH_MODES:
@@ -127,10 +168,27 @@ class GuildQueries(Database):
         )
 
     async def set_digest_error(
-        self, guild_id: int, error: str | None, *, at: float | None = None
+        self,
+        guild_id: int,
+        error: str | None,
+        *,
+        at: float | None = None,
+        channel_id: int | None = None,
     ) -> None:
-        """Remember why the last digest failed (None clears it); `at` defaults to now."""
+        """Remember why the last digest failed (None clears it); `at` defaults to now.
+
+        With `channel_id`, only while the digest still goes there: a post that failed in a
+        channel a moderator replaced meanwhile must not hold up the new one (the loop may have
+        read the old setting just before the command saved the new).
+        """
         when = None if error is None else (now() if at is None else at)
+        if channel_id is not None:
+            await self._write(
+                "UPDATE guild_settings SET last_digest_error = ?, last_digest_error_at = ? "
+                "WHERE guild_id = ? AND digest_channel_id = ?",
+                (error, when, guild_id, channel_id),
+            )
+            return
         await self._write(
             """
             INSERT INTO guild_settings (guild_id, last_digest_error, last_digest_error_at)

@@ -299,6 +299,40 @@ _SCHEMA_10: Migration = (
     """,
 )
 
+_SCHEMA_11: Migration = (
+    # The daily digest keeps its promises across restarts and changes of zone (issue 11).
+    # When a schedule was set up (moderator's command, or the first check of an older one):
+    # a guild's first digest is the first due at or after it, even after a restart in between.
+    "ALTER TABLE guild_settings ADD COLUMN digest_armed_at REAL",
+    # A run is recorded under its local day and the zone it was posted in: after a move west,
+    # the new zone's day of the same date is still owed (its digest covers hours the earlier
+    # one did not), and both runs must fit. The primary key changes, so the table is rebuilt
+    # under its name; older runs get timezone '' (read in the guild's zone, as they were).
+    """
+    CREATE TABLE digest_runs_11 (
+        guild_id   INTEGER NOT NULL,
+        local_day  TEXT NOT NULL
+                   CHECK (local_day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+        timezone   TEXT NOT NULL DEFAULT '',
+        channel_id INTEGER,
+        message_id INTEGER,
+        posted_at  REAL,
+        error      TEXT,
+        claimed_by TEXT,
+        claimed_at REAL,
+        PRIMARY KEY (guild_id, local_day, timezone)
+    ) WITHOUT ROWID
+    """,
+    """
+    INSERT INTO digest_runs_11 (guild_id, local_day, channel_id, message_id, posted_at, error,
+                               claimed_by, claimed_at)
+    SELECT guild_id, local_day, channel_id, message_id, posted_at, error, claimed_by, claimed_at
+    FROM digest_runs
+    """,
+    "DROP TABLE digest_runs",
+    "ALTER TABLE digest_runs_11 RENAME TO digest_runs",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -310,6 +344,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_8,
     _SCHEMA_9,
     _SCHEMA_10,
+    _SCHEMA_11,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -259,6 +259,18 @@ _SCHEMA_10: Migration = (
     """,
 )
 
+_SCHEMA_11: Migration = (
+    # When a schedule was set up, and each digest run's zone, so the daily digest keeps its
+    # promises across restarts and changes of zone (see migrations._SCHEMA_11).
+    "ALTER TABLE guild_settings ADD COLUMN digest_armed_at DOUBLE PRECISION",
+    """ALTER TABLE digest_runs ADD COLUMN timezone TEXT COLLATE "C" NOT NULL DEFAULT ''""",
+    """
+    ALTER TABLE digest_runs
+        DROP CONSTRAINT digest_runs_pkey,
+        ADD PRIMARY KEY (guild_id, local_day, timezone)
+    """,
+)
+
 PG_MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -270,6 +282,7 @@ PG_MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_8,
     _SCHEMA_9,
     _SCHEMA_10,
+    _SCHEMA_11,
 )
 
 # pg_advisory_lock key for migrating: "clamor" in ASCII. Held for the whole migration, so two

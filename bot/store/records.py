@@ -57,6 +57,8 @@ class GuildSettings:
     digest_time: str  # "HH:MM", guild-local
     timezone: str  # IANA name
     watch_mode: WatchMode = "all"
+    # When the digest schedule was set up (Unix time); None for one saved before Clamor kept it.
+    digest_armed_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,7 @@ class DigestRun:
     message_id: int | None
     posted_at: float | None
     error: str | None = None
+    timezone: str = ""  # the zone local_day is in; "" for runs recorded before it was kept
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,6 @@ Every answer is ephemeral: settings are the moderators' business, not the channe
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -18,13 +16,14 @@ from bot.moderation import (
     checked_digest_time,
     checked_term,
     checked_timezone,
+    describe_next_digest,
     describe_terms,
     describe_watch,
     plan_watch_change,
     timezone_suggestions,
-    upcoming_digest,
 )
 from bot.store import Label, TermKind, WatchMode
+from cogs.daily_digest import upcoming_digest
 from cogs.moderation.alerts import AlertCommands
 from cogs.moderation.backfill import BackfillCommands
 from cogs.moderation.channels import (
@@ -158,20 +157,12 @@ class Moderation(
                 f"I cannot post the digest in {target.mention}: I am missing "
                 f"{', '.join(missing)} there. Grant it or pick another channel."
             )
-        await self.bot.store.set_digest_schedule(guild.id, target.id, digest_time, zone)
+        now = self.bot.clock()
+        await self.bot.store.set_digest_schedule(guild.id, target.id, digest_time, zone, at=now)
         self.bot.guild_configs.invalidate(guild.id)
-        last = await self.bot.store.last_digest_run(guild.id)
-        upcoming = upcoming_digest(
-            datetime.fromtimestamp(self.bot.clock(), UTC),
-            digest_time,
-            zone,
-            date.fromisoformat(last.local_day) if last is not None else None,
-        )
-        if upcoming is None:
-            when = "within a minute (today's has not gone out yet)"
-        else:
-            due = int(upcoming.timestamp())
-            when = f"<t:{due}:F> (<t:{due}:R>)"
+        settings = (await self.bot.guild_configs.get(guild.id)).settings
+        upcoming = await upcoming_digest(self.bot, settings, now)
+        when = describe_next_digest(upcoming, now, zone)
         await answer(
             interaction,
             f"The daily digest goes to {target.mention} at {digest_time} ({zone}), covering "

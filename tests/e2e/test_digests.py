@@ -185,7 +185,9 @@ async def test_status_before_and_after_a_schedule(
         assert "not set up" in before.content
 
         digests = fake.channel("digests")
-        await bot.store.set_digest_schedule(fake.guild.id, digests.id, "09:00", "Europe/Madrid")
+        await bot.store.set_digest_schedule(
+            fake.guild.id, digests.id, "09:00", "Europe/Madrid", at=bot.clock()
+        )
         bot.guild_configs.invalidate(fake.guild.id)
         after = await ask(fake, ["status"])
         assert after.content is not None
@@ -200,7 +202,7 @@ def digest_posts(fake: FakeDiscord, channel: FakeChannel) -> list[dict[str, obje
 
 
 async def schedule(bot: ClamorBot, fake: FakeDiscord, channel: FakeChannel) -> None:
-    await bot.store.set_digest_schedule(fake.guild.id, channel.id, "09:00", "UTC")
+    await bot.store.set_digest_schedule(fake.guild.id, channel.id, "09:00", "UTC", at=bot.clock())
     bot.guild_configs.invalidate(fake.guild.id)
 
 

@@ -208,11 +208,12 @@ async def test_digest_sets_channel_time_and_timezone(
 ) -> None:
     fake = fake_discord
     digests, news = fake.channel("digests"), fake.channel("announcements")
-    async with clamor(Clock()) as bot:  # 2026-03-14 at 12:00 UTC, 13:00 in Madrid
+    clock = Clock()  # 2026-03-14 at 12:00 UTC, 13:00 in Madrid
+    async with clamor(clock) as bot:
         options = {"channel": digests.id, "time": "7:05", "timezone": "europe/madrid"}
         reply = await mod(fake, ["digest"], options)
         assert await settings_of(bot, fake) == GuildSettings(
-            fake.guild.id, digests.id, "07:05", "Europe/Madrid"
+            fake.guild.id, digests.id, "07:05", "Europe/Madrid", digest_armed_at=clock()
         )
         assert reply.content is not None
         assert reply.content.startswith(
@@ -229,7 +230,9 @@ async def test_digest_sets_channel_time_and_timezone(
         )
 
         await mod(fake, ["digest"], {"channel": news.id, "time": "23:59", "timezone": "UTC"})
-        assert await settings_of(bot, fake) == GuildSettings(fake.guild.id, news.id, "23:59", "UTC")
+        assert await settings_of(bot, fake) == GuildSettings(
+            fake.guild.id, news.id, "23:59", "UTC", digest_armed_at=clock()
+        )
 
 
 async def test_invalid_digest_options_get_one_line_and_change_nothing(

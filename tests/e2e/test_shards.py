@@ -76,11 +76,16 @@ def digest_channel(fake: FakeDiscord, guild: FakeGuild) -> FakeChannel:
 
 
 async def schedule_every_guild(fake: FakeDiscord, db_path: Path) -> None:
-    """Digests at 09:00 UTC everywhere, saved before any process starts (as after a restart)."""
+    """Digests at 09:00 UTC everywhere, saved before any process starts (as after a restart),
+    the evening before DAY."""
     async with await Store.open(db_path) as store:
         for guild in fake.world.guilds.values():
             await store.set_digest_schedule(
-                guild.id, digest_channel(fake, guild).id, "09:00", "UTC"
+                guild.id,
+                digest_channel(fake, guild).id,
+                "09:00",
+                "UTC",
+                at=at(f"{DAY}T00:00") - 3600,
             )
 
 
@@ -213,7 +218,12 @@ async def test_a_stale_claim_of_a_crashed_process_is_taken_over(
         await ticks([bot])
         # Another process claimed the day at 09:00 and died before posting.
         assert await bot.store.claim_digest_run(
-            second.id, DAY, claimer="crashed/1/dead", now=at(f"{DAY}T09:00"), stale_after=300
+            second.id,
+            DAY,
+            timezone="UTC",
+            claimer="crashed/1/dead",
+            now=at(f"{DAY}T09:00"),
+            stale_after=300,
         )
         clock.set(f"{DAY}T09:04")
         await ticks([bot])

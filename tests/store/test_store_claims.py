@@ -14,10 +14,15 @@ from tests.store.store_factory import BASE_TIME, digest_run
 DAY = "2026-03-14"
 STALE = 300.0
 A, B = "host-a/11/aaaa", "host-b/22/bbbb"
+ZONE = "Europe/Madrid"
 
 
-async def claim(store: Store, claimer: str, at: float = BASE_TIME, day: str = DAY) -> bool:
-    return await store.claim_digest_run(1, day, claimer=claimer, now=at, stale_after=STALE)
+async def claim(
+    store: Store, claimer: str, at: float = BASE_TIME, day: str = DAY, zone: str = ZONE
+) -> bool:
+    return await store.claim_digest_run(
+        1, day, timezone=zone, claimer=claimer, now=at, stale_after=STALE
+    )
 
 
 async def test_the_first_claim_wins_and_names_its_process(store: Store) -> None:
@@ -28,7 +33,11 @@ async def test_the_first_claim_wins_and_names_its_process(store: Store) -> None:
     assert (found.claimed_by, found.claimed_at, found.message_id) == (A, BASE_TIME, None)
     # Other guilds and days are separate claims.
     assert await claim(store, B, day="2026-03-15")
-    assert await store.claim_digest_run(2, DAY, claimer=B, now=BASE_TIME, stale_after=STALE)
+    assert await store.claim_digest_run(
+        2, DAY, timezone=ZONE, claimer=B, now=BASE_TIME, stale_after=STALE
+    )
+    # So is the same local day in another zone (a zone moved west after the day's post).
+    assert await claim(store, B, zone="America/Los_Angeles")
 
 
 async def test_a_process_may_claim_again_what_it_holds(store: Store) -> None:
@@ -49,7 +58,7 @@ async def test_a_stale_claim_is_taken_over_but_a_fresh_one_is_not(store: Store) 
 
 async def test_a_posted_digest_is_never_claimed_again(store: Store) -> None:
     assert await claim(store, A)
-    await store.record_digest_run(digest_run(1, DAY, message_id=4242))
+    await store.record_digest_run(digest_run(1, DAY, message_id=4242, timezone=ZONE))
     for claimer in (A, B):
         assert not await claim(store, claimer, BASE_TIME + 100 * STALE)
     found = await store.digest_claim(1, DAY)
@@ -59,31 +68,31 @@ async def test_a_posted_digest_is_never_claimed_again(store: Store) -> None:
 
 async def test_releasing_a_claim_reopens_the_day_only_for_its_holder(store: Store) -> None:
     assert await claim(store, A)
-    await store.release_digest_claim(1, DAY, claimer=B)  # not B's: nothing happens
+    await store.release_digest_claim(1, DAY, timezone=ZONE, claimer=B)  # not B's: nothing happens
     assert not await claim(store, B, BASE_TIME + 1)
-    await store.release_digest_claim(1, DAY, claimer=A)
+    await store.release_digest_claim(1, DAY, timezone=ZONE, claimer=A)
     assert await store.digest_claim(1, DAY) is None
     assert await claim(store, B, BASE_TIME + 2)
     # A posted run is not released by anyone.
-    await store.record_digest_run(digest_run(1, DAY, message_id=7))
-    await store.release_digest_claim(1, DAY, claimer=B)
+    await store.record_digest_run(digest_run(1, DAY, message_id=7, timezone=ZONE))
+    await store.release_digest_claim(1, DAY, timezone=ZONE, claimer=B)
     assert await store.digest_run(1, DAY) is not None
 
 
 async def test_an_unposted_claim_is_not_the_last_run(store: Store) -> None:
-    await store.record_digest_run(digest_run(1, "2026-03-13"))
+    await store.record_digest_run(digest_run(1, "2026-03-13", timezone=ZONE))
     assert await claim(store, A)
     last = await store.last_digest_run(1)
     assert last is not None
     assert last.local_day == "2026-03-13"
-    await store.record_digest_run(digest_run(1, DAY, message_id=99))
+    await store.record_digest_run(digest_run(1, DAY, message_id=99, timezone=ZONE))
     last = await store.last_digest_run(1)
     assert last is not None
     assert (last.local_day, last.message_id) == (DAY, 99)
 
 
 async def test_a_failed_run_recorded_without_a_claim_can_be_claimed(store: Store) -> None:
-    failed = digest_run(1, DAY, message_id=None, posted_at=None, error="Forbidden")
+    failed = digest_run(1, DAY, message_id=None, posted_at=None, error="Forbidden", timezone=ZONE)
     await store.record_digest_run(failed)
     assert await claim(store, B)
 
@@ -132,7 +141,8 @@ async def test_a_version_4_database_keeps_its_runs_and_can_claim(tmp_path: Path)
         old = await store.digest_claim(1, "2026-03-13")
         assert old is not None
         assert (old.message_id, old.claimed_by) == (77, None)
-        assert not await claim(store, A, day="2026-03-13")  # posted before claims existed
+        # Posted before claims existed, and before runs carried their zone.
+        assert not await claim(store, A, day="2026-03-13", zone="")
         assert await claim(store, A)
         last = await store.last_digest_run(1)
         assert last is not None

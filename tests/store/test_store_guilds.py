@@ -8,6 +8,7 @@ from bot.analysis.model import GuildTerms
 from bot.store import GuildSettings, Store, normalize_term
 
 DEFAULTS = {"default_time": "18:00", "default_timezone": "UTC"}
+SET_AT = 1_700_000_000.0  # when a schedule was set up: its first digest is the first due after
 
 
 async def test_unknown_guild_gets_the_defaults(store: Store) -> None:
@@ -18,9 +19,9 @@ async def test_unknown_guild_gets_the_defaults(store: Store) -> None:
 
 
 async def test_schedule_is_saved_and_replaced(store: Store) -> None:
-    await store.set_digest_schedule(1, 500, "09:30", "Europe/Madrid")
+    await store.set_digest_schedule(1, 500, "09:30", "Europe/Madrid", at=SET_AT)
     assert await store.guild_settings(1, **DEFAULTS) == GuildSettings(
-        1, 500, "09:30", "Europe/Madrid", "all"
+        1, 500, "09:30", "Europe/Madrid", "all", SET_AT
     )
     await store.set_digest_schedule(1, None, "21:00", "America/Bogota")
     assert await store.guild_settings(1, **DEFAULTS) == GuildSettings(
@@ -37,13 +38,13 @@ async def test_watch_mode_alone_keeps_following_default_schedule(store: Store) -
 
 
 async def test_all_guild_settings_lists_only_guilds_with_a_row(store: Store) -> None:
-    await store.set_digest_schedule(2, 600, "08:00", "UTC")
+    await store.set_digest_schedule(2, 600, "08:00", "UTC", at=SET_AT)
     await store.set_watch_mode(1, "listed")
     await store.add_term(3, "target", "sora")  # terms alone do not make a settings row
     listed = await store.all_guild_settings(default_time="10:00")
     assert listed == [
         GuildSettings(1, None, "10:00", "UTC", "listed"),
-        GuildSettings(2, 600, "08:00", "UTC", "all"),
+        GuildSettings(2, 600, "08:00", "UTC", "all", SET_AT),
     ]
     assert await store.known_guilds() == [1, 2]
 
@@ -51,12 +52,12 @@ async def test_all_guild_settings_lists_only_guilds_with_a_row(store: Store) -> 
 async def test_remembered_guilds_get_a_row_of_defaults_and_keep_their_choices(
     store: Store,
 ) -> None:
-    await store.set_digest_schedule(2, 600, "08:00", "Europe/Madrid")
+    await store.set_digest_schedule(2, 600, "08:00", "Europe/Madrid", at=SET_AT)
     await store.remember_guilds([2, 4, 4, 3])
     await store.remember_guilds([])
     listed = await store.all_guild_settings(default_time="10:00", default_timezone="UTC")
     assert listed == [
-        GuildSettings(2, 600, "08:00", "Europe/Madrid", "all"),  # untouched
+        GuildSettings(2, 600, "08:00", "Europe/Madrid", "all", SET_AT),  # untouched
         GuildSettings(3, None, "10:00", "UTC", "all"),  # the defaults still apply
         GuildSettings(4, None, "10:00", "UTC", "all"),
     ]
