@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.errors import UserFacingError
 from bot.guilds import GuildConfigs
 from bot.store import Store
+from bot.watch.conversation import ConversationMemory
 from bot.watch.message_text import MessageTextWatch
 from bot.watch.writer import RequestWriter
 
@@ -142,6 +143,8 @@ class ClamorBot(commands.Bot):
         )
         # Members' messages arriving without text: the Message Content intent is off.
         self.message_text = MessageTextWatch()
+        # What each recent message was judged, for the replies that answer it.
+        self.conversations = ConversationMemory()
         self.analyser_warm_up: asyncio.Task[Any] | None = None
         # Set once setup_hook is done (cogs loaded, commands synced): a stop asked for earlier
         # waits for it, so no cog is loaded after the close.

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from bot.analysis import Analyzer, format_cue
+from bot.analysis import NO_CONTEXT, Analyzer, Context, format_cue
 from bot.analysis.model import Analysis
 from bot.buckets import volume_bucket
 from bot.exports import ExportMessage, read_export
 from bot.store import Store, author_hash
 from bot.store.records import ChannelMessages, RequestRecord
+from bot.watch.conversation import ConversationMemory, context_of
 
 # Only people's own posts count; joins, pins, boosts and the like are Discord's voice, not theirs.
 USER_MESSAGE_KINDS = frozenset({"Default", "Reply"})
@@ -149,6 +150,7 @@ async def ingest_exports(
     order or at the same time (`Store.count_messages`). Request rows are upserts."""
     summary = IngestSummary()
     analyzers: dict[int, Analyzer] = {}
+    conversations = ConversationMemory()
     records: list[RequestRecord] = []
     reads: dict[tuple[int, int], _ChannelRead] = {}
     pending = 0
@@ -179,7 +181,9 @@ async def ingest_exports(
                 read = reads[key] = _ChannelRead(*key, low=first, high=first, previous=first)
             read.add(message.message_id, volume_bucket(message.created_at, timezone))
             pending += 1
-            analysis = analyzer.analyze(message.content, score_all=False)
+            context = await _context(store, conversations, message)
+            analysis = analyzer.analyze(message.content, score_all=False, context=context)
+            conversations.note(message.message_id, analysis.request)
             if analysis.request:
                 summary.requests += 1
                 records.append(
@@ -199,6 +203,33 @@ async def ingest_exports(
         await flush(file_done=True)
         reads.clear()
     return summary
+
+
+async def _context(
+    store: Store, conversations: ConversationMemory, message: ExportMessage
+) -> Context:
+    """What an exported message answers, as the watcher reads it: a reply its referenced
+    message (judged earlier in the import, else logged in the database), a message in a thread
+    the thread's opening post (whose id is the thread's, judged earlier in the import)."""
+    link = f"https://discord.com/channels/{message.guild_id}/{message.channel_id}/"
+    if message.replies_to is not None:
+
+        async def logged(message_id: int) -> bool:
+            return await store.get_request(message.guild_id, message_id) is not None
+
+        async def unknown() -> None:
+            return None
+
+        return await context_of(
+            conversations,
+            message.replies_to,
+            link=f"{link}{message.replies_to}",
+            logged=logged,
+            judge_text=unknown,
+        )
+    if conversations.verdict(message.channel_id) and message.message_id != message.channel_id:
+        return Context(True, f"{link}{message.channel_id}")
+    return NO_CONTEXT
 
 
 def export_files(

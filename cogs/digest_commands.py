@@ -155,7 +155,7 @@ class DigestCommands(
         else:
             assert found.fetched is not None  # find_message returns one or the other
             config = await self.bot.guild_configs.get(found.guild_id)
-            analysis = await analyse_now(config.analyzer, found.fetched.content)
+            analysis = await analyse_now(self.bot, found.guild_id, config.analyzer, found.fetched)
             fetched = found.fetched
             excluded = never_counted(
                 author_is_bot=fetched.author.bot,

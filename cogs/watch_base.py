@@ -26,6 +26,7 @@ from bot.watch import (
     posted_at,
 )
 from bot.watch.flushing import ActivityFlusher
+from cogs._conversation import conversation_context
 
 # Under load a flush (one transaction) every this many messages, besides the 2 s timer. A
 # crash loses no volume by it: cursors are written with the volume, so gap filling re-reads
@@ -81,10 +82,21 @@ class WatcherBase(commands.Cog):
             lock = self._guild_locks[guild_id] = asyncio.Lock()
         return lock
 
-    async def _analyse(self, analyzer: Analyzer, text: str) -> Analysis:
+    async def _analyse(
+        self, guild_id: int, analyzer: Analyzer, message: discord.Message
+    ) -> Analysis:
+        """The hot-path analysis of a member's message, read with what it answers; the verdict
+        is remembered for the replies that will answer it."""
+        context = await conversation_context(self.bot, guild_id, message, analyzer)
+        text = message.content
         if analyse_off_loop(text):
-            return await asyncio.to_thread(analyzer.analyze, text, score_all=False)
-        return analyzer.analyze(text, score_all=False)
+            analysis = await asyncio.to_thread(
+                analyzer.analyze, text, score_all=False, context=context
+            )
+        else:
+            analysis = analyzer.analyze(text, score_all=False, context=context)
+        self.bot.conversations.note(message.id, analysis.request)
+        return analysis
 
     def _record(
         self,

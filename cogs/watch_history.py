@@ -130,7 +130,7 @@ class HistoryScanning(WatcherBase):
             if stored is not None and stored.content == message.content:
                 result.already_logged += 1
                 return True  # unchanged
-        analysis = await self._analyse(config.analyzer, message.content)
+        analysis = await self._analyse(guild_id, config.analyzer, message)
         self._handled.add(message.id)
         if not analysis.request:
             return False

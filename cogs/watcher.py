@@ -135,7 +135,7 @@ class Watcher(HistoryScanning):
         # Per message an isinstance check (~50 ns); in a thread also a set lookup (~60 ns).
         if isinstance(channel, discord.Thread) and channel.id not in self.threads:
             self._see_thread(guild_id, channel)
-        analysis = await self._analyse(config.analyzer, message.content)
+        analysis = await self._analyse(guild_id, config.analyzer, message)
         if analysis.request and await self.bot.request_writer.write(
             self._record(guild_id, message, analysis, edited=False, created_at=created_at)
         ):
@@ -170,7 +170,7 @@ class Watcher(HistoryScanning):
         # A logged message is kept truthful even if its channel stopped being watched.
         if stored is None and not config.watches(watch_key(channel.id, parent_id_of(channel))):
             return
-        analysis = await self._analyse(config.analyzer, message.content)
+        analysis = await self._analyse(guild_id, config.analyzer, message)
         outcome = edit_outcome(logged=stored is not None, request=analysis.request)
         if outcome == "write":
             if await writer.write(self._record(guild_id, message, analysis, edited=True)):
@@ -200,6 +200,7 @@ class Watcher(HistoryScanning):
 
     async def _delete(self, guild_id: int, channel_id: int, message_ids: list[int]) -> None:
         # The writer also drops their label corrections: a deleted message leaves no trace.
+        self.bot.conversations.forget(message_ids)
         self.stats.removed += await self.bot.request_writer.remove(
             guild_id, message_ids, channel_id=channel_id
         )

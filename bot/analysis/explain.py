@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.analysis.model import Analysis, Cue
 
 _MAX_TEXT = 80
+_MAX_LINK = 120
+_MAX_DETAIL = 200  # the learned model names the features for and against it
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -14,9 +16,11 @@ def _one_line(text: str, limit: int) -> str:
 
 def format_cue(cue: Cue) -> str:
     """One line, e.g. ``request: "open source it" (call to open-source)``."""
-    line = f'{cue.kind}: "{_one_line(cue.text, _MAX_TEXT)}"'
+    # A context cue's text is a jump link, useless cut short (at most ~100 characters).
+    limit = _MAX_LINK if cue.kind == "context" else _MAX_TEXT
+    line = f'{cue.kind}: "{_one_line(cue.text, limit)}"'
     if cue.detail:
-        line += f" ({_one_line(cue.detail, _MAX_TEXT)})"
+        line += f" ({_one_line(cue.detail, _MAX_DETAIL)})"
     return line
 
 

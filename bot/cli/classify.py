@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from bot.analysis import Analyzer, explain, format_cue, summarize
+from bot.analysis import NO_CONTEXT, Analyzer, Context, explain, format_cue, summarize
 from bot.analysis.model import Analysis
 from bot.cli.common import EXIT_OK, EXIT_PARTIAL, CommandError
 from bot.cli.terminal import json_visible, visible
@@ -31,7 +31,10 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("file", nargs="?", type=Path, help="input file (default: standard input)")
     parser.add_argument(
-        "--jsonl", action="store_true", help="input lines are JSON objects with a 'text' key"
+        "--jsonl",
+        action="store_true",
+        help="input lines are JSON objects with a 'text' key, and optionally a 'context': the "
+        'text of the message it answers, or {"request": true} when that one is a request',
     )
     parser.add_argument(
         "--explain",
@@ -80,15 +83,16 @@ def wants_human(args: argparse.Namespace, stdout_is_terminal: bool) -> bool:
     return bool(args.human or (args.explain and stdout_is_terminal and not args.json))
 
 
-def _text_of(raw: bytes, number: int, *, jsonl: bool) -> str:
-    """The message text of one input line; ValueError says what is wrong with it."""
+def _text_of(raw: bytes, number: int, *, jsonl: bool) -> tuple[str, object]:
+    """The message text of one input line and its 'context' value (None without one);
+    ValueError says what is wrong with it."""
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError(f"line {number}: not valid UTF-8") from None
     line = line.rstrip("\r\n")
     if not jsonl:
-        return line
+        return line, None
     try:
         item = json.loads(line)
     except (json.JSONDecodeError, RecursionError):
@@ -96,7 +100,25 @@ def _text_of(raw: bytes, number: int, *, jsonl: bool) -> str:
     if not isinstance(item, dict) or not isinstance(item.get("text"), str):
         raise ValueError(f"line {number}: expected a JSON object with a string 'text'")
     text: str = item["text"]
-    return text
+    return text, item.get("context")
+
+
+def _context(analyzer: Analyzer, spec: object, number: int) -> Context:
+    """A 'context' value: the text of the message this one answers (a string, or an object
+    with a 'text'), or an object saying whether that one is a request ({"request": true})."""
+    if spec is None:
+        return NO_CONTEXT
+    if isinstance(spec, str):
+        return Context(analyzer.analyze(spec, score_all=False).request, "the given context")
+    if isinstance(spec, dict):
+        if isinstance(spec.get("request"), bool):
+            return Context(spec["request"], "the given context")
+        if isinstance(spec.get("text"), str):
+            return _context(analyzer, spec["text"], number)
+    raise ValueError(
+        f"line {number}: 'context' must be the answered message's text, or an object with a"
+        " string 'text' or a true/false 'request'"
+    )
 
 
 def _lines(stream: BinaryIO) -> Iterator[bytes | None]:
@@ -143,12 +165,13 @@ def handle(args: argparse.Namespace) -> int:
                     sys.stdout.write(_dump({"line": number, "error": too_long(number)}) + "\n")
                 continue
             try:
-                text = _text_of(raw, number, jsonl=args.jsonl)
+                text, spec = _text_of(raw, number, jsonl=args.jsonl)
+                context = _context(analyzer, spec, number)
             except ValueError as exc:
                 bad += 1
                 print(f"clamor classify: {exc}", file=sys.stderr)
                 continue
-            analysis = analyzer.analyze(text)
+            analysis = analyzer.analyze(text, context=context)
             if human:
                 sys.stdout.write(visible(human_block(number, text, analysis)) + "\n")
                 continue

@@ -139,4 +139,14 @@ def export_message(raw: object, channel: ExportedChannel) -> ExportMessage:
         edited=edited is not None,
         kind=_text(message, "type", "'type'", default="Default"),
         content=_text(message, "content", "'content'"),
+        replies_to=_replies_to(message),
     )
+
+
+def _replies_to(message: dict[str, object]) -> int | None:
+    """The id of the message a reply answers (DCE's ``reference.messageId``), if any."""
+    reference = message.get("reference")
+    if reference is None:
+        return None
+    answered = _object(reference, "'reference'").get("messageId")
+    return None if answered is None else snowflake(answered, "'reference.messageId'")

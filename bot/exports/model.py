@@ -32,6 +32,7 @@ class ExportMessage:
     edited: bool
     kind: str  # DCE "type": "Default", "Reply", "GuildMemberJoin", ...
     content: str
+    replies_to: int | None = None  # the message a reply answers
 
 
 def one_line(text: str) -> str:

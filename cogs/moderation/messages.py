@@ -18,6 +18,7 @@ from bot.errors import UserFacingError
 from bot.message_links import MessageRef, message_link, parse_message_ref
 from bot.store import RequestRecord
 from bot.watch import analyse_off_loop
+from cogs._conversation import conversation_context
 
 Interaction = discord.Interaction[ClamorBot]
 
@@ -121,8 +122,13 @@ async def _fetch(interaction: Interaction, guild: discord.Guild, ref: MessageRef
     return FoundMessage(guild.id, channel_id, ref.message_id, None, message)
 
 
-async def analyse_now(analyzer: Analyzer, text: str) -> Analysis:
-    """Every score, as `clamor classify` computes them; long text off the event loop."""
+async def analyse_now(
+    bot: ClamorBot, guild_id: int, analyzer: Analyzer, message: discord.Message
+) -> Analysis:
+    """Every score, as `clamor classify` computes them, with what the message answers, as the
+    watcher reads it; long text off the event loop."""
+    context = await conversation_context(bot, guild_id, message, analyzer)
+    text = message.content
     if analyse_off_loop(text):
-        return await asyncio.to_thread(analyzer.analyze, text)
-    return analyzer.analyze(text)
+        return await asyncio.to_thread(analyzer.analyze, text, context=context)
+    return analyzer.analyze(text, context=context)

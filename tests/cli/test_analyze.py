@@ -66,7 +66,7 @@ MESSAGES = [
     ("2026-03-14T09:00:00+00:00", "ClosedAI strikes again, they never open source anything lol"),
     ("2026-03-14T09:30:00+00:00", "just use LTX-Video instead, open weights and it runs locally"),
     ("2026-03-14T10:00:00+00:00", "my 4090 arrived!!"),
-    ("2026-03-14T12:00:00+00:00", "release the weights please"),
+    ("2026-03-14T12:00:00+00:00", "OpenAI, release the weights please"),
 ]
 
 

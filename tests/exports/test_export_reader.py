@@ -50,6 +50,7 @@ def test_maps_every_field(
         edited=True,
         kind="Reply",
         content="olvídense, jamás va a pasar <:pepe_cry:1043722854727811150>",
+        replies_to=1,
     )
 
 

@@ -14,9 +14,18 @@ from .world import World
 Payload = dict[str, Any]
 
 
-def gateway_message(world: World, message: StoredMessage) -> Payload:
-    """MESSAGE_CREATE / MESSAGE_UPDATE data: the full message plus guild id and member."""
+REPLY = 19  # MessageType REPLY
+
+
+def gateway_message(
+    world: World, message: StoredMessage, referenced: StoredMessage | None = None
+) -> Payload:
+    """MESSAGE_CREATE / MESSAGE_UPDATE data: the full message plus guild id and member. A reply
+    carries the message it answers as `referenced_message` (null once that one is deleted), as
+    Discord sends it."""
     data = message.payload()
+    if message.reference is not None:
+        data["referenced_message"] = None if referenced is None else referenced.payload()
     if message.guild_id is not None:
         data["guild_id"] = str(message.guild_id)
         member = world.guilds[message.guild_id].members.get(message.author.id)
@@ -36,6 +45,7 @@ def store_user_message(
     embeds: list[Payload] | None,
     files: dict[str, bytes] | None,
     url_for: UrlFor,
+    reply_to: int | None = None,
 ) -> StoredMessage:
     moment = at or utcnow()
     # Back-dated messages get back-dated ids, as they would have had on Discord.
@@ -56,6 +66,14 @@ def store_user_message(
         attachments=attachments,
         mentions=mentioned_users(world, content),
     )
+    if reply_to is not None:
+        message.type = REPLY
+        message.reference = {
+            "type": 0,
+            "message_id": str(reply_to),
+            "channel_id": str(channel.id),
+            "guild_id": str(channel.guild_id),
+        }
     return store.add(message)
 
 

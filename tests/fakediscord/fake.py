@@ -193,8 +193,10 @@ class FakeDiscord:
         at: datetime | None = None,
         embeds: list[Payload] | None = None,
         files: dict[str, bytes] | None = None,
+        reply_to: int | None = None,
     ) -> Payload:
-        """Store a message from `author` and return its MESSAGE_CREATE data (not sent yet)."""
+        """Store a message from `author` and return its MESSAGE_CREATE data (not sent yet);
+        `reply_to`: the id of the message it replies to."""
         message = events.store_user_message(
             self.world,
             self.messages,
@@ -205,8 +207,12 @@ class FakeDiscord:
             embeds=embeds,
             files=files,
             url_for=self.attachment_url,
+            reply_to=reply_to,
         )
-        return events.gateway_message(self.world, message)
+        referenced = None if reply_to is None else self.messages.get(reply_to)
+        if referenced is not None and referenced.deleted:
+            referenced = None
+        return events.gateway_message(self.world, message, referenced)
 
     async def send_user_message(
         self, channel: FakeChannel, author: FakeUser, content: str, **extra: Any

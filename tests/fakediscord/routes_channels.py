@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -127,11 +127,21 @@ def channel_routes(fake: FakeDiscord) -> list[web.RouteDef]:
             problem = {"limit": {"_errors": [{"code": "NUMBER_TYPE_MAX", "message": "1-100"}]}}
             return discord_error(400, INVALID_FORM_BODY, "Invalid Form Body", problem)
         found = fake.messages.history(channel.id, limit=limit, **anchors)
-        return json_reply([message.payload() for message in found])
+        return json_reply([read(message) for message in found])
+
+    def read(message: StoredMessage) -> dict[str, Any]:
+        """A message as REST returns it: a reply with the message it answers (null once that
+        one is deleted)."""
+        data = message.payload()
+        if message.reference is not None:
+            answered = fake.messages.get(int(message.reference["message_id"]))
+            alive = answered is not None and not answered.deleted
+            data["referenced_message"] = answered.payload() if alive and answered else None
+        return data
 
     async def get_message(request: web.Request) -> web.Response:
         message = target_message(request)
-        return message if isinstance(message, web.Response) else json_reply(message.payload())
+        return message if isinstance(message, web.Response) else json_reply(read(message))
 
     async def edit_message(request: web.Request) -> web.Response:
         message = target_message(request)

@@ -1,0 +1,67 @@
+"""`clamor analyze` and `clamor classify` read a reply with what it answers, as the bot does:
+DiscordChatExporter's `reference`, and a `context` in classify's JSON Lines."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.cli.test_analyze import export_doc
+
+REQUEST = "OpenAI should open source Sora"
+REACTION = "Olvídense eso jamás va a pasar!"
+
+
+def _replying(doc: dict[str, object], replies: dict[int, int]) -> dict[str, object]:
+    """Mark message n (1-based) of the export as a reply to message m."""
+    messages = doc["messages"]
+    assert isinstance(messages, list)
+    for n, m in replies.items():
+        messages[n - 1]["type"] = "Reply"
+        messages[n - 1]["reference"] = {"messageId": messages[m - 1]["id"]}
+    return doc
+
+
+@pytest.mark.parametrize(("answered", "requests"), [(1, 2), (2, 1)])
+def test_a_reply_counts_when_it_answers_a_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], answered: int, requests: int
+) -> None:
+    doc = export_doc(
+        [
+            ("2026-03-14T10:00:00+00:00", REQUEST),
+            ("2026-03-14T10:01:00+00:00", "anyone up for pizza tonight?"),
+            ("2026-03-14T10:02:00+00:00", REACTION),
+            ("2026-03-14T10:03:00+00:00", "lol"),
+        ]
+    )
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(_replying(doc, {3: answered, 4: 1})), encoding="utf-8")
+    assert main(["analyze", str(path), "--format", "json", "--tz", "UTC"]) == 0
+    digest = json.loads(capsys.readouterr().out)
+    assert digest["totals"]["requests"] == requests  # "lol" never counts
+
+
+def test_classify_reads_the_given_context(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        {"text": REACTION, "context": REQUEST},
+        {"text": REACTION},
+        {"text": REACTION, "context": {"request": True}},
+        {"text": "lol", "context": {"text": REQUEST}},
+        {"text": REACTION, "context": 5},
+    ]
+    stdin = io.TextIOWrapper(io.BytesIO("".join(json.dumps(x) + "\n" for x in lines).encode()))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["classify", "--jsonl", "--json", "--explain"]) == 1  # the last line is refused
+    out, err = capsys.readouterr()
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [r["request"] for r in results] == [True, False, True, False]
+    assert results[0]["category"] == "defeatism"
+    assert any("the context decided" in cue for cue in results[0]["cues"])
+    assert "line 5: 'context' must be" in err
