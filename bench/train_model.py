@@ -3,9 +3,10 @@
 Run from the repository root with the dev dependencies (scikit-learn is needed here only, never at
 run time): ``python bench/train_model.py`` writes ``request_model.tsv`` and ``category_model.tsv``;
 ``--check`` only says whether the shipped ones are what training gives today (a test runs it);
-``--cv`` prints the cross-validated figures the settings below were chosen on, with and without
-the rule features, without writing anything. The test threads (``bench/real_split.tsv``) are never
-read here. Deterministic: fixed folds by thread, a deterministic solver, weights rounded.
+``--cv`` prints the cross-validated figures the settings below were chosen on (messages alone,
+and replies read in context), without writing anything. The test threads
+(``bench/real_split.tsv``) are never read here. Deterministic: fixed folds by thread, a
+deterministic solver, weights rounded.
 
 The request threshold is chosen on out-of-fold probabilities (5 folds by thread over train and
 dev): the best F1 on the real messages while at most 1% of the base-rate chat (ordinary comments
@@ -75,7 +76,7 @@ def prepare(items: Sequence[real_corpus.Item]) -> list[Example]:
     out = []
     for item in items:
         inputs = analyzer.model_inputs(item.text)
-        cats = category_features(inputs.request_features, inputs.cue_categories, inputs.compound)
+        cats = category_features(inputs.request_features, inputs.compound)
         out.append(Example(item, inputs.request_features, cats, inputs.gated))
     return out
 
@@ -113,10 +114,10 @@ def _weight(item: real_corpus.Item) -> float:
     return BASE_RATE_WEIGHT if item.base_rate else 1.0
 
 
-def _fit_request(examples: Sequence[Example], use_rules: bool = True):  # type: ignore[no-untyped-def]
+def _fit_request(examples: Sequence[Example]):  # type: ignore[no-untyped-def]
     from sklearn.linear_model import LogisticRegression
 
-    rows = [_strip(e.request_feats, use_rules) for e in examples]
+    rows = [e.request_feats for e in examples]
     vocabulary = _vocabulary(rows)
     model = LogisticRegression(C=REQUEST_C, max_iter=5000, tol=1e-5)
     model.fit(
@@ -127,10 +128,6 @@ def _fit_request(examples: Sequence[Example], use_rules: bool = True):  # type: 
     return model, vocabulary
 
 
-def _strip(feats: tuple[str, ...], use_rules: bool) -> tuple[str, ...]:
-    return feats if use_rules else tuple(f for f in feats if f[:2] not in ("r:", "k:"))
-
-
 def _folds(examples: Sequence[Example]) -> list[int]:
     """Fold of each example: whole threads, assigned round-robin in sorted order."""
     threads = sorted({e.item.thread for e in examples})
@@ -138,7 +135,7 @@ def _folds(examples: Sequence[Example]) -> list[int]:
     return [fold_of[e.item.thread] for e in examples]
 
 
-def out_of_fold(examples: Sequence[Example], use_rules: bool = True) -> list[float]:
+def out_of_fold(examples: Sequence[Example]) -> list[float]:
     """Each example's P(request) from a model trained without its thread; 0 where the topic
     gate turns it away, as at run time."""
     folds = _folds(examples)
@@ -146,8 +143,8 @@ def out_of_fold(examples: Sequence[Example], use_rules: bool = True) -> list[flo
     for fold in range(FOLDS):
         train = [e for e, f in zip(examples, folds, strict=True) if f != fold]
         held = [i for i, f in enumerate(folds) if f == fold]
-        model, vocabulary = _fit_request(train, use_rules)
-        rows = [_strip(examples[i].request_feats, use_rules) for i in held]
+        model, vocabulary = _fit_request(train)
+        rows = [examples[i].request_feats for i in held]
         scores = model.predict_proba(_matrix(rows, vocabulary))[:, 1]
         for i, score in zip(held, scores, strict=True):
             probabilities[i] = float(score) if examples[i].gated else 0.0
@@ -271,9 +268,9 @@ def train_tables(examples: Sequence[Example]) -> dict[str, str]:
     header = (
         "# Request model: feature <TAB> weight; P = sigmoid(bias + sum / sqrt(n)); request when\n"
         f"# P >= threshold. Trained by bench/train_model.py on the real corpus's train and dev\n"
-        f"# threads; out-of-fold F1 {choices.f1:.3f} with replies read in context"
-        f" (thresholds {choice.threshold:.2f} alone, {choices.context:.2f} in reply),"
-        f" base-rate false alarms {choice.false_alarms:.3f}.\n"
+        f"# threads; out-of-fold F1 {choices.f1:.3f} with replies read in context (thresholds\n"
+        f"# {choice.threshold:.2f} alone, {choices.context:.2f} in reply), base-rate false alarms"
+        f" {choice.false_alarms:.3f}.\n"
     )
     requests = [e for e in examples if e.item.request and e.item.category in CATEGORIES]
     rows = [e.category_feats for e in requests]
@@ -363,16 +360,14 @@ def _training_examples() -> list[Example]:
 
 
 def _cv(examples: Sequence[Example]) -> None:
-    for use_rules in (True, False):
-        choice = choose_threshold(examples, out_of_fold(examples, use_rules))
-        label = "with rule features" if use_rules else "n-grams only"
-        print(
-            f"{label}: threshold {choice.threshold:.2f}, F1 {choice.f1:.3f} "
-            f"(P {choice.precision:.3f}, R {choice.recall:.3f}), "
-            f"base-rate false alarms {choice.false_alarms:.3f}"
-        )
     first = out_of_fold(examples)
-    replies = in_context(examples, first, choose_threshold(examples, first).threshold)
+    choice = choose_threshold(examples, first)
+    print(
+        f"messages alone: threshold {choice.threshold:.2f}, F1 {choice.f1:.3f} "
+        f"(P {choice.precision:.3f}, R {choice.recall:.3f}), "
+        f"base-rate false alarms {choice.false_alarms:.3f}"
+    )
+    replies = in_context(examples, first, choice.threshold)
     choices = choose_thresholds(replies, out_of_fold(replies))
     print(
         f"with context: thresholds {choices.alone.threshold:.2f} alone, {choices.context:.2f}"

@@ -1,10 +1,8 @@
-"""Loading the word lists and rule tables in ``bot/analysis/data``.
+"""Loading the word lists in ``bot/analysis/data``, and the regexes built from them.
 
 Every table is a UTF-8, tab-separated file: one row per line, ``#`` starts a comment line, blank
-lines are ignored. Regex columns are written against *folded* text (see ``folding.py``: no
-accents, straight quotes): rule tables against folded and lowercased text, the entity table
-case-insensitively. They may use macros written ``<name>`` (defined in ``macros.tsv``); a macro
-expands to a non-capturing group.
+lines are ignored. Word columns are written against *folded* text (see ``folding.py``: no
+accents, straight quotes); the entity table's patterns match case-insensitively.
 """
 
 from __future__ import annotations
@@ -12,11 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from typing import TypeAlias
-
-_MACRO = re.compile(r"<([a-z][a-z_]*)>")
 
 
 class LexiconError(ValueError):
@@ -48,44 +43,10 @@ def read_table(name: str, columns: int) -> tuple[Row, ...]:
     return tuple(rows)
 
 
-@cache
-def macros() -> dict[str, str]:
-    """Named regex fragments from ``macros.tsv``; a macro may use macros defined above it."""
-    table: dict[str, str] = {}
-    for row in read_table("macros.tsv", 2):
-        name, pattern = row.cells
-        table[name] = expand(pattern, table, where=f"{row.source}:{row.line}")
-    return table
-
-
-def expand(pattern: str, table: dict[str, str], *, where: str = "") -> str:
-    """Replace ``<name>`` macros from ``table``; an unknown name is an error, not a literal."""
-
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in table:
-            raise LexiconError(f"{where}: unknown macro <{name}>")
-        return f"(?:{table[name]})"
-
-    return _MACRO.sub(substitute, pattern)
-
-
 def bounded(pattern: str) -> str:
     r"""Wrap a fragment so it only matches whole words. The match may not start right after a
     word character, so a fragment for "?" must include the word before it (``[\w']+\?``)."""
     return rf"(?<!\w)(?:{pattern})(?!\w)"
-
-
-def compile_rule(
-    pattern: str, extra: dict[str, str] | None = None, *, where: str = "", ignore_case: bool = False
-) -> re.Pattern[str]:
-    """Expand macros, add word boundaries and compile. Rules run on lowercased text without
-    IGNORECASE, which ``re`` handles several times faster."""
-    expanded = expand(pattern, {**macros(), **(extra or {})}, where=where)
-    try:
-        return re.compile(bounded(expanded), re.IGNORECASE if ignore_case else 0)
-    except re.error as error:
-        raise LexiconError(f"{where}: bad pattern {pattern!r}: {error}") from error
 
 
 def split_words(cell: str) -> tuple[str, ...]:

@@ -1,20 +1,21 @@
-"""The learned models that decide: linear models over word and character n-grams and the rules
-that fired, with pure-Python inference and weights in data.
+"""The learned models that decide: linear models over word and character n-grams, with
+pure-Python inference and weights in data.
 
-The models read the prepared text the rules read (look-alike phrases blanked, entity names
-replaced by marker characters, so "Sora" and "Veo" are one feature): word unigrams and bigrams,
-character 3- to 5-grams inside words (inflections and typos: "liberaran", "relase"), one
-``r:name`` feature per request rule that fired, and the message's shape (short or long, names a
-target or not). The category model adds the categories the cue rules spoke for and the tone's
-direction. ``bench/train_model.py`` trains both by logistic regression (scikit-learn, a dev
-dependency) on the real corpus's train and dev threads (``bench/real_split.tsv``), and ships:
+The models read the message's lowered scan window with entity names replaced by marker
+characters (so "Sora" and "Veo" are one feature): word unigrams and bigrams (Chinese, Japanese
+and Korean characters one by one), character 3- to 5-grams inside words (inflections and typos:
+"liberaran", "relase"), and the message's shape (short or long, names a target or not, links an
+open alternative). A message that answers a request adds a marker and its words again under a
+``c`` prefix (``with_context``). The category model adds the tone's direction.
+``bench/train_model.py`` trains both by logistic regression (scikit-learn, a dev dependency) on
+the real corpus's train and dev threads (``bench/real_split.tsv``), and ships:
 
-- ``request_model.tsv``: ``feature <TAB> weight``, a ``bias`` row and a ``threshold`` row;
+- ``request_model.tsv``: ``feature <TAB> weight``, a ``bias`` row and two threshold rows;
   P(request) = sigmoid(bias + sum / sqrt(n)) over the message's n distinct features.
 - ``category_model.tsv``: ``feature <TAB> w_demand ... w_defeatism``, one ``bias`` row.
 
 The cost is linear in the text's length (a dictionary lookup per n-gram) and the detector only
-runs it on the rules' scan window, so a 4,000-character message costs the same as a 1,600 one.
+runs it on the scan window, so a 4,000-character message costs the same as a 1,600 one.
 """
 
 from __future__ import annotations
@@ -91,30 +92,27 @@ def features(marked: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-# Request rules that say nothing about the message's own words: the guild's keyword decides on
-# its own, the ignore phrase vetoes.
-_NOT_FEATURES = frozenset({"guild_keyword", "guild_ignore"})
 SHORT_MESSAGE_WORDS = 14
 
 
-def message_shape(word_count: int, names_something: bool, generic_target: bool) -> tuple[str, ...]:
+def message_shape(
+    word_count: int, names_something: bool, generic_target: bool, links_alternative: bool = False
+) -> tuple[str, ...]:
     """Features of the message as a whole: a reaction is short; a call names what it wants
-    opened ("Sora", or just "the weights")."""
+    opened ("Sora", or just "the weights"); a link to an open alternative points somewhere."""
     shape = ["x:short" if word_count <= SHORT_MESSAGE_WORDS else "x:long"]
     if names_something:
         shape.append("x:named")
     if generic_target:
         shape.append("x:generic")
+    if links_alternative:
+        shape.append("x:alternative_link")
     return tuple(shape)
 
 
-def request_features(
-    marked: str, rules: Iterable[str], shape: Iterable[str] = ()
-) -> tuple[str, ...]:
-    """What the request model reads: the n-grams of the prepared text, ``r:name`` for each
-    request rule (or look-alike mask) that fired, and the message's shape."""
-    fired = tuple(f"r:{name}" for name in dict.fromkeys(rules) if name not in _NOT_FEATURES)
-    return (*features(marked), *fired, *shape)
+def request_features(marked: str, shape: Iterable[str] = ()) -> tuple[str, ...]:
+    """What the request model reads: the n-grams of the prepared text and the message's shape."""
+    return (*features(marked), *shape)
 
 
 def with_context(feats: Sequence[str]) -> tuple[str, ...]:
@@ -125,14 +123,10 @@ def with_context(feats: Sequence[str]) -> tuple[str, ...]:
     return (*feats, ANSWERS_REQUEST, *answered)
 
 
-def category_features(
-    request_feats: Sequence[str], cue_categories: Iterable[str], compound: float
-) -> tuple[str, ...]:
-    """What the category model reads: the request model's features, ``k:category`` for each
-    category a cue rule spoke for, and the tone's direction."""
+def category_features(request_feats: Sequence[str], compound: float) -> tuple[str, ...]:
+    """What the category model reads: the request model's features and the tone's direction."""
     tone = "t:negative" if compound <= -0.3 else "t:positive" if compound >= 0.3 else "t:neutral"
-    cues = tuple(f"k:{category}" for category in dict.fromkeys(cue_categories))
-    return (*request_feats, *cues, tone)
+    return (*request_feats, tone)
 
 
 def readable(feature: str) -> str:
@@ -142,8 +136,8 @@ def readable(feature: str) -> str:
         return "answers a request"
     if kind in ("cw", "cb", "cx"):
         return readable(feature[1:]) + " (in reply)"
-    if kind in ("r", "k", "x", "t"):
-        return {"r": "rule ", "k": "cue for ", "x": "", "t": "tone "}[kind] + body
+    if kind in ("x", "t"):
+        return {"x": "", "t": "tone "}[kind] + body.replace("_", " ")
     if kind == "c":
         before = "" if body.startswith("<") else "…"
         after = "" if body.endswith(">") else "…"

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.analysis.category import categorize, cue_rules
+from bot.analysis.category import categorize
 from bot.analysis.cleaning import clean_text
-from bot.analysis.detection import Detection, RequestDetector
+from bot.analysis.detection import Detection, RequestDetector, model_features
 from bot.analysis.entities import GENERIC_TARGET, EntityFinder, Mention, generic_target_span, unique
 from bot.analysis.folding import count_words, fold, fold_lower
 from bot.analysis.language import detect_language
@@ -108,7 +108,6 @@ class Reading:
 @dataclass(frozen=True, slots=True)
 class ModelInputs:
     request_features: tuple[str, ...]
-    cue_categories: tuple[str, ...]  # the category each matching cue rule speaks for
     compound: float  # the tone
     gated: bool  # the topic gate lets the message by
 
@@ -127,8 +126,11 @@ class Analyzer:
         raw = _safe_text(text)
         return self._read(raw, clean_text(raw), context.answers_request)
 
-    def _read(self, raw: str, clean: str, answers_request: bool = False) -> Reading:
-        language = detect_language(clean)
+    def _read(
+        self, raw: str, clean: str, answers_request: bool = False, *, tag_language: bool = True
+    ) -> Reading:
+        """``tag_language=False``: the language only of a request (the model does not read
+        it; tone and the log do), "und" for the rest."""
         scan = scan_window(clean)
         lowered = fold_lower(scan)
         mentions = tuple(self._entities.find(fold(scan), lowered))
@@ -142,11 +144,11 @@ class Analyzer:
                 lowered,
                 mentions,
                 word_count=count_words(scan),
-                language=language,
                 has_generic_target=generic,
                 url_alternatives=url_alternatives,
                 answers_request=answers_request,
             )
+        language = detect_language(clean) if tag_language or detection.request else "und"
         return Reading(
             raw, clean, language, scan, mentions, tuple(url_alternatives), generic, detection
         )
@@ -156,23 +158,16 @@ class Analyzer:
         raw = _safe_text(text)
         reading = self._read(raw, clean_text(raw))
         lowered = fold_lower(reading.scan)
-        evidence = self._detector.evidence(
-            reading.scan,
+        _marked, feats = model_features(
             lowered,
             reading.mentions,
             word_count=count_words(reading.scan),
-            language=reading.language,
-            has_generic_target=generic_target_span(lowered) is not None,
+            has_generic_target=reading.has_generic_target
+            or generic_target_span(lowered) is not None,
             url_alternatives=reading.url_alternatives,
         )
         gated = self._detector.might_be_request(lowered) or bool(reading.url_alternatives)
-        cues = cue_rules(reading.scan, evidence.masked, evidence.marked, evidence.names)
-        return ModelInputs(
-            evidence.features,
-            tuple(category for category, _cue in cues),
-            score_tone(reading.clean, reading.language).tone.compound,
-            gated,
-        )
+        return ModelInputs(feats, score_tone(reading.clean, reading.language).tone.compound, gated)
 
     def analyze(
         self, text: str, *, score_all: bool = True, context: Context = NO_CONTEXT
@@ -189,7 +184,7 @@ class Analyzer:
         clean = clean_text(raw)
         if not score_all and not answers and not self._may_be_request(raw, clean):
             return _turned_away(raw, clean)
-        reading = self._read(raw, clean, answers)
+        reading = self._read(raw, clean, answers, tag_language=score_all)
         detection = reading.detection
         if detection.request or score_all:
             tone = score_tone(reading.clean, reading.language)
@@ -198,14 +193,7 @@ class Analyzer:
         category: Category | None = None
         category_cues: tuple[Cue, ...] = ()
         if detection.request:
-            decision = categorize(
-                reading.scan,
-                detection.masked,
-                detection.marked,
-                tone.tone,
-                detection.rules,
-                detection.features,
-            )
+            decision = categorize(detection.features, tone.tone)
             category, category_cues = decision.category, decision.cues
 
         mentions = reading.mentions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analysis import Analyzer, Context, GuildTerms, analyze
+from bot.analysis import Analyzer, GuildTerms, analyze
 from bot.analysis.entities import Entity, EntityFinder, builtin_entities
 from bot.analysis.folding import fold
 
@@ -71,16 +71,13 @@ def test_link_to_an_open_alternative_counts_as_that_alternative() -> None:
     assert analysis.alternatives == ("Wan",)
     assert "huggingface" not in analysis.clean
     detection = Analyzer().read("https://huggingface.co/Wan-AI/Wan2.1-T2V-14B").detection
-    assert "alternative_link" in detection.rules  # the model reads it as a feature
+    assert "x:alternative_link" in detection.features  # the model reads it as a feature
 
 
-def test_github_link_alone_in_reply_to_a_request_points_to_an_alternative() -> None:
-    analysis = analyze(
-        "https://github.com/Lightricks/LTX-Video", context=Context(answers_request=True)
-    )
+def test_a_link_to_an_alternative_passes_the_gate_and_is_named() -> None:
+    analysis = analyze("https://github.com/Lightricks/LTX-Video")
     assert analysis.alternatives == ("LTX-Video",)
-    assert analysis.request
-    assert analysis.category == "optimism"
+    assert any(c.detail == "links to an open alternative" for c in analysis.cues)
 
 
 def test_guild_targets_extend_the_list() -> None:

@@ -8,13 +8,11 @@ import pytest
 
 from bot.analysis.emoji import shortcodes
 from bot.analysis.folding import fold, fold_lower
-from bot.analysis.lexicon import LexiconError, compile_rule, expand, read_table, stems_regex
+from bot.analysis.lexicon import bounded, read_table, stems_regex
 
 TABLES = [
-    ("macros.tsv", 2),
     ("entities.tsv", 5),
-    ("request_rules.tsv", 7),
-    ("category_rules.tsv", 5),
+    ("topic_words.tsv", 1),
     ("language_words.tsv", 3),
     ("emoji_shortcodes.tsv", 2),
     ("emoji_valence.tsv", 3),
@@ -29,9 +27,11 @@ def test_tables_parse_without_stray_columns(name: str, columns: int) -> None:
     assert all(len(row.cells) == columns for row in rows)
 
 
-@pytest.mark.parametrize("name", ["tone_es.tsv", "emoji_valence.tsv", "macros.tsv"])
-def test_tables_have_no_duplicate_keys(name: str) -> None:
-    keys = [row.cells[0] for row in read_table(name, 2 if name != "emoji_valence.tsv" else 3)]
+@pytest.mark.parametrize(
+    ("name", "columns"), [("tone_es.tsv", 2), ("emoji_valence.tsv", 3), ("topic_words.tsv", 1)]
+)
+def test_tables_have_no_duplicate_keys(name: str, columns: int) -> None:
+    keys = [row.cells[0] for row in read_table(name, columns)]
     assert len(keys) == len(set(keys))
 
 
@@ -43,21 +43,16 @@ def test_shortcode_table_covers_the_common_discord_names() -> None:
     assert all("\ufe0f" not in emoji for emoji in table.values())
 
 
-def test_unknown_macro_is_an_error() -> None:
-    with pytest.raises(LexiconError, match="unknown macro <nope>"):
-        expand("a <nope> b", {}, where="test")
+def test_bounded_fragments_match_whole_words_only() -> None:
+    regex = re.compile(bounded("wan|open source"))
+    assert regex.search("use wan now")
+    assert not regex.search("i want it")
+    assert not regex.search("reopen sources")
 
 
-def test_bad_pattern_is_an_error_naming_its_place() -> None:
-    with pytest.raises(LexiconError, match="here:1"):
-        compile_rule("(unclosed", where="here:1")
-
-
-def test_rules_match_whole_words_only() -> None:
-    rule = compile_rule("wan|open source")
-    assert rule.search("use wan now")
-    assert not rule.search("i want it")
-    assert not rule.search("reopen sources")
+@pytest.mark.parametrize(("text", "found"), [("请问代码什么时候开源", True), ("源代", False)])
+def test_stems_in_scripts_without_spaces_are_found_anywhere(text: str, found: bool) -> None:
+    assert (stems_regex(["代码", "open"]).search(text) is not None) == found
 
 
 @pytest.mark.parametrize(
