@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import pytest
 
-from bot.analysis import Analysis, Analyzer
+from bot.analysis import NO_CONTEXT, Analysis, Analyzer, Context
 from bot.client import ClamorBot
 from bot.store import author_hash
 from cogs.watcher import Watcher
@@ -309,9 +309,11 @@ async def test_long_and_emoji_heavy_messages_are_analysed_off_the_loop(
     threads: dict[int, bool] = {}
     original = Analyzer.analyze
 
-    def spy(self: Analyzer, text: str, *, score_all: bool = True) -> Analysis:
+    def spy(
+        self: Analyzer, text: str, *, score_all: bool = True, context: Context = NO_CONTEXT
+    ) -> Analysis:
         threads[len(text)] = threading.current_thread() is threading.main_thread()
-        return original(self, text, score_all=score_all)
+        return original(self, text, score_all=score_all, context=context)
 
     monkeypatch.setattr(Analyzer, "analyze", spy)
     long_text = ("please open source the weights of Sora, " * 100)[:4000]
