@@ -95,6 +95,57 @@ def test_spanish_lexicon_size_and_range() -> None:
     assert 150 <= len(lexicon) <= 300
     assert all(-4.0 <= value <= 4.0 for value in lexicon.values())
     assert all(word == word.lower() and word.isascii() for word in lexicon)
+    assert all(word == " ".join(word.split()) for word in lexicon)  # phrases: single spaces
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("No, es genial", 1),  # the "no" answers something else
+        ("No. Me encanta", 1),
+        ("no me gusta", -1),
+        ("nada mal", 1),
+        ("no está nada mal", 1),
+        ("no solo es genial", 1),  # "no solo ... sino" adds, it does not deny
+        ("Ya perdí la fe", -1),  # losing a good thing
+        ("perdimos la esperanza", -1),
+    ],
+)
+def test_spanish_negation_stays_in_its_clause(text: str, sign: int) -> None:
+    assert score_spanish(clean_text(text)).tone.compound * sign > 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [("graciasss", 1), ("geniaaal", 1), ("buenisimooo", 1), ("nooo es bueno", -1)],
+)
+def test_spanish_chat_stretching_is_read(text: str, sign: int) -> None:
+    assert score_spanish(text).tone.compound * sign > 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("vale la pena", 1),  # not "pena" (pity)
+        ("merece la pena", 1),
+        ("no vale la pena", -1),
+        ("de puta madre", 1),  # not "puta"
+        ("menos mal", 1),  # not "mal"
+        ("mala suerte", -1),
+    ],
+)
+def test_spanish_fixed_phrases_outweigh_their_words(text: str, sign: int) -> None:
+    assert score_spanish(text).tone.compound * sign > 0.05
+
+
+def test_spanish_bien_before_a_sentiment_word_only_intensifies() -> None:
+    assert score_spanish("es bien malo").tone.compound < score_spanish("es malo").tone.compound
+    assert score_spanish("está bien").tone.compound > 0
+
+
+def test_spanish_phrase_cue_names_the_phrase() -> None:
+    cues = score_spanish("Nos están tomando el pelo").cues
+    assert [cue.text for cue in cues] == ["tomando el pelo"]
 
 
 def test_tone_scores_are_well_formed() -> None:
