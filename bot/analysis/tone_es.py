@@ -27,8 +27,9 @@ from bot.analysis.tone import ToneResult, bound_text, emoji_valence, top_cues
 NEGATORS = frozenset(
     {"no", "nunca", "jamas", "tampoco", "ni", "sin", "nadie", "ningun", "ninguna", "ninguno",
      "ningunos", "ningunas", "nada",
-     # Losing a good thing is a bad thing: "perdi la esperanza", "perdimos la confianza".
-     "perdi", "perdimos", "perdio", "perdieron", "pierdo", "perder", "perdiendo", "perdido"}
+     # Losing or lacking a good thing is a bad thing: "perdi la esperanza", "falta de respeto".
+     "perdi", "perdimos", "perdio", "perdieron", "pierdo", "perder", "perdiendo", "perdido",
+     "perdida", "falta"}
 )  # fmt: skip
 # "no solo es rapido, sino ..." adds to what follows instead of denying it.
 _NOT_NEGATING_AFTER_NO = frozenset({"solo", "solamente", "unicamente"})
