@@ -99,7 +99,7 @@ def test_spanish_lexicon_size_and_range() -> None:
 
 
 # ---- Spanish reactions (issue 12, item 5): messages we wrote in the registers of real Spanish
-# chat, Spain and Latin America, with and without accents; each one scored 0 or the wrong sign
+# chat, Spain and Latin America, with and without accents; most scored 0 or the wrong sign
 # before the lexicon grew past its first 240 words.
 
 
@@ -137,6 +137,11 @@ def test_spanish_lexicon_size_and_range() -> None:
         ("qué descaro", -1),
         ("una falta de respeto a los usuarios", -1),  # lacking a good thing
         ("el repo sigue vacío", -1),
+        ("qué chapuza de lanzamiento", -1),
+        ("son unos incompetentes", -1),
+        ("incumplieron su promesa otra vez", -1),
+        ("nos ocultan el código", -1),
+        ("me echa para atrás que no lo publiquen", -1),
         # doubt
         ("Muy sospechoso que no muestren el codigo", -1),
         ("Desconfío de sus promesas", -1),
@@ -164,6 +169,9 @@ def test_spanish_lexicon_size_and_range() -> None:
         ("estupendo trabajo, muy útil", 1),
         ("me alegra un montón", 1),
         ("qué ilusión, estoy deseando probarlo", 1),
+        ("bienvenidos al código abierto", 1),
+        ("lo aprecio de verdad", 1),
+        ("asombroso lo rápido que va", 1),
     ],
 )
 def test_spanish_reactions_read_their_way(text: str, sign: int) -> None:
