@@ -92,9 +92,155 @@ def test_spanish_boosters_caps_and_exclamations_intensify() -> None:
 
 def test_spanish_lexicon_size_and_range() -> None:
     lexicon = spanish_lexicon()
-    assert 150 <= len(lexicon) <= 300
+    assert 600 <= len(lexicon) <= 1200
     assert all(-4.0 <= value <= 4.0 for value in lexicon.values())
     assert all(word == word.lower() and word.isascii() for word in lexicon)
+    assert all(word == " ".join(word.split()) for word in lexicon)  # phrases: single spaces
+
+
+# ---- Spanish reactions (issue 12, item 5): messages we wrote in the registers of real Spanish
+# chat, Spain and Latin America, with and without accents; most scored 0 or the wrong sign
+# before the lexicon grew past its first 240 words.
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        # complaint, anger, delay
+        ("Ya van tres meses de retraso y ni una palabra", -1),
+        ("Estoy harto de esperar, esto es una tomadura de pelo", -1),
+        ("Me tienen hasta la madre con sus promesas", -1),
+        ("estoy hasta las narices de esta empresa", -1),
+        ("me cabrea que cierren todo otra vez", -1),
+        ("es indignante que no publiquen nada", -1),
+        ("Otra vez ignoran a la comunidad", -1),
+        ("el repo esta abandonado desde hace un año", -1),
+        ("Una decepción, esperaba mucho más de ellos", -1),
+        ("que frustrante todo esto", -1),
+        ("inaceptable lo que hicieron", -1),
+        # deception, greed
+        ("Son unos vendehumos", -1),
+        ("Nos están tomando el pelo", -1),
+        ("lo de open source es puro postureo", -1),
+        ("Menuda farsa, nos engañaron", -1),
+        ("abierto entre comillas, es engañoso", -1),
+        ("nos mintieron a todos", -1),
+        ("pura codicia, se vendieron", -1),
+        ("una traición a la comunidad", -1),
+        # contempt
+        ("Estos tipos son unos caraduras", -1),
+        ("Qué cutre, vaya tela", -1),
+        ("la verdad es una cagada lo que hicieron", -1),
+        ("son bien culeros", -1),
+        ("que gilipollez de anuncio", -1),
+        ("una porquería de licencia", -1),
+        ("qué descaro", -1),
+        ("una falta de respeto a los usuarios", -1),  # lacking a good thing
+        ("el repo sigue vacío", -1),
+        ("qué chapuza de lanzamiento", -1),
+        ("son unos incompetentes", -1),
+        ("incumplieron su promesa otra vez", -1),
+        ("nos ocultan el código", -1),
+        ("me echa para atrás que no lo publiquen", -1),
+        # doubt
+        ("Muy sospechoso que no muestren el codigo", -1),
+        ("Desconfío de sus promesas", -1),
+        ("suena a humo", -1),
+        ("me parece dudoso", -1),
+        # resignation
+        ("Ni modo, no lo van a soltar", -1),
+        ("Ya perdí la esperanza", -1),
+        ("Sigan soñando", -1),
+        ("ni de broma lo liberan", -1),
+        ("Es inútil pedirlo, me rindo", -1),
+        # hope, praise, thanks
+        ("Tengo esperanza de que lo publiquen este mes", 1),
+        ("muy prometedor, un gran avance", 1),
+        ("¡Por fin!", 1),
+        ("son unos cracks", 1),
+        ("enhorabuena al equipo", 1),
+        ("felicitaciones, qué bacán", 1),
+        ("Está de puta madre", 1),
+        ("qué padre que lo abrieron", 1),
+        ("copado lo que hicieron, una joya", 1),
+        ("Menos mal que lo liberaron", 1),
+        ("vale la pena probarlo", 1),
+        ("se lo agradezco mucho", 1),
+        ("estupendo trabajo, muy útil", 1),
+        ("me alegra un montón", 1),
+        ("qué ilusión, estoy deseando probarlo", 1),
+        ("bienvenidos al código abierto", 1),
+        ("lo aprecio de verdad", 1),
+        ("asombroso lo rápido que va", 1),
+    ],
+)
+def test_spanish_reactions_read_their_way(text: str, sign: int) -> None:
+    assert score_spanish(clean_text(text)).tone.compound * sign > 0.05
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Es software libre y de código abierto",  # "libre" names a licence here
+        "Justo ahora lo estaba mirando",
+        "Seguro que es por la licencia",
+        "Es una fundación sin ánimo de lucro",
+        "Tengo una duda sobre el tutorial",  # a question, not doubt
+        "El código está en GitHub bajo licencia MIT",
+    ],
+)
+def test_spanish_words_that_are_plain_here_carry_no_tone(text: str) -> None:
+    assert score_spanish(clean_text(text)).tone.compound == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("No, es genial", 1),  # the "no" answers something else
+        ("No. Me encanta", 1),
+        ("no me gusta", -1),
+        ("nada mal", 1),
+        ("no está nada mal", 1),
+        ("no solo es genial", 1),  # "no solo ... sino" adds, it does not deny
+        ("Ya perdí la fe", -1),  # losing a good thing
+        ("perdimos la esperanza", -1),
+    ],
+)
+def test_spanish_negation_stays_in_its_clause(text: str, sign: int) -> None:
+    assert score_spanish(clean_text(text)).tone.compound * sign > 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [("graciasss", 1), ("geniaaal", 1), ("buenisimooo", 1), ("nooo es bueno", -1)],
+)
+def test_spanish_chat_stretching_is_read(text: str, sign: int) -> None:
+    assert score_spanish(text).tone.compound * sign > 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("vale la pena", 1),  # not "pena" (pity)
+        ("merece la pena", 1),
+        ("no vale la pena", -1),
+        ("de puta madre", 1),  # not "puta"
+        ("menos mal", 1),  # not "mal"
+        ("mala suerte", -1),
+    ],
+)
+def test_spanish_fixed_phrases_outweigh_their_words(text: str, sign: int) -> None:
+    assert score_spanish(text).tone.compound * sign > 0.05
+
+
+def test_spanish_bien_before_a_sentiment_word_only_intensifies() -> None:
+    assert score_spanish("es bien malo").tone.compound < score_spanish("es malo").tone.compound
+    assert score_spanish("está bien").tone.compound > 0
+
+
+def test_spanish_phrase_cue_names_the_phrase() -> None:
+    cues = score_spanish("Nos están tomando el pelo").cues
+    assert [cue.text for cue in cues] == ["tomando el pelo"]
 
 
 def test_tone_scores_are_well_formed() -> None:
