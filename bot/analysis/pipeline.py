@@ -34,8 +34,9 @@ MAX_SCAN_CHARS = 1600
 _SCAN_HEAD = 1100
 
 
-# English lexicon words that are also everyday Spanish words ("no", "sin" = without).
-_SPANISH_FALSE_FRIENDS = frozenset({"no", "sin"})
+# English lexicon words that are also everyday Spanish words ("no", "sin" = without, "ha" =
+# has: "OpenAI ha anunciado" is no laugh).
+_SPANISH_FALSE_FRIENDS = frozenset({"no", "sin", "ha"})
 
 
 def score_tone(clean: str, language: str) -> ToneResult:
