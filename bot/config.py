@@ -49,6 +49,13 @@ DEFAULT_SHARD_LEASE_SECONDS = 60
 MIN_SHARD_LEASE_SECONDS = 3
 MAX_SHARD_LEASE_SECONDS = 3600
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+# What a guild's own terms (`/clamor-mod terms add`) may be: every term is a search over every
+# message, so the largest list must keep a 4,000-character message within the 10 ms analysis
+# target (bench/worst_case.py measures it). A database written before the cap may hold more
+# terms; the analysis then uses the first ones in alphabetical order.
+MIN_TERM_CHARS = 2
+MAX_TERM_CHARS = 100
+MAX_TERMS_PER_KIND = 100
 
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 # Bot tokens are three base64url segments joined by dots; anything else is a paste error.

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from bot.analysis.folding import fold, fold_lower
 from bot.analysis.lexicon import LexiconError, bounded, read_table, split_words, stems_regex
@@ -64,22 +64,55 @@ def builtin_entities() -> tuple[Entity, ...]:
     return tuple(entities)
 
 
-def _guild_target(term: str) -> Entity | None:
-    cleaned = " ".join(fold(term).split())
-    if not cleaned:
-        return None
-    stem = fold_lower(cleaned)[:4]
-    pattern = re.escape(cleaned).replace(r"\ ", r"[\s-]+")
-    return Entity("target", term.strip(), (stem,), pattern)
+# In a guild term a space matches any run of spaces and hyphens ("nano banana", "nano-banana").
+_TERM_GAP = re.compile(r"[\s-]+")
+
+
+def term_key(text: str) -> str:
+    """The form guild targets are compared in: folded, lowercased, each gap one space."""
+    return _TERM_GAP.sub(" ", fold_lower(text)).strip()
+
+
+def _term_trie(keys: Iterable[str]) -> str:
+    """An alternation of whole terms shaped like a trie, longest first where one term extends
+    another. ``re`` tries alternatives one by one at every position it is asked to: as plain
+    alternatives, a thousand terms were a thousand tries at every stem in the message."""
+    trie: dict[str, Any] = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict[str, Any]) -> str:
+        branches = [
+            (r"[\s-]+" if char == " " else re.escape(char)) + render(child)
+            for char, child in sorted(node.items())
+            if char
+        ]
+        if "" in node:
+            branches.append("")  # the term ends here, if no longer one matches
+        if len(branches) == 1:
+            return branches[0]
+        return f"(?:{'|'.join(branches)})"
+
+    return render(trie)
 
 
 class EntityFinder:
     """Finds mentions; compiled once per set of guild targets."""
 
     def __init__(self, extra_targets: Iterable[str] = ()) -> None:
-        guild = [entity for term in sorted(extra_targets) if (entity := _guild_target(term))]
         # A moderator's own spelling of a target wins over the built-in one at the same spot.
-        self._entities = (*guild, *builtin_entities())
+        self._guild: dict[str, str] = {}  # term key -> the name the moderator wrote
+        for term in sorted(extra_targets):
+            key = term_key(term)
+            if key:
+                self._guild.setdefault(key, term.strip())
+        self._guild_regex = (
+            re.compile(rf"(?<!\w)(?:{_term_trie(self._guild)})(?!\w)") if self._guild else None
+        )
+        self._entities = builtin_entities()
         union = "|".join(
             f"(?P<e{index}>(?:{entity.pattern})(?!\\w))"
             for index, entity in enumerate(self._entities)
@@ -89,7 +122,19 @@ class EntityFinder:
             self._regex = re.compile(rf"(?<!\w)(?:{union})", re.IGNORECASE)
         except re.error as error:
             raise LexiconError(f"entities: {error}") from error
-        self._stems = stems_regex(stem for entity in self._entities for stem in entity.stems)
+        guild_stems = (key.split(" ")[0][:4] for key in self._guild)
+        self._stems = stems_regex(
+            [*guild_stems, *(stem for entity in self._entities for stem in entity.stems)]
+        )
+
+    def _guild_mention(self, lowered: str, start: int) -> Mention | None:
+        if self._guild_regex is None:
+            return None
+        match = self._guild_regex.match(lowered, start)
+        if match is None:
+            return None
+        name = self._guild[_TERM_GAP.sub(" ", match.group(0))]
+        return Mention("target", name, match.start(), match.end())
 
     def find(self, folded: str, lowered: str | None = None) -> list[Mention]:
         """Mentions in folded text; ``lowered`` is ``fold_lower`` of the same text if known."""
@@ -98,6 +143,10 @@ class EntityFinder:
         covered = 0
         for stem in self._stems.finditer(lowered):
             if stem.start() < covered:
+                continue
+            if guild := self._guild_mention(lowered, stem.start()):
+                mentions.append(guild)
+                covered = guild.end
                 continue
             match = self._regex.match(folded, stem.start())
             if match is None or match.lastgroup is None:

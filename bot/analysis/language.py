@@ -18,6 +18,10 @@ _SCRIPT_SAMPLE = 600
 _WORD_SAMPLE = 200
 # Ties go to the first-class languages first.
 _PRIORITY = ("en", "es", "pt", "fr", "it", "de")
+_FIRST_CLASS = frozenset({"en", "es"})
+# One word shared with English ("as", "do", "no") is no evidence of a language Clamor rarely
+# sees: the others need this many words of theirs (or letters only they use) to win.
+_OTHER_LANGUAGE_WORDS = 2
 
 # (first, last, tag) for scripts that name their language well enough for counting.
 _SCRIPTS: tuple[tuple[int, int, str], ...] = (
@@ -107,6 +111,7 @@ def _script_language(text: str) -> str | None:
 
 def _word_scores(text: str) -> dict[str, float]:
     scores: dict[str, float] = {}
+    words_of: dict[str, int] = {}  # how many words (or marked letters) each score rests on
     table = _stop_words()
     lowered = text.lower()
     if any(mark in lowered for mark in _INVERTED_PUNCTUATION):
@@ -117,6 +122,7 @@ def _word_scores(text: str) -> dict[str, float]:
             continue
         for language, weight in table.get(word, {}).items():
             scores[language] = scores.get(language, 0.0) + weight
+            words_of[language] = words_of.get(language, 0) + 1
         if word.isascii():
             if len(word) > 4 and word.endswith(("ing", "tion")):
                 scores["en"] = scores.get("en", 0.0) + 1.0
@@ -125,9 +131,14 @@ def _word_scores(text: str) -> dict[str, float]:
             if any(char in word for char in characters):
                 for language, weight in languages.items():
                     scores[language] = scores.get(language, 0.0) + weight
+                    words_of[language] = _OTHER_LANGUAGE_WORDS
         if word.endswith(("ción", "ciones")):
             scores["es"] = scores.get("es", 0.0) + 2.0
-    return scores
+    return {
+        language: score
+        for language, score in scores.items()
+        if language in _FIRST_CLASS or words_of.get(language, 0) >= _OTHER_LANGUAGE_WORDS
+    }
 
 
 def detect_language(clean: str) -> str:

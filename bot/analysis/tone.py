@@ -36,8 +36,13 @@ _TOKEN_EDGES = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~¿¡…"
 EXTRA_NEGATORS = frozenset({"nobody", "noone", "no-one", "nobody's"})
 _NEGATIONS = frozenset(NEGATE) | EXTRA_NEGATORS
 TONE_CUES = 3
+# A word ending in one of these ends a clause: "they'll never release it, closedAI as usual"
+# does not deny "closedAI". VADER drops the punctuation before it looks back for a negator.
+_CLAUSE_ENDS = (",", ";", ":", ".", "!", "?", "…")
 
 _lock = threading.Lock()
+# Clause number of each word of the text VADER is scoring on this thread (see `_negation_check`).
+_scoring = threading.local()
 _analyzer: SentimentIntensityAnalyzer | None = None
 _phrases: dict[str, str] = {}
 _phrase_regex: re.Pattern[str] | None = None
@@ -67,8 +72,23 @@ def chat_emoji_valence() -> dict[str, float]:
     return _valence_table("emoji_valence.tsv")
 
 
+def clause_numbers(words: list[str]) -> list[int]:
+    """For each word, how many clause ends come before it."""
+    numbers: list[int] = []
+    clause = 0
+    for word in words:
+        numbers.append(clause)
+        if word.endswith(_CLAUSE_ENDS):
+            clause += 1
+    return numbers
+
+
 def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> float:
-    """VADER's own check, plus the subject negators it does not know."""
+    """VADER's own check, plus the subject negators it does not know, within one clause."""
+    clauses: list[int] | None = getattr(_scoring, "clauses", None)
+    negator = i - (start_i + 1)
+    if clauses is not None and len(clauses) == len(words) and clauses[negator] != clauses[i]:
+        return valence
     valence = float(SentimentIntensityAnalyzer._negation_check(valence, words, start_i, i))
     # Only praise is denied this way: "nobody panic" is not a happy message.
     if valence > 0 and str(words[i - (start_i + 1)]).lower() in EXTRA_NEGATORS:
@@ -197,8 +217,29 @@ def english_cues(text: str) -> tuple[Cue, ...]:
                     scored.setdefault(char, emoji_value)
         if valence:
             scored.setdefault(raw.strip(_TOKEN_EDGES), valence)
-        previous.append(word)
+        if raw.endswith(_CLAUSE_ENDS):
+            previous.clear()
+        else:
+            previous.append(word)
     return top_cues(scored)
+
+
+def spell_emoji(analyzer: SentimentIntensityAnalyzer, text: str) -> str:
+    """The text with emoji replaced by their names exactly as ``polarity_scores`` does first,
+    so that its words are the words VADER's checks index (a name may be several words)."""
+    pieces: list[str] = []
+    after_space = True
+    for char in text:
+        name = analyzer.emojis.get(char)
+        if name is None:
+            pieces.append(char)
+            after_space = char == " "
+            continue
+        if not after_space:
+            pieces.append(" ")
+        pieces.append(name)
+        after_space = False
+    return "".join(pieces).strip()
 
 
 def top_cues(scored: dict[str, float]) -> tuple[Cue, ...]:
@@ -212,7 +253,12 @@ def score_english(clean: str) -> ToneResult:
         return ToneResult(NEUTRAL_TONE)
     analyzer = vader()
     text = join_phrases(unstretch(bound_text(clean)))
-    scores = analyzer.polarity_scores(text)
+    spelled = spell_emoji(analyzer, text)
+    _scoring.clauses = clause_numbers(spelled.split())
+    try:
+        scores = analyzer.polarity_scores(spelled)
+    finally:
+        _scoring.clauses = None
     tone = Tone(
         compound=max(-1.0, min(1.0, float(scores["compound"]))),
         pos=float(scores["pos"]),

@@ -8,7 +8,12 @@ from bot.moderation.options import (
     checked_timezone,
     timezone_suggestions,
 )
-from bot.moderation.texts import bounded_list, describe_terms, describe_watch
+from bot.moderation.texts import (
+    bounded_list,
+    describe_terms,
+    describe_watch,
+    term_limit_reached,
+)
 from bot.moderation.watching import WatchAction, WatchChange, plan_watch_change
 
 __all__ = [
@@ -23,5 +28,6 @@ __all__ = [
     "describe_terms",
     "describe_watch",
     "plan_watch_change",
+    "term_limit_reached",
     "timezone_suggestions",
 ]

@@ -5,12 +5,10 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import available_timezones
 
-from bot.config import check_timezone, parse_hhmm
+from bot.config import MAX_TERM_CHARS, MIN_TERM_CHARS, check_timezone, parse_hhmm
 from bot.errors import UserFacingError
 from bot.store import normalize_term
 
-MIN_TERM_CHARS = 2
-MAX_TERM_CHARS = 100  # the Store refuses longer terms too
 MAX_SUGGESTIONS = 25  # Discord shows at most 25 autocomplete choices
 TERM_RULE = (
     f"A term is {MIN_TERM_CHARS} to {MAX_TERM_CHARS} characters once spaces at its ends are "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot.config import MAX_TERMS_PER_KIND
 from bot.store.records import TERM_KINDS, TermKind, WatchMode
 
 MESSAGE_LIMIT = 2000  # characters in one Discord message
@@ -64,6 +65,13 @@ def describe_terms(terms: Mapping[TermKind, Sequence[str]]) -> str:
         shown = [_code(term) for term in terms.get(kind, ())]
         lines.append(f"**{kind}** ({TERM_KIND_MEANINGS[kind]}): {bounded_list(shown, budget)}")
     return "\n".join(lines)
+
+
+def term_limit_reached(kind: TermKind) -> str:
+    return (
+        f"This server already has {MAX_TERMS_PER_KIND} {kind} terms, the most it may have: "
+        f"remove one with `/clamor-mod terms remove` to add another."
+    )
 
 
 def _code(term: str) -> str:

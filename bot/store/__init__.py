@@ -2,7 +2,7 @@
 and every SQL statement of Clamor."""
 
 from bot.store.errors import StoreError, StoreUnavailableError
-from bot.store.guilds import normalize_term
+from bot.store.guilds import TermLimitError, normalize_term
 from bot.store.keys import MissingKeyError, author_hash, load_or_create_key
 from bot.store.labels import LABELS, NOT_A_REQUEST, Label, LabelCorrection
 from bot.store.privacy import CONTENT_MODES
@@ -45,6 +45,7 @@ __all__ = [
     "StoreError",
     "StoreUnavailableError",
     "TermKind",
+    "TermLimitError",
     "WatchMode",
     "author_hash",
     "load_or_create_key",

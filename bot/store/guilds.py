@@ -10,13 +10,17 @@ from typing import get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.analysis.model import GuildTerms
-from bot.config import DEFAULT_DIGEST_TIME, DEFAULT_TIMEZONE
+from bot.config import (
+    DEFAULT_DIGEST_TIME,
+    DEFAULT_TIMEZONE,
+    MAX_TERM_CHARS,
+    MAX_TERMS_PER_KIND,
+)
 from bot.store.database import Connection, Database, Row, storable
 from bot.store.records import TERM_KINDS, ChannelRule, GuildSettings, TermKind, WatchMode
 
 WATCH_MODES: tuple[WatchMode, ...] = get_args(WatchMode)
 CHANNEL_RULES: tuple[ChannelRule, ...] = get_args(ChannelRule)
-MAX_TERM_CHARS = 100
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 # Fallbacks for callers that list every guild without knowing the operator's defaults.
@@ -27,6 +31,16 @@ FALLBACK_TIMEZONE = DEFAULT_TIMEZONE
 _SETTINGS_COLUMNS = (
     "guild_id, digest_channel_id, digest_time, timezone, watch_mode, digest_armed_at"
 )
+
+
+class TermLimitError(ValueError):
+    """The guild already has as many terms of this kind as it may."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(
+            f"this server already has {MAX_TERMS_PER_KIND} {kind} terms, the most it may have"
+        )
+        self.kind = kind
 
 
 def normalize_term(term: str) -> str:
@@ -239,13 +253,25 @@ class GuildQueries(Database):
         return {row["channel_id"]: row["rule"] for row in rows}
 
     async def add_term(self, guild_id: int, kind: TermKind, term: str) -> bool:
-        """Store `term` normalised; False if the guild already had it under this kind."""
+        """Store `term` normalised; False if the guild already had it under this kind.
+        TermLimitError when the guild already has MAX_TERMS_PER_KIND terms of this kind."""
+        normal = _checked_term(kind, term)
         changed = await self._write(
-            "INSERT INTO guild_terms (guild_id, kind, term) VALUES (?, ?, ?) "
+            "INSERT INTO guild_terms (guild_id, kind, term) "
+            "SELECT CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT) "
+            "WHERE (SELECT COUNT(*) FROM guild_terms WHERE guild_id = ? AND kind = ?) < ? "
             "ON CONFLICT (guild_id, kind, term) DO NOTHING",
-            (guild_id, kind, _checked_term(kind, term)),
+            (guild_id, kind, normal, guild_id, kind, MAX_TERMS_PER_KIND),
         )
-        return changed > 0
+        if changed > 0:
+            return True
+        known = await self._fetch_one(
+            "SELECT 1 AS known FROM guild_terms WHERE guild_id = ? AND kind = ? AND term = ?",
+            (guild_id, kind, normal),
+        )
+        if known is None:
+            raise TermLimitError(kind)
+        return False
 
     async def remove_term(self, guild_id: int, kind: TermKind, term: str) -> bool:
         changed = await self._write(
@@ -266,8 +292,11 @@ class GuildQueries(Database):
         return terms
 
     async def guild_terms(self, guild_id: int) -> GuildTerms:
-        """The guild's vocabulary in the form the analyser takes."""
-        terms = await self.list_terms(guild_id)
+        """The guild's vocabulary in the form the analyser takes: at most MAX_TERMS_PER_KIND
+        of each kind, the first in alphabetical order (a database from before the cap may hold
+        more; they stay listed and can be removed)."""
+        listed = await self.list_terms(guild_id)
+        terms = {kind: found[:MAX_TERMS_PER_KIND] for kind, found in listed.items()}
         return GuildTerms(
             targets=frozenset(terms["target"]),
             keywords=frozenset(terms["keyword"]),

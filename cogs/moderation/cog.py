@@ -20,9 +20,10 @@ from bot.moderation import (
     describe_terms,
     describe_watch,
     plan_watch_change,
+    term_limit_reached,
     timezone_suggestions,
 )
-from bot.store import Label, TermKind, WatchMode
+from bot.store import Label, TermKind, TermLimitError, WatchMode
 from cogs.daily_digest import upcoming_digest
 from cogs.moderation.alerts import AlertCommands
 from cogs.moderation.backfill import BackfillCommands
@@ -182,7 +183,11 @@ class Moderation(
     async def terms_add(self, interaction: Interaction, kind: TermKind, term: str) -> None:
         guild = guild_of(interaction)
         normal = checked_term(term)
-        if await self.bot.store.add_term(guild.id, kind, normal):
+        try:
+            added = await self.bot.store.add_term(guild.id, kind, normal)
+        except TermLimitError:
+            raise UserFacingError(term_limit_reached(kind)) from None
+        if added:
             self.bot.guild_configs.invalidate(guild.id)
             text = f"Added the {kind} `{_code(normal)}`; it applies to messages from now on."
         else:

@@ -87,6 +87,29 @@ def test_guild_targets_extend_the_list() -> None:
     assert analyze("Google should open source nano banana").targets == ("Google",)
 
 
+def test_a_longer_guild_target_wins_over_one_it_extends() -> None:
+    terms = GuildTerms(targets=frozenset({"nano", "nano banana", "nano banana pro"}))
+    assert analyze("Google should open source nano banana pro", terms).targets == (
+        "Google",
+        "nano banana pro",
+    )
+    assert analyze("open source nano banana already", terms).targets == ("nano banana",)
+    assert analyze("open source nano already", terms).targets == ("nano",)
+
+
+def test_a_guild_target_with_a_hyphen_matches_it_written_with_a_space() -> None:
+    terms = GuildTerms(targets=frozenset({"Veo-3 Fast"}))
+    for text in ("open source veo 3 fast", "open source Veo-3-Fast", "open source VEO-3 fast"):
+        assert analyze(text, terms).targets == ("Veo-3 Fast",), text
+
+
+def test_a_thousand_guild_targets_still_find_the_right_one() -> None:
+    names = {f"model {number:04d} turbo" for number in range(1000)}
+    finder = EntityFinder(names)
+    found = finder.find(fold("they should open model 0999 turbo and model 0500 turbo"))
+    assert [m.canonical for m in found] == ["model 0999 turbo", "model 0500 turbo"]
+
+
 def test_generic_target_is_the_model_when_nothing_is_named() -> None:
     assert analyze("release the weights already").targets == ("the model",)
     assert analyze("liberen los pesos").targets == ("the model",)

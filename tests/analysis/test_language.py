@@ -62,3 +62,14 @@ def test_detect_language(text: str, expected: str) -> None:
 def test_cyrillic_lookalikes_inside_english_stay_english() -> None:
     # One homoglyph does not make an English sentence Russian.
     assert detect_language("please rеlease the weights") == "en"
+
+
+@pytest.mark.parametrize("text", ["closedAI as usual", "as usual lol", "do it"])
+def test_a_few_english_words_are_not_portuguese(text: str) -> None:
+    assert detect_language(clean_text(text)) == "en"
+
+
+@pytest.mark.parametrize("text", ["closedai as", "sora com"])
+def test_one_word_shared_with_english_does_not_make_a_minor_language(text: str) -> None:
+    # "as" and "com" alone are Portuguese words, but one word is no evidence.
+    assert detect_language(clean_text(text)) not in ("pt", "fr", "de", "it")

@@ -342,3 +342,38 @@ def test_english_or_emoticons_in_a_message_tagged_spanish_still_count(text: str,
 def test_spanish_no_is_not_read_as_the_english_word_no() -> None:
     # VADER's lexicon scores "no" negative; in Spanish it is mostly a plain negation.
     assert analyze("no creo").tone.compound == 0.0
+
+
+# ---- negation stays inside its clause (issue 11, item 21)
+
+
+def test_negation_does_not_reach_across_a_comma() -> None:
+    # "never" denies "release", not the mocking name after the comma.
+    whole = analyze("They'll never release it, closedAI as usual")
+    alone = analyze("closedAI as usual")
+    assert whole.tone.compound < 0
+    assert whole.tone.compound == pytest.approx(alone.tone.compound)
+    closedai = next(cue for cue in whole.cues if cue.kind == "tone" and cue.text == "closedAI")
+    assert closedai.weight < 0
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("they never fail. great work", 1),  # a full stop ends the clause "never" is in
+        ("not good; great actually", 1),
+        ("no way they open it: pathetic", -1),
+    ],
+)
+def test_a_negator_denies_nothing_after_its_clause_ends(text: str, sign: int) -> None:
+    assert analyze(text).tone.compound * sign > 0.1
+
+
+def test_negation_still_works_inside_one_clause() -> None:
+    assert analyze("they will never be good, sadly").tone.compound < 0
+    assert analyze("this is not good").tone.compound < 0
+
+
+def test_emoji_names_do_not_shift_where_clauses_end() -> None:
+    # VADER reads 🗺 as two words ("world map"), so "never" is three words before "good".
+    assert analyze("they never 🗺, good").tone.compound > 0

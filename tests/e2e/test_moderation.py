@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.client import ClamorBot
+from bot.config import MAX_TERMS_PER_KIND
 from bot.store import GuildSettings, TermKind
 from tests.e2e.waiting import eventually
 from tests.fakediscord import EPHEMERAL, FakeChannel, FakeDiscord
@@ -352,6 +353,25 @@ async def test_invalid_terms_get_one_line_and_change_nothing(
                     "A term is 2 to 100 characters once spaces at its ends are trimmed",
                 )  # fmt: skip
         assert await bot.store.list_terms(fake.guild.id) == before
+
+
+async def test_a_full_term_list_refuses_one_more_in_one_line(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    async with clamor() as bot:
+        for number in range(MAX_TERMS_PER_KIND):
+            await bot.store.add_term(fake.guild.id, "keyword", f"keyword {number:03d}")
+        before = await bot.store.list_terms(fake.guild.id)
+        await refused(
+            fake, ["terms", "add"], {"kind": "keyword", "term": "one too many"},
+            f"This server already has {MAX_TERMS_PER_KIND} keyword terms, the most it may have",
+        )  # fmt: skip
+        assert await bot.store.list_terms(fake.guild.id) == before
+        reply = await mod(fake, ["terms", "add"], {"kind": "keyword", "term": "keyword 000"})
+        assert reply.content == "`keyword 000` already is a keyword term; nothing changed."
+        reply = await mod(fake, ["terms", "add"], {"kind": "target", "term": "sora turbo"})
+        assert reply.content == "Added the target `sora turbo`; it applies to messages from now on."
 
 
 async def test_a_member_without_manage_server_is_refused(
