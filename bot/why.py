@@ -21,8 +21,8 @@ TEXT_ERASED = (
 )
 CUES_ERASED = "The cues behind the verdict were erased with the text."
 NO_REQUEST_CUES = (
-    "no phrase about opening something up (open source it, release the weights, "
-    "they'll never open it, just use an open alternative)"
+    "no word about opening something up (open source, weights, release, código, pesos...), "
+    "and it answers no request message"
 )
 
 
@@ -88,8 +88,12 @@ def why_not_request(analysis: Analysis) -> str:
     vetoes = [cue for cue in analysis.cues if cue.kind == "ignore"]
     if vetoes:
         return "an ignore rule vetoed it: " + "; ".join(format_cue(cue) for cue in vetoes[:3])
-    if any(cue.kind == "request" for cue in analysis.cues):
-        return "request phrases were found, but not enough to make it a request (see below)"
+    model = [cue for cue in analysis.cues if cue.kind == "request" and cue.text == "model"]
+    if model:
+        return (
+            f"it is on the topic, but the model's confidence ({model[0].weight:.2f}) stayed"
+            " under its threshold (see below)"
+        )
     return NO_REQUEST_CUES
 
 

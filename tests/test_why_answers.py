@@ -79,10 +79,14 @@ def test_a_correction_is_shown_with_clamors_own_verdict() -> None:
     )
 
 
-IGNORE = Cue("ignore", "contributed to an open source", "not a request: contributing")
+IGNORE = Cue("ignore", "weights room", "guild ignore phrase")
 WHY_NOT = [
-    ((IGNORE,), 'an ignore rule vetoed it: ignore: "contributed to an open source"'),
-    ((Cue("request", "open source"),), "request phrases were found, but not enough"),
+    ((IGNORE,), 'an ignore rule vetoed it: ignore: "weights room"'),
+    (
+        (Cue("request", "model", "learned model: not a request", 0.31),),
+        "it is on the topic, but the model's confidence (0.31) stayed under its threshold",
+    ),
+    ((Cue("request", "topic gate", "no word about opening anything"),), NO_REQUEST_CUES),
     ((), NO_REQUEST_CUES),
 ]
 
@@ -99,7 +103,7 @@ def test_a_fresh_non_request_says_why_not() -> None:
     assert lines[1].startswith("not a request · language en")
     assert lines[2].startswith("**Why not:** an ignore rule vetoed it")
     assert lines[3] == "> I contributed to an open source project"
-    assert lines[-1] == '- ignore: "contributed to an open source" (not a request: contributing)'
+    assert lines[-1] == '- ignore: "weights room" (guild ignore phrase)'
 
 
 def test_a_fresh_request_says_it_would_be_logged_now() -> None:

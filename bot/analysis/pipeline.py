@@ -207,7 +207,7 @@ class Analyzer:
         cues = (
             Cue("language", reading.language),
             *_context_cues(context, detection.context_decided),
-            *detection.cues,
+            *(detection.cues or _GATED_OUT),
             *_entity_cues(reading.scan, mentions, reading.url_alternatives),
             *category_cues,
             *tone.cues,
@@ -235,6 +235,11 @@ class Analyzer:
         if self._detector.might_be_request(fold_lower(scan_window(clean))):
             return True
         return "://" in raw and bool(self._entities.alternatives_in_urls(raw))
+
+
+_GATED_OUT = (
+    Cue("request", "topic gate", "no word about opening anything, and it answers no request"),
+)
 
 
 def _context_cues(context: Context, decided: bool) -> tuple[Cue, ...]:
