@@ -63,6 +63,13 @@ def fake_message(message_id: int, guild: int, channel: int, author: int, content
         webhook_id=None,
         type=SimpleNamespace(value=0),
         edited_at=None,
+        reference=None,
+        mentions=[],
+        attachments=[],
+        embeds=[],
+        stickers=[],
+        poll=None,
+        message_snapshots=[],
     )
 
 
@@ -95,6 +102,8 @@ def bot_for(store: object, author_key: bytes = b"k" * 32) -> object:
     """The parts of ClamorBot the watcher uses: store, guild configs, request writer, key."""
     from bot.config import Settings
     from bot.guilds import GuildConfigs
+    from bot.watch.conversation import ConversationMemory
+    from bot.watch.message_text import MessageTextWatch
     from bot.watch.writer import RequestWriter
 
     settings = Settings(
@@ -112,4 +121,8 @@ def bot_for(store: object, author_key: bytes = b"k" * 32) -> object:
         author_key=author_key,
         guild_configs=configs,
         request_writer=RequestWriter(store, configs),  # type: ignore[arg-type]
+        user=None,
+        clock=time.time,
+        message_text=MessageTextWatch(),
+        conversations=ConversationMemory(),
     )
