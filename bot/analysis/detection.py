@@ -155,10 +155,13 @@ class RequestDetector:
         has_generic_target: bool = False,
         url_alternatives: Sequence[str] = (),
         answers_request: bool = False,
+        explain: bool = True,
     ) -> Detection:
         """Decide on one message; ``lowered`` is ``fold_lower(clean)`` (same length).
         ``answers_request``: the message replies to a request message or is in a thread opened
-        by one; then the topic gate is passed, since a reaction need not name its topic."""
+        by one; then the topic gate is passed, since a reaction need not name its topic.
+        ``explain=False`` (the hot path): a message found not to be a request gets no list of
+        the features behind it (a request always does: it is stored with its cues)."""
         gated = self.might_be_request(lowered) or bool(url_alternatives)
         if not (gated or answers_request):
             return Detection(request=False)
@@ -171,14 +174,18 @@ class RequestDetector:
         )
         model = RequestModel.builtin()
         threshold = model.threshold
-        alone = gated and model.score(feats).probability >= threshold
+        probability = model.probability(feats) if gated else 0.0
+        alone = gated and probability >= threshold
         if answers_request:
             feats = with_context(feats)
             threshold = model.context_threshold
-        score = model.score(feats)
-        request = score.probability >= threshold
+            probability = model.probability(feats)
+        request = probability >= threshold
         context_decided = answers_request and request != alone
-        cues = [_model_cue(score, threshold)]
+        if request or explain:
+            cues = [_model_cue(model.score(feats), threshold)]
+        else:
+            cues = [_model_cue(RequestScore(probability, ()), threshold)]
         if url_alternatives:
             cues.append(Cue("request", url_alternatives[0], "links to an open alternative", 0.5))
         # A moderator's keyword is their decision, whatever the model says.

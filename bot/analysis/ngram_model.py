@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import repeat
 
 from bot.analysis.model import CATEGORIES, Category
 from bot.analysis.rules import ALTERNATIVE_MARK, TARGET_MARK
@@ -62,6 +63,17 @@ def _token(raw: str) -> str:
     return raw
 
 
+@lru_cache(maxsize=16_384)
+def _word_grams(token: str) -> dict[str, None]:
+    """A word's character n-grams, in order (cached: chat repeats its words)."""
+    padded = f"<{token[:_MAX_WORD_CHARS]}>"
+    return {
+        f"c:{padded[start : start + size]}": None
+        for size in range(_MIN_CHAR_GRAM, _MAX_CHAR_GRAM + 1)
+        for start in range(len(padded) - size + 1)
+    }
+
+
 def _is_symbol(token: str) -> bool:
     return not token[0].isalnum() and token[0] != "<" and token not in ("?", "!")
 
@@ -83,10 +95,7 @@ def features(marked: str) -> tuple[str, ...]:
         previous = token
         if len(token) < 2 or token[0] == "<" or not token[0].isalnum():
             continue
-        padded = f"<{token[:_MAX_WORD_CHARS]}>"
-        for size in range(_MIN_CHAR_GRAM, _MAX_CHAR_GRAM + 1):
-            for start in range(len(padded) - size + 1):
-                out[f"c:{padded[start : start + size]}"] = None
+        out.update(_word_grams(token))
     if tokens:
         out[f"b:{previous} </s>"] = None
     return tuple(out)
@@ -213,7 +222,13 @@ class RequestModel:
     def builtin(cls) -> RequestModel:
         return cls({row[0]: float(row[1]) for row in _read_rows(REQUEST_TABLE)})
 
+    def probability(self, feats: Sequence[str]) -> float:
+        """P(request), without the explanation (the hot path's question)."""
+        total = sum(map(self.weights.get, feats, repeat(0.0, len(feats))))
+        return _sigmoid(self.bias + _scale(feats) * total)
+
     def score(self, feats: Sequence[str], top: int = 3) -> RequestScore:
+        """P(request) and the features that weighed most for and against it."""
         get = self.weights.get
         found = [(w, f) for f in feats if (w := get(f)) is not None]
         scale = _scale(feats)

@@ -148,6 +148,7 @@ class Analyzer:
                 has_generic_target=generic,
                 url_alternatives=url_alternatives,
                 answers_request=answers_request,
+                explain=tag_language,
             )
         language = detect_language(clean) if tag_language or detection.request else "und"
         return Reading(
