@@ -39,6 +39,13 @@ async def channel_and_threads(store: Store, guild: discord.Guild, channel_id: in
     )
 
 
+def _can_read(channel: ChannelRef) -> bool:
+    """Whether the asker may read the channel: Discord sends their permissions there with the
+    option (``permissions`` of a resolved channel)."""
+    allowed = channel.permissions
+    return allowed.view_channel and allowed.read_message_history
+
+
 def chart_title(guild: discord.Guild, channel_id: int | None) -> str:
     if channel_id is None:
         return trend_title(guild.name)
@@ -75,7 +82,14 @@ class TrendCommands(commands.Cog):
         timezone = config.settings.timezone
         today = today_in(timezone, self.bot.clock())
         period = Period(today - timedelta(days=days - 1), today, timezone)
-        await interaction.response.defer(thinking=True)
+        # A channel not every member can read: its numbers only for someone who can read it,
+        # and only privately (as /clamor digest does).
+        private = channel is not None and channel.id not in public_channels(guild)
+        if channel is not None and private and not _can_read(channel):
+            raise UserFacingError(
+                f"You cannot read <#{channel.id}>, so I cannot show you its trend."
+            )
+        await interaction.response.defer(thinking=True, ephemeral=private)
         series = await trend_from_store(
             self.bot.store,
             guild_id=guild.id,
@@ -89,4 +103,5 @@ class TrendCommands(commands.Cog):
         await interaction.followup.send(
             embed=discord.Embed.from_dict(trend_embed(series)),
             file=discord.File(io.BytesIO(png), filename=CHART_FILENAME),
+            ephemeral=private,
         )

@@ -104,7 +104,12 @@ def summary_line(series: TrendSeries) -> str:
     ranked = category_totals(series)
     if ranked:
         name, count = ranked[0]
-        parts.append(f"mostly {name} ({round(100 * count / total)}%)")
+        share = f"{round(100 * count / total)}%"
+        tied = [other for other, n in ranked if n == count]
+        if len(tied) > 1:  # a shared lead is never "mostly" anything
+            parts.append(f"{', '.join(tied[:-1])} and {tied[-1]} tied ({share} each)")
+        else:
+            parts.append(f"mostly {name} ({share})")
     return " \u00b7 ".join(parts)
 
 

@@ -61,6 +61,12 @@ def test_summary_of_a_series() -> None:
     )
 
 
+def test_a_shared_lead_is_a_tie_never_mostly() -> None:
+    # 2 requests on day 0: demand 1, frustration 1.
+    tied = series([2])
+    assert labels.summary_line(tied).endswith(" \u00b7 demand and frustration tied (50% each)")
+
+
 def test_summary_of_a_quiet_series() -> None:
     quiet = series([0] * 7)
     assert labels.busiest_day(quiet) is None

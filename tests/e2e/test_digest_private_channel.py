@@ -72,3 +72,43 @@ def field_of(embed: dict[str, object], name: str) -> str:
     fields = embed["fields"]
     assert isinstance(fields, list)
     return str(next(f["value"] for f in fields if f["name"] == name))
+
+
+async def trend_of(fake: FakeDiscord, user: str, channel_id: int) -> CallbackRecord:
+    handle = await fake.invoke_command(
+        fake.guild,
+        fake.channel("general"),
+        fake.user(user),
+        "clamor",
+        ["trend"],
+        {"channel": channel_id, "days": 7},
+    )
+    return await handle.answer()
+
+
+async def test_a_private_channels_trend_is_only_for_those_who_read_it(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    guild = fake.guild
+    mods = fake.world.add_channel(guild, "private-mods")
+    mods.overwrites = [
+        FakeOverwrite(guild.id, deny=VIEW_CHANNEL),  # @everyone
+        FakeOverwrite(guild.role("Moderator").id, allow=VIEW_CHANNEL),
+        FakeOverwrite(guild.role("clamor").id, allow=VIEW_CHANNEL),
+    ]
+    clock = Clock()
+    async with clamor(clock) as bot:
+        for _ in range(3):
+            await fake.send_user_message(mods, fake.user("alice"), SECRET, at=clock.tick())
+        await logged(bot, fake, 3)
+        refused = await trend_of(fake, "bob", mods.id)
+        answered = await trend_of(fake, "alice", mods.id)
+        shown_in_general = [m for m in fake.posted_in(fake.channel("general")) if m.embeds]
+
+    assert refused.flags & EPHEMERAL
+    assert refused.content == f"You cannot read <#{mods.id}>, so I cannot show you its trend."
+    assert refused.embeds == []
+    assert answered.flags & EPHEMERAL
+    assert answered.embeds  # the chart and its numbers, for alice only
+    assert shown_in_general == []
