@@ -50,6 +50,7 @@ def request_record(
         alternatives=analysis.alternatives,
         cues=tuple(format_cue(cue) for cue in analysis.cues),
         edited=edited,
+        replies_to=analysis.replies_to,
     )
 
 
@@ -228,7 +229,7 @@ async def _context(
             judge_text=unknown,
         )
     if conversations.verdict(message.channel_id) and message.message_id != message.channel_id:
-        return Context(True, f"{link}{message.channel_id}")
+        return Context(True, f"{link}{message.channel_id}", message_id=message.channel_id)
     return NO_CONTEXT
 
 

@@ -56,6 +56,7 @@ class Context:
 
     answers_request: bool  # the replied-to message or the thread's opener is a request message
     link: str = ""  # where that message is (a jump link or an id), for explanations
+    message_id: int | None = None  # that message's id, where it is a Discord message
     missing: bool = False  # there was something to answer, but it could not be read
 
 
@@ -75,3 +76,4 @@ class Analysis:
     targets: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
     cues: tuple[Cue, ...] = field(default=())
+    replies_to: int | None = None  # the request message it answers, where the caller knows

@@ -223,6 +223,7 @@ class Analyzer:
             targets=targets,
             alternatives=alternatives,
             cues=cues,
+            replies_to=context.message_id if context.answers_request else None,
         )
 
     def passes_gate(self, text: str) -> bool:

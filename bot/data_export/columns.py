@@ -38,6 +38,7 @@ COLUMNS: tuple[str, ...] = (
     "alternatives",
     "edited",
     "jump_url",
+    "replies_to",
     "text",
 )
 
@@ -91,5 +92,6 @@ def export_record(row: ExportRow, context: ExportContext) -> ExportRecord:
         "alternatives": list(row.alternatives),
         "edited": row.edited,
         "jump_url": jump_url(row.guild_id, row.channel_id, row.message_id),
+        "replies_to": row.replies_to,
         "text": row.content if context.include_text else "",
     }

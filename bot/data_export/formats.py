@@ -81,6 +81,8 @@ class JsonLinesEncoder:
         line = {column: record[column] for column in COLUMNS}
         for column in _ID_COLUMNS:
             line[column] = str(line[column])
+        if line["replies_to"] is not None:
+            line["replies_to"] = str(line["replies_to"])
         text = json.dumps(line, ensure_ascii=False)
         try:
             return (text + "\n").encode("utf-8")

@@ -40,6 +40,7 @@ class ExportRow:
     targets: tuple[str, ...]
     alternatives: tuple[str, ...]
     edited: bool
+    replies_to: int | None = None  # the request message it answers
 
     @property
     def corrected(self) -> bool:
@@ -65,7 +66,7 @@ _PAGE = """
            r.compound, r.pos, r.neu, r.neg,
            CASE WHEN c.label = r.category THEN c.original_category ELSE r.category END
                AS category,
-           c.label, r.targets, r.alternatives, r.edited
+           c.label, r.targets, r.alternatives, r.edited, r.replies_to
     FROM request_messages AS r
     LEFT JOIN label_corrections AS c
         ON c.guild_id = r.guild_id AND c.message_id = r.message_id
@@ -104,6 +105,7 @@ def _export_row(row: Row) -> ExportRow:
         targets=tuple(json.loads(row["targets"])),
         alternatives=tuple(json.loads(row["alternatives"])),
         edited=bool(row["edited"]),
+        replies_to=None if row["replies_to"] is None else int(row["replies_to"]),
     )
 
 

@@ -333,6 +333,10 @@ _SCHEMA_11: Migration = (
     "ALTER TABLE digest_runs_11 RENAME TO digest_runs",
 )
 
+# The request message a logged reaction answers (issue 14): exports carry it, so a moderator
+# can follow a conversation. An id, never text: erasing the answered message leaves nothing here.
+_SCHEMA_12: Migration = ("ALTER TABLE request_messages ADD COLUMN replies_to INTEGER",)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -345,6 +349,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_9,
     _SCHEMA_10,
     _SCHEMA_11,
+    _SCHEMA_12,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

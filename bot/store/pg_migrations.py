@@ -271,6 +271,9 @@ _SCHEMA_11: Migration = (
     """,
 )
 
+# See migrations._SCHEMA_12.
+_SCHEMA_12: Migration = ("ALTER TABLE request_messages ADD COLUMN replies_to BIGINT",)
+
 PG_MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -283,6 +286,7 @@ PG_MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_9,
     _SCHEMA_10,
     _SCHEMA_11,
+    _SCHEMA_12,
 )
 
 # pg_advisory_lock key for migrating: "clamor" in ASCII. Held for the whole migration, so two

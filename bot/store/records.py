@@ -48,6 +48,7 @@ class RequestRecord:
     alternatives: tuple[str, ...]
     cues: tuple[str, ...]  # rendered cue strings, e.g. "request: open source it"
     edited: bool = False
+    replies_to: int | None = None  # the request message it answers (a reply, a thread post)
 
 
 @dataclass(frozen=True, slots=True)

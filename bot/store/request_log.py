@@ -12,14 +12,14 @@ from bot.store.records import RequestRecord
 
 _COLUMNS = (
     "message_id, guild_id, channel_id, author_hash, created_at, content, language, "
-    "compound, pos, neu, neg, category, targets, alternatives, cues, edited"
+    "compound, pos, neu, neg, category, targets, alternatives, cues, edited, replies_to"
 )
 
 # Message ids are unique across Discord, but the WHERE makes sure a row can never be taken over
 # through another guild's id: a clash is simply not written.
 _UPSERT = f"""
     INSERT INTO request_messages ({_COLUMNS})
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (message_id) DO UPDATE SET
         channel_id = excluded.channel_id,
         author_hash = excluded.author_hash,
@@ -34,7 +34,8 @@ _UPSERT = f"""
         targets = excluded.targets,
         alternatives = excluded.alternatives,
         cues = excluded.cues,
-        edited = excluded.edited
+        edited = excluded.edited,
+        replies_to = excluded.replies_to
     WHERE request_messages.guild_id = excluded.guild_id
 """
 
@@ -65,6 +66,7 @@ def _params(rec: RequestRecord) -> tuple[Any, ...]:
         _json_list(rec.alternatives),
         _json_list(rec.cues),
         int(rec.edited),
+        rec.replies_to,
     )
 
 
@@ -92,6 +94,7 @@ def _record(row: Row) -> RequestRecord:
         alternatives,
         cues,
         edited,
+        replies_to,
     ) = row
     return RequestRecord(
         message_id=message_id,
@@ -110,6 +113,7 @@ def _record(row: Row) -> RequestRecord:
         alternatives=_strings(alternatives),
         cues=_strings(cues),
         edited=bool(edited),
+        replies_to=replies_to,
     )
 
 

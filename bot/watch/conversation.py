@@ -59,4 +59,4 @@ async def context_of(
         # watch): taken for what the log says, not a request.
         verdict = await logged(answered_id) or bool(await judge_text())
         memory.note(answered_id, verdict)
-    return Context(True, link) if verdict else NO_CONTEXT
+    return Context(True, link, message_id=answered_id) if verdict else NO_CONTEXT

@@ -36,6 +36,7 @@ def test_a_row_as_values() -> None:
         "alternatives": [],
         "edited": False,
         "jump_url": f"https://discord.com/channels/{GUILD_ID}/{CHANNEL_ID}/1350000000000000001",
+        "replies_to": None,
         "text": "OpenAI should open source Sora",
     }
 

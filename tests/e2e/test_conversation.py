@@ -41,6 +41,7 @@ async def test_a_reply_to_a_request_is_counted_with_its_category_and_lol_is_not(
 
         row = await logged(bot, fake, reaction)
         assert (row.category, row.language) == ("defeatism", "es")
+        assert row.replies_to == request  # exports carry it: the conversation can be followed
         assert await room.logged(laugh) is None
         assert await room.logged(unrelated) is None  # the same words, answering chat
 

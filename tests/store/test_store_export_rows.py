@@ -176,3 +176,18 @@ async def test_a_page_is_one_index_range_scan(store: Store, db_path: Path) -> No
     db.close()
     assert "USING INDEX request_messages_by_guild_time (guild_id=? AND created_at>" in plan
     assert "TEMP B-TREE" not in plan  # already in order: nothing is sorted in memory
+
+
+async def test_the_request_a_reply_answers_is_kept_and_exported(store: Store) -> None:
+    reply = replace(request(2), replies_to=1)
+    await store.upsert_requests([request(1), reply])
+    stored = await store.get_request(GUILD, 2)
+    assert stored is not None
+    assert stored.replies_to == 1
+    rows = {row.message_id: row.replies_to for row in await everything(store, GUILD, 500)}
+    assert rows == {1: None, 2: 1}
+    # A later write of the same message without a context says it answers nothing now.
+    await store.upsert_requests([request(2)])
+    again = await store.get_request(GUILD, 2)
+    assert again is not None
+    assert again.replies_to is None
