@@ -15,6 +15,7 @@ from bot.store.records import RequestRecord
 
 TOP_N = 5
 EXAMPLE_CHARS = 200
+ANSWER_CHARS = 80  # the request a quoted reaction answers: one short line
 EXAMPLES = 3
 
 
@@ -41,7 +42,9 @@ def _one_line(text: str, limit: int = EXAMPLE_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def _example(guild_id: int, row: RequestRecord, reason: str) -> Example:
+def _example(
+    guild_id: int, row: RequestRecord, reason: str, answered: RequestRecord | None = None
+) -> Example:
     return Example(
         reason=reason,
         message_id=row.message_id,
@@ -52,6 +55,7 @@ def _example(guild_id: int, row: RequestRecord, reason: str) -> Example:
         compound=row.compound,
         language=row.language,
         url=jump_url(guild_id, row.channel_id, row.message_id),
+        answers=_one_line(answered.content, ANSWER_CHARS) if answered is not None else "",
     )
 
 
@@ -76,11 +80,14 @@ def pick_examples(
         return []
     chosen: list[Example] = []
     used: set[int] = set()
+    # A reaction is read with the request it answers, when that one may be quoted too.
+    by_id = {row.message_id: row for row in quotable}
 
     def take(row: RequestRecord | None, reason: str) -> None:
         if row is not None and row.message_id not in used:
             used.add(row.message_id)
-            chosen.append(_example(guild_id, row, reason))
+            answered = by_id.get(row.replies_to) if row.replies_to is not None else None
+            chosen.append(_example(guild_id, row, reason, answered))
 
     most_negative = min(quotable, key=lambda r: (r.compound, r.created_at))
     if most_negative.compound < 0:

@@ -103,6 +103,7 @@ class Example:
     compound: float
     language: str
     url: str
+    answers: str = ""  # the request message it replies to, one line, when the digest may quote it
 
 
 @dataclass(frozen=True, slots=True)

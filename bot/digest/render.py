@@ -91,7 +91,11 @@ def embed_quote(text: str) -> str:
     return "> " + escape_markdown(_clip(text, EMBED_QUOTE_CHARS))
 
 
-EMBED_MARKUP = Markup(link=_md_link, stamp=discord_stamp, quote=embed_quote)
+def embed_inline(text: str) -> str:
+    return f"“{escape_markdown(text)}”"
+
+
+EMBED_MARKUP = Markup(link=_md_link, stamp=discord_stamp, quote=embed_quote, inline=embed_inline)
 
 
 def _field_value(lines: list[str], monospace: bool = False) -> str:

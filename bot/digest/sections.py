@@ -47,6 +47,7 @@ class Markup:
     link: LinkFormat = plain_link
     stamp: Callable[[float, Period], str] = local_stamp
     quote: Callable[[str], str] = plain_quote
+    inline: Callable[[str], str] = plain_quote  # a member's words inside a line of ours
 
 
 def bar(fraction: float, width: int = BAR_WIDTH) -> str:
@@ -99,6 +100,8 @@ def example_line(example: Example, period: Period, markup: Markup = Markup()) ->
     """Two lines: why it was picked (linked to the message) and when, then the message."""
     meta = f"{example.reason} · {example.category or 'request'} · {signed(example.compound)}"
     heading = f"{markup.link(meta, example.url)} · {markup.stamp(example.created_at, period)}"
+    if example.answers:
+        heading += f"\n↪ replying to {markup.inline(example.answers)}"
     return f"{heading}\n{markup.quote(example.content)}"
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from bot.digest.build import pick_examples
 from bot.digest.model import Digest, Period, Places
 from bot.digest.render import (
     EMBED_FIELD_VALUE,
@@ -199,3 +200,28 @@ def test_huge_day_stays_within_discord_limits() -> None:
     assert all(0 < len(field["value"]) <= EMBED_FIELD_VALUE for field in embed["fields"])
     assert embed_size(embed) <= EMBED_TOTAL
     assert "Worth reading" in fields(embed)
+
+
+def test_a_quoted_reaction_shows_the_request_it_answers_escaped() -> None:
+    request = row(1, "2026-03-14T10:00", compound=0.2, content="please open source **Sora**")
+    reaction = replace(
+        row(2, "2026-03-14T10:05", compound=-0.7, content="olvídense, jamás va a pasar"),
+        replies_to=1,
+    )
+    digest = digest_from_window(
+        guild_id=GUILD, guild_name="g", period=DAY, rows=[request, reaction], volume_hours=[]
+    )
+    lines = fields(to_embed(digest))["Worth reading"].splitlines()
+    at_reaction = lines.index("> olvídense, jamás va a pasar")
+    assert lines[at_reaction - 1] == "↪ replying to “please open source \\*\\*Sora\\*\\*”"
+    assert not any(line.startswith("↪") for line in lines[: at_reaction - 2])  # the request's own
+
+
+def test_a_reaction_whose_request_cannot_be_quoted_stands_alone() -> None:
+    request = row(1, "2026-03-14T10:00", compound=0.2, content="")  # text not kept
+    reaction = replace(row(2, "2026-03-14T10:05", compound=-0.7, content="never"), replies_to=1)
+    (example,) = pick_examples(GUILD, [request, reaction], "demand")
+    assert example.answers == ""
+    other_day = replace(row(3, "2026-03-14T10:05", compound=-0.7, content="never"), replies_to=99)
+    (alone,) = pick_examples(GUILD, [other_day], "demand")
+    assert alone.answers == ""
