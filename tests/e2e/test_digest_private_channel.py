@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager
 
 from bot.client import ClamorBot
 from tests.e2e.test_digests import DEFERRED, logged
-from tests.fakediscord import EPHEMERAL, FakeDiscord, FakeOverwrite
+from tests.fakediscord import EPHEMERAL, FakeChannel, FakeDiscord, FakeOverwrite
 from tests.fakediscord.entities import VIEW_CHANNEL
 from tests.fakediscord.interactions import CallbackRecord
 from tests.privacy.fake_helpers import Clock
@@ -17,6 +17,18 @@ from tests.privacy.fake_helpers import Clock
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 
 SECRET = "mods only: OpenAI should open source Sora, I have a contact"
+
+
+def private_mods(fake: FakeDiscord) -> FakeChannel:
+    """#private-mods: moderators and Clamor read it, @everyone does not."""
+    guild = fake.guild
+    mods = fake.world.add_channel(guild, "private-mods")
+    mods.overwrites = [
+        FakeOverwrite(guild.id, deny=VIEW_CHANNEL),  # @everyone
+        FakeOverwrite(guild.role("Moderator").id, allow=VIEW_CHANNEL),
+        FakeOverwrite(guild.role("clamor").id, allow=VIEW_CHANNEL),
+    ]
+    return mods
 
 
 async def digest_of(fake: FakeDiscord, user: str, channel_id: int) -> CallbackRecord:
@@ -36,12 +48,7 @@ async def test_a_private_channels_digest_is_only_for_those_who_read_it(
 ) -> None:
     fake = fake_discord
     guild = fake.guild
-    mods = fake.world.add_channel(guild, "private-mods")
-    mods.overwrites = [
-        FakeOverwrite(guild.id, deny=VIEW_CHANNEL),  # @everyone
-        FakeOverwrite(guild.role("Moderator").id, allow=VIEW_CHANNEL),
-        FakeOverwrite(guild.role("clamor").id, allow=VIEW_CHANNEL),
-    ]
+    mods = private_mods(fake)
     clock = Clock()  # the digest is of today: the day the messages are dated
     async with clamor(clock) as bot:
         for _ in range(3):
@@ -90,13 +97,7 @@ async def test_a_private_channels_trend_is_only_for_those_who_read_it(
     fake_discord: FakeDiscord, clamor: Clamor
 ) -> None:
     fake = fake_discord
-    guild = fake.guild
-    mods = fake.world.add_channel(guild, "private-mods")
-    mods.overwrites = [
-        FakeOverwrite(guild.id, deny=VIEW_CHANNEL),  # @everyone
-        FakeOverwrite(guild.role("Moderator").id, allow=VIEW_CHANNEL),
-        FakeOverwrite(guild.role("clamor").id, allow=VIEW_CHANNEL),
-    ]
+    mods = private_mods(fake)
     clock = Clock()
     async with clamor(clock) as bot:
         for _ in range(3):
