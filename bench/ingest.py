@@ -39,7 +39,6 @@ from stream import Pools, bot_for, load_pools, stream, texts
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from bot.analysis import Analyzer
-from bot.analysis.cleaning import clean_text
 from bot.ingest import request_record
 from bot.store import Store
 from bot.store.migrations import MIGRATIONS
@@ -161,7 +160,7 @@ def analysis_classes(contents: list[str]) -> dict[str, tuple[int, float]]:
     for text in contents:
         if not detector.could_be_request(text):
             groups[names[0]].append(text)
-        elif not analyzer._may_be_request(text, clean_text(text)):
+        elif not analyzer.passes_gate(text):
             groups[names[1]].append(text)
         else:
             request = analyzer.analyze(text, score_all=False).request

@@ -251,12 +251,26 @@ def choose_thresholds(examples: Sequence[Example], probabilities: Sequence[float
     return Choices(choice, best[1], best[0])
 
 
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    alone: Choice  # messages read alone, before any context (the first pass)
+    replies: list[Example]  # the examples with replies to a request read in context
+    choices: Choices  # the shipped thresholds, chosen on those
+
+
+def calibrate(examples: Sequence[Example]) -> Calibration:
+    """Two out-of-fold passes: messages alone (which openers are requests), then with context."""
+    first = out_of_fold(examples)
+    alone = choose_threshold(examples, first)
+    replies = in_context(examples, first, alone.threshold)
+    return Calibration(alone, replies, choose_thresholds(replies, out_of_fold(replies)))
+
+
 def train_tables(examples: Sequence[Example]) -> dict[str, str]:
     from sklearn.linear_model import LogisticRegression
 
-    first = out_of_fold(examples)
-    examples = in_context(examples, first, choose_threshold(examples, first).threshold)
-    choices = choose_thresholds(examples, out_of_fold(examples))
+    calibration = calibrate(examples)
+    examples, choices = calibration.replies, calibration.choices
     choice = choices.alone
     model, vocabulary = _fit_request(examples)
     request: dict[str, Sequence[float]] = {
@@ -360,15 +374,13 @@ def _training_examples() -> list[Example]:
 
 
 def _cv(examples: Sequence[Example]) -> None:
-    first = out_of_fold(examples)
-    choice = choose_threshold(examples, first)
+    calibration = calibrate(examples)
+    choice, choices = calibration.alone, calibration.choices
     print(
         f"messages alone: threshold {choice.threshold:.2f}, F1 {choice.f1:.3f} "
         f"(P {choice.precision:.3f}, R {choice.recall:.3f}), "
         f"base-rate false alarms {choice.false_alarms:.3f}"
     )
-    replies = in_context(examples, first, choice.threshold)
-    choices = choose_thresholds(replies, out_of_fold(replies))
     print(
         f"with context: thresholds {choices.alone.threshold:.2f} alone, {choices.context:.2f}"
         f" in reply; F1 {choices.f1:.3f}"

@@ -22,11 +22,10 @@ from bot.watch import (
     RecentIds,
     ThreadMemory,
     analyse_off_loop,
-    is_member_post,
     posted_at,
 )
 from bot.watch.flushing import ActivityFlusher
-from cogs._conversation import conversation_context
+from cogs._messages import conversation_context
 
 # Under load a flush (one transaction) every this many messages, besides the 2 s timer. A
 # crash loses no volume by it: cursors are written with the volume, so gap filling re-reads
@@ -47,14 +46,6 @@ class WatchStats:
 
 def parent_id_of(channel: object) -> int | None:
     return channel.parent_id if isinstance(channel, discord.Thread) else None
-
-
-def is_member_message(message: discord.Message) -> bool:
-    return is_member_post(
-        author_is_bot=message.author.bot,
-        webhook_id=message.webhook_id,
-        message_type=message.type.value,
-    )
 
 
 class WatcherBase(commands.Cog):

@@ -15,7 +15,8 @@ from bot.guilds import GuildConfig
 from bot.store import RequestRecord
 from bot.watch import posted_at
 from bot.watch.history import ScanSpec, rows_to_remove
-from cogs.watch_base import WatcherBase, is_member_message
+from cogs._messages import is_member_message
+from cogs.watch_base import WatcherBase
 
 HISTORY_PAGE = 100  # Discord's largest page
 

@@ -25,7 +25,8 @@ from bot.client import ClamorBot
 from bot.watch import edit_needs_analysis, edit_outcome, posted_at, watch_key
 from bot.watch.flushing import FLUSH_SECONDS
 from bot.watch.message_text import INTENT_HELP, arrived_without_text
-from cogs.watch_base import is_member_message, parent_id_of
+from cogs._messages import is_member_message
+from cogs.watch_base import parent_id_of
 from cogs.watch_history import HistoryScanning, Readable, ScanResult
 
 __all__ = ["Readable", "ScanResult", "Watcher"]
@@ -99,6 +100,9 @@ class Watcher(HistoryScanning):
             await self.flush()
 
     def _notice_missing_text(self, message: discord.Message) -> None:
+        watch = self.bot.message_text
+        if message.content and watch.missing_since is None:
+            return  # nearly every message: text arrives, as it did (observing it changes nothing)
         me = self.bot.user
         if me is not None and any(user.id == me.id for user in message.mentions):
             return  # a message that mentions the bot carries its text even without the intent
@@ -110,7 +114,7 @@ class Watcher(HistoryScanning):
             polls=0 if message.poll is None else 1,
             forwards=len(message.message_snapshots),
         )
-        change = self.bot.message_text.observe(without_text=without_text, at=self.bot.clock())
+        change = watch.observe(without_text=without_text, at=self.bot.clock())
         if change == "missing":
             log.warning(
                 "Discord sends members' messages without their text: the Message Content intent "

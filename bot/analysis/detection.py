@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
-from bot.analysis.entities import Mention
+from bot.analysis.entities import ALTERNATIVE_MARK, TARGET_MARK, Mention, builtin_entities
 from bot.analysis.folding import fold_lower
-from bot.analysis.lexicon import stems_regex
+from bot.analysis.lexicon import read_table, stems_regex
 from bot.analysis.model import Cue
 from bot.analysis.ngram_model import (
     RequestModel,
@@ -31,7 +32,6 @@ from bot.analysis.ngram_model import (
     request_features,
     with_context,
 )
-from bot.analysis.rules import ALTERNATIVE_MARK, TARGET_MARK, builtin_triggers
 
 _MAX_CUE_CHARS = 80
 
@@ -41,9 +41,24 @@ class Detection:
     request: bool
     cues: tuple[Cue, ...] = ()
     vetoed: bool = False  # a guild ignore phrase overruled the model
-    marked: str = ""  # the lowered text with entity names replaced by marker characters
     features: tuple[str, ...] = ()  # what the learned models read (see ngram_model.py)
     context_decided: bool = False  # the verdict differs from the one without the context
+
+
+@cache
+def builtin_triggers() -> tuple[str, ...]:
+    """The topic gate's stems: the topic words (``data/topic_words.tsv``) and every open
+    alternative's name. A stance word ("never", "forget", "olvid") is not among them: alone it
+    says nothing about opening anything (it does in a reply to a request, which passes the gate
+    by its context)."""
+    stems = [row.cells[0] for row in read_table("topic_words.tsv", 1)]
+    stems.extend(
+        stem
+        for entity in builtin_entities()
+        if entity.kind == "alternative"
+        for stem in entity.stems
+    )
+    return tuple(dict.fromkeys(stems))
 
 
 def _phrase_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
@@ -105,12 +120,11 @@ def model_features(
     word_count: int,
     has_generic_target: bool = False,
     url_alternatives: Sequence[str] = (),
-) -> tuple[str, tuple[str, ...]]:
-    """The marked text and what the request model reads of it, whether or not the topic gate
-    lets the message by (training reads every message)."""
-    marked = mark_entities(lowered, mentions)
+) -> tuple[str, ...]:
+    """What the request model reads of a message, whether or not the topic gate lets it by
+    (training reads every message)."""
     shape = message_shape(word_count, bool(mentions), has_generic_target, bool(url_alternatives))
-    return marked, request_features(marked, shape)
+    return request_features(mark_entities(lowered, mentions), shape)
 
 
 class RequestDetector:
@@ -151,6 +165,7 @@ class RequestDetector:
         lowered: str,
         mentions: Sequence[Mention],
         *,
+        gated: bool,
         word_count: int,
         has_generic_target: bool = False,
         url_alternatives: Sequence[str] = (),
@@ -160,12 +175,12 @@ class RequestDetector:
         """Decide on one message; ``lowered`` is ``fold_lower(clean)`` (same length).
         ``answers_request``: the message replies to a request message or is in a thread opened
         by one; then the topic gate is passed, since a reaction need not name its topic.
+        ``gated``: the topic gate's verdict (`might_be_request`, or a link to an alternative).
         ``explain=False`` (the hot path): a message found not to be a request gets no list of
         the features behind it (a request always does: it is stored with its cues)."""
-        gated = self.might_be_request(lowered) or bool(url_alternatives)
         if not (gated or answers_request):
             return Detection(request=False)
-        marked, feats = model_features(
+        feats = model_features(
             lowered,
             mentions,
             word_count=word_count,
@@ -194,8 +209,8 @@ class RequestDetector:
             request = True
         if request and self._ignore is not None and (veto := self._ignore.search(lowered)):
             ignore = Cue("ignore", _quote(clean, veto), "guild ignore phrase", 0.0)
-            return Detection(False, (ignore, *cues), True, marked, feats)
-        return Detection(request, tuple(cues), False, marked, feats, context_decided)
+            return Detection(False, (ignore, *cues), True, feats)
+        return Detection(request, tuple(cues), False, feats, context_decided)
 
 
 def _model_cue(score: RequestScore, threshold: float) -> Cue:

@@ -17,6 +17,10 @@ from bot.analysis.folding import fold, fold_lower
 from bot.analysis.lexicon import LexiconError, bounded, read_table, split_words, stems_regex
 
 EntityKind = Literal["target", "alternative"]
+# Private-use characters written over the names of open alternatives / targets, so that the
+# model sees one feature for every name. Cleaning never lets these through from user input.
+ALTERNATIVE_MARK = "\ue0a1"
+TARGET_MARK = "\ue0a2"
 GENERIC_TARGET = "the model"
 
 _URL_PATH = re.compile(

@@ -29,8 +29,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from itertools import repeat
 
+from bot.analysis.entities import ALTERNATIVE_MARK, TARGET_MARK
 from bot.analysis.model import CATEGORIES, Category
-from bot.analysis.rules import ALTERNATIVE_MARK, TARGET_MARK
 
 REQUEST_TABLE = "request_model.tsv"
 CATEGORY_TABLE = "category_model.tsv"
@@ -78,11 +78,9 @@ def _is_symbol(token: str) -> bool:
     return not token[0].isalnum() and token[0] != "<" and token not in ("?", "!")
 
 
-@lru_cache(maxsize=32)
 def features(marked: str) -> tuple[str, ...]:
-    """The distinct features of a prepared (folded, lowercased, masked, marked) text, in order
-    of first appearance: ``w:word``, ``b:word word`` and ``c:<gram`` / ``c:gram>`` pieces.
-    Cached: the detector and the categoriser read the same text."""
+    """The distinct features of a prepared (folded, lowercased, marked) text, in order of first
+    appearance: ``w:word``, ``b:word word`` and ``c:<gram`` / ``c:gram>`` pieces."""
     tokens = [_token(m.group()) for m in _TOKEN.finditer(marked)][:_MAX_TOKENS]
     out: dict[str, None] = {}
     previous = "<s>"

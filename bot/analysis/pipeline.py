@@ -107,6 +107,17 @@ class Reading:
 
 
 @dataclass(frozen=True, slots=True)
+class _Gated:
+    """A message's scan window, lowered, its links to open alternatives, and the topic gate's
+    verdict on them: computed once, read by the gate and then by the detector."""
+
+    scan: str
+    lowered: str
+    url_alternatives: tuple[str, ...]
+    passes: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ModelInputs:
     request_features: tuple[str, ...]
     compound: float  # the tone
@@ -125,51 +136,61 @@ class Analyzer:
     def read(self, text: str, context: Context = NO_CONTEXT) -> Reading:
         """Clean, tag, find names and decide whether this is a request message."""
         raw = _safe_text(text)
-        return self._read(raw, clean_text(raw), context.answers_request)
+        clean = clean_text(raw)
+        return self._read(raw, clean, self._gate(raw, clean), context.answers_request)
+
+    def _gate(self, raw: str, clean: str) -> _Gated:
+        scan = scan_window(clean)
+        lowered = fold_lower(scan)
+        links = tuple(self._entities.alternatives_in_urls(raw)) if "://" in raw else ()
+        return _Gated(scan, lowered, links, self._detector.might_be_request(lowered) or bool(links))
 
     def _read(
-        self, raw: str, clean: str, answers_request: bool = False, *, tag_language: bool = True
+        self,
+        raw: str,
+        clean: str,
+        gated: _Gated,
+        answers_request: bool = False,
+        *,
+        tag_language: bool = True,
     ) -> Reading:
         """``tag_language=False``: the language only of a request (the model does not read
         it; tone and the log do), "und" for the rest."""
-        scan = scan_window(clean)
-        lowered = fold_lower(scan)
+        scan, lowered, links = gated.scan, gated.lowered, gated.url_alternatives
         mentions = tuple(self._entities.find(fold(scan), lowered))
-        url_alternatives = self._entities.alternatives_in_urls(raw) if "://" in raw else []
         generic = False
         detection = Detection(request=False)
-        if self._detector.might_be_request(lowered) or url_alternatives or answers_request:
+        if gated.passes or answers_request:
             generic = generic_target_span(lowered) is not None
             detection = self._detector.detect(
                 scan,
                 lowered,
                 mentions,
+                gated=gated.passes,
                 word_count=count_words(scan),
                 has_generic_target=generic,
-                url_alternatives=url_alternatives,
+                url_alternatives=links,
                 answers_request=answers_request,
                 explain=tag_language,
             )
         language = detect_language(clean) if tag_language or detection.request else "und"
-        return Reading(
-            raw, clean, language, scan, mentions, tuple(url_alternatives), generic, detection
-        )
+        return Reading(raw, clean, language, scan, mentions, links, generic, detection)
 
     def model_inputs(self, text: str) -> ModelInputs:
         """What the learned models read of a message, ungated (``bench/train_model.py``)."""
         raw = _safe_text(text)
-        reading = self._read(raw, clean_text(raw))
-        lowered = fold_lower(reading.scan)
-        _marked, feats = model_features(
-            lowered,
-            reading.mentions,
-            word_count=count_words(reading.scan),
-            has_generic_target=reading.has_generic_target
-            or generic_target_span(lowered) is not None,
-            url_alternatives=reading.url_alternatives,
+        clean = clean_text(raw)
+        gated = self._gate(raw, clean)
+        mentions = tuple(self._entities.find(fold(gated.scan), gated.lowered))
+        feats = model_features(
+            gated.lowered,
+            mentions,
+            word_count=count_words(gated.scan),
+            has_generic_target=generic_target_span(gated.lowered) is not None,
+            url_alternatives=gated.url_alternatives,
         )
-        gated = self._detector.might_be_request(lowered) or bool(reading.url_alternatives)
-        return ModelInputs(feats, score_tone(reading.clean, reading.language).tone.compound, gated)
+        compound = score_tone(clean, detect_language(clean)).tone.compound
+        return ModelInputs(feats, compound, gated.passes)
 
     def analyze(
         self, text: str, *, score_all: bool = True, context: Context = NO_CONTEXT
@@ -184,9 +205,10 @@ class Analyzer:
         if not score_all and not answers and not self._detector.could_be_request(raw):
             return _turned_away(raw, clean_text(raw))
         clean = clean_text(raw)
-        if not score_all and not answers and not self._may_be_request(raw, clean):
+        gated = self._gate(raw, clean)
+        if not score_all and not answers and not gated.passes:
             return _turned_away(raw, clean)
-        reading = self._read(raw, clean, answers, tag_language=score_all)
+        reading = self._read(raw, clean, gated, answers, tag_language=score_all)
         detection = reading.detection
         if detection.request or score_all:
             tone = score_tone(reading.clean, reading.language)
@@ -230,13 +252,7 @@ class Analyzer:
         """The topic gate as the hot path takes it: False means the message is not read
         further (not a request), whatever a model would have said."""
         raw = _safe_text(text)
-        return self._detector.could_be_request(raw) and self._may_be_request(raw, clean_text(raw))
-
-    def _may_be_request(self, raw: str, clean: str) -> bool:
-        """What `_read` decides before the detector runs, without language or names."""
-        if self._detector.might_be_request(fold_lower(scan_window(clean))):
-            return True
-        return "://" in raw and bool(self._entities.alternatives_in_urls(raw))
+        return self._detector.could_be_request(raw) and self._gate(raw, clean_text(raw)).passes
 
 
 _GATED_OUT = (

@@ -1,7 +1,7 @@
 """What a message answers: is the message it replies to, or its thread's opening post, a request
 message? (issue 14: a reaction need not name what it reacts to.)
 
-Discord-free. The cogs say which message a message answers (`cogs/_conversation.py`); this
+Discord-free. The cogs say which message a message answers (`cogs/_messages.py`); this
 decides whether that one is a request, as cheaply as it can: a bounded memory of the verdicts
 this process reached (every watched message gets one, so a reply to a recent message costs no
 database read), then the log (a logged row is a request), then the answered message's own text

@@ -18,7 +18,7 @@ from bot.errors import UserFacingError
 from bot.message_links import MessageRef, message_link, parse_message_ref
 from bot.store import RequestRecord
 from bot.watch import analyse_off_loop
-from cogs._conversation import conversation_context
+from cogs._messages import conversation_context
 
 Interaction = discord.Interaction[ClamorBot]
 

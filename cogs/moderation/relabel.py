@@ -17,8 +17,8 @@ from bot.client import ClamorBot
 from bot.errors import UserFacingError
 from bot.ingest import request_record
 from bot.store import NOT_A_REQUEST, Label, LabelCorrection, author_hash
+from cogs._messages import is_member_message
 from cogs.moderation.messages import FoundMessage, analyse_now, find_message
-from cogs.watch_base import is_member_message
 
 Interaction = discord.Interaction[ClamorBot]
 

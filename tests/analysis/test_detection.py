@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.analysis import CATEGORIES, Analyzer, Context, GuildTerms, analyze
-from bot.analysis.rules import builtin_triggers
+from bot.analysis.detection import builtin_triggers
 
 REQUESTS_EN = [
     # the article's quotes that are requests on their own

@@ -13,6 +13,7 @@ import pytest
 
 from bot.analysis import CATEGORIES, analyze
 from bot.analysis.detection import RequestDetector
+from bot.analysis.entities import ALTERNATIVE_MARK, TARGET_MARK
 from bot.analysis.ngram_model import (
     BIAS,
     THRESHOLD,
@@ -24,7 +25,6 @@ from bot.analysis.ngram_model import (
     readable,
     request_features,
 )
-from bot.analysis.rules import ALTERNATIVE_MARK, TARGET_MARK
 
 FEATURE_CASES = [
     # (prepared text, features that must be there, features that must not)

@@ -1,4 +1,5 @@
-"""Which message a Discord message answers, and whether that one is a request message.
+"""Reading a Discord message: whether a member posted it, and which message it answers (and
+whether that one is a request message).
 
 A reply answers the message it references; any other message in a thread or forum post answers
 the post that opened it (its id is the thread's). The verdict comes from
@@ -14,15 +15,19 @@ import discord
 from bot.analysis import Analyzer, Context
 from bot.client import ClamorBot
 from bot.watch.conversation import context_of
-from bot.watch.rules import analyse_off_loop
+from bot.watch.rules import analyse_off_loop, is_member_post
 
 
 def _jump(guild_id: int, channel_id: int, message_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
 
-def _is_member(message: discord.Message) -> bool:
-    return not (message.author.bot or message.webhook_id is not None or message.is_system())
+def is_member_message(message: discord.Message) -> bool:
+    return is_member_post(
+        author_is_bot=message.author.bot,
+        webhook_id=message.webhook_id,
+        message_type=message.type.value,
+    )
 
 
 async def conversation_context(
@@ -55,7 +60,7 @@ async def conversation_context(
         return await bot.request_writer.current(guild_id, message_id) is not None
 
     async def judge_text() -> bool | None:
-        if sent_along is None or not sent_along.content or not _is_member(sent_along):
+        if sent_along is None or not sent_along.content or not is_member_message(sent_along):
             return None
         text = sent_along.content
         if analyse_off_loop(text):
