@@ -388,7 +388,7 @@ def print_targets(real: Report, tone: dict[str, tuple[float, float]] | None) -> 
         f"{real.gate_recall:.3f} >= {GATE_RECALL_TARGET}",
     )
     if tone is None:
-        print("MISS  tone r: ground-truth corpora not found")
+        print("tone r: not measured (--no-tone, or the ground-truth corpora are missing)")
         return
     worse = [name for name, (ours, plain) in tone.items() if ours < plain]
     detail = ", ".join(f"{name} {ours:.3f} vs {plain:.3f}" for name, (ours, plain) in tone.items())
