@@ -135,6 +135,7 @@ class Labelled:
     base_rate: bool
     hard_negative: bool
     analysis: Analysis
+    answers_request: bool = False  # read as answering a request (it passes the gate so)
 
 
 def _analyse(texts: Iterable[str]) -> list[Analysis]:
@@ -149,16 +150,16 @@ def real_split(split: str, *, with_context: bool = True) -> list[Labelled]:
     items = [i for i in real_corpus.items() if i.split == split and i.real]
     analyzer = Analyzer()
     analyses = [analyzer.analyze(i.text) for i in items]
+    answering = [False] * len(items)
     if with_context:
         opened = {
             i.thread for i, a in zip(items, analyses, strict=True) if i.position == 0 and a.request
         }
-        answering = Context(answers_request=True)
+        answering = [i.position > 0 and i.thread in opened for i in items]
+        context = Context(answers_request=True)
         analyses = [
-            analyzer.analyze(i.text, context=answering)
-            if i.position > 0 and i.thread in opened
-            else a
-            for i, a in zip(items, analyses, strict=True)
+            analyzer.analyze(i.text, context=context) if answers else a
+            for i, a, answers in zip(items, analyses, answering, strict=True)
         ]
     return [
         Labelled(
@@ -171,8 +172,9 @@ def real_split(split: str, *, with_context: bool = True) -> list[Labelled]:
             i.base_rate,
             not i.request and not i.base_rate,
             a,
+            answers,
         )
-        for i, a in zip(items, analyses, strict=True)
+        for i, a, answers in zip(items, analyses, answering, strict=True)
     ]
 
 
@@ -275,6 +277,12 @@ def report(name: str, items: Sequence[Labelled]) -> Report:
             f"  recall on requests {gate_recall:.3f} ({sum(passed)} of {len(passed)});"
             f" standalone ones {sum(alone) / max(len(alone), 1):.3f}"
         )
+        if any(i.answers_request for i in items):
+            reach = sum(p or i.answers_request for p, i in zip(passed, requests, strict=True))
+            print(
+                f"  requests the model reads (the gate, or a reply to a request):"
+                f" {reach / len(requests):.3f} ({reach} of {len(requests)})"
+            )
     if base:
         away = sum(not analyzer.passes_gate(i.text) for i in base) / len(base)
         print(f"  ordinary chat turned away: {away:.3f}")
