@@ -30,8 +30,8 @@ from bot.report import CHART_FILE, PlaceLookup, digest_report
 from bot.store import Store, StoreError
 from bot.store.records import DigestRun, GuildSettings
 from bot.store.threads import ThreadSeen
-from cogs.periodic import PeriodicCog
-from cogs.posting import PostError, post_to
+from cogs._periodic import PeriodicCog
+from cogs._posting import PostError, post_to
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from bot.moderation import describe_next_digest
 from bot.privacy import privacy_status_line
 from bot.watch.message_text import INTENT_HELP
 from bot.why import never_counted, why_fresh, why_logged
+from cogs._member_privacy import MemberPrivacyCommands
+from cogs._trend_command import TrendCommands
 from cogs.daily_digest import digest_post, public_channels, upcoming_digest
-from cogs.member_privacy import MemberPrivacyCommands
 from cogs.moderation.channels import readable_channels
 from cogs.moderation.messages import analyse_now, find_message
-from cogs.trend_command import TrendCommands
 
 DAY_HELP = "Use today, yesterday or a date like 2026-03-14 (in the server's timezone)."
 

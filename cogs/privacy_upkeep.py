@@ -25,7 +25,7 @@ from discord.ext import commands
 
 from bot.client import ClamorBot
 from bot.privacy import describe_purge, grace_seconds, purge_due, utc_day
-from cogs.periodic import PeriodicCog
+from cogs._periodic import PeriodicCog
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from bot.alerts import AlertReport, LastAlert, alert_embed, may_alert
 from bot.alerts.from_store import todays_spikes
 from bot.client import ClamorBot
 from bot.store.alerts import AlertSettings, PostedAlert
+from cogs._periodic import PeriodicCog
+from cogs._posting import PostError, post_to
 from cogs.daily_digest import public_channels
-from cogs.periodic import PeriodicCog
-from cogs.posting import PostError, post_to
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from bot.privacy import (
     retention_answer,
 )
 from bot.store.records import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, ContentMode
-from cogs.member_privacy import forget_author
+from cogs._member_privacy import forget_author
 
 Interaction = discord.Interaction[ClamorBot]
 
