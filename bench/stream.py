@@ -101,7 +101,7 @@ def texts(pools: Pools, count: int, request_share: float, *, seed: int = 7) -> l
 def bot_for(store: object, author_key: bytes = b"k" * 32) -> object:
     """The parts of ClamorBot the watcher uses: store, guild configs, request writer, key."""
     from bot.config import Settings
-    from bot.guilds import GuildConfigs
+    from bot.guild_settings import GuildConfigs
     from bot.watch.conversation import ConversationMemory
     from bot.watch.message_text import MessageTextWatch
     from bot.watch.writer import RequestWriter

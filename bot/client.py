@@ -18,7 +18,7 @@ from discord.ext import commands
 from bot.analysis import analyze
 from bot.config import Settings
 from bot.errors import UserFacingError
-from bot.guilds import GuildConfigs
+from bot.guild_settings import GuildConfigs
 from bot.store import Store
 from bot.watch.conversation import ConversationMemory
 from bot.watch.message_text import MessageTextWatch

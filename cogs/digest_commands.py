@@ -10,7 +10,7 @@ from bot.client import ClamorBot
 from bot.digest.headline import plural
 from bot.digest.model import Period, parse_day, today_in
 from bot.errors import UserFacingError
-from bot.guilds import GuildConfig
+from bot.guild_settings import GuildConfig
 from bot.moderation import describe_next_digest
 from bot.privacy import privacy_status_line
 from bot.watch.message_text import INTENT_HELP

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.buckets import volume_bucket
-from bot.guilds import GuildConfig
+from bot.guild_settings import GuildConfig
 from bot.store import RequestRecord
 from bot.watch import posted_at
 from bot.watch.history import ScanSpec, rows_to_remove

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from bot.config import DEFAULT_WRITE_QUEUE
-from bot.guilds import GuildConfigs
+from bot.guild_settings import GuildConfigs
 from bot.store import RequestRecord, Store, StoreError
 from bot.store.errors import StoreUnavailableError
 from bot.watch.waiting import Channel, Removal, Upsert, WaitingWrites, WriteOp
