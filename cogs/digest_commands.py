@@ -13,7 +13,7 @@ from bot.errors import UserFacingError
 from bot.guild_settings import GuildConfig
 from bot.moderation import describe_next_digest
 from bot.privacy import privacy_status_line
-from bot.watch.message_text import INTENT_HELP
+from bot.watch.rules import INTENT_HELP
 from bot.why import never_counted, why_fresh, why_logged
 from cogs._member_privacy import MemberPrivacyCommands
 from cogs._trend_command import TrendCommands
