@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot.analysis import analyze
 from bot.config import Settings
+from bot.digest_service import DigestService
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildConfigs
 from bot.store import Store
@@ -154,6 +155,8 @@ class ClamorBot(commands.Bot):
             self.conversations,
             author_key=author_key,
         )
+        # The digest as posted and when the next is due, for the loop and the commands alike.
+        self.digests = DigestService(store)
         self.analyser_warm_up: asyncio.Task[Any] | None = None
         # Set once setup_hook is done (cogs loaded, commands synced): a stop asked for earlier
         # waits for it, so no cog is loaded after the close.

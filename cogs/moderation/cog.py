@@ -24,7 +24,6 @@ from bot.moderation import (
     timezone_suggestions,
 )
 from bot.store import Label, TermKind, TermLimitError, WatchMode
-from cogs.daily_digest import upcoming_digest
 from cogs.moderation.alerts import AlertCommands
 from cogs.moderation.backfill import BackfillCommands
 from cogs.moderation.channels import (
@@ -158,7 +157,7 @@ class Moderation(
             guild.id, target.id, digest_time, zone, at=now
         )
         settings = (await self.bot.guild_configs.get(guild.id)).settings
-        upcoming = await upcoming_digest(self.bot, settings, now)
+        upcoming = await self.bot.digests.upcoming(settings, now)
         when = describe_next_digest(upcoming, now, zone)
         await answer(
             interaction,
