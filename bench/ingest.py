@@ -39,9 +39,9 @@ from stream import Pools, bot_for, load_pools, stream, texts
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from bot.analysis import Analyzer
-from bot.ingest import request_record
 from bot.store import Store
 from bot.store.migrations import MIGRATIONS
+from bot.watch.writer import request_record
 from cogs.watcher import Watcher
 
 CHUNKS = 20  # the stream is timed in this many slices, each against the baseline on its texts

@@ -101,9 +101,9 @@ def texts(pools: Pools, count: int, request_share: float, *, seed: int = 7) -> l
 def bot_for(store: object, author_key: bytes = b"k" * 32) -> object:
     """The parts of ClamorBot the watcher uses: store, guild configs, request writer, key."""
     from bot.config import Settings
-    from bot.guilds import GuildConfigs
-    from bot.watch.conversation import ConversationMemory
-    from bot.watch.message_text import MessageTextWatch
+    from bot.guild_settings import GuildConfigs
+    from bot.watch.rules import ConversationMemory, MessageTextWatch
+    from bot.watch.service import WatchService
     from bot.watch.writer import RequestWriter
 
     settings = Settings(
@@ -115,14 +115,16 @@ def bot_for(store: object, author_key: bytes = b"k" * 32) -> object:
         timezone="UTC",
     )
     configs = GuildConfigs(store, settings)  # type: ignore[arg-type]
+    writer, conversations = RequestWriter(store, configs), ConversationMemory()  # type: ignore[arg-type]
     return SimpleNamespace(
         store=store,
         settings=settings,
         author_key=author_key,
         guild_configs=configs,
-        request_writer=RequestWriter(store, configs),  # type: ignore[arg-type]
+        request_writer=writer,
+        watch_service=WatchService(store, configs, writer, conversations, author_key=author_key),  # type: ignore[arg-type]
         user=None,
         clock=time.time,
         message_text=MessageTextWatch(),
-        conversations=ConversationMemory(),
+        conversations=conversations,
     )

@@ -17,11 +17,12 @@ from discord.ext import commands
 
 from bot.analysis import analyze
 from bot.config import Settings
+from bot.digest_service import DigestService
 from bot.errors import UserFacingError
-from bot.guilds import GuildConfigs
+from bot.guild_settings import GuildConfigs
 from bot.store import Store
-from bot.watch.conversation import ConversationMemory
-from bot.watch.message_text import MessageTextWatch
+from bot.watch.rules import ConversationMemory, MessageTextWatch
+from bot.watch.service import WatchService
 from bot.watch.writer import RequestWriter
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,17 @@ class ClamorBot(commands.Bot):
         self.message_text = MessageTextWatch()
         # What each recent message was judged, for the replies that answer it.
         self.conversations = ConversationMemory()
+        # Messages into volume and rows, live (the watcher cog) or from history (gap filling,
+        # backfill): one holder of what both share.
+        self.watch_service = WatchService(
+            store,
+            self.guild_configs,
+            self.request_writer,
+            self.conversations,
+            author_key=author_key,
+        )
+        # The digest as posted and when the next is due, for the loop and the commands alike.
+        self.digests = DigestService(store)
         self.analyser_warm_up: asyncio.Task[Any] | None = None
         # Set once setup_hook is done (cogs loaded, commands synced): a stop asked for earlier
         # waits for it, so no cog is loaded after the close.

@@ -1,4 +1,6 @@
-"""The analysis -> store step shared by the bot and the command line."""
+"""DiscordChatExporter exports into request rows and volume counts (`clamor analyze`): the
+command line's analysis -> store step; the bot's is `bot.watch.service`, which builds the same
+rows (`bot.watch.writer.request_record`)."""
 
 from __future__ import annotations
 
@@ -8,50 +10,18 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from bot.analysis import NO_CONTEXT, Analyzer, Context, format_cue
-from bot.analysis.model import Analysis
+from bot.analysis import NO_CONTEXT, Analyzer, Context
 from bot.buckets import volume_bucket
 from bot.exports import ExportMessage, read_export
-from bot.store import Store, author_hash
+from bot.store import Store
 from bot.store.records import ChannelMessages, RequestRecord
-from bot.watch.conversation import ConversationMemory, context_of
+from bot.watch.rules import ConversationMemory, context_of
+from bot.watch.writer import request_record
 
 # Only people's own posts count; joins, pins, boosts and the like are Discord's voice, not theirs.
 USER_MESSAGE_KINDS = frozenset({"Default", "Reply"})
 BATCH_SIZE = 500
 CHUNK = 10_000  # ids per transaction when an export out of order ends
-
-
-def request_record(
-    *,
-    message_id: int,
-    guild_id: int,
-    channel_id: int,
-    author_key: bytes,
-    author_id: int,
-    created_at: float,
-    edited: bool,
-    analysis: Analysis,
-) -> RequestRecord:
-    return RequestRecord(
-        message_id=message_id,
-        guild_id=guild_id,
-        channel_id=channel_id,
-        author_hash=author_hash(author_key, author_id),
-        created_at=created_at,
-        content=analysis.text,
-        language=analysis.language,
-        compound=analysis.tone.compound,
-        pos=analysis.tone.pos,
-        neu=analysis.tone.neu,
-        neg=analysis.tone.neg,
-        category=analysis.category,
-        targets=analysis.targets,
-        alternatives=analysis.alternatives,
-        cues=tuple(format_cue(cue) for cue in analysis.cues),
-        edited=edited,
-        replies_to=analysis.replies_to,
-    )
 
 
 @dataclass(slots=True)

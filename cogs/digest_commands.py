@@ -9,17 +9,17 @@ from discord.ext import commands
 from bot.client import ClamorBot
 from bot.digest.headline import plural
 from bot.digest.model import Period, parse_day, today_in
+from bot.digest_service import public_channels
 from bot.errors import UserFacingError
-from bot.guilds import GuildConfig
+from bot.guild_settings import GuildConfig
 from bot.moderation import describe_next_digest
 from bot.privacy import privacy_status_line
-from bot.watch.message_text import INTENT_HELP
+from bot.watch.rules import INTENT_HELP
 from bot.why import never_counted, why_fresh, why_logged
-from cogs.daily_digest import digest_post, public_channels, upcoming_digest
-from cogs.member_privacy import MemberPrivacyCommands
+from cogs._member_privacy import MemberPrivacyCommands
+from cogs._trend_command import TrendCommands
 from cogs.moderation.channels import readable_channels
 from cogs.moderation.messages import analyse_now, find_message
-from cogs.trend_command import TrendCommands
 
 DAY_HELP = "Use today, yesterday or a date like 2026-03-14 (in the server's timezone)."
 
@@ -95,8 +95,8 @@ class DigestCommands(
         # mistyped day is answered before this, privately.
         await interaction.response.defer(thinking=True, ephemeral=private)
         # Otherwise the answer is public: it quotes only what every member can read anyway.
-        post = await digest_post(
-            self.bot, guild, Period.day(wanted, timezone), today=today, channel=channel
+        post = await self.bot.digests.post(
+            guild, Period.day(wanted, timezone), today=today, channel=channel
         )
         await interaction.followup.send(**post.send_options(), ephemeral=private)
 
@@ -119,7 +119,7 @@ class DigestCommands(
             )
         else:
             now = self.bot.clock()
-            upcoming = await upcoming_digest(self.bot, settings, now)
+            upcoming = await self.bot.digests.upcoming(settings, now)
             next_one = describe_next_digest(upcoming, now, settings.timezone)
             lines.append(
                 f"**Daily digest:** <#{settings.digest_channel_id}> at {settings.digest_time} "

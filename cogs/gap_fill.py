@@ -13,16 +13,15 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
 import discord
 from discord.ext import commands
 
 from bot.client import ClamorBot
 from bot.store import StoreError
-from bot.watch import watch_key
 from bot.watch.history import DAY, GAP_FILL_MAX_DAYS, GapPlan, plan_gap_fill, snowflake_at
-from cogs.watcher import Readable, Watcher
+from bot.watch.rules import watch_key
+from bot.watch.service import Readable, readable_targets
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +47,6 @@ class GapSummary:
         )
 
 
-def readable_targets(guilds: list[discord.Guild]) -> list[Target]:
-    """Every channel whose history the bot can read: text and news channels, active threads
-    and forum posts (watch rules are applied later, per guild)."""
-    targets: list[Target] = []
-    for guild in guilds:
-        channels: list[Readable] = [*guild.text_channels, *guild.threads]
-        for channel in channels:
-            allowed = channel.permissions_for(guild.me)
-            if allowed.view_channel and allowed.read_message_history:
-                targets.append((guild, channel))
-    return targets
-
-
 class GapFill(commands.Cog):
     def __init__(self, bot: ClamorBot) -> None:
         self.bot = bot
@@ -80,10 +66,6 @@ class GapFill(commands.Cog):
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
 
-    def _watcher(self) -> Watcher | None:
-        # load_extension imports cogs.watcher afresh: look the cog up by name, not by class.
-        return cast(Watcher | None, self.bot.get_cog("Watcher"))
-
     @commands.Cog.listener()
     async def on_connect(self) -> None:
         self._connected_at = time.time()
@@ -97,32 +79,32 @@ class GapFill(commands.Cog):
             self._start(readable_targets(list(self.bot.guilds)), only_dropped=True)
 
     def _start(self, targets: list[Target], *, only_dropped: bool) -> None:
-        watcher = self._watcher()
-        if watcher is None or self.bot.settings.gap_fill_messages == 0:
+        if self.bot.settings.gap_fill_messages == 0:
             return
+        watch = self.bot.watch_service
         # Held from now on: live messages flushed meanwhile must not move a cursor past
         # history not read yet (the flush keeps them in memory until the channel is done).
         # Flushes wait while the run sorts out which channels need reading (a few queries).
         for guild, channel in targets:
-            watcher.activity.hold(guild.id, channel.id)
-        watcher.begin_settling()
+            watch.activity.hold(guild.id, channel.id)
+        watch.flushing.begin_settling()
         previous = self._task
         # When the gateway connected, not when a channel's turn comes: a cursor seeded later
         # would pass over live messages that arrived in between. Real time: message ids carry
         # it, whatever the schedules' clock says.
         started = min(time.time(), self._connected_at or time.time())
         self._task = asyncio.create_task(
-            self._run(watcher, targets, previous, only_dropped, started), name="clamor: gap fill"
+            self._run(targets, previous, only_dropped, started), name="clamor: gap fill"
         )
 
     async def _run(
         self,
-        watcher: Watcher,
         targets: list[Target],
         previous: asyncio.Task[None] | None,
         only_dropped: bool,
         started: float,
     ) -> None:
+        watch = self.bot.watch_service
         held = list(targets)
         settling = True
         summary = GapSummary()
@@ -138,15 +120,15 @@ class GapFill(commands.Cog):
                     plans.append((guild, channel, plan))
                 else:
                     held.remove((guild, channel))
-                    watcher.activity.release(guild.id, channel.id)
-            watcher.end_settling()
+                    watch.activity.release(guild.id, channel.id)
+            watch.flushing.end_settling()
             settling = False
             if previous is not None:  # one reader at a time
                 await asyncio.gather(previous, return_exceptions=True)
             for guild, channel, plan in plans:
-                await self._read(watcher, guild, channel, plan, summary)
+                await self._read(guild, channel, plan, summary)
                 held.remove((guild, channel))
-                watcher.activity.release(guild.id, channel.id)
+                watch.activity.release(guild.id, channel.id)
             self.runs += 1
             self.last = summary
             log.info(summary.line(self.bot.settings.gap_fill_messages))
@@ -154,9 +136,9 @@ class GapFill(commands.Cog):
             log.exception("gap filling stopped early")
         finally:
             if settling:
-                watcher.end_settling()
+                watch.flushing.end_settling()
             for guild, channel in held:
-                watcher.activity.release(guild.id, channel.id)
+                watch.activity.release(guild.id, channel.id)
 
     async def _plan(
         self,
@@ -198,7 +180,6 @@ class GapFill(commands.Cog):
 
     async def _read(
         self,
-        watcher: Watcher,
         guild: discord.Guild,
         channel: Readable,
         plan: GapPlan,
@@ -206,7 +187,7 @@ class GapFill(commands.Cog):
     ) -> None:
         try:
             for spec in plan.scans:
-                result = await watcher.scan_history(guild.id, channel, spec)
+                result = await self.bot.watch_service.scan_history(guild.id, channel, spec)
                 summary.scanned += result.scanned
                 summary.requests += result.requests
                 summary.removed += result.removed

@@ -25,7 +25,7 @@ from discord.ext import commands
 
 from bot.client import ClamorBot
 from bot.privacy import describe_purge, grace_seconds, purge_due, utc_day
-from cogs.periodic import PeriodicCog
+from cogs._periodic import PeriodicCog
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +57,7 @@ class PrivacyUpkeep(PeriodicCog):
             return  # the process running shard 0 erases, for every shard
         expired = await store.erase_expired(now)
         grace = grace_seconds(self.bot.settings.leave_grace_days)
-        departed = await store.erase_departed(now, grace)
-        for guild_id in departed:
-            self.bot.guild_configs.invalidate(guild_id)
+        departed = await self.bot.guild_configs.erase_departed(now, grace)
         log.info(describe_purge(expired, departed))
 
     async def _keep_guilds_still_served(self) -> None:
@@ -100,8 +98,7 @@ class PrivacyUpkeep(PeriodicCog):
     async def _mark_left(self, guild_id: int) -> None:
         if self.bot.settings.leave_grace_days == 0:
             # The operator chose no grace: erase now, not at the next daily purge.
-            await self.bot.store.forget_guild(guild_id)
-            self.bot.guild_configs.invalidate(guild_id)
+            await self.bot.guild_configs.forget_guild(guild_id)
             log.info("left guild %s: erased every row of it (no grace period)", guild_id)
             return
         # Marking again keeps the first time: the grace period runs from the first notice.

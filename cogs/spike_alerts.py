@@ -17,10 +17,10 @@ import discord
 from bot.alerts import AlertReport, LastAlert, alert_embed, may_alert
 from bot.alerts.from_store import todays_spikes
 from bot.client import ClamorBot
+from bot.digest_service import public_channels
 from bot.store.alerts import AlertSettings, PostedAlert
-from cogs.daily_digest import public_channels
-from cogs.periodic import PeriodicCog
-from cogs.posting import PostError, post_to
+from cogs._periodic import PeriodicCog
+from cogs._posting import PostError, post_to
 
 log = logging.getLogger(__name__)
 

@@ -1,15 +1,9 @@
-"""Watcher: request messages from watched channels into the log, volume and cursors counted.
+"""Watcher: the gateway's message events (new, edited, deleted) handed to `bot.watch_service`,
+which counts volume and logs request messages; and the timer that flushes what it buffers.
 
-Threads and forum posts are watched when their parent channel is (`GuildConfig.watches` gets
-the parent's id), but their rows, volume and cursor keep the thread's own channel id: a jump
-link is guild/channel/message, and the message lives in the thread. Which channel each thread
-belongs to is remembered (`bot.watch.ThreadMemory`, once per thread and process) and written
-with the activity flush, so channel filters find the thread after Discord archives it.
-
-Events of one guild are handled one after another (a lock per guild, `watch_base.py`); history
-read by gap filling and backfill (`watch_history.py`) takes the same lock, page by page.
-
-Every row goes through `bot.request_writer` (privacy; a queue while the database is down).
+Events of one guild are handled one after another, under the service's lock for the guild;
+gap filling and backfill read history through the same service, under the same lock. A failing
+event is logged here, and the watcher goes on with the next one.
 """
 
 from __future__ import annotations
@@ -20,21 +14,29 @@ from collections.abc import Awaitable, Callable
 import discord
 from discord.ext import commands, tasks
 
-from bot.buckets import volume_bucket
 from bot.client import ClamorBot
-from bot.watch import edit_needs_analysis, edit_outcome, posted_at, watch_key
-from bot.watch.flushing import FLUSH_SECONDS
-from bot.watch.message_text import INTENT_HELP, arrived_without_text
-from cogs._messages import is_member_message
-from cogs.watch_base import parent_id_of
-from cogs.watch_history import HistoryScanning, Readable, ScanResult
-
-__all__ = ["Readable", "ScanResult", "Watcher"]
+from bot.watch.activity import ThreadMemory
+from bot.watch.rules import INTENT_HELP, arrived_without_text
+from bot.watch.service import FLUSH_EVERY_MESSAGES, WatchStats, is_member_message
+from bot.watch.writer import FLUSH_SECONDS
 
 log = logging.getLogger(__name__)
 
 
-class Watcher(HistoryScanning):
+class Watcher(commands.Cog):
+    def __init__(self, bot: ClamorBot) -> None:
+        self.bot = bot
+        self.watch = bot.watch_service
+        self.flush_every = FLUSH_EVERY_MESSAGES
+
+    @property
+    def stats(self) -> WatchStats:
+        return self.watch.stats
+
+    @property
+    def threads(self) -> ThreadMemory:
+        return self.watch.threads
+
     async def cog_load(self) -> None:
         self.flusher.start()
 
@@ -47,27 +49,20 @@ class Watcher(HistoryScanning):
     async def flusher(self) -> None:
         await self.flush()
 
-    def begin_settling(self) -> None:
-        self.flushing.begin_settling()
-
-    def end_settling(self) -> None:
-        self.flushing.end_settling()
-
     async def flush(self) -> None:
-        """Write buffered volume, ranges read and threads first seen (see ActivityFlusher)."""
-        await self.flushing.flush()
+        await self.watch.flush()
 
     @commands.Cog.listener()
     async def on_connect(self) -> None:
         # A READY, not a RESUME: events missed since the last session are history now.
-        self.activity.new_session()
+        self.watch.activity.new_session()
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
         # The active threads the gateway announced, so a digest right after a restart knows
         # them before anyone posts; written with the next flush.
         for thread in guild.threads:
-            self._see_thread(guild.id, thread)
+            self.watch.see_thread(guild.id, thread)
 
     async def _serially(
         self, guild_id: int, what: str, work: Callable[[], Awaitable[None]]
@@ -75,7 +70,7 @@ class Watcher(HistoryScanning):
         """Run one event's work after the guild's earlier events; a failure is logged, and the
         watcher goes on with the next event."""
         try:
-            async with self._lock(guild_id):
+            async with self.watch.lock(guild_id):
                 await work()
         except Exception:
             self.stats.failures += 1
@@ -89,14 +84,14 @@ class Watcher(HistoryScanning):
                 guild_id = message.guild.id
                 self._notice_missing_text(message)
                 try:
-                    async with self._lock(guild_id):
-                        await self._log(guild_id, message)
+                    async with self.watch.lock(guild_id):
+                        await self.watch.take(guild_id, message)
                 except Exception:
                     self.stats.failures += 1
                     log.exception("could not log message %s in guild %s", message.id, guild_id)
         finally:
             self.stats.handled += 1
-        if self.activity.pending >= self.flush_every:
+        if self.watch.activity.pending >= self.flush_every:
             await self.flush()
 
     def _notice_missing_text(self, message: discord.Message) -> None:
@@ -124,28 +119,6 @@ class Watcher(HistoryScanning):
         elif change == "back":
             log.warning("members' message text arrives again: the Message Content intent is on")
 
-    async def _log(self, guild_id: int, message: discord.Message) -> None:
-        config = await self.bot.guild_configs.get(guild_id)
-        if not config.watches(watch_key(message.channel.id, parent_id_of(message.channel))):
-            self.activity.interrupt(guild_id, message.channel.id)
-            return
-        if message.id in self._handled:
-            return  # a replayed event: counted and logged already
-        created_at = posted_at(message.id)
-        # Counted at most once, even when the write below fails and the event comes back.
-        bucket = volume_bucket(created_at, config.settings.timezone)
-        self.activity.count(guild_id, message.channel.id, message.id, bucket=bucket)
-        channel = message.channel
-        # Per message an isinstance check (~50 ns); in a thread also a set lookup (~60 ns).
-        if isinstance(channel, discord.Thread) and channel.id not in self.threads:
-            self._see_thread(guild_id, channel)
-        analysis = await self._analyse(guild_id, config.analyzer, message)
-        if analysis.request and await self.bot.request_writer.write(
-            self._record(guild_id, message, analysis, edited=False, created_at=created_at)
-        ):
-            self.stats.logged += 1
-        self._handled.add(message.id)
-
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         try:
@@ -158,30 +131,10 @@ class Watcher(HistoryScanning):
                 await self._serially(
                     guild_id,
                     f"update message {message.id}",
-                    lambda: self._update(guild_id, message, before),
+                    lambda: self.watch.update(guild_id, message, before),
                 )
         finally:
             self.stats.handled += 1
-
-    async def _update(self, guild_id: int, message: discord.Message, before: str | None) -> None:
-        writer = self.bot.request_writer
-        stored = await writer.current(guild_id, message.id)
-        previous = stored.content if stored is not None else None
-        if not edit_needs_analysis(previous, before, message.content):
-            return
-        config = await self.bot.guild_configs.get(guild_id)
-        channel = message.channel
-        # A logged message is kept truthful even if its channel stopped being watched.
-        if stored is None and not config.watches(watch_key(channel.id, parent_id_of(channel))):
-            return
-        analysis = await self._analyse(guild_id, config.analyzer, message)
-        outcome = edit_outcome(logged=stored is not None, request=analysis.request)
-        if outcome == "write":
-            if await writer.write(self._record(guild_id, message, analysis, edited=True)):
-                self.stats.logged += 1
-        elif outcome == "remove":
-            await writer.remove(guild_id, [message.id], channel_id=channel.id)
-            self.stats.removed += 1
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
@@ -197,17 +150,10 @@ class Watcher(HistoryScanning):
                 await self._serially(
                     guild_id,
                     f"remove {len(message_ids)} deleted messages",
-                    lambda: self._delete(guild_id, channel_id, message_ids),
+                    lambda: self.watch.delete(guild_id, channel_id, message_ids),
                 )
         finally:
             self.stats.handled += 1
-
-    async def _delete(self, guild_id: int, channel_id: int, message_ids: list[int]) -> None:
-        # The writer also drops their label corrections: a deleted message leaves no trace.
-        self.bot.conversations.forget(message_ids)
-        self.stats.removed += await self.bot.request_writer.remove(
-            guild_id, message_ids, channel_id=channel_id
-        )
 
 
 async def setup(bot: ClamorBot) -> None:

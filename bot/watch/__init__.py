@@ -1,8 +1,10 @@
-"""The channel watcher's side of Clamor, without discord: pure decisions (which posts count, when
-analysis leaves the event loop, what an edit does, what history to read), the buffer of volume
-and cursors, and `writer.RequestWriter`, the one way request rows reach the database."""
+"""The channel watcher's side of Clamor: `service.WatchService`, the one place Discord messages
+(live or read from history) become counted volume and logged rows; and beside it, without
+discord, its decisions (`rules`), what it holds between flushes (`activity`), what it writes
+(`writer`, with `RequestWriter`, the one way request rows reach the database) and what history
+to read (`history`)."""
 
-from bot.watch.activity import ActivityBuffer, ActivitySnapshot, RecentIds
+from bot.watch.activity import ActivityBuffer, ActivitySnapshot, RecentIds, ThreadMemory
 from bot.watch.rules import (
     INLINE_MAX_CHARS,
     USER_MESSAGE_TYPES,
@@ -14,7 +16,6 @@ from bot.watch.rules import (
     posted_at,
     watch_key,
 )
-from bot.watch.threads import ThreadMemory
 
 __all__ = [
     "INLINE_MAX_CHARS",

@@ -1,8 +1,30 @@
-"""Which gateway messages the watcher looks at, and what an edit does to the log."""
+"""What the watcher decides about one message, without discord: whether a member posted it and
+when, which channel's watch rule applies, what an edit does, whether analysis leaves the event
+loop, whether the message arrived without its text (the Message Content intent off), and what it
+answers.
+
+What a message answers (issue 14: a reaction need not name what it reacts to): is the message it
+replies to, or its thread's opening post, a request message? The service says which message a
+message answers (`bot.watch.service`); `context_of` decides whether that one is a request, as
+cheaply as it can: a bounded memory of the verdicts this process reached (every watched message
+gets one, so a reply to a recent message costs no database read), then the log (a logged row is
+a request), then the answered message's own text when Discord sent it along, read alone. What is
+learned is remembered.
+
+Messages without text: that is what happens when the Message Content intent is switched off for
+the application while Clamor runs: the session goes on, messages arrive empty, and nothing can
+be read as a request. Discord refuses the intent only at the next connect (close code 4014, on
+which `clamor run` stops with a line saying what to do).
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Literal
+
+from bot.analysis import NO_CONTEXT, Context
 
 # Discord message types that are a person's own words: DEFAULT (0) and REPLY (19). Joins (7),
 # pins, boosts, thread starters and command responses are Discord's or an app's voice.
@@ -58,3 +80,89 @@ def edit_outcome(*, logged: bool, request: bool) -> EditOutcome:
     if request:
         return "write"
     return "remove" if logged else "nothing"
+
+
+# -- what a message answers ------------------------------------------------------------------
+
+REMEMBERED_VERDICTS = 65_536
+
+
+class ConversationMemory:
+    """The request verdicts of the last messages this process read or looked up."""
+
+    def __init__(self, size: int = REMEMBERED_VERDICTS) -> None:
+        self.size = size
+        self._verdicts: OrderedDict[int, bool] = OrderedDict()
+
+    def note(self, message_id: int, request: bool) -> None:
+        self._verdicts[message_id] = request
+        self._verdicts.move_to_end(message_id)
+        if len(self._verdicts) > self.size:
+            self._verdicts.popitem(last=False)
+
+    def verdict(self, message_id: int) -> bool | None:
+        return self._verdicts.get(message_id)
+
+    def forget(self, message_ids: list[int]) -> None:
+        for message_id in message_ids:
+            self._verdicts.pop(message_id, None)
+
+
+async def context_of(
+    memory: ConversationMemory,
+    answered_id: int | None,
+    *,
+    link: str,
+    logged: Callable[[int], Awaitable[bool]],
+    judge_text: Callable[[], Awaitable[bool | None]],
+    missing: bool = False,
+) -> Context:
+    """The context of a message that answers `answered_id` (None: it answers nothing). `logged`
+    says whether an id has a row in the log; `judge_text` analyses the answered message's text
+    when Discord sent it (None when it did not)."""
+    if answered_id is None:
+        return Context(False, missing=missing)
+    verdict = memory.verdict(answered_id)
+    if verdict is None:
+        # Not logged and not sent along (an opener older than the bot, in a channel it did not
+        # watch): taken for what the log says, not a request.
+        verdict = await logged(answered_id) or bool(await judge_text())
+        memory.note(answered_id, verdict)
+    return Context(True, link, message_id=answered_id) if verdict else NO_CONTEXT
+
+
+# -- messages without their text -------------------------------------------------------------
+
+INTENT_HELP = (
+    "Developer Portal (https://discord.com/developers/applications) -> the app -> Bot -> "
+    "Privileged Gateway Intents -> Message Content Intent"
+)
+
+
+def arrived_without_text(
+    *, content: str, attachments: int, embeds: int, stickers: int, polls: int, forwards: int
+) -> bool:
+    """Whether a member's post arrived with nothing in it. Discord refuses to send an empty
+    message, so only a missing Message Content intent explains one (it blanks the text,
+    attachments, embeds, polls and forwarded messages, but not stickers)."""
+    return not (content or attachments or embeds or stickers or polls or forwards)
+
+
+Change = Literal["missing", "back"]
+
+
+@dataclass(slots=True)
+class MessageTextWatch:
+    """Since when members' messages arrive without their text (None: they carry it)."""
+
+    missing_since: float | None = None
+
+    def observe(self, *, without_text: bool, at: float) -> Change | None:
+        """Record one member's post; returns the change it shows, if any, to be said once."""
+        if without_text and self.missing_since is None:
+            self.missing_since = at
+            return "missing"
+        if not without_text and self.missing_since is not None:
+            self.missing_since = None
+            return "back"
+        return None

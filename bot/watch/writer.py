@@ -1,12 +1,19 @@
-"""RequestWriter: the one way request rows reach the database from the bot.
+"""What the watcher writes to the database: request rows through `RequestWriter`, the one way
+they reach it from the bot, and the volume, ranges read and threads first seen through
+`ActivityFlusher`.
 
-Privacy is applied here, on every write (an opted-out member is never logged; a guild that
-drops content keeps no text), so no path into the log can forget it.
+Privacy is applied by the writer, on every write (an opted-out member is never logged; a guild
+that drops content keeps no text), so no path into the log can forget it.
 
 When the database cannot be written (read-only, disk full, a lock held too long) the writes wait
-in order in a bounded in-memory queue and are retried with backoff; the bot stays online. Beyond
-the queue only the oldest dropped message id per channel is remembered: gap filling re-reads
-those channels from Discord once the database is back.
+in order in a bounded in-memory queue (`WaitingWrites`) and are retried with backoff; the bot
+stays online. Beyond the queue only the oldest dropped message id per channel is remembered: gap
+filling re-reads those channels from Discord once the database is back. The flusher keeps what
+it could not write in the activity buffer for its next try.
+
+Gap filling holds channels while it decides what to read, then releases those with nothing to
+read; a flush waits a little for that ("settling") rather than keep volume back from a fresh
+channel.
 """
 
 from __future__ import annotations
@@ -15,17 +22,57 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
+from bot.analysis import Analysis, format_cue
 from bot.config import DEFAULT_WRITE_QUEUE
-from bot.guilds import GuildConfigs
-from bot.store import RequestRecord, Store, StoreError
+from bot.guild_settings import GuildConfigs
+from bot.store import RequestRecord, Store, StoreError, author_hash
 from bot.store.errors import StoreUnavailableError
-from bot.watch.waiting import Channel, Removal, Upsert, WaitingWrites, WriteOp
+from bot.store.threads import ThreadSeen
+from bot.watch.activity import ActivityBuffer, ActivitySnapshot, ThreadMemory
 
 log = logging.getLogger(__name__)
 
 DAY = 86400.0
+FLUSH_SECONDS = 2.0
+SETTLE_WAIT_SECONDS = 5.0
+Channel = tuple[int, int]  # (guild, channel)
+BATCH = 500  # consecutive waiting upserts written in one transaction
+
+
+def request_record(
+    *,
+    message_id: int,
+    guild_id: int,
+    channel_id: int,
+    author_key: bytes,
+    author_id: int,
+    created_at: float,
+    edited: bool,
+    analysis: Analysis,
+) -> RequestRecord:
+    return RequestRecord(
+        message_id=message_id,
+        guild_id=guild_id,
+        channel_id=channel_id,
+        author_hash=author_hash(author_key, author_id),
+        created_at=created_at,
+        content=analysis.text,
+        language=analysis.language,
+        compound=analysis.tone.compound,
+        pos=analysis.tone.pos,
+        neu=analysis.tone.neu,
+        neg=analysis.tone.neg,
+        category=analysis.category,
+        targets=analysis.targets,
+        alternatives=analysis.alternatives,
+        cues=tuple(format_cue(cue) for cue in analysis.cues),
+        edited=edited,
+        replies_to=analysis.replies_to,
+    )
 
 
 class RequestWriter:
@@ -258,3 +305,165 @@ class RequestWriter:
         # A moderator's correction keeps the text too; a deleted message leaves no trace.
         await self._store.delete_label_corrections(removal.guild_id, removal.message_ids)
         return removed
+
+
+# -- writes waiting for the database ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Upsert:
+    record: RequestRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    guild_id: int
+    channel_id: int | None
+    message_ids: tuple[int, ...]
+
+
+WriteOp = Upsert | Removal
+
+
+class WaitingWrites:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._ops: deque[WriteOp] = deque()
+        self._overflowed = False
+        self.dropped: dict[Channel, int] = {}  # per channel, the oldest id that did not fit
+
+    def __len__(self) -> int:
+        return len(self._ops)
+
+    def __iter__(self) -> Iterator[WriteOp]:
+        return iter(self._ops)
+
+    def __reversed__(self) -> Iterator[WriteOp]:
+        return reversed(self._ops)
+
+    def add(self, op: WriteOp) -> bool:
+        """Queue `op` behind the others; False (and its channel remembered) when full."""
+        if len(self._ops) >= self.size and not _unplaceable(op):
+            self._drop(op)
+            return False
+        self._ops.append(op)
+        return True
+
+    def head(self) -> list[WriteOp]:
+        """What to write next: the first op alone if it is a removal, else the run of upserts
+        at the head (at most BATCH)."""
+        first = self._ops[0]
+        if isinstance(first, Removal):
+            return [first]
+        batch: list[WriteOp] = []
+        for op in self._ops:
+            if not isinstance(op, Upsert) or len(batch) >= BATCH:
+                break
+            batch.append(op)
+        return batch
+
+    def pop_head(self, count: int) -> None:
+        for _ in range(count):
+            self._ops.popleft()
+
+    def recovered(self) -> None:
+        """The database took the writes again: a later overflow is logged again."""
+        self._overflowed = False
+
+    def _drop(self, op: WriteOp) -> None:
+        if isinstance(op, Upsert):
+            key, oldest = (op.record.guild_id, op.record.channel_id), op.record.message_id
+        else:
+            assert op.channel_id is not None  # _unplaceable keeps channel-less removals
+            key, oldest = (op.guild_id, op.channel_id), min(op.message_ids)
+        self.dropped[key] = min(self.dropped.get(key, oldest), oldest)
+        if not self._overflowed:
+            self._overflowed = True
+            log.error(
+                "the request queue is full (%d waiting): further request messages are not kept "
+                "in memory; their channels are re-read from Discord once the database is back",
+                len(self._ops),
+            )
+
+
+def _unplaceable(op: WriteOp) -> bool:
+    """A removal whose channel is unknown cannot be recovered by gap filling: it always waits."""
+    return isinstance(op, Removal) and op.channel_id is None
+
+
+# -- volume, ranges read and threads first seen ----------------------------------------------
+
+
+class ActivityFlusher:
+    def __init__(self, store: Store, activity: ActivityBuffer, threads: ThreadMemory) -> None:
+        self._store = store
+        self._activity = activity
+        self._threads = threads
+        self._lock = asyncio.Lock()
+        self._failing = False
+        self._settling = 0
+        self._settled = asyncio.Event()
+        self._settled.set()
+
+    def begin_settling(self) -> None:
+        self._settling += 1
+        self._settled.clear()
+
+    def end_settling(self) -> None:
+        self._settling -= 1
+        if self._settling <= 0:
+            self._settling = 0
+            self._settled.set()
+
+    async def flush(self) -> None:
+        """Write threads first seen, then buffered volume and ranges read in one transaction; on
+        failure keep what was not written for later."""
+        try:
+            async with asyncio.timeout(SETTLE_WAIT_SECONDS):
+                await self._settled.wait()
+        except TimeoutError:
+            pass  # held channels stay held; the others are written now
+        async with self._lock:
+            snapshot = self._activity.drain()
+            threads = self._threads.drain()
+            if snapshot.empty and not threads:
+                return
+            try:
+                # Threads first: writing one twice is harmless, counting volume twice is not,
+                # so whatever fails below, the volume is the last write and rolls back alone.
+                await self._store.remember_threads(threads)
+                threads = []
+                if not snapshot.empty:
+                    await self._store.count_messages(snapshot.channels)
+            except StoreUnavailableError as exc:
+                self._keep(snapshot, threads)
+                if not self._failing:  # once per outage, not every 2 s
+                    log.error(
+                        "cannot save %s (%s): kept in memory, retried every %.0f s",
+                        _what(snapshot, threads),
+                        exc,
+                        FLUSH_SECONDS,
+                    )
+                self._failing = True
+                return
+            except Exception:
+                self._keep(snapshot, threads)
+                log.exception("could not save %s", _what(snapshot, threads))
+                return
+            except BaseException:  # cancelled mid-write: rolled back, so keep it for the next one
+                self._keep(snapshot, threads)
+                raise
+            if self._failing:
+                self._failing = False
+                log.warning("saved the message volume kept in memory during the outage")
+
+    def _keep(self, snapshot: ActivitySnapshot, threads: list[ThreadSeen]) -> None:
+        self._activity.restore(snapshot)
+        self._threads.restore(threads)
+
+
+def _what(snapshot: ActivitySnapshot, threads: list[ThreadSeen]) -> str:
+    parts = [f"the volume of {snapshot.messages} messages"] if not snapshot.empty else []
+    if threads:
+        parts.append(f"{len(threads)} threads' parent channels")
+    return " and ".join(parts)

@@ -95,9 +95,6 @@ class AlertCommands(commands.Cog):
             text = alerts_on_answer(f"<#{current.channel_id}>", sensitivity)
         else:
             text = await self._alert_state(guild.id)
-        if off or channel is not None or sensitivity is not None:
-            # Not part of GuildConfig today, but every settings change drops the cached copy.
-            self.bot.guild_configs.invalidate(guild.id)
         await interaction.response.send_message(text, ephemeral=True)
 
     async def _alert_state(self, guild_id: int) -> str:

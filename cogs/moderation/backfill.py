@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import cast
 
 import discord
 from discord import app_commands
@@ -14,7 +13,6 @@ from discord.ext import commands
 from bot.client import ClamorBot
 from bot.errors import UserFacingError
 from bot.store import StoreError
-from bot.watch import watch_key
 from bot.watch.history import (
     BACKFILL_MAX_DAYS,
     BACKFILL_MIN_DAYS,
@@ -22,9 +20,9 @@ from bot.watch.history import (
     describe_progress,
     plan_backfill,
 )
-from cogs.gap_fill import readable_targets
+from bot.watch.rules import watch_key
+from bot.watch.service import Readable, ScanResult, readable_targets
 from cogs.moderation.channels import ChannelOption, ChannelRef
-from cogs.watcher import Readable, ScanResult, Watcher
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +86,6 @@ class BackfillCommands(commands.Cog):
         running = _running.setdefault(id(self.bot), set())
         if guild.id in running:
             raise UserFacingError("A backfill is already running in this server; try when it ends.")
-        watcher = cast(Watcher | None, self.bot.get_cog("Watcher"))
-        if watcher is None:
-            raise UserFacingError("The watcher is not running, so I cannot backfill now.")
         if channel is not None:
             targets = chosen_channels(guild, channel)
         else:
@@ -105,14 +100,13 @@ class BackfillCommands(commands.Cog):
         running.add(guild.id)
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            await self._backfill(interaction, watcher, guild, targets, days)
+            await self._backfill(interaction, guild, targets, days)
         finally:
             running.discard(guild.id)
 
     async def _backfill(
         self,
         interaction: Interaction,
-        watcher: Watcher,
         guild: discord.Guild,
         targets: list[Readable],
         days: int,
@@ -144,7 +138,9 @@ class BackfillCommands(commands.Cog):
                 # Real time, not bot.clock: history is addressed by message ids, which carry
                 # Discord's wall clock (as in gap filling).
                 spec = plan_backfill(days=days, now=time.time())
-                result = await watcher.scan_history(guild.id, channel, spec, on_page=show)
+                result = await self.bot.watch_service.scan_history(
+                    guild.id, channel, spec, on_page=show
+                )
             except (discord.HTTPException, StoreError) as exc:
                 log.warning("backfill skipped #%s in guild %s: %s", channel.name, guild.id, exc)
                 skipped.append(channel.mention)

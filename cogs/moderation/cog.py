@@ -24,7 +24,6 @@ from bot.moderation import (
     timezone_suggestions,
 )
 from bot.store import Label, TermKind, TermLimitError, WatchMode
-from cogs.daily_digest import upcoming_digest
 from cogs.moderation.alerts import AlertCommands
 from cogs.moderation.backfill import BackfillCommands
 from cogs.moderation.channels import (
@@ -95,11 +94,7 @@ class Moderation(
             config.settings.watch_mode, action, config.rules.get(channel.id), channel.mention
         )
         if change.changed:
-            if change.rule is None:
-                await self.bot.store.remove_channel_rule(guild.id, channel.id)
-            else:
-                await self.bot.store.set_channel_rule(guild.id, channel.id, change.rule)
-            self.bot.guild_configs.invalidate(guild.id)
+            await self.bot.guild_configs.set_channel_rule(guild.id, channel.id, change.rule)
         text = change.message
         if action == "add" and not can_read(guild, channel):
             text += f"\nNote: I cannot read {channel.mention} yet; give me View Channel there."
@@ -135,8 +130,7 @@ class Moderation(
         if config.settings.watch_mode == mode:
             heading = f"The watch mode already is `{mode}`."
         else:
-            await self.bot.store.set_watch_mode(guild.id, mode)
-            self.bot.guild_configs.invalidate(guild.id)
+            await self.bot.guild_configs.set_watch_mode(guild.id, mode)
             heading = f"The watch mode is now `{mode}`."
         await answer(interaction, f"{heading}\n{await self._watch_overview(guild)}")
 
@@ -159,10 +153,11 @@ class Moderation(
                 f"{', '.join(missing)} there. Grant it or pick another channel."
             )
         now = self.bot.clock()
-        await self.bot.store.set_digest_schedule(guild.id, target.id, digest_time, zone, at=now)
-        self.bot.guild_configs.invalidate(guild.id)
+        await self.bot.guild_configs.set_digest_schedule(
+            guild.id, target.id, digest_time, zone, at=now
+        )
         settings = (await self.bot.guild_configs.get(guild.id)).settings
-        upcoming = await upcoming_digest(self.bot, settings, now)
+        upcoming = await self.bot.digests.upcoming(settings, now)
         when = describe_next_digest(upcoming, now, zone)
         await answer(
             interaction,
@@ -184,11 +179,10 @@ class Moderation(
         guild = guild_of(interaction)
         normal = checked_term(term)
         try:
-            added = await self.bot.store.add_term(guild.id, kind, normal)
+            added = await self.bot.guild_configs.add_term(guild.id, kind, normal)
         except TermLimitError:
             raise UserFacingError(term_limit_reached(kind)) from None
         if added:
-            self.bot.guild_configs.invalidate(guild.id)
             text = f"Added the {kind} `{_code(normal)}`; it applies to messages from now on."
         else:
             text = f"`{_code(normal)}` already is a {kind} term; nothing changed."
@@ -199,8 +193,7 @@ class Moderation(
     async def terms_remove(self, interaction: Interaction, kind: TermKind, term: str) -> None:
         guild = guild_of(interaction)
         normal = checked_term(term)
-        if await self.bot.store.remove_term(guild.id, kind, normal):
-            self.bot.guild_configs.invalidate(guild.id)
+        if await self.bot.guild_configs.remove_term(guild.id, kind, normal):
             text = f"Removed the {kind} `{_code(normal)}`."
         else:
             text = f"`{_code(normal)}` is not a {kind} term; nothing changed."

@@ -17,8 +17,7 @@ from bot.client import ClamorBot
 from bot.errors import UserFacingError
 from bot.message_links import MessageRef, message_link, parse_message_ref
 from bot.store import RequestRecord
-from bot.watch import analyse_off_loop
-from cogs._messages import conversation_context
+from bot.watch.rules import analyse_off_loop
 
 Interaction = discord.Interaction[ClamorBot]
 
@@ -127,7 +126,7 @@ async def analyse_now(
 ) -> Analysis:
     """Every score, as `clamor classify` computes them, with what the message answers, as the
     watcher reads it; long text off the event loop."""
-    context = await conversation_context(bot, guild_id, message, analyzer)
+    context = await bot.watch_service.conversation_context(guild_id, message, analyzer)
     text = message.content
     if analyse_off_loop(text):
         return await asyncio.to_thread(analyzer.analyze, text, context=context)

@@ -19,7 +19,7 @@ from bot.privacy import (
     retention_answer,
 )
 from bot.store.records import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, ContentMode
-from cogs.member_privacy import forget_author
+from cogs._member_privacy import forget_author
 
 Interaction = discord.Interaction[ClamorBot]
 
@@ -70,8 +70,7 @@ class PrivacyCommands(commands.Cog):
         wanted = checked_retention_days(days)
         previous = (await self.bot.store.privacy_settings(guild_id)).retention_days
         if wanted != previous:
-            await self.bot.store.set_retention_days(guild_id, wanted)
-            self.bot.guild_configs.invalidate(guild_id)
+            await self.bot.guild_configs.set_retention_days(guild_id, wanted)
         await _answer(interaction, retention_answer(wanted, previous))
 
     @privacy.command(name="content", description="keep or drop the text of request messages")
@@ -81,8 +80,7 @@ class PrivacyCommands(commands.Cog):
         previous = (await self.bot.store.privacy_settings(guild_id)).content_mode
         erased = 0
         if mode != previous:
-            erased = await self.bot.store.set_content_mode(guild_id, mode)
-            self.bot.guild_configs.invalidate(guild_id)
+            erased = await self.bot.guild_configs.set_content_mode(guild_id, mode)
         await _answer(interaction, content_mode_answer(mode, previous, erased))
 
     @privacy.command(name="show", description="What Clamor keeps about this server, and how long")

@@ -15,9 +15,9 @@ import discord
 
 from bot.client import ClamorBot
 from bot.errors import UserFacingError
-from bot.ingest import request_record
 from bot.store import NOT_A_REQUEST, Label, LabelCorrection, author_hash
-from cogs._messages import is_member_message
+from bot.watch.service import is_member_message
+from bot.watch.writer import request_record
 from cogs.moderation.messages import FoundMessage, analyse_now, find_message
 
 Interaction = discord.Interaction[ClamorBot]

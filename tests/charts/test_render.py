@@ -101,7 +101,7 @@ def test_corners_are_transparent_and_the_card_is_opaque() -> None:
 
 def test_importing_the_chart_modules_does_not_import_matplotlib() -> None:
     script = (
-        "import sys, bot.charts, bot.charts.render, bot.trends, cogs.trend_command; "
+        "import sys, bot.charts, bot.charts.render, bot.trends, cogs._trend_command; "
         "from bot.charts import render_trend, trend_from_store; "
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported'"
     )

@@ -89,14 +89,13 @@ async def test_a_second_backfill_is_refused_while_one_runs_and_members_cannot_st
         await filled(bot)
         # The first backfill's history reads wait until the second one has been refused: a
         # pause between pages would only make "still running" likely, not certain.
-        watcher: Any = bot.get_cog("Watcher")
-        read_history, refused = watcher.scan_history, asyncio.Event()
+        read_history, refused = bot.watch_service.scan_history, asyncio.Event()
 
         async def held(*args: Any, **kwargs: Any) -> Any:
             await refused.wait()
             return await read_history(*args, **kwargs)
 
-        monkeypatch.setattr(watcher, "scan_history", held)
+        monkeypatch.setattr(bot.watch_service, "scan_history", held)
         first = await backfill(fake, days=2)
         await fake.wait_for(lambda: bool(edits(fake, first)), what="the first progress")
         try:

@@ -10,8 +10,8 @@ from contextlib import AbstractAsyncContextManager
 from typing import cast
 
 from bot.client import ClamorBot
+from bot.digest_service import MAX_THREAD_LOOKUPS
 from bot.store.threads import ThreadParent
-from cogs.daily_digest import MAX_THREAD_LOOKUPS
 from cogs.watcher import Watcher
 from tests.e2e.test_digests import digest_reply, field, logged
 from tests.e2e.test_trend import chart_answer, trend

@@ -20,9 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.analysis import analyze
-from bot.ingest import request_record
 from bot.store import TERM_KINDS, RequestRecord, Store, TermKind, author_hash, normalize_term
 from bot.store.guilds import MAX_TERM_CHARS
+from bot.watch.writer import request_record
 from tests.hostile.guard import HANG_SECONDS
 from tests.hostile.strategies import ANY_CHARACTER, EMOJI_FLOOD, HOSTILE_TEXT, MIXED, WALL
 

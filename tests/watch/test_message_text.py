@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.watch.message_text import MessageTextWatch, arrived_without_text
+from bot.watch.rules import MessageTextWatch, arrived_without_text
 
 NONE = {"attachments": 0, "embeds": 0, "stickers": 0, "polls": 0, "forwards": 0}
 

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.watch import waiting
-from bot.watch.waiting import Removal, Upsert, WaitingWrites
+from bot.watch import writer
+from bot.watch.writer import Removal, Upsert, WaitingWrites
 from tests.store.store_factory import request
 
 
@@ -29,7 +29,7 @@ def test_writes_wait_in_order_and_the_head_is_the_run_of_upserts() -> None:
 
 
 def test_the_head_is_at_most_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(waiting, "BATCH", 3)
+    monkeypatch.setattr(writer, "BATCH", 3)
     queue = WaitingWrites(10)
     for message_id in range(1, 6):
         queue.add(upsert(message_id))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_settings
-from bot.guilds import GuildConfigs
+from bot.guild_settings import GuildConfigs
 from bot.store import RequestRecord, Store
 from bot.watch.writer import RequestWriter
 

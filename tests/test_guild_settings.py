@@ -1,5 +1,5 @@
-"""GuildConfigs: a guild's privacy settings and opted-out authors come from the Store, cached
-until invalidated."""
+"""GuildConfigs: a guild's settings, rules, terms, privacy and opted-out authors come from the
+Store, cached until they change; changes made through it are written and seen at once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.guilds import GuildConfigs
+from bot.guild_settings import GuildConfigs
 from bot.store import PrivacySettings, Store
 
 G, OTHER = 1, 2
@@ -86,3 +86,39 @@ async def test_a_change_made_while_reading_is_not_cached_over(tmp_path: Path) ->
         store.configs = configs
         assert (await configs.get(G)).opted_out == frozenset()  # read before the change
         assert (await configs.get(G)).opted_out == frozenset({ALICE})
+
+
+async def test_changes_written_through_are_seen_at_once(store: Store, tmp_path: Path) -> None:
+    configs = GuildConfigs(store, defaults(tmp_path))
+    before = await configs.get(G)
+    assert before.watches(10)
+    assert before.keeps_content
+    assert before.logs_author(ALICE)
+    assert not before.analyzer.analyze("gizmo").targets
+
+    await configs.set_watch_mode(G, "listed")
+    await configs.set_channel_rule(G, 10, "watch")
+    await configs.set_content_mode(G, "drop")
+    await configs.set_retention_days(G, 30)
+    await configs.opt_out_author(G, ALICE, NOW)
+    assert await configs.add_term(G, "target", "gizmo")
+    await configs.set_digest_schedule(G, 99, "07:30", "Europe/Madrid", at=NOW)
+    after = await configs.get(G)
+    assert after.settings.watch_mode == "listed"
+    assert after.watches(10)
+    assert not after.watches(11)
+    assert after.privacy == PrivacySettings(G, 30, "drop")
+    assert not after.logs_author(ALICE)
+    assert after.analyzer.analyze("please open source gizmo").targets
+    assert (after.settings.digest_channel_id, after.settings.timezone) == (99, "Europe/Madrid")
+
+    await configs.set_channel_rule(G, 10, None)
+    assert await configs.remove_term(G, "target", "gizmo")
+    await configs.opt_in_author(G, ALICE)
+    again = await configs.get(G)
+    assert not again.watches(10)
+    assert again.logs_author(ALICE)
+    assert not again.analyzer.analyze("please open source gizmo").targets
+
+    await configs.forget_guild(G)
+    assert (await configs.get(G)).settings.watch_mode == "all"

@@ -1,8 +1,9 @@
 """`/clamor forget-me` and `/clamor remember-me`: any member erases what Clamor logged of them.
 
 The erasure and the opt-out are one Store call scoped to this guild, so a member of two servers
-is forgotten only where they asked. The guild's cached config is dropped at once: the watcher
-checks it before every write, and must not log the next message of someone who just opted out.
+is forgotten only where they asked. It goes through `bot.guild_configs`, which drops the guild's
+cached config in the same call: the watcher checks it before every write, and must not log the
+next message of someone who just opted out.
 """
 
 from __future__ import annotations
@@ -32,8 +33,7 @@ async def forget_author(bot: ClamorBot, guild_id: int, user_id: int) -> tuple[in
     """
     hashed = author_hash(bot.author_key, user_id)
     already = hashed in await bot.store.opted_out_authors(guild_id)
-    erased = await bot.store.opt_out_author(guild_id, hashed, bot.clock())
-    bot.guild_configs.invalidate(guild_id)
+    erased = await bot.guild_configs.opt_out_author(guild_id, hashed, bot.clock())
     return erased, already
 
 
@@ -72,6 +72,5 @@ class MemberPrivacyCommands(commands.Cog):
     async def remember_me(self, interaction: Interaction) -> None:
         guild_id = _guild_id(interaction)
         hashed = author_hash(self.bot.author_key, interaction.user.id)
-        changed = await self.bot.store.opt_in_author(guild_id, hashed)
-        self.bot.guild_configs.invalidate(guild_id)
+        changed = await self.bot.guild_configs.opt_in_author(guild_id, hashed)
         await interaction.response.send_message(remember_me_answer(changed), ephemeral=True)

@@ -14,10 +14,10 @@ from bot.charts.embed import CHART_FILENAME, trend_embed, trend_title
 from bot.charts.render import render_trend
 from bot.client import ClamorBot
 from bot.digest.model import Period, today_in
+from bot.digest_service import public_channels
 from bot.errors import UserFacingError
 from bot.store import Store
 from bot.trends import trend_from_store
-from cogs.daily_digest import public_channels
 from cogs.moderation.channels import WATCHABLE_TYPES, ChannelOption, ChannelRef
 
 MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 7, 90, 30
