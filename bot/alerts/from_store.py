@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date
 
-from bot.alerts.detect import detect_spikes
-from bot.alerts.report import AlertReport, rise_time, spike_report
-from bot.alerts.thresholds import MIN_BASELINE_DAYS, Sensitivity
+from bot.alerts.detection import MIN_BASELINE_DAYS, Sensitivity, detect_spikes
+from bot.alerts.render import AlertReport, rise_time, spike_report
 from bot.alerts.windows import Window, day_windows, hourly_counts, on_record, today_windows
 from bot.store import Store
 
