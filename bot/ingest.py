@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.analysis import NO_CONTEXT, Analyzer, Context, format_cue
 from bot.analysis.model import Analysis
 from bot.buckets import volume_bucket
-from bot.exports import ExportMessage, read_export
+from bot.chat_import import ExportMessage, read_export
 from bot.store import Store, author_hash
 from bot.store.records import ChannelMessages, RequestRecord
 from bot.watch.conversation import ConversationMemory, context_of

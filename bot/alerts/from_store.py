@@ -1,8 +1,8 @@
 """Store -> spike reports: the queries a check needs, then the pure steps of this package.
 
 The one module of `bot.alerts` that awaits anything (Store methods: no SQL, no discord), like
-`bot/report.py` for the digest. `bot.alerts` itself does not import it, so the pure modules
-stay importable without a database. The bot checks today so far; the command line checks
+`bot.digest.from_store` for the digest. `bot.alerts` itself does not import it, so the pure
+modules stay importable without a database. The bot checks today so far; the command line checks
 whole past days; both are the same comparison over different windows.
 """
 
