@@ -25,6 +25,10 @@ from bot.store.records import RequestRecord
 
 MESSAGES_TO_READ = 3
 QUOTE_CHARS = 200
+EMBED_QUOTE_CHARS = 150  # shortened further while the field is over FIELD_LIMIT
+ORANGE = 0xE67E22
+FIELD_LIMIT = 1024  # Discord's limit on an embed field's value
+TITLE_LIMIT = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,12 +179,6 @@ def _percent(share: float) -> str:
 
 def _plural(count: int) -> str:
     return f"{count} request message" + ("" if count == 1 else "s")
-
-
-ORANGE = 0xE67E22
-FIELD_LIMIT = 1024  # Discord's limit on an embed field's value
-TITLE_LIMIT = 256
-EMBED_QUOTE_CHARS = 150
 
 
 def targets_text(targets: list[tuple[str, int]], separator: str = " · ") -> str:
