@@ -8,7 +8,7 @@ filled once through the Store in big transactions and kept under /tmp; ids rise 
 snowflakes do, 5 channels per guild with hourly volume, 1% of rows corrected by moderators.
 
 Timed, for a typical guild and the busy one, in Europe/Madrid:
-- daily digest: `bot.report.digest_from_store` (the request rows of the digest's window with
+- daily digest: `bot.digest.from_store` (the request rows of the digest's window with
   corrections, the hourly volume, the pure build) plus the two aggregate queries of its 14-day
   chart (`trend_from_store` on `chart_period`); the PNG drawing is left out (matplotlib, not the
   database);
@@ -41,8 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from indexes import index_sets, use_indexes
 
 from bot.analysis.model import CATEGORIES
+from bot.digest.from_store import chart_period, digest_from_store
 from bot.digest.model import Period
-from bot.report import chart_period, digest_from_store
 from bot.store import LabelCorrection, RequestRecord, Store
 from bot.store.migrations import MIGRATIONS
 from bot.trends import trend_from_store

@@ -16,10 +16,10 @@ from typing import Any
 
 import discord
 
+from bot.digest.from_store import CHART_FILE, PlaceLookup, digest_report
 from bot.digest.model import Period, Places
 from bot.digest.render import to_embed
 from bot.digest_schedule import NextDigest, PostedRun, covered_until, next_digest
-from bot.report import CHART_FILE, PlaceLookup, digest_report
 from bot.store import Store, StoreError
 from bot.store.records import GuildSettings
 from bot.store.threads import ThreadSeen
@@ -68,8 +68,9 @@ def guild_places(guild: discord.Guild) -> Places:
 
 
 def thread_lookup(guild: discord.Guild, store: Store) -> PlaceLookup:
-    """Looks up threads the cache does not know (archived ones), for `bot.report`; the threads
-    found are remembered in the Store, so the next digest need not ask Discord again."""
+    """Looks up threads the cache does not know (archived ones), for `bot.digest.from_store`;
+    the threads found are remembered in the Store, so the next digest need not ask Discord
+    again."""
 
     async def lookup(place_ids: set[int]) -> Places:
         public = public_channels(guild)

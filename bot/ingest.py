@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.analysis import NO_CONTEXT, Analyzer, Context
 from bot.buckets import volume_bucket
-from bot.exports import ExportMessage, read_export
+from bot.chat_import import ExportMessage, read_export
 from bot.store import Store
 from bot.store.records import ChannelMessages, RequestRecord
 from bot.watch.rules import ConversationMemory, context_of

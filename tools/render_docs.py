@@ -19,11 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
 from bot.charts.render import render_trend
+from bot.chat_import import sample_export_paths
+from bot.digest.from_store import CHART_FILE, digest_report
 from bot.digest.model import Period, Places
 from bot.digest.render import to_embed
-from bot.exports import sample_export_paths
 from bot.ingest import export_messages, ingest_messages
-from bot.report import CHART_FILE, digest_report
 from bot.store import Store
 from bot.trends import trend_from_store
 from tools.embed_picture import draw_embed

@@ -4,13 +4,7 @@ No discord import, no I/O: the cog (`cogs/spike_alerts.py`) and the command line
 (`bot/cli/spikes.py`) read the Store, call in here, and post or print what comes out.
 """
 
-from bot.alerts.baseline import Baseline, count_floor, robust_baseline, share_floor
-from bot.alerts.cooldown import LastAlert, may_alert
-from bot.alerts.detect import Spike, detect_spikes, rise_start
-from bot.alerts.render import alert_embed, to_text
-from bot.alerts.report import AlertMessage, AlertReport, pick_messages, spike_report
-from bot.alerts.thresholds import (
-    BASELINE_DAYS,
+from bot.alerts.detection import (
     COOLDOWN_SECONDS,
     DEFAULT_SENSITIVITY,
     KINDS,
@@ -18,12 +12,30 @@ from bot.alerts.thresholds import (
     SENSITIVITIES,
     SOUR_CATEGORIES,
     THRESHOLDS,
+    Baseline,
     Kind,
+    LastAlert,
     Sensitivity,
+    Spike,
     Thresholds,
     checked_sensitivity,
+    count_floor,
+    detect_spikes,
+    may_alert,
+    rise_start,
+    robust_baseline,
+    share_floor,
+)
+from bot.alerts.render import (
+    AlertMessage,
+    AlertReport,
+    alert_embed,
+    pick_messages,
+    spike_report,
+    to_text,
 )
 from bot.alerts.windows import (
+    BASELINE_DAYS,
     HourlyCounts,
     Window,
     day_windows,

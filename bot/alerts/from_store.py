@@ -1,8 +1,8 @@
 """Store -> spike reports: the queries a check needs, then the pure steps of this package.
 
 The one module of `bot.alerts` that awaits anything (Store methods: no SQL, no discord), like
-`bot/report.py` for the digest. `bot.alerts` itself does not import it, so the pure modules
-stay importable without a database. The bot checks today so far; the command line checks
+`bot.digest.from_store` for the digest. `bot.alerts` itself does not import it, so the pure
+modules stay importable without a database. The bot checks today so far; the command line checks
 whole past days; both are the same comparison over different windows.
 """
 
@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date
 
-from bot.alerts.detect import detect_spikes
-from bot.alerts.report import AlertReport, rise_time, spike_report
-from bot.alerts.thresholds import MIN_BASELINE_DAYS, Sensitivity
+from bot.alerts.detection import MIN_BASELINE_DAYS, Sensitivity, detect_spikes
+from bot.alerts.render import AlertReport, rise_time, spike_report
 from bot.alerts.windows import Window, day_windows, hourly_counts, on_record, today_windows
 from bot.store import Store
 

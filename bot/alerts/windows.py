@@ -7,7 +7,7 @@ moderator reads in the digest, in the guild's own timezone; (2) it compares like
 since a server's quiet night and busy evening fall into both sides alike; and (3) a rolling
 window would still hold a wave for a whole day after it, so once the cooldown ended it would
 alert again on the same wave; a day that has been alerted on needs the wave to grow (see
-`cooldown`), and the next day starts from zero. A whole past day (the command line) is the
+`may_alert`), and the next day starts from zero. A whole past day (the command line) is the
 same comparison with the window ending at the next midnight.
 """
 
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.alerts.thresholds import BASELINE_DAYS
-
 HOUR_SECONDS = 3600
+# The baseline is the 14 days before today.
+BASELINE_DAYS = 14
 
 
 @dataclass(frozen=True, slots=True)

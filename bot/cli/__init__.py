@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import __version__
+from bot.chat_import import ExportError
 from bot.cli import analyze, classify, digest, export, init, labels, run
 from bot.cli.common import EXIT_USAGE, CommandError
 from bot.cli.terminal import visible
 from bot.config import SettingsError
-from bot.exports import ExportError
 from bot.redaction import SecretRedactor
 from bot.store import StoreError
 

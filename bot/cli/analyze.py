@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.charts.model import TrendSeries
 from bot.charts.output import ChartPathError, chart_paths, check_writable, write_chart
+from bot.chat_import import sample_export_paths
 from bot.cli.common import (
     EXIT_OK,
     MAX_DIGEST_DAYS,
@@ -25,11 +26,10 @@ from bot.cli.common import (
 )
 from bot.cli.spikes import format_spikes, spikes_in_store
 from bot.cli.terminal import json_visible, visible
+from bot.digest.from_store import digest_from_store
 from bot.digest.model import Digest, Period, parse_day
 from bot.digest.render import to_json, to_markdown, to_text
-from bot.exports import sample_export_paths
 from bot.ingest import IngestSummary, export_files, ingest_exports
-from bot.report import digest_from_store
 from bot.store import Store
 from bot.trends import trend_from_store
 

@@ -16,7 +16,7 @@ from bot.store.labels import _CORRECTED_LOG, NOT_A_REQUEST
 from bot.store.records import RequestRecord
 from bot.store.request_log import _record
 
-# The same words as bot.alerts.thresholds (the Store does not import the pure layer above it).
+# The same words as bot.alerts.detection (the Store does not import the pure layer above it).
 AlertSensitivity = Literal["low", "normal", "high"]
 AlertKind = Literal["volume", "share"]
 ALERT_SENSITIVITIES: tuple[AlertSensitivity, ...] = get_args(AlertSensitivity)

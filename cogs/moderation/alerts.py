@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.alerts import DEFAULT_SENSITIVITY, Sensitivity
-from bot.alerts.texts import (
+from bot.alerts.render import (
     BOTH_CHANNEL_AND_OFF,
     SENSITIVITY_WHILE_OFF,
     alerts_off_answer,

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.chat_import import sample_export_paths
 from bot.cli.spikes import format_spikes, spikes_in_store
 from bot.digest.model import Period
-from bot.exports import sample_export_paths
 from bot.ingest import export_messages, ingest_messages
 from bot.store import Store
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 
+from bot.chat_import import ExportMessage
 from bot.client import ClamorBot
-from bot.exports import ExportMessage
 from bot.ingest import ingest_messages
 from bot.watch import posted_at
 from tests.e2e.test_backfill import backfill, finished

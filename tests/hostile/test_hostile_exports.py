@@ -18,10 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.chat_import import ExportError, ExportMessage, read_export
+from bot.chat_import import stream as export_stream
+from bot.chat_import.fields import MAX_SNOWFLAKE
 from bot.cli import main
-from bot.exports import ExportError, ExportMessage, read_export
-from bot.exports import stream as export_stream
-from bot.exports.fields import MAX_SNOWFLAKE
 from tests.hostile.guard import finishes
 from tests.hostile.strategies import HOSTILE_TEXT
 
@@ -292,7 +292,7 @@ def test_clamor_analyze_reports_one_line_or_succeeds(
         json.loads(out.getvalue())
 
 
-# -- bugs these tests found (bot/exports/fields.py, bot/exports/stream.py) -------------------
+# -- bugs these tests found (bot/chat_import/fields.py, bot/chat_import/stream.py) ----------------
 
 
 @pytest.mark.parametrize(

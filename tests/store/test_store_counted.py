@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from bot.exports import ExportMessage
+from bot.chat_import import ExportMessage
 from bot.ingest import ingest_messages
 from bot.store import ChannelMessages, Store
 from bot.store.activity import MAX_COUNTED_RANGES

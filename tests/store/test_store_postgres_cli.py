@@ -13,9 +13,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from bot.chat_import import sample_export_paths
 from bot.cli import main
 from bot.config import load_settings
-from bot.exports import sample_export_paths
 from tests.store.conftest import fresh_database
 from tests.store.pg_server import PgServer
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.exports import ExportMessage, read_export, sample_export_paths
+from bot.chat_import import ExportMessage, read_export, sample_export_paths
 
 DISCORD_EPOCH_MS = 1420070400000
 MESSAGE_KEYS = {

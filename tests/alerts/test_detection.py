@@ -1,11 +1,70 @@
-"""detect_spikes: input/expected tables for quiet, flat, bursting and souring servers."""
+"""Spike detection: the robust baseline and its floors, detect_spikes on input/expected tables
+for quiet, flat, bursting and souring servers, and may_alert's cooldown."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from bot.alerts import HourlyCounts, Sensitivity, detect_spikes, rise_start
+from bot.alerts import (
+    COOLDOWN_SECONDS,
+    HourlyCounts,
+    LastAlert,
+    Sensitivity,
+    count_floor,
+    detect_spikes,
+    may_alert,
+    rise_start,
+    robust_baseline,
+    share_floor,
+)
 from tests.alerts.factories import day, history, spread
+
+
+@pytest.mark.parametrize(
+    ("values", "floor", "median", "spread"),
+    [
+        ([10.0] * 14, 1.0, 10.0, 1.0),  # flat: MAD 0, the floor holds
+        ([10.0] * 14, math.sqrt(10), 10.0, math.sqrt(10)),
+        ([8.0, 10, 12, 10, 9, 11, 10], 0.0, 10.0, 1.4826),  # MAD 1
+        # One past wave (200) moves neither the median nor the MAD.
+        ([8.0, 10, 12, 10, 9, 11, 200], 0.0, 10.0, 1.4826),
+        ([0.0, 0, 0, 0, 0, 0, 0], 1.0, 0.0, 1.0),
+        ([1.0, 2], 0.0, 1.5, 0.5 * 1.4826),
+    ],
+)
+def test_median_and_scaled_mad(
+    values: list[float], floor: float, median: float, spread: float
+) -> None:
+    base = robust_baseline(values, floor)
+    assert base.median == pytest.approx(median)
+    assert base.spread == pytest.approx(spread)
+    assert base.days == len(values)
+
+
+def test_an_empty_baseline_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least one day"):
+        robust_baseline([], 1.0)
+
+
+@pytest.mark.parametrize(("median", "floor"), [(0, 1.0), (0.5, 1.0), (1, 1.0), (16, 4.0)])
+def test_count_floor_is_poisson_noise_at_least_one(median: float, floor: float) -> None:
+    assert count_floor(median) == pytest.approx(floor)
+
+
+@pytest.mark.parametrize(
+    ("usual", "today", "floor"),
+    [
+        (0.0, 20, 0.05),  # never sour before: 5 points
+        (0.5, 25, 0.1),  # sqrt(.25 / 25)
+        (0.2, 400, 0.05),  # many messages: the noise is small, the floor holds
+        (0.3, 0, 1.0),  # no messages today: nothing can be a spike
+    ],
+)
+def test_share_floor(usual: float, today: int, floor: float) -> None:
+    assert share_floor(usual, today) == pytest.approx(floor)
+
 
 FLAT = history([10] * 14)
 VARIED = history([8, 12, 10, 9, 11, 10, 13, 7, 10, 12, 9, 11, 10, 10])
@@ -116,3 +175,31 @@ def test_sensitivity_moves_the_thresholds(total: int, low: bool, normal: bool, h
 )
 def test_rise_start(excess: list[float], start: int) -> None:
     assert rise_start(excess) == start
+
+
+H = 3600
+DAY_START = 100 * 24 * H  # midnight of "today"
+
+
+@pytest.mark.parametrize(
+    ("name", "level", "last", "now", "expected"),
+    [
+        ("never alerted", 20, None, DAY_START + 10 * H, True),
+        ("within the cooldown", 500, LastAlert("volume", DAY_START + 9 * H, 20),
+         DAY_START + 10 * H, False),
+        ("just inside", 500, LastAlert("volume", DAY_START + 4 * H, 20),
+         DAY_START + 4 * H + COOLDOWN_SECONDS - 1, False),
+        ("after it, same day, no growth", 35, LastAlert("volume", DAY_START + 1 * H, 20),
+         DAY_START + 8 * H, False),
+        ("after it, same day, doubled", 40, LastAlert("volume", DAY_START + 1 * H, 20),
+         DAY_START + 8 * H, True),
+        ("after it, alerted yesterday", 21, LastAlert("volume", DAY_START - 5 * H, 20),
+         DAY_START + 2 * H, True),
+        ("yesterday, still in cooldown", 99, LastAlert("volume", DAY_START - 1 * H, 20),
+         DAY_START + 2 * H, False),
+    ],
+)  # fmt: skip
+def test_may_alert(
+    name: str, level: int, last: LastAlert | None, now: float, expected: bool
+) -> None:
+    assert may_alert(level, last, now=now, window_start=DAY_START) is expected, name

@@ -1,9 +1,35 @@
-"""What the privacy commands answer: one short ephemeral message each, in plain words."""
+"""The pure side of the privacy commands and the daily purge: the options a member or moderator
+types, what the commands answer, and when the purge runs and what it reports (the cog passes
+the clock in)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Literal
+
 from bot.digest.headline import plural
-from bot.store.records import ContentMode, PrivacySettings
+from bot.errors import UserFacingError
+from bot.store.records import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, ContentMode, PrivacySettings
+
+# `/clamor forget-me confirm:` — a required choice stands in for a Confirm button, so nobody
+# erases their history by a stray Enter.
+Confirmation = Literal["yes", "no"]
+CONFIRM_CHOICES: dict[Confirmation, str] = {
+    "yes": "yes: erase what Clamor logged of me here and stop logging me",
+    "no": "no: keep everything as it is",
+}
+
+
+def checked_retention_days(days: int) -> int:
+    """`days` if it is an allowed retention period; else a one-line refusal."""
+    if not MIN_RETENTION_DAYS <= days <= MAX_RETENTION_DAYS:
+        raise UserFacingError(
+            f"{days} days is not a retention period I keep: pick {MIN_RETENTION_DAYS} to "
+            f"{MAX_RETENTION_DAYS} days (90 is the default)."
+        )
+    return days
+
 
 UNDO_FORGET = "`/clamor remember-me` lets me count your messages again"
 STORED_PER_MESSAGE = (
@@ -115,3 +141,39 @@ def privacy_status_line(settings: PrivacySettings, opted_out: int) -> str:
         text = "message text not stored"
     opted = f" · {plural(opted_out, 'member')} opted out" if opted_out else ""
     return f"**Privacy:** {text}{opted} · `/clamor forget-me` erases what I logged of you"
+
+
+DAY_SECONDS = 86_400.0
+
+
+def utc_day(now: float) -> date:
+    return datetime.fromtimestamp(now, UTC).date()
+
+
+def purge_due(last_purge_day: date | None, now: float) -> bool:
+    """At start-up (nothing run yet) and then once per UTC day.
+
+    Keyed on the day rather than "24 hours since" so a purge that ran late (the bot was down)
+    does not push every later purge late too.
+    """
+    return last_purge_day is None or utc_day(now) != last_purge_day
+
+
+def grace_seconds(grace_days: int) -> float:
+    return grace_days * DAY_SECONDS
+
+
+def describe_purge(expired: Mapping[int, int], departed: Sequence[int]) -> str:
+    """One log line: rows erased per guild by retention, and guilds erased after leaving."""
+    if not expired and not departed:
+        return "privacy purge: nothing to erase"
+    parts: list[str] = []
+    if expired:
+        per_guild = ", ".join(f"{guild}: {rows}" for guild, rows in sorted(expired.items()))
+        parts.append(
+            f"erased text and authors of {plural(sum(expired.values()), 'row')} ({per_guild})"
+        )
+    if departed:
+        guilds = ", ".join(str(guild) for guild in sorted(departed))
+        parts.append(f"erased every row of {plural(len(departed), 'departed guild')} ({guilds})")
+    return "privacy purge: " + "; ".join(parts)

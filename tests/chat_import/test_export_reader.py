@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.exports import ExportMessage, read_export
+from bot.chat_import import ExportMessage, read_export
 
 DocBuilder = Callable[..., dict[str, Any]]
 Writer = Callable[..., Path]

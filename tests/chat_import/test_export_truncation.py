@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.exports import ExportError, ExportMessage, read_export
+from bot.chat_import import ExportError, ExportMessage, read_export
 
 CHUNK_SIZES = [1, 7, 64, 1 << 20]
 

@@ -11,9 +11,9 @@ import os
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
-from bot.exports.fields import ExportedChannel, FieldError, export_message, exported_channel
-from bot.exports.model import ExportError, ExportMessage, snippet
-from bot.exports.stream import DEFAULT_CHUNK_BYTES, JsonStream, ProgressCallback
+from bot.chat_import.fields import ExportedChannel, FieldError, export_message, exported_channel
+from bot.chat_import.model import ExportError, ExportMessage, snippet
+from bot.chat_import.stream import DEFAULT_CHUNK_BYTES, JsonStream, ProgressCallback
 
 _HEADER_KEYS = ("guild", "channel")
 _ROOT_KINDS = {"[": "an array", '"': "a string", "t": "a boolean", "f": "a boolean", "n": "null"}

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.exports import read_export
+from bot.chat_import import read_export
 
 TARGET_BYTES = 50 * 1024 * 1024
 # Default 1 MiB chunks: a chunk holding an emoji is 4 MiB of text in memory, and while the next one

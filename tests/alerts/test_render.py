@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.alerts import Window, alert_embed, detect_spikes, pick_messages, spike_report, to_text
-from bot.alerts.texts import alerts_off_answer, alerts_on_answer, alerts_state
+from bot.alerts.render import alerts_off_answer, alerts_on_answer, alerts_state
 from bot.store.records import RequestRecord
 from tests.alerts.factories import day, history
 

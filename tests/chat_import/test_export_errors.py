@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.exports import ExportError, ExportMessage, read_export
+from bot.chat_import import ExportError, ExportMessage, read_export
 
 Doc = dict[str, Any]
 DocBuilder = Callable[..., Doc]
@@ -224,7 +224,7 @@ def test_invalid_byte_offset_is_exact(make_doc: DocBuilder, write_export: Writer
 def test_a_runaway_value_is_refused_instead_of_buffered(
     make_doc: DocBuilder, write_export: Writer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.exports.stream.MAX_VALUE_CHARS", 1000)
+    monkeypatch.setattr("bot.chat_import.stream.MAX_VALUE_CHARS", 1000)
     doc = make_doc(3)
     doc["messages"][1]["content"] = "x" * 5000
     read, text = _error_of(write_export(doc), chunk_bytes=64)

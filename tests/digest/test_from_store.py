@@ -1,4 +1,5 @@
-"""bot.report on a real SQLite Store: corrections, the week around a day, threads, the chart."""
+"""bot.digest.from_store on a real SQLite Store: corrections, the week around a day, threads,
+the chart."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.digest.from_store import chart_period, digest_from_store, digest_report, stored_places
 from bot.digest.model import Digest, Period, Places
-from bot.report import chart_period, digest_from_store, digest_report, stored_places
 from bot.store import Store
 from bot.store.labels import LabelCorrection
 from bot.store.threads import ThreadParent

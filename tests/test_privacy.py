@@ -1,21 +1,53 @@
-"""What the privacy commands answer, by input."""
+"""The pure side of the privacy commands and purge: retention days a moderator types (accepted as
+is, or refused in one line), what the commands answer by input, and when the purge runs and
+the log line it leaves."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 
+from bot.errors import UserFacingError
 from bot.privacy import (
+    CONFIRM_CHOICES,
     FORGET_ME_DECLINED,
+    checked_retention_days,
     content_mode_answer,
     describe_privacy,
+    describe_purge,
     forget_me_answer,
     forget_member_answer,
     grace_phrase,
+    grace_seconds,
     privacy_status_line,
+    purge_due,
     remember_me_answer,
     retention_answer,
+    utc_day,
 )
 from bot.store.records import PrivacySettings
+
+
+@pytest.mark.parametrize("days", [7, 8, 30, 90, 365, 3650])
+def test_allowed_retention_is_returned(days: int) -> None:
+    assert checked_retention_days(days) == days
+
+
+@pytest.mark.parametrize("days", [-1, 0, 6, 3651, 100_000])
+def test_retention_outside_7_to_3650_is_refused_in_one_line(days: int) -> None:
+    with pytest.raises(UserFacingError) as caught:
+        checked_retention_days(days)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{days} days is not a retention period")
+    assert "7 to 3650 days" in message
+
+
+def test_forget_me_offers_yes_and_no_within_discords_choice_limits() -> None:
+    assert list(CONFIRM_CHOICES) == ["yes", "no"]
+    assert all(1 <= len(name) <= 100 for name in CONFIRM_CHOICES.values())
+
 
 MESSAGE_LIMIT = 2000
 
@@ -160,3 +192,59 @@ def test_grace_phrase(days: int, phrase: str) -> None:
 )
 def test_status_line(settings: PrivacySettings, opted_out: int, expected: str) -> None:
     assert privacy_status_line(settings, opted_out) == expected
+
+
+def at(text: str) -> float:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
+
+
+@pytest.mark.parametrize(
+    ("last", "now", "due"),
+    [
+        (None, "2026-03-14T10:00", True),  # start-up
+        (date(2026, 3, 14), "2026-03-14T00:00", False),
+        (date(2026, 3, 14), "2026-03-14T23:59:59", False),
+        (date(2026, 3, 14), "2026-03-15T00:00", True),  # a new UTC day
+        (date(2026, 3, 14), "2026-04-20T12:00", True),  # back after weeks away
+        (date(2026, 3, 15), "2026-03-14T12:00", True),  # the clock went back: run, harmless
+    ],
+)
+def test_purge_runs_at_start_up_then_once_per_utc_day(
+    last: date | None, now: str, due: bool
+) -> None:
+    assert purge_due(last, at(now)) is due
+
+
+def test_utc_day_ignores_the_hosts_timezone() -> None:
+    assert utc_day(at("2026-03-14T23:30")) == date(2026, 3, 14)
+
+
+@pytest.mark.parametrize(("days", "seconds"), [(0, 0.0), (1, 86_400.0), (30, 2_592_000.0)])
+def test_grace_days_in_seconds(days: int, seconds: float) -> None:
+    assert grace_seconds(days) == seconds
+
+
+@pytest.mark.parametrize(
+    ("expired", "departed", "line"),
+    [
+        ({}, [], "privacy purge: nothing to erase"),
+        (
+            {22: 3, 11: 2},
+            [],
+            "privacy purge: erased text and authors of 5 rows (11: 2, 22: 3)",
+        ),
+        (
+            {},
+            [9, 4],
+            "privacy purge: erased every row of 2 departed guilds (4, 9)",
+        ),
+        (
+            {11: 1},
+            [4],
+            "privacy purge: erased text and authors of 1 row (11: 1); "
+            "erased every row of 1 departed guild (4)",
+        ),
+    ],
+)
+def test_purge_log_line(expired: dict[int, int], departed: list[int], line: str) -> None:
+    assert describe_purge(expired, departed) == line
