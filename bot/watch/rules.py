@@ -8,8 +8,10 @@ replies to, or its thread's opening post, a request message? The service says wh
 message answers (`bot.watch.service`); `context_of` decides whether that one is a request, as
 cheaply as it can: a bounded memory of the verdicts this process reached (every watched message
 gets one, so a reply to a recent message costs no database read), then the log (a logged row is
-a request), then the answered message's own text when Discord sent it along, read alone. What is
-learned is remembered.
+a request), then the answered message's own text (sent along with a reply, or read from Discord
+once: a thread opened before the bot came), read alone. What is learned is remembered, and so is
+a message that could not be read (deleted, or in a channel the bot cannot read): its replies say
+that their context was missing, without asking Discord again.
 
 Messages without text: that is what happens when the Message Content intent is switched off for
 the application while Clamor runs: the session goes on, messages arrive empty, and nothing can
@@ -88,19 +90,24 @@ REMEMBERED_VERDICTS = 65_536
 
 
 class ConversationMemory:
-    """The request verdicts of the last messages this process read or looked up."""
+    """The request verdicts of the last messages this process read or looked up: True, False,
+    or None for a message that could not be read."""
 
     def __init__(self, size: int = REMEMBERED_VERDICTS) -> None:
         self.size = size
-        self._verdicts: OrderedDict[int, bool] = OrderedDict()
+        self._verdicts: OrderedDict[int, bool | None] = OrderedDict()
 
-    def note(self, message_id: int, request: bool) -> None:
+    def note(self, message_id: int, request: bool | None) -> None:
         self._verdicts[message_id] = request
         self._verdicts.move_to_end(message_id)
         if len(self._verdicts) > self.size:
             self._verdicts.popitem(last=False)
 
+    def knows(self, message_id: int) -> bool:
+        return message_id in self._verdicts
+
     def verdict(self, message_id: int) -> bool | None:
+        """True for a request message; False for another, or one not known (see `knows`)."""
         return self._verdicts.get(message_id)
 
     def forget(self, message_ids: list[int]) -> None:
@@ -119,15 +126,15 @@ async def context_of(
 ) -> Context:
     """The context of a message that answers `answered_id` (None: it answers nothing). `logged`
     says whether an id has a row in the log; `judge_text` analyses the answered message's text
-    when Discord sent it (None when it did not)."""
+    (None when it could not be read)."""
     if answered_id is None:
         return Context(False, missing=missing)
+    if not memory.knows(answered_id):
+        verdict = True if await logged(answered_id) else await judge_text()
+        memory.note(answered_id, verdict)
     verdict = memory.verdict(answered_id)
     if verdict is None:
-        # Not logged and not sent along (an opener older than the bot, in a channel it did not
-        # watch): taken for what the log says, not a request.
-        verdict = await logged(answered_id) or bool(await judge_text())
-        memory.note(answered_id, verdict)
+        return Context(False, link, message_id=answered_id, missing=True)
     return Context(True, link, message_id=answered_id) if verdict else NO_CONTEXT
 
 

@@ -103,6 +103,21 @@ def is_member_message(message: discord.Message) -> bool:
     )
 
 
+async def _read_once(
+    source: discord.abc.Messageable | None, message_id: int
+) -> discord.Message | None:
+    """The answered message, read from Discord (None when it is gone or cannot be read). Asked
+    once per message: `context_of` remembers the verdict, and a guild's messages are handled
+    one at a time, so a burst of replies to an old thread asks once; discord.py waits out the
+    rate limits."""
+    if source is None:
+        return None
+    try:
+        return await source.fetch_message(message_id)
+    except discord.HTTPException:  # NotFound, Forbidden, or Discord failing
+        return None
+
+
 def _jump(guild_id: int, channel_id: int, message_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
@@ -322,6 +337,8 @@ class WatchService:
         reference = message.reference
         answered: int | None = None
         sent_along: discord.Message | None = None
+        source: discord.abc.Messageable | None = None  # where the answered message can be read
+        title = ""
         link = ""
         if message.type is discord.MessageType.reply and reference is not None:
             resolved = reference.resolved
@@ -334,22 +351,34 @@ class WatchService:
             link = _jump(guild_id, reference.channel_id or channel.id, answered)
             if isinstance(resolved, discord.Message):
                 sent_along = resolved
+            elif reference.channel_id in (None, channel.id) and isinstance(
+                channel, discord.abc.Messageable
+            ):
+                source = channel
         elif isinstance(channel, discord.Thread) and message.id != channel.id:
             answered = channel.id
             # A forum post's opening message is in the post; a thread's starter in its parent.
             in_post = isinstance(channel.parent, discord.ForumChannel) or channel.parent_id is None
             parent = channel.id if in_post else channel.parent_id or channel.id
             link = _jump(guild_id, parent, answered)
+            starter_in = channel.parent if isinstance(channel.parent, discord.TextChannel) else None
+            source = channel if in_post else starter_in
+            title = channel.name
         if answered is None:
             return Context(False)
+        answered_id = answered
 
         async def logged(message_id: int) -> bool:
             return await self._writer.current(guild_id, message_id) is not None
 
         async def judge_text() -> bool | None:
-            if sent_along is None or not sent_along.content or not is_member_message(sent_along):
+            opener = sent_along or await _read_once(source, answered_id)
+            if opener is None:
                 return None
-            text = sent_along.content
+            if not opener.content or not is_member_message(opener):
+                return False
+            # A forum post is its title and its text; a thread's name often says what it is for.
+            text = f"{title}\n{opener.content}" if title else opener.content
             if analyse_off_loop(text):
                 return (await asyncio.to_thread(analyzer.analyze, text, score_all=False)).request
             return analyzer.analyze(text, score_all=False).request

@@ -85,3 +85,48 @@ async def test_a_reply_to_a_deleted_message_is_read_alone(
         assert await room.logged(orphan) is None
         answer = await why(fake, link(fake, general, orphan))
         assert "it answers a message Clamor could not read" in answer
+
+
+def opener_reads(fake: FakeDiscord, thread_id: int) -> int:
+    """How many times the bot asked Discord for the message that opened `thread_id`."""
+    return sum(
+        r.method == "GET" and r.path.endswith(f"/messages/{thread_id}") for r in fake.requests
+    )
+
+
+async def test_a_post_in_a_forum_thread_older_than_the_bot_reads_its_opener_once(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    ideas = fake.channel("ideas")  # a forum
+    post = fake.old_thread(ideas, "Open weights?", fake.user("alice"), REQUEST)
+    chat = fake.old_thread(ideas, "Pizza night", fake.user("alice"), "who is in for pizza?")
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        first = await room.post(post, REACTION)
+        second = await room.post(post, REACTION, user="dave")
+        elsewhere = await room.post(chat, REACTION, user="carol")
+        for reaction in (first, second):
+            row = await logged(bot, fake, reaction)
+            assert (row.category, row.replies_to) == ("defeatism", post.id)
+        await room.settled()
+        assert await room.logged(elsewhere) is None  # the same words, in a post about pizza
+        assert opener_reads(fake, post.id) == 1  # the verdict is remembered
+        assert opener_reads(fake, chat.id) == 1
+
+
+async def test_a_thread_whose_opener_cannot_be_read_says_its_context_was_missing(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    thread = fake.old_thread(general, "about Sora", fake.user("alice"), REQUEST)
+    fake.messages.delete(thread.id)  # the starter message is gone: Discord answers 404
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        reaction = await room.post(thread, REACTION)
+        await room.settled()
+        assert await room.logged(reaction) is None  # read alone, it names nothing
+        assert opener_reads(fake, thread.id) == 1
+        answer = await why(fake, link(fake, thread, reaction))
+        assert "it answers a message Clamor could not read" in answer

@@ -15,13 +15,14 @@ from . import events
 from .app import QueuedRateLimit, build_app
 from .commands import CommandRegistry
 from .default_world import default_world
-from .entities import FakeChannel, FakeUser
+from .entities import ChannelType, FakeChannel, FakeUser
 from .gateway import Gateway
 from .gateway_rules import PRIVILEGED_INTENTS
 from .http_util import RecordedRequest
 from .interactions import CommandUse, InteractionHandle, interaction_payload
 from .messages import MessageStore, StoredMessage
 from .notify import ChangeNotifier
+from .snowflakes import snowflake_time
 from .world import FakeGuild, World
 
 Payload = dict[str, Any]
@@ -213,6 +214,29 @@ class FakeDiscord:
         if referenced is not None and referenced.deleted:
             referenced = None
         return events.gateway_message(self.world, message, referenced)
+
+    def old_thread(
+        self, parent: FakeChannel, title: str, author: FakeUser, text: str
+    ) -> FakeChannel:
+        """A thread or forum post opened before the bot came: its opening message is stored but
+        never sent over the gateway. As on Discord, the opening message has the thread's id, in
+        the post itself under a forum and in the parent channel for a thread started from a
+        message."""
+        kind = ChannelType.PUBLIC_THREAD
+        guild = self.world.guilds[parent.guild_id]
+        thread = self.world.add_channel(guild, title, kind, parent=parent)
+        in_post = parent.type is ChannelType.FORUM
+        self.messages.add(
+            StoredMessage(
+                id=thread.id,
+                channel_id=thread.id if in_post else parent.id,
+                guild_id=parent.guild_id,
+                author=author,
+                content=text,
+                timestamp=snowflake_time(thread.id),
+            )
+        )
+        return thread
 
     async def send_user_message(
         self, channel: FakeChannel, author: FakeUser, content: str, **extra: Any
