@@ -2,19 +2,22 @@
 
 Most statements need only their placeholders rewritten: SQLite's `?` and `?N` become `$N`. The
 few that truly differ (JSON table functions, scalar min/max with SQLite's NULL rules, reserved
-words) are kept side by side in their mixin, chosen by `Database.dialect`. Schema DDL differs per
-migration and lives in `pg_migrations.py`.
+words) are kept side by side in their query module, chosen by `Database.dialect`. Schema DDL
+differs per migration and lives in `pg_migrations.py`.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from bot.config import is_postgres_url, url_without_password
 
 # Where CLAMOR_DB is read, and used by the CLI too; re-exported for the Store's own use.
 redact_url = url_without_password
-__all__ = ["in_id_list", "is_postgres_url", "redact_url", "to_postgres"]
+__all__ = ["Dialect", "in_id_list", "is_postgres_url", "redact_url", "to_postgres"]
+
+Dialect = Literal["sqlite", "postgresql"]
 
 
 def in_id_list(column: str, dialect: str) -> str:

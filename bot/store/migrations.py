@@ -11,8 +11,6 @@ from collections.abc import Sequence
 
 import aiosqlite
 
-from bot.store.database import Connection
-
 Migration = tuple[str, ...]
 
 _SCHEMA_1: Migration = (
@@ -363,7 +361,7 @@ class NewerSchemaError(Exception):
         self.known = known
 
 
-async def schema_version(db: Connection) -> int:
+async def schema_version(db: aiosqlite.Connection) -> int:
     async with db.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row is not None else 0

@@ -18,7 +18,7 @@ from bot.store import Store, StoreError, StoreUnavailableError
 from bot.store.alerts import PostedAlert
 from bot.store.migrations import LATEST_VERSION, MIGRATIONS
 from bot.store.pg_migrations import PG_MIGRATIONS, migrate_pg
-from bot.store.pg_session import pg_error
+from bot.store.postgres import pg_error
 from tests.store.conftest import fresh_database
 from tests.store.pg_server import PgServer
 from tests.store.store_factory import BASE_TIME, request
