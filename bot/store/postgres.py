@@ -1,4 +1,5 @@
-"""The PostgreSQL backend (asyncpg), selected by `Store.open("postgresql://…")`.
+"""The PostgreSQL backend (asyncpg), selected by `Store.open("postgresql://…")`, and the
+PostgreSQL side of the schema history's bookkeeping.
 
 The Store's SQL is the same on both engines (placeholders rewritten by `dialect.to_postgres`);
 only the connection underneath differs. Like the SQLite backend it is ONE connection behind the
@@ -27,11 +28,10 @@ import asyncpg
 
 from bot.config import check_postgres_url
 from bot.store.backend import ErrorKind, Params
-from bot.store.database import busy_timeout_ms
+from bot.store.database import BUSY_BUDGET_SECONDS, busy_timeout_ms
 from bot.store.dialect import Dialect, redact_url, to_postgres
 from bot.store.errors import StoreError, StoreUnavailableError
-from bot.store.migrations import NewerSchemaError
-from bot.store.pg_migrations import migrate_pg, pg_schema_version
+from bot.store.migrations import PG_MIGRATIONS, Migration, NewerSchemaError
 from bot.store.records import Row
 
 # Another transaction is in the way: waiting and trying again can succeed.
@@ -311,3 +311,52 @@ class PgBackend:
             with contextlib.suppress(*CONNECTION_ERRORS, asyncpg.PostgresError):
                 await self._connection.close(timeout=5)
             self._connection = None
+
+
+# PostgreSQL has no `PRAGMA user_version`: the applied versions are rows of `clamor_schema`,
+# and every migration inserts its row in the same transaction as its DDL.
+SCHEMA_TABLE = """
+    CREATE TABLE IF NOT EXISTS clamor_schema (
+        version    INTEGER PRIMARY KEY,
+        applied_at DOUBLE PRECISION NOT NULL
+    )
+"""
+# pg_advisory_lock key for migrating: "clamor" in ASCII. Held for the whole migration, so two
+# processes starting together apply each migration once, one after the other.
+MIGRATION_LOCK = int.from_bytes(b"clamor", "big")
+
+
+async def pg_schema_version(connection: asyncpg.Connection) -> int:
+    return int(await connection.fetchval("SELECT coalesce(max(version), 0) FROM clamor_schema"))
+
+
+async def migrate_pg(
+    connection: asyncpg.Connection,
+    migrations: Sequence[Migration] = PG_MIGRATIONS,
+    *,
+    busy_budget: float = BUSY_BUDGET_SECONDS,
+) -> int:
+    """Apply every missing migration, each in its own transaction with its version row, while
+    holding the migration lock; the final version."""
+    # lock_timeout bounds the wait for a process that is migrating right now.
+    await connection.execute(f"SET lock_timeout = {int(busy_budget * 1000):d}")
+    await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+    try:
+        await connection.execute(SCHEMA_TABLE)
+        version = await pg_schema_version(connection)
+        if version > len(migrations):
+            raise NewerSchemaError(version, len(migrations))
+        for number in range(version + 1, len(migrations) + 1):
+            async with connection.transaction():
+                for statement in migrations[number - 1]:
+                    await connection.execute(statement)
+                await connection.execute(
+                    "INSERT INTO clamor_schema (version, applied_at) "
+                    "VALUES ($1, extract(epoch FROM now()))",
+                    number,
+                )
+        return await pg_schema_version(connection)
+    finally:
+        if not connection.is_closed():
+            await connection.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+            await connection.execute("RESET lock_timeout")
