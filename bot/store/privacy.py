@@ -19,7 +19,6 @@ from bot.store.records import (
     ContentMode,
     PrivacySettings,
 )
-from bot.store.retention import RetentionQueries
 
 CONTENT_MODES: tuple[ContentMode, ...] = get_args(ContentMode)
 
@@ -87,7 +86,7 @@ _HOLDS_AUTHOR_HASHES = """
 """
 
 
-class PrivacyQueries(RetentionQueries, Database):
+class PrivacyQueries(Database):
     async def author_key(self, path: Path) -> bytes:
         """The author-hash key in `path`, created on first use. MissingKeyError when the file
         is gone while this database holds hashes made with it: a new key would hash every

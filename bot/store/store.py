@@ -20,6 +20,7 @@ from bot.store.labels import LabelQueries
 from bot.store.leases import LeaseQueries
 from bot.store.privacy import PrivacyQueries
 from bot.store.request_log import RequestQueries
+from bot.store.retention import RetentionQueries
 from bot.store.sqlite import SqliteBackend
 from bot.store.threads import ThreadQueries
 from bot.store.trends import TrendQueries
@@ -31,6 +32,7 @@ class Store(
     ActivityQueries,
     LabelQueries,
     PrivacyQueries,
+    RetentionQueries,
     TrendQueries,
     AlertQueries,
     ExportQueries,
