@@ -16,9 +16,10 @@ from datetime import date
 from typing import Any
 
 from bot.buckets import is_bucket_start
-from bot.store.database import Connection, Database, Row
+from bot.store.backend import Backend
+from bot.store.database import Database
 from bot.store.dialect import in_id_list
-from bot.store.records import ChannelMessages, DigestRun
+from bot.store.records import ChannelMessages, DigestRun, Row
 
 _ADD_VOLUME = """
     INSERT INTO message_volume (guild_id, hour, channel_id, messages) VALUES (?, ?, ?, ?)
@@ -228,7 +229,7 @@ class ActivityQueries(Database):
         if not batches:
             return 0
 
-        async def work(db: Connection) -> int:
+        async def work(db: Backend) -> int:
             if self.dialect == "postgresql":
                 # One writer counts at a time, across processes (SQLite's write lock does the
                 # same there): ranges read and then rewritten must not change in between.
@@ -313,7 +314,7 @@ def _joined(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 async def _count(
-    db: Connection,
+    db: Backend,
     dialect: str,
     batches: dict[tuple[int, int], tuple[dict[int, int], list[tuple[int, int]]]],
 ) -> int:
@@ -327,7 +328,7 @@ async def _count(
     # new ranges join. One statement for all channels: a flush can cover hundreds.
     spans = [[g, c, ranges[0][0], ranges[-1][1]] for (g, c), ranges in given.items()]
     stored: dict[tuple[int, int], list[tuple[int, int]]] = {key: [] for key in given}
-    for row in await db.execute_fetchall(_TOUCHING[dialect], (json.dumps(spans),)):
+    for row in await db.fetch_all(_TOUCHING[dialect], (json.dumps(spans),)):
         stored[(int(row[0]), int(row[1]))].append((int(row[2]), int(row[3])))
     volume: Counter[tuple[int, int, int]] = Counter()
     removed: list[tuple[int, int, int]] = []
@@ -364,17 +365,17 @@ async def _count(
     return sum(volume.values())
 
 
-async def _bound_ranges(db: Connection, guild_id: int, channel_id: int) -> None:
+async def _bound_ranges(db: Backend, guild_id: int, channel_id: int) -> None:
     # Joining the two oldest ranges keeps the table bounded at the cost of the messages in
     # the oldest gap (never read: history a backfill or an import could still have counted).
     key = (guild_id, channel_id)
-    rows = await db.execute_fetchall(
+    rows = await db.fetch_all(
         "SELECT count(*) FROM counted_ranges WHERE guild_id = ? AND channel_id = ?", key
     )
     excess = int(rows[0][0]) - MAX_COUNTED_RANGES
     if excess <= 0:
         return
-    oldest = await db.execute_fetchall(
+    oldest = await db.fetch_all(
         "SELECT after_id, last_id FROM counted_ranges WHERE guild_id = ? AND channel_id = ? "
         "ORDER BY last_id LIMIT ?",
         (*key, excess + 1),

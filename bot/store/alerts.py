@@ -10,11 +10,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from bot.store.database import Database, Row
+from bot.store.database import Database
 from bot.store.dialect import in_id_list
-from bot.store.labels import _CORRECTED_LOG, NOT_A_REQUEST
-from bot.store.records import RequestRecord
-from bot.store.request_log import _record
+from bot.store.labels import CORRECTED_LOG, NOT_A_REQUEST
+from bot.store.records import RequestRecord, Row, request_record
 
 # The same words as bot.alerts.detection (the Store does not import the pure layer above it).
 AlertSensitivity = Literal["low", "normal", "high"]
@@ -285,7 +284,7 @@ class AlertQueries(Database):
     ) -> list[RequestRecord]:
         """Up to `limit` corrected rows of [start, end) that can be quoted: with text, in
         `channel_ids` (None = any). Strongest tone first: most negative when `sour_only`."""
-        sql = _CORRECTED_LOG + " AND r.content <> ''"
+        sql = CORRECTED_LOG + " AND r.content <> ''"
         params: list[Any] = [guild_id, start, end]
         if channel_ids is not None:
             sql += " AND " + in_id_list("r.channel_id", self.dialect)
@@ -296,4 +295,4 @@ class AlertQueries(Database):
             sql += " ORDER BY abs(r.compound) DESC, r.created_at DESC"
         params.append(limit)
         rows = await self._fetch_all(sql + " LIMIT ?", params)
-        return [_record(row) for row in rows]
+        return [request_record(row) for row in rows]

@@ -2,19 +2,84 @@
 
 Most statements need only their placeholders rewritten: SQLite's `?` and `?N` become `$N`. The
 few that truly differ (JSON table functions, scalar min/max with SQLite's NULL rules, reserved
-words) are kept side by side in their mixin, chosen by `Database.dialect`. Schema DDL differs per
-migration and lives in `pg_migrations.py`.
+words) are kept side by side in their query module, chosen by `Database.dialect`. Schema DDL is
+written once too (bot/store/migrations.py): `schema_statement` rewrites it by the table below.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from typing import Literal
 
 from bot.config import is_postgres_url, url_without_password
 
 # Where CLAMOR_DB is read, and used by the CLI too; re-exported for the Store's own use.
 redact_url = url_without_password
-__all__ = ["in_id_list", "is_postgres_url", "redact_url", "to_postgres"]
+__all__ = [
+    "POSTGRES_TYPES",
+    "Dialect",
+    "in_id_list",
+    "is_postgres_url",
+    "postgres_type",
+    "redact_url",
+    "schema_statement",
+    "to_postgres",
+]
+
+Dialect = Literal["sqlite", "postgresql"]
+
+# Schema DDL in SQLite's words -> PostgreSQL's, so the two stores return the same records:
+# - ids, hours and counts are BIGINT (Discord ids need 64 bits; SQLite's INTEGER has them);
+# - SQLite's REAL is an 8-byte float: DOUBLE PRECISION (PostgreSQL's REAL has only 4 bytes);
+# - text columns that are compared or sorted (`BYTEWISE_TEXT_COLUMNS`) use the "C" collation,
+#   SQLite's byte order; text that is only stored and shown keeps the database's default;
+# - GLOB checks become anchored regular expressions (the patterns use only [...] classes and
+#   plain characters, which mean the same in both);
+# - WITHOUT ROWID has no counterpart.
+POSTGRES_TYPES = {"INTEGER": "BIGINT", "REAL": "DOUBLE PRECISION", "TEXT": "TEXT"}
+BYTEWISE_TEXT_COLUMNS = frozenset(
+    {
+        "author_hash",
+        "category",
+        "claimed_by",
+        "content_mode",
+        "digest_time",
+        "kind",
+        "label",
+        "language",
+        "local_day",
+        "original_category",
+        "rule",
+        "sensitivity",
+        "term",
+        "timezone",
+        "watch_mode",
+    }
+)
+_POSTGRES_DDL: tuple[tuple[re.Pattern[str], str], ...] = (
+    *((re.compile(rf"\b{old}\b"), new) for old, new in POSTGRES_TYPES.items() if old != new),
+    (
+        re.compile(rf"\b({'|'.join(sorted(BYTEWISE_TEXT_COLUMNS))})(\s+)TEXT\b"),
+        r'\1\2TEXT COLLATE "C"',
+    ),
+    (re.compile(r"\bGLOB '([^']*)'"), r"~ '^\1$'"),
+    (re.compile(r"\s*\bWITHOUT ROWID\b"), ""),
+)
+
+
+def postgres_type(sqlite_type: str) -> str:
+    """The PostgreSQL column type of a column SQLite declares as `sqlite_type`."""
+    return POSTGRES_TYPES[sqlite_type.upper()]
+
+
+def schema_statement(sql: str, dialect: Dialect) -> str:
+    """A schema statement written in SQLite's words, as `dialect` runs it."""
+    if dialect == "sqlite":
+        return sql
+    for pattern, replacement in _POSTGRES_DDL:
+        sql = pattern.sub(replacement, sql)
+    return sql
 
 
 def in_id_list(column: str, dialect: str) -> str:

@@ -13,7 +13,8 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from bot.store.database import Database, Row
+from bot.store.database import Database
+from bot.store.records import Row
 
 EXPORT_PAGE_SIZE = 500
 
@@ -61,7 +62,7 @@ class ExportRow:
 # Clamor's own category is the row's, except for a row whose category is the moderator's label:
 # `/clamor-mod relabel` logs a message Clamor had passed over under the label, and what Clamor
 # said of it then lives in the correction (the two agree when a moderator confirmed Clamor).
-_PAGE = """
+PAGE_QUERY = """
     SELECT r.message_id, r.guild_id, r.channel_id, r.created_at, r.content, r.language,
            r.compound, r.pos, r.neu, r.neg,
            CASE WHEN c.label = r.category THEN c.original_category ELSE r.category END
@@ -123,7 +124,7 @@ class ExportQueries(Database):
         if limit < 1:
             raise ValueError("a page holds at least one row")
         last_at, last_id = after if after is not None else (start, -1)
-        rows = await self._fetch_all(_PAGE, (guild_id, start, end, last_at, last_id, limit))
+        rows = await self._fetch_all(PAGE_QUERY, (guild_id, start, end, last_at, last_id, limit))
         return [_export_row(row) for row in rows]
 
     async def export_pages(

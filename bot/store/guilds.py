@@ -16,8 +16,17 @@ from bot.config import (
     MAX_TERM_CHARS,
     MAX_TERMS_PER_KIND,
 )
-from bot.store.database import Connection, Database, Row, storable
-from bot.store.records import TERM_KINDS, ChannelRule, GuildSettings, TermKind, WatchMode
+from bot.store.backend import Backend
+from bot.store.database import Database
+from bot.store.records import (
+    TERM_KINDS,
+    ChannelRule,
+    GuildSettings,
+    Row,
+    TermKind,
+    WatchMode,
+    storable,
+)
 
 WATCH_MODES: tuple[WatchMode, ...] = get_args(WatchMode)
 CHANNEL_RULES: tuple[ChannelRule, ...] = get_args(ChannelRule)
@@ -318,7 +327,7 @@ class GuildQueries(Database):
     async def forget_guild(self, guild_id: int) -> None:
         """Delete everything stored for a guild (e.g. the bot was removed), in one transaction."""
 
-        async def work(db: Connection) -> None:
+        async def work(db: Backend) -> None:
             await delete_guild_rows(db, guild_id)
 
         await self._run(work, transaction=True)
@@ -345,7 +354,7 @@ GUILD_TABLES = (
 )
 
 
-async def delete_guild_rows(db: Connection, guild_id: int) -> None:
+async def delete_guild_rows(db: Backend, guild_id: int) -> None:
     """Delete the guild's rows from every table; the caller holds the transaction."""
     for table in GUILD_TABLES:
         await db.execute(f"DELETE FROM {table} WHERE guild_id = ?", (guild_id,))

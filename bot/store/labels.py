@@ -11,9 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from bot.store.database import Database, Row, message_text
-from bot.store.records import RequestRecord
-from bot.store.request_log import _COLUMNS, _record
+from bot.store.database import Database
+from bot.store.records import REQUEST_COLUMNS, RequestRecord, Row, message_text, request_record
 
 Label = Literal["demand", "frustration", "optimism", "skepticism", "defeatism", "not-a-request"]
 LABELS: tuple[Label, ...] = get_args(Label)
@@ -70,9 +69,9 @@ _UPSERT_CORRECTION = f"""
 # another guild's row.
 _CORRECTED_COLUMNS = ", ".join(
     "coalesce(c.label, r.category) AS category" if name == "category" else f"r.{name}"
-    for name in (column.strip() for column in _COLUMNS.split(","))
+    for name in (column.strip() for column in REQUEST_COLUMNS.split(","))
 )
-_CORRECTED_LOG = f"""
+CORRECTED_LOG = f"""
     SELECT {_CORRECTED_COLUMNS}
     FROM request_messages AS r
     LEFT JOIN label_corrections AS c
@@ -157,10 +156,10 @@ class LabelQueries(Database):
         self, guild_id: int, start: float, end: float, channel_id: int | None = None
     ) -> list[RequestRecord]:
         """`requests_between` as the digests must see it: moderators' labels applied."""
-        sql = _CORRECTED_LOG
+        sql = CORRECTED_LOG
         params: list[Any] = [guild_id, start, end]
         if channel_id is not None:
             sql += " AND r.channel_id = ?"
             params.append(channel_id)
         rows = await self._fetch_all(sql + " ORDER BY r.created_at, r.message_id", params)
-        return [_record(row) for row in rows]
+        return [request_record(row) for row in rows]

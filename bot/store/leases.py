@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from bot.store.database import Connection, Database
+from bot.store.backend import Backend
+from bot.store.database import Database
 
 EVERY_SHARD = -1  # the lease of a bot that runs all shards with the count Discord recommends
 
@@ -50,11 +51,11 @@ class LeaseQueries(Database):
         once the leases of the holders in `gone` (known to have exited)."""
         wanted = None if shards is None else sorted(set(shards))
 
-        async def work(db: Connection) -> list[HeldShard]:
+        async def work(db: Backend) -> list[HeldShard]:
             if self.dialect == "postgresql":
                 await db.execute("SELECT pg_advisory_xact_lock(?::bigint)", (_LEASE_LOCK,))
-            [(now,)] = await db.execute_fetchall(_NOW[self.dialect])
-            rows = await db.execute_fetchall(
+            [(now,)] = await db.fetch_all(_NOW[self.dialect])
+            rows = await db.fetch_all(
                 "SELECT shard_id, holder, expires_at FROM shard_leases "
                 "WHERE holder <> ? AND expires_at > ? ORDER BY shard_id",
                 (holder, now),

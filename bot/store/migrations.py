@@ -1,21 +1,46 @@
-"""Numbered schema migrations, tracked with `PRAGMA user_version`.
+"""The one numbered history of Clamor's schema, for SQLite and PostgreSQL alike.
 
-`MIGRATIONS[n - 1]` takes a database from version n - 1 to n. Each migration is a tuple of single
+`HISTORY[n - 1]` takes a database from version n - 1 to n. Each migration is a tuple of single
 statements (not a script) so it runs inside one explicit transaction together with the version
 bump: sqlite3's `executescript` would commit halfway. Never edit a released migration; append one.
+
+Statements are written once, in SQLite's words; `dialect.schema_statement` turns them into
+PostgreSQL's (the few type and DDL differences are its table). Where a statement truly differs,
+the migration holds a `ByDialect` with each engine's own statements. `MIGRATIONS` and
+`PG_MIGRATIONS` are the history as each engine runs it.
+
+SQLite tracks the version with `PRAGMA user_version` (`migrate` below); PostgreSQL has no such
+thing and keeps a row per applied version (bot/store/postgres.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.store.database import Connection
+from bot.store.dialect import Dialect, schema_statement
 
 Migration = tuple[str, ...]
 
-_SCHEMA_1: Migration = (
+
+@dataclass(frozen=True, slots=True)
+class ByDialect:
+    """Statements that differ per engine beyond what `schema_statement` rewrites, each in its
+    engine's own words (not rewritten)."""
+
+    sqlite: Migration
+    postgresql: Migration
+
+    def statements(self, dialect: Dialect) -> Migration:
+        return self.sqlite if dialect == "sqlite" else self.postgresql
+
+
+# A migration as written: statements shared by both engines, and any `ByDialect` in between.
+Written = tuple[str | ByDialect, ...]
+
+_SCHEMA_1: Written = (
     # digest_time / timezone stay NULL until a moderator picks them, so a guild that only changed
     # its watch mode keeps following the operator's defaults from the environment.
     """
@@ -100,7 +125,7 @@ _SCHEMA_1: Migration = (
     """,
 )
 
-_SCHEMA_2: Migration = (
+_SCHEMA_2: Written = (
     # A moderator's correction of one message's label. It keeps its own copy of the text, language
     # and Clamor's original category, because it outlives the log row (a message relabelled
     # `not-a-request` may never have been logged) and `clamor labels export` turns it into a test
@@ -122,7 +147,7 @@ _SCHEMA_2: Migration = (
     "CREATE INDEX label_corrections_by_time ON label_corrections (guild_id, corrected_at)",
 )
 
-_SCHEMA_3: Migration = (
+_SCHEMA_3: Written = (
     # What a guild lets Clamor keep. A guild without a row uses the defaults (90 days, keep):
     # see bot.store.records.PrivacySettings.
     """
@@ -169,7 +194,7 @@ _SCHEMA_3: Migration = (
     """,
 )
 
-_SCHEMA_4: Migration = (
+_SCHEMA_4: Written = (
     # Spike alerts of a guild: where they go (NULL = off) and how easily they fire. The last
     # posting error is shown by `/clamor-mod alerts`.
     """
@@ -199,7 +224,7 @@ _SCHEMA_4: Migration = (
     """,
 )
 
-_SCHEMA_5: Migration = (
+_SCHEMA_5: Written = (
     # Several processes share one bot (sharding, issue 7). A digest run row is written as a
     # claim (who, when) before the post, so only one process posts a guild's digest for a day;
     # a claim without a message that grows old is a crashed poster and can be taken over.
@@ -211,7 +236,7 @@ _SCHEMA_5: Migration = (
     "ALTER TABLE alert_settings ADD COLUMN claimed_at REAL",
 )
 
-_SCHEMA_6: Migration = (
+_SCHEMA_6: Written = (
     # Digests and trends at scale (issue 7; bench/digest_scale.py). The guild/time index now
     # also carries what a day's aggregate reads (category, tone, channel), so a 90-day trend
     # is one index range scan that never touches the table. message_id comes right after the
@@ -225,12 +250,15 @@ _SCHEMA_6: Migration = (
     """,
 )
 
-_SCHEMA_7: Migration = (
+_SCHEMA_7: Written = (
     # Volume buckets start on the guild's local whole hours (bot/buckets.py), so in a half-hour
     # or 45-minute zone they start at :30 or :45 UTC and the old CHECK (hour % 3600 = 0) would
-    # refuse them. SQLite cannot change a CHECK in place: the table is rebuilt under the same
-    # name; its rows (all on UTC hours) are copied as they are and keep counting where they are.
-    """
+    # refuse them.
+    ByDialect(
+        # SQLite cannot change a CHECK in place: the table is rebuilt under the same name; its
+        # rows (all on UTC hours) are copied as they are and keep counting where they are.
+        sqlite=(
+            """
     CREATE TABLE message_volume_7 (
         guild_id   INTEGER NOT NULL,
         hour       INTEGER NOT NULL CHECK (hour % 900 = 0),
@@ -239,15 +267,25 @@ _SCHEMA_7: Migration = (
         PRIMARY KEY (guild_id, hour, channel_id)
     ) WITHOUT ROWID
     """,
-    """
+            """
     INSERT INTO message_volume_7 (guild_id, hour, channel_id, messages)
     SELECT guild_id, hour, channel_id, messages FROM message_volume
     """,
-    "DROP TABLE message_volume",
-    "ALTER TABLE message_volume_7 RENAME TO message_volume",
+            "DROP TABLE message_volume",
+            "ALTER TABLE message_volume_7 RENAME TO message_volume",
+        ),
+        # PostgreSQL changes the CHECK in place (the name is the one it gave the column's CHECK).
+        postgresql=(
+            """
+    ALTER TABLE message_volume
+        DROP CONSTRAINT message_volume_hour_check,
+        ADD CONSTRAINT message_volume_hour_check CHECK (hour % 900 = 0)
+    """,
+        ),
+    ),
 )
 
-_SCHEMA_8: Migration = (
+_SCHEMA_8: Written = (
     # Which channel each thread or forum post belongs to, as the watcher saw it: rows and volume
     # carry the thread's id, and a channel filter must find threads long archived out of
     # Discord's cache. private = a members-only thread, which a digest never names or quotes.
@@ -270,7 +308,7 @@ _SCHEMA_8: Migration = (
 # old counted range carries over; an unknown start (NULL) covers everything below the cursor, as
 # before: such a channel never counted older history. The key's columns come first: SQLite
 # 3.40's integrity_check misreads a WITHOUT ROWID table whose key columns are declared later.
-_SCHEMA_9: Migration = (
+_SCHEMA_9: Written = (
     """
     CREATE TABLE counted_ranges (
         guild_id   INTEGER NOT NULL,
@@ -289,7 +327,7 @@ _SCHEMA_9: Migration = (
 
 # Which process runs each shard (-1: every shard, a bot that lets Discord pick the count),
 # until when: a second process for a shard is refused while the holder keeps renewing.
-_SCHEMA_10: Migration = (
+_SCHEMA_10: Written = (
     """
     CREATE TABLE shard_leases (
         shard_id    INTEGER PRIMARY KEY,
@@ -299,16 +337,19 @@ _SCHEMA_10: Migration = (
     """,
 )
 
-_SCHEMA_11: Migration = (
+_SCHEMA_11: Written = (
     # The daily digest keeps its promises across restarts and changes of zone (issue 11).
     # When a schedule was set up (moderator's command, or the first check of an older one):
     # a guild's first digest is the first due at or after it, even after a restart in between.
     "ALTER TABLE guild_settings ADD COLUMN digest_armed_at REAL",
     # A run is recorded under its local day and the zone it was posted in: after a move west,
     # the new zone's day of the same date is still owed (its digest covers hours the earlier
-    # one did not), and both runs must fit. The primary key changes, so the table is rebuilt
-    # under its name; older runs get timezone '' (read in the guild's zone, as they were).
-    """
+    # one did not), and both runs must fit. The primary key changes; older runs get timezone
+    # '' (read in the guild's zone, as they were).
+    ByDialect(
+        # SQLite cannot change a primary key: the table is rebuilt under its name.
+        sqlite=(
+            """
     CREATE TABLE digest_runs_11 (
         guild_id   INTEGER NOT NULL,
         local_day  TEXT NOT NULL
@@ -323,21 +364,31 @@ _SCHEMA_11: Migration = (
         PRIMARY KEY (guild_id, local_day, timezone)
     ) WITHOUT ROWID
     """,
-    """
+            """
     INSERT INTO digest_runs_11 (guild_id, local_day, channel_id, message_id, posted_at, error,
                                claimed_by, claimed_at)
     SELECT guild_id, local_day, channel_id, message_id, posted_at, error, claimed_by, claimed_at
     FROM digest_runs
     """,
-    "DROP TABLE digest_runs",
-    "ALTER TABLE digest_runs_11 RENAME TO digest_runs",
+            "DROP TABLE digest_runs",
+            "ALTER TABLE digest_runs_11 RENAME TO digest_runs",
+        ),
+        postgresql=(
+            """ALTER TABLE digest_runs ADD COLUMN timezone TEXT COLLATE "C" NOT NULL DEFAULT ''""",
+            """
+    ALTER TABLE digest_runs
+        DROP CONSTRAINT digest_runs_pkey,
+        ADD PRIMARY KEY (guild_id, local_day, timezone)
+    """,
+        ),
+    ),
 )
 
 # The request message a logged reaction answers (issue 14): exports carry it, so a moderator
 # can follow a conversation. An id, never text: erasing the answered message leaves nothing here.
-_SCHEMA_12: Migration = ("ALTER TABLE request_messages ADD COLUMN replies_to INTEGER",)
+_SCHEMA_12: Written = ("ALTER TABLE request_messages ADD COLUMN replies_to INTEGER",)
 
-MIGRATIONS: tuple[Migration, ...] = (
+HISTORY: tuple[Written, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
     _SCHEMA_3,
@@ -351,6 +402,26 @@ MIGRATIONS: tuple[Migration, ...] = (
     _SCHEMA_11,
     _SCHEMA_12,
 )
+
+
+def migrations_for(dialect: Dialect) -> tuple[Migration, ...]:
+    """The history as `dialect` runs it: each statement in that engine's words."""
+    return tuple(
+        tuple(
+            statement
+            for item in written
+            for statement in (
+                item.statements(dialect)
+                if isinstance(item, ByDialect)
+                else (schema_statement(item, dialect),)
+            )
+        )
+        for written in HISTORY
+    )
+
+
+MIGRATIONS = migrations_for("sqlite")
+PG_MIGRATIONS = migrations_for("postgresql")
 LATEST_VERSION = len(MIGRATIONS)
 
 
@@ -363,7 +434,7 @@ class NewerSchemaError(Exception):
         self.known = known
 
 
-async def schema_version(db: Connection) -> int:
+async def schema_version(db: aiosqlite.Connection) -> int:
     async with db.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row is not None else 0

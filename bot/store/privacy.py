@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import get_args
 
-from bot.store.database import Connection, Database, Params
+from bot.store.backend import Backend, Params
+from bot.store.database import Database
 from bot.store.keys import create_key, missing_key_error, read_key
 from bot.store.records import (
     DEFAULT_RETENTION_DAYS,
@@ -18,7 +19,6 @@ from bot.store.records import (
     ContentMode,
     PrivacySettings,
 )
-from bot.store.retention import RetentionQueries
 
 CONTENT_MODES: tuple[ContentMode, ...] = get_args(ContentMode)
 
@@ -57,8 +57,8 @@ _DROP_CORRECTION_TEXT = """
 """
 
 
-async def _count(db: Connection, sql: str, params: Params) -> int:
-    rows = list(await db.execute_fetchall(sql, params))
+async def _count(db: Backend, sql: str, params: Params) -> int:
+    rows = list(await db.fetch_all(sql, params))
     return int(rows[0][0]) if rows else 0
 
 
@@ -86,7 +86,7 @@ _HOLDS_AUTHOR_HASHES = """
 """
 
 
-class PrivacyQueries(RetentionQueries, Database):
+class PrivacyQueries(Database):
     async def author_key(self, path: Path) -> bytes:
         """The author-hash key in `path`, created on first use. MissingKeyError when the file
         is gone while this database holds hashes made with it: a new key would hash every
@@ -120,7 +120,7 @@ class PrivacyQueries(RetentionQueries, Database):
         if mode not in CONTENT_MODES:
             raise ValueError(f"{mode!r} is not a content mode ({', '.join(CONTENT_MODES)})")
 
-        async def work(db: Connection) -> int:
+        async def work(db: Backend) -> int:
             await db.execute(_SET_CONTENT_MODE, (guild_id, mode))
             if mode != "drop":
                 return 0
@@ -140,7 +140,7 @@ class PrivacyQueries(RetentionQueries, Database):
         date."""
         _check_author(author_hash)
 
-        async def work(db: Connection) -> int:
+        async def work(db: Backend) -> int:
             await db.execute(
                 "INSERT INTO opted_out_authors (guild_id, author_hash, opted_out_at) "
                 "VALUES (?, ?, ?) ON CONFLICT (guild_id, author_hash) DO NOTHING",

@@ -1,9 +1,14 @@
-"""Plain records that go into and come out of the Store (no SQL, no discord)."""
+"""Plain records that go into and come out of the Store (no discord), and the helpers that turn
+them into rows and rows back into them."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, Protocol
+
+from bot.redaction import redact_tokens
 
 WatchMode = Literal["all", "listed"]
 ChannelRule = Literal["watch", "exclude"]
@@ -80,3 +85,89 @@ class PrivacySettings:
     guild_id: int
     retention_days: int = DEFAULT_RETENTION_DAYS
     content_mode: ContentMode = "keep"
+
+
+class Row(Protocol):
+    """A result row: sqlite3.Row and asyncpg's Record both index by position and by name."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+def storable(text: str) -> str:
+    """`text` with lone surrogates (JSON can carry them: "\\ud83d") as U+FFFD; SQLite stores
+    UTF-8, which has no way to write half a character, and sqlite3 raises on them."""
+    if not isinstance(text, str):  # a caller's bug (None, say): SQLite's constraint names it
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Through UTF-16 with surrogatepass: a valid pair becomes its character, a lone half U+FFFD.
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
+def message_text(text: str) -> str:
+    """A message's text as stored: `storable`, and anything shaped like a Discord token (a
+    member who pastes one, ours or theirs) as "[redacted]", so no export, digest or answer
+    can ever show it."""
+    text = storable(text)
+    if not isinstance(text, str):
+        return text
+    return redact_tokens(text)
+
+
+# The columns `request_record` reads, in its order.
+REQUEST_COLUMNS = (
+    "message_id, guild_id, channel_id, author_hash, created_at, content, language, "
+    "compound, pos, neu, neg, category, targets, alternatives, cues, edited, replies_to"
+)
+
+
+def _strings(cell: str) -> tuple[str, ...]:
+    # Most rows carry no alternatives and many no targets: skip the JSON parser for those.
+    return () if cell == "[]" else tuple(json.loads(cell))
+
+
+def request_record(row: Row) -> RequestRecord:
+    """A row of `REQUEST_COLUMNS`, in that order (a digest decodes hundreds: by position, not
+    name)."""
+    (
+        message_id,
+        guild_id,
+        channel_id,
+        author_hash,
+        created_at,
+        content,
+        language,
+        compound,
+        pos,
+        neu,
+        neg,
+        category,
+        targets,
+        alternatives,
+        cues,
+        edited,
+        replies_to,
+    ) = row
+    return RequestRecord(
+        message_id=message_id,
+        guild_id=guild_id,
+        channel_id=channel_id,
+        author_hash=author_hash,
+        created_at=float(created_at),
+        content=content,
+        language=language,
+        compound=compound,
+        pos=pos,
+        neu=neu,
+        neg=neg,
+        category=category,
+        targets=_strings(targets),
+        alternatives=_strings(alternatives),
+        cues=_strings(cues),
+        edited=bool(edited),
+        replies_to=replies_to,
+    )

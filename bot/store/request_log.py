@@ -7,18 +7,13 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from bot.store.database import Database, Row, message_text
-from bot.store.records import RequestRecord
-
-_COLUMNS = (
-    "message_id, guild_id, channel_id, author_hash, created_at, content, language, "
-    "compound, pos, neu, neg, category, targets, alternatives, cues, edited, replies_to"
-)
+from bot.store.database import Database
+from bot.store.records import REQUEST_COLUMNS, RequestRecord, message_text, request_record
 
 # Message ids are unique across Discord, but the WHERE makes sure a row can never be taken over
 # through another guild's id: a clash is simply not written.
 _UPSERT = f"""
-    INSERT INTO request_messages ({_COLUMNS})
+    INSERT INTO request_messages ({REQUEST_COLUMNS})
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (message_id) DO UPDATE SET
         channel_id = excluded.channel_id,
@@ -70,53 +65,6 @@ def _params(rec: RequestRecord) -> tuple[Any, ...]:
     )
 
 
-def _strings(cell: str) -> tuple[str, ...]:
-    # Most rows carry no alternatives and many no targets: skip the JSON parser for those.
-    return () if cell == "[]" else tuple(json.loads(cell))
-
-
-def _record(row: Row) -> RequestRecord:
-    """A row of `_COLUMNS`, in that order (a digest decodes hundreds: by position, not name)."""
-    (
-        message_id,
-        guild_id,
-        channel_id,
-        author_hash,
-        created_at,
-        content,
-        language,
-        compound,
-        pos,
-        neu,
-        neg,
-        category,
-        targets,
-        alternatives,
-        cues,
-        edited,
-        replies_to,
-    ) = row
-    return RequestRecord(
-        message_id=message_id,
-        guild_id=guild_id,
-        channel_id=channel_id,
-        author_hash=author_hash,
-        created_at=float(created_at),
-        content=content,
-        language=language,
-        compound=compound,
-        pos=pos,
-        neu=neu,
-        neg=neg,
-        category=category,
-        targets=_strings(targets),
-        alternatives=_strings(alternatives),
-        cues=_strings(cues),
-        edited=bool(edited),
-        replies_to=replies_to,
-    )
-
-
 class RequestQueries(Database):
     async def upsert_request(self, rec: RequestRecord) -> bool:
         """Insert or update one message; False if its id belongs to another guild."""
@@ -140,10 +88,10 @@ class RequestQueries(Database):
 
     async def get_request(self, guild_id: int, message_id: int) -> RequestRecord | None:
         row = await self._fetch_one(
-            f"SELECT {_COLUMNS} FROM request_messages WHERE guild_id = ? AND message_id = ?",
+            f"SELECT {REQUEST_COLUMNS} FROM request_messages WHERE guild_id = ? AND message_id = ?",
             (guild_id, message_id),
         )
-        return None if row is None else _record(row)
+        return None if row is None else request_record(row)
 
     async def delete_request(self, guild_id: int, message_id: int) -> bool:
         changed = await self._write(
@@ -164,7 +112,7 @@ class RequestQueries(Database):
     ) -> list[RequestRecord]:
         """Messages created in [start, end), oldest first; optionally of one channel only."""
         sql = (
-            f"SELECT {_COLUMNS} FROM request_messages "
+            f"SELECT {REQUEST_COLUMNS} FROM request_messages "
             "WHERE guild_id = ? AND created_at >= ? AND created_at < ?"
         )
         params: list[Any] = [guild_id, start, end]
@@ -172,7 +120,7 @@ class RequestQueries(Database):
             sql += " AND channel_id = ?"
             params.append(channel_id)
         rows = await self._fetch_all(sql + " ORDER BY created_at, message_id", params)
-        return [_record(row) for row in rows]
+        return [request_record(row) for row in rows]
 
     async def count_requests(self, guild_id: int) -> int:
         row = await self._fetch_one(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.store.database import Connection, Database, changes
+from bot.store.backend import Backend
+from bot.store.database import Database
 from bot.store.guilds import delete_guild_rows
 from bot.store.records import DEFAULT_RETENTION_DAYS
 
@@ -126,9 +127,8 @@ class RetentionQueries(Database):
 
     async def _forget_if_still_departed(self, guild_id: int, cutoff: float) -> bool:
         # Checked again inside the transaction: the bot may have rejoined since the list was read.
-        async def work(db: Connection) -> bool:
-            still = await changes(
-                db,
+        async def work(db: Backend) -> bool:
+            still = await db.execute(
                 "DELETE FROM departed_guilds WHERE guild_id = ? AND left_at < ?",
                 (guild_id, cutoff),
             )

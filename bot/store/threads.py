@@ -13,7 +13,8 @@ import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from bot.store.database import Connection, Database
+from bot.store.backend import Backend
+from bot.store.database import Database
 from bot.store.dialect import in_id_list
 
 _REMEMBER = """
@@ -45,7 +46,7 @@ class ThreadQueries(Database):
         if not rows:
             return
 
-        async def work(db: Connection) -> None:
+        async def work(db: Backend) -> None:
             await db.executemany(_REMEMBER, rows)
 
         await self._run(work, transaction=True)

@@ -7,9 +7,8 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
-import aiosqlite
-
 from bot.store import Store
+from bot.store.backend import Backend
 from bot.store.dialect import is_postgres_url
 
 # SQLite's ceiling for max_page_count; asking for it restores "no limit".
@@ -22,13 +21,12 @@ async def disk_full(store: Store) -> AsyncIterator[None]:
     one fails exactly as it would on a full disk (SQLITE_FULL). The limit is per connection,
     so it has to be set on the Store's own; `_run` is the only door to it."""
 
-    async def limit(db: aiosqlite.Connection) -> None:
-        async with db.execute("PRAGMA page_count") as cursor:
-            row = await cursor.fetchone()
+    async def limit(db: Backend) -> None:
+        row = await db.fetch_one("PRAGMA page_count")
         assert row is not None
         await db.execute(f"PRAGMA max_page_count = {int(row[0]):d}")
 
-    async def unlimit(db: aiosqlite.Connection) -> None:
+    async def unlimit(db: Backend) -> None:
         await db.execute(f"PRAGMA max_page_count = {NO_PAGE_LIMIT:d}")
 
     await store._run(limit)

@@ -1,11 +1,12 @@
-"""The SQLite-to-PostgreSQL placeholder rewrite and the URL helpers (pure functions)."""
+"""The SQLite-to-PostgreSQL placeholder and schema rewrites and the URL helpers (pure
+functions)."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.store import Store, StoreError
-from bot.store.dialect import is_postgres_url, redact_url, to_postgres
+from bot.store.dialect import is_postgres_url, redact_url, schema_statement, to_postgres
 
 
 @pytest.mark.parametrize(
@@ -24,6 +25,32 @@ from bot.store.dialect import is_postgres_url, redact_url, to_postgres
 )
 def test_placeholders_are_rewritten(sqlite: str, postgres: str) -> None:
     assert to_postgres(sqlite) == postgres
+
+
+SCHEMA_IN_SQLITE = """
+    CREATE TABLE t (
+        id       INTEGER PRIMARY KEY,
+        at       REAL NOT NULL,
+        kind     TEXT NOT NULL CHECK (kind GLOB '[a-z][0-9]'),
+        content  TEXT NOT NULL,
+        level    INTEGER
+    ) WITHOUT ROWID
+"""
+SCHEMA_IN_POSTGRES = """
+    CREATE TABLE t (
+        id       BIGINT PRIMARY KEY,
+        at       DOUBLE PRECISION NOT NULL,
+        kind     TEXT COLLATE "C" NOT NULL CHECK (kind ~ '^[a-z][0-9]$'),
+        content  TEXT NOT NULL,
+        level    BIGINT
+    )
+"""
+
+
+def test_schema_statements_are_rewritten_by_the_dialect_table() -> None:
+    # The "C" collation only for text that is compared (kind), not for text only shown.
+    assert schema_statement(SCHEMA_IN_SQLITE, "sqlite") == SCHEMA_IN_SQLITE
+    assert schema_statement(SCHEMA_IN_SQLITE, "postgresql") == SCHEMA_IN_POSTGRES
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import LabelCorrection, Store
-from bot.store.export_rows import _PAGE, ExportRow
+from bot.store.export_rows import PAGE_QUERY, ExportRow
 from tests.store.store_factory import BASE_TIME, request
 
 GUILD = 1
@@ -171,7 +171,8 @@ async def test_a_page_is_one_index_range_scan(store: Store, db_path: Path) -> No
     with sqlite3.connect(db_path) as db:
         db.execute("ANALYZE")
         plan = " / ".join(
-            str(step[3]) for step in db.execute("EXPLAIN QUERY PLAN " + _PAGE, (1, 0, 9, 0, -1, 5))
+            str(step[3])
+            for step in db.execute("EXPLAIN QUERY PLAN " + PAGE_QUERY, (1, 0, 9, 0, -1, 5))
         )
     db.close()
     assert "USING INDEX request_messages_by_guild_time (guild_id=? AND created_at>" in plan

@@ -17,8 +17,9 @@ from bot.store import (
     StoreError,
     StoreUnavailableError,
 )
-from bot.store.database import busy_timeout_ms, store_error
+from bot.store.database import busy_timeout_ms
 from bot.store.migrations import LATEST_VERSION, MIGRATIONS, migrate
+from bot.store.sqlite import store_error
 from tests.e2e.waiting import eventually
 from tests.store.faults import (
     disk_full,

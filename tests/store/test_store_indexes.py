@@ -13,7 +13,7 @@ import aiosqlite
 import pytest
 
 from bot.store import LabelCorrection, Store
-from bot.store.labels import _CORRECTED_LOG
+from bot.store.labels import CORRECTED_LOG
 from bot.store.migrations import LATEST_VERSION, MIGRATIONS, migrate
 from bot.store.trends import request_days_query
 from tests.store.store_factory import BASE_TIME, request
@@ -54,7 +54,7 @@ async def test_a_trend_reads_each_day_from_the_covering_index(store: Store, db_p
 @pytest.mark.sqlite_only
 async def test_the_digest_rows_come_by_guild_and_time(store: Store, db_path: Path) -> None:
     await store.upsert_requests(request(i, created_at=BASE_TIME + i) for i in range(50))
-    ordered = _CORRECTED_LOG + " ORDER BY r.created_at, r.message_id"  # as the Store asks
+    ordered = CORRECTED_LOG + " ORDER BY r.created_at, r.message_id"  # as the Store asks
     plan = plan_of(db_path, ordered, [1, BASE_TIME, BASE_TIME + DAY])
     assert "USING INDEX request_messages_by_guild_time (guild_id=? AND created_at>?" in plan, plan
     assert "TEMP B-TREE" not in plan  # the index gives the order: nothing sorted in memory

@@ -1,6 +1,7 @@
 """What only the PostgreSQL Store has: its migrations table and lock, its error mapping, waiting
-for another process's lock, losing the connection. (Everything the two stores share runs on both
-through the `store` fixture.)"""
+for another process's lock, losing the connection; and that the one schema history gives both
+databases the same schema. (Everything the two stores share runs on both through the `store`
+fixture.)"""
 
 from __future__ import annotations
 
@@ -9,16 +10,19 @@ import contextlib
 import itertools
 import os
 import signal
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 
+import aiosqlite
 import asyncpg
 import pytest
 
 from bot.store import Store, StoreError, StoreUnavailableError
 from bot.store.alerts import PostedAlert
-from bot.store.migrations import LATEST_VERSION, MIGRATIONS
-from bot.store.pg_migrations import PG_MIGRATIONS, migrate_pg
-from bot.store.pg_session import pg_error
+from bot.store.dialect import postgres_type
+from bot.store.migrations import LATEST_VERSION, MIGRATIONS, PG_MIGRATIONS, migrate
+from bot.store.postgres import migrate_pg, pg_error
 from tests.store.conftest import fresh_database
 from tests.store.pg_server import PgServer
 from tests.store.store_factory import BASE_TIME, request
@@ -72,8 +76,118 @@ async def other(pg_url: str) -> AsyncIterator[asyncpg.Connection]:
     await connection.close()
 
 
-def test_every_sqlite_migration_has_its_postgresql_twin() -> None:
-    assert len(PG_MIGRATIONS) == len(MIGRATIONS)
+# A table's shape, the same way for both engines: its columns as (name, PostgreSQL type, may be
+# NULL) by name, its primary key, and its other indexes as name -> (columns, partial). Column
+# order is left out: migration 11 rebuilt digest_runs on SQLite with timezone in the middle and
+# added it at the end on PostgreSQL, and every statement names its columns.
+Shape = tuple[
+    tuple[tuple[str, str, bool], ...], tuple[str, ...], dict[str, tuple[tuple[str, ...], bool]]
+]
+
+
+def sqlite_schema(path: Path) -> dict[str, Shape]:
+    db = sqlite3.connect(path)
+    try:
+        schema: dict[str, Shape] = {}
+        tables = db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        for (table,) in tables.fetchall():
+            info = db.execute(f"PRAGMA table_info({table})").fetchall()
+            columns = tuple(
+                sorted(
+                    (name, postgres_type(kind), not (notnull or pk))
+                    for _, name, kind, notnull, _, pk in info
+                )
+            )
+            key = tuple(
+                row[1] for row in sorted((row for row in info if row[5]), key=lambda r: r[5])
+            )
+            indexes = {
+                name: (
+                    tuple(row[2] for row in db.execute(f"PRAGMA index_info({name})")),
+                    bool(partial),
+                )
+                for _, name, _, origin, partial in db.execute(f"PRAGMA index_list({table})")
+                if origin == "c"  # made by CREATE INDEX, not by the primary key
+            }
+            schema[table] = (columns, key, indexes)
+        return schema
+    finally:
+        db.close()
+
+
+async def postgres_schema(url: str) -> dict[str, Shape]:
+    connection = await asyncpg.connect(url)
+    try:
+        columns = await connection.fetch(
+            "SELECT table_name, column_name, upper(data_type), is_nullable = 'YES' "
+            "FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name <> 'clamor_schema' "
+            "ORDER BY table_name, ordinal_position"
+        )
+        indexes = await connection.fetch(
+            """
+            SELECT t.relname, i.relname, ix.indisprimary, ix.indpred IS NOT NULL,
+                   array_agg(a.attname::text ORDER BY k.position)
+            FROM pg_index AS ix
+            JOIN pg_class AS i ON i.oid = ix.indexrelid
+            JOIN pg_class AS t ON t.oid = ix.indrelid
+            JOIN pg_namespace AS n ON n.oid = t.relnamespace
+            CROSS JOIN LATERAL unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, position)
+            JOIN pg_attribute AS a ON a.attrelid = t.oid AND a.attnum = k.attnum
+            WHERE n.nspname = 'public' AND t.relname <> 'clamor_schema'
+            GROUP BY t.relname, i.relname, ix.indisprimary, ix.indpred
+            """
+        )
+    finally:
+        await connection.close()
+    schema: dict[str, Shape] = {}
+    for table in sorted({row[0] for row in columns}):
+        shape = tuple(sorted((row[1], row[2], row[3]) for row in columns if row[0] == table))
+        key = next((tuple(row[4]) for row in indexes if row[0] == table and row[2]), ())
+        others = {
+            row[1]: (tuple(row[4]), row[3]) for row in indexes if row[0] == table and not row[2]
+        }
+        schema[table] = (shape, key, others)
+    return schema
+
+
+async def test_both_databases_end_with_the_same_schema(empty_url: str, tmp_path: Path) -> None:
+    # One history written once: the tables, columns (types mapped through the dialect table),
+    # primary keys and indexes a fresh database ends with are the same on both engines.
+    path = tmp_path / "clamor.db"
+    async with await Store.open(path):
+        pass
+    async with await Store.open(empty_url):
+        pass
+    expected = sqlite_schema(path)
+    assert {"request_messages", "digest_runs", "shard_leases"} <= expected.keys()
+    assert await postgres_schema(empty_url) == expected
+
+
+async def test_a_database_at_any_version_upgrades_to_the_fresh_schema(
+    empty_url: str, tmp_path: Path
+) -> None:
+    fresh = tmp_path / "fresh.db"
+    async with await Store.open(fresh):
+        pass
+    expected = sqlite_schema(fresh)
+    for version in range(1, LATEST_VERSION):
+        path = tmp_path / f"at_{version}.db"
+        async with aiosqlite.connect(path, isolation_level=None) as db:
+            assert await migrate(db, MIGRATIONS[:version]) == version
+        connection = await asyncpg.connect(empty_url)
+        try:
+            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            assert await migrate_pg(connection, PG_MIGRATIONS[:version]) == version
+        finally:
+            await connection.close()
+        for location in (str(path), empty_url):
+            async with await Store.open(location) as store:
+                assert await store.schema_version() == LATEST_VERSION
+        assert sqlite_schema(path) == expected, f"SQLite from version {version}"
+        assert await postgres_schema(empty_url) == expected, f"PostgreSQL from version {version}"
 
 
 async def test_a_new_database_is_migrated_once_under_the_lock(empty_url: str) -> None:
