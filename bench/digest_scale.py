@@ -40,9 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from indexes import index_sets, use_indexes
 
-from bot.analysis.model import CATEGORIES
+from bot.analysis.results import CATEGORIES
+from bot.digest.contents import Period
 from bot.digest.from_store import chart_period, digest_from_store
-from bot.digest.model import Period
 from bot.store import LabelCorrection, RequestRecord, Store
 from bot.store.migrations import MIGRATIONS
 from bot.trends import trend_from_store

@@ -30,7 +30,6 @@ for path in (ROOT, ROOT / "bench"):
 
 import real_corpus  # noqa: E402
 
-from bot.analysis.model import CATEGORIES  # noqa: E402
 from bot.analysis.ngram_model import (  # noqa: E402
     BIAS,
     CATEGORY_TABLE,
@@ -41,6 +40,7 @@ from bot.analysis.ngram_model import (  # noqa: E402
     with_context,
 )
 from bot.analysis.pipeline import Analyzer  # noqa: E402
+from bot.analysis.results import CATEGORIES  # noqa: E402
 
 DATA = ROOT / "bot" / "analysis" / "data"
 MIN_DOCS = 2  # a feature seen in one message only is that message, not the language

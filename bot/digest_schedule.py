@@ -29,7 +29,7 @@ def due_at(day: date, digest_time: str, timezone: str) -> float:
 
 def day_start(day: date, timezone: str) -> float:
     """Local midnight at the start of `day`: the end of the day a digest posted on `day`
-    covers (the same instant `bot.digest.model.Period` ends that day at)."""
+    covers (the same instant `bot.digest.contents.Period` ends that day at)."""
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone)).timestamp()
 
 

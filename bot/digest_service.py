@@ -16,8 +16,8 @@ from typing import Any
 
 import discord
 
+from bot.digest.contents import Period, Places
 from bot.digest.from_store import CHART_FILE, PlaceLookup, digest_report
-from bot.digest.model import Period, Places
 from bot.digest.render import to_embed
 from bot.digest_schedule import NextDigest, PostedRun, covered_until, next_digest
 from bot.store import Store, StoreError

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from bot.charts.model import TrendSeries
 from bot.charts.series import build_series, day_starts
-from bot.digest.model import Period
+from bot.charts.trend_series import TrendSeries
+from bot.digest.contents import Period
 from bot.store import Store
 
 

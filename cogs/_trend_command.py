@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.charts.embed import CHART_FILENAME, trend_embed, trend_title
 from bot.charts.render import render_trend
 from bot.client import ClamorBot
-from bot.digest.model import Period, today_in
+from bot.digest.contents import Period, today_in
 from bot.digest_service import public_channels
 from bot.errors import UserFacingError
 from bot.store import Store

@@ -20,7 +20,7 @@ from datetime import date
 import discord
 
 from bot.client import ClamorBot
-from bot.digest.model import Period
+from bot.digest.contents import Period
 from bot.digest_schedule import covered_day
 from bot.digest_service import RETRY_AFTER_FAILURE
 from bot.store.records import DigestRun, GuildSettings

@@ -7,8 +7,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ClamorBot
+from bot.digest.contents import Period, parse_day, today_in
 from bot.digest.headline import plural
-from bot.digest.model import Period, parse_day, today_in
 from bot.digest_service import public_channels
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildConfig

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.buckets import is_bucket_start, volume_bucket
-from bot.digest.model import Period
+from bot.digest.contents import Period
 
 
 def utc(text: str) -> float:

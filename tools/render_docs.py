@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 
 from bot.charts.render import render_trend
 from bot.chat_import import sample_export_paths
+from bot.digest.contents import Period, Places
 from bot.digest.from_store import CHART_FILE, digest_report
-from bot.digest.model import Period, Places
 from bot.digest.render import to_embed
 from bot.ingest import export_messages, ingest_messages
 from bot.store import Store

@@ -20,7 +20,7 @@ from bot.alerts.detection import (
     Spike,
 )
 from bot.alerts.windows import HOUR_SECONDS, Window
-from bot.digest.model import jump_url
+from bot.digest.contents import jump_url
 from bot.store.records import RequestRecord
 
 MESSAGES_TO_READ = 3

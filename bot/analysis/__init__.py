@@ -6,7 +6,8 @@ No discord import and no I/O beyond reading the package's own data tables (``dat
 from bot.analysis.cleaning import clean_text
 from bot.analysis.explain import explain, format_cue, summarize
 from bot.analysis.language import detect_language
-from bot.analysis.model import (
+from bot.analysis.pipeline import Analyzer, analyze
+from bot.analysis.results import (
     CATEGORIES,
     NEUTRAL_TONE,
     NO_CONTEXT,
@@ -18,7 +19,6 @@ from bot.analysis.model import (
     GuildTerms,
     Tone,
 )
-from bot.analysis.pipeline import Analyzer, analyze
 
 __all__ = [
     "CATEGORIES",

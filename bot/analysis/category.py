@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.analysis.model import Category, Cue, Tone
 from bot.analysis.ngram_model import CategoryModel, category_features, readable
+from bot.analysis.results import Category, Cue, Tone
 
 
 @dataclass(frozen=True, slots=True)

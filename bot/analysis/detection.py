@@ -23,7 +23,6 @@ from functools import cache
 from bot.analysis.entities import ALTERNATIVE_MARK, TARGET_MARK, Mention, builtin_entities
 from bot.analysis.folding import fold_lower
 from bot.analysis.lexicon import read_table, stems_regex
-from bot.analysis.model import Cue
 from bot.analysis.ngram_model import (
     RequestModel,
     RequestScore,
@@ -32,6 +31,7 @@ from bot.analysis.ngram_model import (
     request_features,
     with_context,
 )
+from bot.analysis.results import Cue
 
 _MAX_CUE_CHARS = 80
 

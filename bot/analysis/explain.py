@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.analysis.model import Analysis, Cue
+from bot.analysis.results import Analysis, Cue
 
 _MAX_TEXT = 80
 _MAX_LINK = 120

@@ -30,7 +30,7 @@ from importlib import resources
 from itertools import repeat
 
 from bot.analysis.entities import ALTERNATIVE_MARK, TARGET_MARK
-from bot.analysis.model import CATEGORIES, Category
+from bot.analysis.results import CATEGORIES, Category
 
 REQUEST_TABLE = "request_model.tsv"
 CATEGORY_TABLE = "category_model.tsv"

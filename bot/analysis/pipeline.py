@@ -13,7 +13,7 @@ from bot.analysis.detection import Detection, RequestDetector, model_features
 from bot.analysis.entities import GENERIC_TARGET, EntityFinder, Mention, generic_target_span, unique
 from bot.analysis.folding import count_words, fold, fold_lower
 from bot.analysis.language import detect_language
-from bot.analysis.model import (
+from bot.analysis.results import (
     NEUTRAL_TONE,
     NO_CONTEXT,
     NO_TERMS,

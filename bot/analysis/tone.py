@@ -23,7 +23,7 @@ from vaderSentiment.vaderSentiment import (
 
 from bot.analysis.emoji import EMOJI_CHAR, is_emoji
 from bot.analysis.lexicon import LexiconError, read_table
-from bot.analysis.model import NEUTRAL_TONE, Cue, Tone
+from bot.analysis.results import NEUTRAL_TONE, Cue, Tone
 
 MAX_TONE_CHARS = 480
 MAX_TONE_EMOJI = 16

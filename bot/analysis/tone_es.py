@@ -21,7 +21,7 @@ from functools import cache
 from bot.analysis.emoji import is_emoji
 from bot.analysis.folding import fold_lower
 from bot.analysis.lexicon import LexiconError, read_table
-from bot.analysis.model import NEUTRAL_TONE, Tone
+from bot.analysis.results import NEUTRAL_TONE, Tone
 from bot.analysis.tone import ToneResult, bound_text, emoji_valence, top_cues
 
 NEGATORS = frozenset(

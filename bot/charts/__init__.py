@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.charts.model import TrendSeries
+from bot.charts.trend_series import TrendSeries
 
 if TYPE_CHECKING:
     from bot.charts.render import render_trend

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.charts import labels
-from bot.charts.model import TrendSeries
+from bot.charts.trend_series import TrendSeries
 
 CHART_FILENAME = "trend.png"
 EMBED_COLOUR = 0x5B8DEF

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.charts.model import TrendSeries
+from bot.charts.trend_series import TrendSeries
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -17,7 +17,6 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from bot.charts import labels
-from bot.charts.model import TrendSeries
 from bot.charts.style import (
     BARS,
     BORDER,
@@ -33,6 +32,7 @@ from bot.charts.style import (
     Layout,
     category_colour,
 )
+from bot.charts.trend_series import TrendSeries
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from bot.analysis.model import CATEGORIES
-from bot.charts.model import TrendSeries
-from bot.digest.model import Period
+from bot.analysis.results import CATEGORIES
+from bot.charts.trend_series import TrendSeries
+from bot.digest.contents import Period
 from bot.store.trends import RequestDay
 
 

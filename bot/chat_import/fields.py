@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.chat_import.model import ExportMessage, snippet
+from bot.chat_import.records import ExportMessage, snippet
 
 
 class FieldError(ValueError):

@@ -12,7 +12,7 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from bot.chat_import.fields import ExportedChannel, FieldError, export_message, exported_channel
-from bot.chat_import.model import ExportError, ExportMessage, snippet
+from bot.chat_import.records import ExportError, ExportMessage, snippet
 from bot.chat_import.stream import DEFAULT_CHUNK_BYTES, JsonStream, ProgressCallback
 
 _HEADER_KEYS = ("guild", "channel")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from bot.chat_import.model import ExportError
+from bot.chat_import.records import ExportError
 
 
 def sample_export_paths() -> list[Path]:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, NoReturn
 
-from bot.chat_import.model import ExportError
+from bot.chat_import.records import ExportError
 
 DEFAULT_CHUNK_BYTES = 1 << 20
 # No DiscordChatExporter value comes near this; a file that needs more is not an export and

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.charts.model import TrendSeries
 from bot.charts.output import ChartPathError, chart_paths, check_writable, write_chart
+from bot.charts.trend_series import TrendSeries
 from bot.chat_import import sample_export_paths
 from bot.cli.common import (
     EXIT_OK,
@@ -26,8 +26,8 @@ from bot.cli.common import (
 )
 from bot.cli.spikes import format_spikes, spikes_in_store
 from bot.cli.terminal import json_visible, visible
+from bot.digest.contents import Digest, Period, parse_day
 from bot.digest.from_store import digest_from_store
-from bot.digest.model import Digest, Period, parse_day
 from bot.digest.render import to_json, to_markdown, to_text
 from bot.ingest import IngestSummary, export_files, ingest_exports
 from bot.store import Store

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from bot.analysis import NO_CONTEXT, Analyzer, Context, explain, format_cue, summarize
-from bot.analysis.model import Analysis
+from bot.analysis.results import Analysis
 from bot.cli.common import EXIT_OK, EXIT_PARTIAL, CommandError
 from bot.cli.terminal import json_visible, visible
 

@@ -19,8 +19,8 @@ from bot.cli.common import (
     settings,
     timezone_option,
 )
+from bot.digest.contents import Digest, Period, parse_day, today_in
 from bot.digest.from_store import digest_from_store
-from bot.digest.model import Digest, Period, parse_day, today_in
 from bot.store import Store
 
 

@@ -39,7 +39,7 @@ from bot.data_export import (
     write_export,
 )
 from bot.data_export.summary import FORMAT_NAMES
-from bot.digest.model import Period, parse_day, today_in
+from bot.digest.contents import Period, parse_day, today_in
 from bot.store import MAX_RETENTION_DAYS, Store
 
 STDOUT = "-"

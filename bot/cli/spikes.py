@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from bot.alerts import DEFAULT_SENSITIVITY, MIN_BASELINE_DAYS, AlertReport, Sensitivity, to_text
 from bot.alerts.from_store import day_spikes
-from bot.digest.model import Period
+from bot.digest.contents import Period
 from bot.store import Store
 
 

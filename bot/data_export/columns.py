@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.digest.model import jump_url
+from bot.digest.contents import jump_url
 from bot.store.export_rows import ExportRow
 
 ExportFormat = Literal["csv", "jsonl"]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from bot.data_export.columns import ExportFormat
 from bot.data_export.packing import PackedExport
-from bot.digest.model import Period
+from bot.digest.contents import Period
 from bot.errors import UserFacingError
 
 MIN_EXPORT_DAYS = 1

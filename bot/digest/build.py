@@ -8,9 +8,9 @@ from dataclasses import replace
 from datetime import date
 from statistics import fmean
 
-from bot.analysis.model import CATEGORIES
+from bot.analysis.results import CATEGORIES
+from bot.digest.contents import DayPoint, Digest, Example, Period, Places, Totals, jump_url
 from bot.digest.headline import headline
-from bot.digest.model import DayPoint, Digest, Example, Period, Places, Totals, jump_url
 from bot.store.records import RequestRecord
 
 TOP_N = 5

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.analysis.model import CATEGORIES
+from bot.analysis.results import CATEGORIES
+from bot.digest.contents import Digest, Totals
 from bot.digest.headline import CATEGORY_LABELS, signed
-from bot.digest.model import Digest, Totals
 
 UP, DOWN, FLAT = "▲", "▼", "→"
 TONE_STEP = 0.05  # tone moves smaller than this read as "about the same"

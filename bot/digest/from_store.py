@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.digest.model import Digest, Period, Places
+from bot.digest.contents import Digest, Period, Places
 from bot.digest.window import digest_from_window, window_of
 from bot.store import Store
 from bot.store.records import RequestRecord

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.digest.model import Digest, Period, Totals
+    from bot.digest.contents import Digest, Period, Totals
 
 CATEGORY_LABELS = {
     "demand": "demands",

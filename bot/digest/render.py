@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from bot.digest.model import Digest, Period
+from bot.digest.contents import Digest, Period
 from bot.digest.sections import Markup, digest_sections, quiet_lines, title
 
 # Discord's documented embed limits.

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.analysis.model import CATEGORIES
+from bot.analysis.results import CATEGORIES
 from bot.digest.comparison import comparison_sections
+from bot.digest.contents import Digest, Example, Period
 from bot.digest.headline import context_line, plural, signed, tone_word
-from bot.digest.model import Digest, Example, Period
 
 LinkFormat = Callable[[str, str], str]  # (label, url) -> markup
 BAR_WIDTH = 12

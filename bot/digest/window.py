@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from bot.digest.build import build_digest
-from bot.digest.model import Digest, Period, Places
+from bot.digest.contents import Digest, Period, Places
 from bot.store.records import RequestRecord
 
 BASELINE_DAYS = 7

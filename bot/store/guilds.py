@@ -9,7 +9,7 @@ from time import time as now
 from typing import get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.analysis.model import GuildTerms
+from bot.analysis.results import GuildTerms
 from bot.config import (
     DEFAULT_DIGEST_TIME,
     DEFAULT_TIMEZONE,

@@ -37,7 +37,7 @@ from bot.data_export.summary import (
     parts_label,
     unsent_parts_note,
 )
-from bot.digest.model import today_in
+from bot.digest.contents import today_in
 
 Interaction = discord.Interaction[ClamorBot]
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.analysis import CATEGORIES, Context, analyze, detect_language
 from bot.analysis.category import categorize
-from bot.analysis.model import NEUTRAL_TONE, Category, Tone
+from bot.analysis.results import NEUTRAL_TONE, Category, Tone
 
 ARTICLE: list[tuple[str, Category]] = [
     ("Nah, it is closedAI and they don't open source anything.", "frustration"),

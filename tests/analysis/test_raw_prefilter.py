@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot.analysis import Analyzer
 from bot.analysis.detection import builtin_triggers
 from bot.analysis.folding import fold_lower
-from bot.analysis.model import NEUTRAL_TONE, GuildTerms
+from bot.analysis.results import NEUTRAL_TONE, GuildTerms
 from tests.hostile.strategies import MARKUP, MIXED, REQUEST_PHRASES
 
 CORPUS = Path(__file__).parents[1] / "data" / "corpus.jsonl"

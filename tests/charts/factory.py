@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.analysis.model import CATEGORIES
-from bot.charts.model import TrendSeries
+from bot.analysis.results import CATEGORIES
+from bot.charts.trend_series import TrendSeries
 
 LAST_DAY = date(2026, 3, 15)
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.charts.model import TrendSeries
 from bot.charts.render import nice_step, render_trend
 from bot.charts.style import BARS, CARD, TONE, category_colour
+from bot.charts.trend_series import TrendSeries
 from tests.charts.factory import busy, series
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

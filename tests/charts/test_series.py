@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.charts.series import build_series, day_starts
-from bot.digest.model import Period
+from bot.digest.contents import Period
 from bot.store.trends import RequestDay
 
 MADRID = Period(date(2026, 3, 28), date(2026, 3, 30), "Europe/Madrid")

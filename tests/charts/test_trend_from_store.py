@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.digest.model import Period
+from bot.digest.contents import Period
 from bot.store import LabelCorrection, Store
 from bot.trends import trend_from_store
 from tests.store.store_factory import request

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.chat_import import sample_export_paths
 from bot.cli.spikes import format_spikes, spikes_in_store
-from bot.digest.model import Period
+from bot.digest.contents import Period
 from bot.ingest import export_messages, ingest_messages
 from bot.store import Store
 

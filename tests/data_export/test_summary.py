@@ -22,7 +22,7 @@ from bot.data_export.summary import (
     parts_label,
     unsent_parts_note,
 )
-from bot.digest.model import Period
+from bot.digest.contents import Period
 from bot.errors import UserFacingError
 
 MIB = 1024 * 1024

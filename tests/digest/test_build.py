@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from bot.digest.build import build_digest, pick_examples
-from bot.digest.model import Digest, Period, Places
+from bot.digest.contents import Digest, Period, Places
 from bot.store.records import RequestRecord
 from tests.digest.factories import GUILD, at, row
 

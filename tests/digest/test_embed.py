@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.digest.build import pick_examples
-from bot.digest.model import Digest, Period, Places
+from bot.digest.contents import Digest, Period, Places
 from bot.digest.render import (
     EMBED_FIELD_VALUE,
     EMBED_TOTAL,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.digest.contents import Digest, Period, Places
 from bot.digest.from_store import chart_period, digest_from_store, digest_report, stored_places
-from bot.digest.model import Digest, Period, Places
 from bot.store import Store
 from bot.store.labels import LabelCorrection
 from bot.store.threads import ThreadParent

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.digest.contents import Totals
 from bot.digest.headline import reaction_phrase
-from bot.digest.model import Totals
 
 ORDER = ("demand", "frustration", "optimism", "skepticism", "defeatism")
 

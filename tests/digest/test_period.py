@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.digest.model import Period, parse_day
+from bot.digest.contents import Period, parse_day
 from tests.digest.factories import at
 
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import date
 
 from bot.digest.build import build_digest
-from bot.digest.model import Digest, Period
+from bot.digest.contents import Digest, Period
 from bot.digest.render import (
     EMBED_FIELD_VALUE,
     EMBED_FIELDS,

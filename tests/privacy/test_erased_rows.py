@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from bot.digest.build import build_digest, pick_examples
-from bot.digest.model import Period
+from bot.digest.contents import Period
 from bot.store.records import RequestRecord
 from bot.why import CUES_ERASED, TEXT_ERASED, why_logged
 from tests.digest.factories import GUILD, row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analysis.model import GuildTerms
+from bot.analysis.results import GuildTerms
 from bot.store import GuildSettings, Store, normalize_term
 
 DEFAULTS = {"default_time": "18:00", "default_timezone": "UTC"}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.analysis.model import GuildTerms
+from bot.analysis.results import GuildTerms
 from bot.store import ChannelMessages, GuildSettings, LabelCorrection, PrivacySettings, Store
 from tests.store.store_factory import BASE_BUCKET, BASE_TIME, digest_run, request
 

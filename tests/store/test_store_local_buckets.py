@@ -12,8 +12,8 @@ import aiosqlite
 import pytest
 
 from bot.buckets import volume_bucket
+from bot.digest.contents import Period
 from bot.digest.from_store import digest_from_store
-from bot.digest.model import Period
 from bot.store import Store
 from bot.store.migrations import LATEST_VERSION, MIGRATIONS, migrate
 from bot.watch import ActivityBuffer
