@@ -8,6 +8,9 @@ STAMP_DEV := $(VENV)/.installed-dev
 LOCK_RUN := requirements/run.lock
 LOCK_DEV := requirements/dev.lock
 LOCK_VENV := .lock-venv
+# On every core, an idle worker taking tests queued behind a long one; coverage of bot/ and cogs/
+# (96.5% when set) may not fall below the floor.
+PYTEST_OPTIONS := -n auto --dist worksteal --cov --cov-fail-under=95
 
 .PHONY: demo test lint typecheck run bench bench-scale lock clean
 
@@ -33,7 +36,7 @@ test: $(STAMP_DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_OPTIONS)
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
