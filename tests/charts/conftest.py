@@ -1,4 +1,5 @@
-"""Fixtures for the chart tests: a real SQLite Store in a temporary folder."""
+"""Fixtures for the chart tests: a real SQLite Store in a temporary folder (a copy of the
+migrated template)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store
+from tests.store.store_factory import copy_template
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with await Store.open(tmp_path / "clamor.db") as opened:
+async def store(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Store]:
+    path = copy_template(sqlite_template, tmp_path / "clamor.db")
+    async with await Store.open(path) as opened:
         yield opened

@@ -22,6 +22,7 @@ from bot.client import ClamorBot
 from bot.config import load_settings
 from bot.store import Store, load_or_create_key
 from tests.fakediscord import FakeDiscord, assert_no_stray_tasks, connect_discord_py, running_bot
+from tests.store.store_factory import copy_template
 
 
 @pytest.fixture
@@ -62,13 +63,15 @@ async def running_clamor(
 
 @pytest.fixture
 def clamor(
-    fake_discord: FakeDiscord, tmp_path: Path
+    fake_discord: FakeDiscord, tmp_path: Path, sqlite_template: Path
 ) -> Callable[..., AbstractAsyncContextManager[ClamorBot]]:
-    """`async with clamor() as bot:` starts Clamor on this test's fake and database."""
+    """`async with clamor() as bot:` starts Clamor on this test's fake and database (a copy of
+    the migrated template; starting again in the same test keeps its rows)."""
+    db_path = copy_template(sqlite_template, tmp_path / "clamor.db")
 
     def start(
         clock: Callable[[], float] = time.time, **overrides: str
     ) -> AbstractAsyncContextManager[ClamorBot]:
-        return running_clamor(fake_discord, tmp_path / "clamor.db", clock=clock, **overrides)
+        return running_clamor(fake_discord, db_path, clock=clock, **overrides)
 
     return start

@@ -70,51 +70,55 @@ def edit_rejected(
     return refusal
 
 
-def channel_routes(fake: FakeDiscord) -> list[web.RouteDef]:
-    world = fake.world
+class _ChannelRoutes:
+    """The handlers of channel_routes, sharing the fake they answer for."""
 
-    def target(request: web.Request) -> FakeChannel | web.Response:
-        channel = world.find_channel(snowflake_param(request, "channel_id") or 0)
+    def __init__(self, fake: FakeDiscord) -> None:
+        self.fake = fake
+        self.world = fake.world
+
+    def target(self, request: web.Request) -> FakeChannel | web.Response:
+        channel = self.world.find_channel(snowflake_param(request, "channel_id") or 0)
         if channel is None:
             return discord_error(404, UNKNOWN_CHANNEL, "Unknown Channel")
         return channel
 
-    def target_message(request: web.Request) -> StoredMessage | web.Response:
-        channel = target(request)
+    def target_message(self, request: web.Request) -> StoredMessage | web.Response:
+        channel = self.target(request)
         if isinstance(channel, web.Response):
             return channel
-        message = fake.messages.get(snowflake_param(request, "message_id") or 0)
+        message = self.fake.messages.get(snowflake_param(request, "message_id") or 0)
         if message is None or message.deleted or message.channel_id != channel.id:
             return discord_error(404, UNKNOWN_MESSAGE, "Unknown Message")
         return message
 
-    async def get_channel(request: web.Request) -> web.Response:
-        channel = target(request)
+    async def get_channel(self, request: web.Request) -> web.Response:
+        channel = self.target(request)
         return channel if isinstance(channel, web.Response) else json_reply(channel.payload())
 
-    async def post_message(request: web.Request) -> web.Response:
-        channel = target(request)
+    async def post_message(self, request: web.Request) -> web.Response:
+        channel = self.target(request)
         if isinstance(channel, web.Response):
             return channel
-        if channel.id in fake.posting_denied:
+        if channel.id in self.fake.posting_denied:
             return discord_error(403, MISSING_PERMISSIONS, "Missing Permissions")
         record = recorded(request)
         message = new_bot_message(
-            world,
+            self.world,
             record.json or {},
             record.files,
             channel_id=channel.id,
             guild_id=channel.guild_id,
-            url_for=fake.attachment_url,
+            url_for=self.fake.attachment_url,
         )
         refusal = rejected(message)
         if refusal is not None:
             return refusal
-        await publish(fake, message)
+        await publish(self.fake, message)
         return json_reply(message.payload())
 
-    async def history(request: web.Request) -> web.Response:
-        channel = target(request)
+    async def history(self, request: web.Request) -> web.Response:
+        channel = self.target(request)
         if isinstance(channel, web.Response):
             return channel
         anchors = {
@@ -126,52 +130,54 @@ def channel_routes(fake: FakeDiscord) -> list[web.RouteDef]:
         if len(anchors) > 1 or not 1 <= limit <= 100:
             problem = {"limit": {"_errors": [{"code": "NUMBER_TYPE_MAX", "message": "1-100"}]}}
             return discord_error(400, INVALID_FORM_BODY, "Invalid Form Body", problem)
-        found = fake.messages.history(channel.id, limit=limit, **anchors)
-        return json_reply([read(message) for message in found])
+        found = self.fake.messages.history(channel.id, limit=limit, **anchors)
+        return json_reply([self.read(message) for message in found])
 
-    def read(message: StoredMessage) -> dict[str, Any]:
+    def read(self, message: StoredMessage) -> dict[str, Any]:
         """A message as REST returns it: a reply with the message it answers (null once that
         one is deleted)."""
         data = message.payload()
         if message.reference is not None:
-            answered = fake.messages.get(int(message.reference["message_id"]))
+            answered = self.fake.messages.get(int(message.reference["message_id"]))
             alive = answered is not None and not answered.deleted
             data["referenced_message"] = answered.payload() if alive and answered else None
         return data
 
-    async def get_message(request: web.Request) -> web.Response:
-        message = target_message(request)
-        return message if isinstance(message, web.Response) else json_reply(read(message))
+    async def get_message(self, request: web.Request) -> web.Response:
+        message = self.target_message(request)
+        return message if isinstance(message, web.Response) else json_reply(self.read(message))
 
-    async def edit_message(request: web.Request) -> web.Response:
-        message = target_message(request)
+    async def edit_message(self, request: web.Request) -> web.Response:
+        message = self.target_message(request)
         if isinstance(message, web.Response):
             return message
-        if message.author.id != world.bot.id:
+        if message.author.id != self.world.bot.id:
             return discord_error(403, NOT_AUTHOR, "Cannot edit a message authored by another user")
-        refusal = edit_rejected(fake, message, request)
+        refusal = edit_rejected(self.fake, message, request)
         if refusal is not None:
             return refusal
-        await publish_edit(fake, message)
+        await publish_edit(self.fake, message)
         return json_reply(message.payload())
 
-    async def delete_message(request: web.Request) -> web.Response:
-        message = target_message(request)
+    async def delete_message(self, request: web.Request) -> web.Response:
+        message = self.target_message(request)
         if isinstance(message, web.Response):
             return message
-        guild = world.guilds[message.guild_id] if message.guild_id is not None else None
-        own = message.author.id == world.bot.id
-        if not own and (guild is None or not guild.permissions_of(world.bot.id) & MANAGE_MESSAGES):
+        guild = self.world.guilds[message.guild_id] if message.guild_id is not None else None
+        own = message.author.id == self.world.bot.id
+        if not own and (
+            guild is None or not guild.permissions_of(self.world.bot.id) & MANAGE_MESSAGES
+        ):
             return discord_error(403, MISSING_PERMISSIONS, "Missing Permissions")
-        fake.messages.delete(message.id)
-        if fake.gateway.current is not None:
-            await fake.dispatch("MESSAGE_DELETE", events.deletion(message))
+        self.fake.messages.delete(message.id)
+        if self.fake.gateway.current is not None:
+            await self.fake.dispatch("MESSAGE_DELETE", events.deletion(message))
         return no_content()
 
-    async def thread_member(request: web.Request) -> web.Response:
+    async def thread_member(self, request: web.Request) -> web.Response:
         # https://discord.com/developers/docs/resources/channel#get-thread-member: the thread
         # member object, or 404 when the user is not in the thread.
-        channel = target(request)
+        channel = self.target(request)
         if isinstance(channel, web.Response):
             return channel
         user_id = snowflake_param(request, "user_id") or 0
@@ -186,19 +192,24 @@ def channel_routes(fake: FakeDiscord) -> list[web.RouteDef]:
             }
         )
 
-    async def typing(request: web.Request) -> web.Response:
-        channel = target(request)
+    async def typing(self, request: web.Request) -> web.Response:
+        channel = self.target(request)
         return channel if isinstance(channel, web.Response) else no_content()
 
+
+def channel_routes(fake: FakeDiscord) -> list[web.RouteDef]:
+    routes = _ChannelRoutes(fake)
     messages = API_PREFIX + "/channels/{channel_id}/messages"
     one = messages + "/{message_id}"
     return [
-        web.get(API_PREFIX + "/channels/{channel_id}", get_channel),
-        web.post(API_PREFIX + "/channels/{channel_id}/typing", typing),
-        web.get(API_PREFIX + "/channels/{channel_id}/thread-members/{user_id}", thread_member),
-        web.post(messages, post_message),
-        web.get(messages, history),
-        web.get(one, get_message),
-        web.patch(one, edit_message),
-        web.delete(one, delete_message),
+        web.get(API_PREFIX + "/channels/{channel_id}", routes.get_channel),
+        web.post(API_PREFIX + "/channels/{channel_id}/typing", routes.typing),
+        web.get(
+            API_PREFIX + "/channels/{channel_id}/thread-members/{user_id}", routes.thread_member
+        ),
+        web.post(messages, routes.post_message),
+        web.get(messages, routes.history),
+        web.get(one, routes.get_message),
+        web.patch(one, routes.edit_message),
+        web.delete(one, routes.delete_message),
     ]

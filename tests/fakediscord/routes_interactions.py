@@ -31,24 +31,28 @@ INVALID_FORM_BODY = 50035
 CHAT_INPUT_COMMAND_MESSAGE = 20
 
 
-def interaction_routes(fake: FakeDiscord) -> list[web.RouteDef]:
-    world = fake.world
+class _InteractionRoutes:
+    """The handlers of interaction_routes, sharing the fake they answer for."""
 
-    def by_token(token: str) -> InteractionHandle | None:
-        return next((h for h in fake.interactions.values() if h.token == token), None)
+    def __init__(self, fake: FakeDiscord) -> None:
+        self.fake = fake
+        self.world = fake.world
+
+    def by_token(self, token: str) -> InteractionHandle | None:
+        return next((h for h in self.fake.interactions.values() if h.token == token), None)
 
     def reply_message(
-        handle: InteractionHandle, data: Payload, request: web.Request
+        self, handle: InteractionHandle, data: Payload, request: web.Request
     ) -> StoredMessage:
         message = new_bot_message(
-            world,
+            self.world,
             data,
             recorded(request).files,
             channel_id=handle.channel_id,
             guild_id=handle.guild_id,
-            url_for=fake.attachment_url,
+            url_for=self.fake.attachment_url,
         )
-        message.webhook_id = message.application_id = world.application_id
+        message.webhook_id = message.application_id = self.world.application_id
         message.interaction = {
             "id": str(handle.id),
             "type": handle.type,
@@ -57,8 +61,8 @@ def interaction_routes(fake: FakeDiscord) -> list[web.RouteDef]:
         }
         return message
 
-    async def callback(request: web.Request) -> web.Response:
-        handle = fake.interactions.get(int(request.match_info["interaction_id"]))
+    async def callback(self, request: web.Request) -> web.Response:
+        handle = self.fake.interactions.get(int(request.match_info["interaction_id"]))
         if handle is None or handle.token != request.match_info["token"]:
             return discord_error(404, UNKNOWN_INTERACTION, "Unknown interaction")
         if handle.callback is not None:
@@ -69,7 +73,7 @@ def interaction_routes(fake: FakeDiscord) -> list[web.RouteDef]:
         kind, data = int(body.get("type", 0)), body.get("data") or {}
         message: StoredMessage | None = None
         if kind == CHANNEL_MESSAGE:
-            message = reply_message(handle, data, request)
+            message = self.reply_message(handle, data, request)
             message.type = CHAT_INPUT_COMMAND_MESSAGE
             refusal = rejected(message)
             if refusal is not None:
@@ -77,7 +81,7 @@ def interaction_routes(fake: FakeDiscord) -> list[web.RouteDef]:
         elif kind == DEFERRED_CHANNEL_MESSAGE:
             # Discord shows a "thinking..." placeholder until the bot edits or follows up.
             placeholder = {"flags": LOADING | (int(data.get("flags") or 0) & EPHEMERAL)}
-            message = reply_message(handle, placeholder, request)
+            message = self.reply_message(handle, placeholder, request)
             message.type = CHAT_INPUT_COMMAND_MESSAGE
         elif kind == AUTOCOMPLETE_RESULT and len(data.get("choices") or []) > 25:
             problem = {"choices": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH"}]}}
@@ -85,22 +89,23 @@ def interaction_routes(fake: FakeDiscord) -> list[web.RouteDef]:
         handle.callback = CallbackRecord(kind, data, recorded(request).files)
         if message is not None:
             handle.original = message
-            await publish(fake, message)
+            await publish(self.fake, message)
         if recorded(request).query.get("with_response") not in ("1", "true", "True"):
             return no_content()
         return json_reply(_callback_response(handle, kind, message))
 
-    def webhook_target(request: web.Request) -> InteractionHandle | web.Response:
-        handle = by_token(request.match_info["token"])
-        app_matches = request.match_info["application_id"] == str(world.application_id)
+    def webhook_target(self, request: web.Request) -> InteractionHandle | web.Response:
+        handle = self.by_token(request.match_info["token"])
+        app_matches = request.match_info["application_id"] == str(self.world.application_id)
         if handle is None or not app_matches or handle.callback is None:
             return discord_error(404, UNKNOWN_WEBHOOK, "Unknown Webhook")
         return handle
 
     def webhook_message(
+        self,
         request: web.Request,
     ) -> tuple[InteractionHandle, StoredMessage] | web.Response:
-        handle = webhook_target(request)
+        handle = self.webhook_target(request)
         if isinstance(handle, web.Response):
             return handle
         wanted = request.match_info["message_id"]
@@ -112,62 +117,65 @@ def interaction_routes(fake: FakeDiscord) -> list[web.RouteDef]:
             return discord_error(404, UNKNOWN_MESSAGE, "Unknown Message")
         return handle, message
 
-    async def followup(request: web.Request) -> web.Response:
-        handle = webhook_target(request)
+    async def followup(self, request: web.Request) -> web.Response:
+        handle = self.webhook_target(request)
         if isinstance(handle, web.Response):
             return handle
         record = recorded(request)
         original = handle.original
         if original is not None and original.flags & LOADING:
             # The first follow-up after a defer replaces the "thinking..." placeholder.
-            refusal = edit_rejected(fake, original, request)
+            refusal = edit_rejected(self.fake, original, request)
             if refusal is not None:
                 return refusal
             message = original
-            await publish_edit(fake, message)
+            await publish_edit(self.fake, message)
         else:
-            message = reply_message(handle, record.json or {}, request)
+            message = self.reply_message(handle, record.json or {}, request)
             refusal = rejected(message)
             if refusal is not None:
                 return refusal
-            await publish(fake, message)
+            await publish(self.fake, message)
         handle.followups.append(message)
         if record.query.get("wait") in ("1", "true", "True"):
             return json_reply(message.payload())
         return no_content()
 
-    async def get_webhook_message(request: web.Request) -> web.Response:
-        found = webhook_message(request)
+    async def get_webhook_message(self, request: web.Request) -> web.Response:
+        found = self.webhook_message(request)
         return found if isinstance(found, web.Response) else json_reply(found[1].payload())
 
-    async def edit_webhook_message(request: web.Request) -> web.Response:
-        found = webhook_message(request)
+    async def edit_webhook_message(self, request: web.Request) -> web.Response:
+        found = self.webhook_message(request)
         if isinstance(found, web.Response):
             return found
-        refusal = edit_rejected(fake, found[1], request)
+        refusal = edit_rejected(self.fake, found[1], request)
         if refusal is not None:
             return refusal
-        await publish_edit(fake, found[1])
+        await publish_edit(self.fake, found[1])
         return json_reply(found[1].payload())
 
-    async def delete_webhook_message(request: web.Request) -> web.Response:
-        found = webhook_message(request)
+    async def delete_webhook_message(self, request: web.Request) -> web.Response:
+        found = self.webhook_message(request)
         if isinstance(found, web.Response):
             return found
         message = found[1]
-        fake.messages.delete(message.id)
-        if not message.ephemeral and fake.gateway.current is not None:
-            await fake.dispatch("MESSAGE_DELETE", events.deletion(message))
+        self.fake.messages.delete(message.id)
+        if not message.ephemeral and self.fake.gateway.current is not None:
+            await self.fake.dispatch("MESSAGE_DELETE", events.deletion(message))
         return no_content()
 
+
+def interaction_routes(fake: FakeDiscord) -> list[web.RouteDef]:
+    routes = _InteractionRoutes(fake)
     hook = API_PREFIX + "/webhooks/{application_id}/{token}"
     hook_message = hook + "/messages/{message_id}"
     return [
-        web.post(API_PREFIX + "/interactions/{interaction_id}/{token}/callback", callback),
-        web.post(hook, followup),
-        web.get(hook_message, get_webhook_message),
-        web.patch(hook_message, edit_webhook_message),
-        web.delete(hook_message, delete_webhook_message),
+        web.post(API_PREFIX + "/interactions/{interaction_id}/{token}/callback", routes.callback),
+        web.post(hook, routes.followup),
+        web.get(hook_message, routes.get_webhook_message),
+        web.patch(hook_message, routes.edit_webhook_message),
+        web.delete(hook_message, routes.delete_webhook_message),
     ]
 
 

@@ -19,18 +19,22 @@ UNKNOWN_MEMBER = 10007
 INVALID_FORM_BODY = 50035
 
 
-def meta_routes(fake: FakeDiscord) -> list[web.RouteDef]:
-    world = fake.world
+class _MetaRoutes:
+    """The handlers of meta_routes, sharing the fake they answer for."""
 
-    async def current_user(request: web.Request) -> web.Response:
-        return json_reply(world.bot.payload() | {"verified": True, "mfa_enabled": False})
+    def __init__(self, fake: FakeDiscord) -> None:
+        self.fake = fake
+        self.world = fake.world
 
-    async def application(request: web.Request) -> web.Response:
-        owner = world.users[next(iter(world.guilds.values())).owner_id]
+    async def current_user(self, request: web.Request) -> web.Response:
+        return json_reply(self.world.bot.payload() | {"verified": True, "mfa_enabled": False})
+
+    async def application(self, request: web.Request) -> web.Response:
+        owner = self.world.users[next(iter(self.world.guilds.values())).owner_id]
         return json_reply(
             {
-                "id": str(world.application_id),
-                "name": world.bot.global_name or world.bot.username,
+                "id": str(self.world.application_id),
+                "name": self.world.bot.global_name or self.world.bot.username,
                 "icon": None,
                 "description": "A fake application on a fake Discord",
                 "bot_public": True,
@@ -40,32 +44,36 @@ def meta_routes(fake: FakeDiscord) -> list[web.RouteDef]:
                 "verify_key": "0" * 64,
                 "flags": APPLICATION_FLAGS,
                 "interactions_endpoint_url": None,
-                "bot": world.bot.payload(),
+                "bot": self.world.bot.payload(),
             }
         )
 
-    async def gateway(request: web.Request) -> web.Response:
-        return json_reply({"url": fake.gateway_url})
+    async def gateway(self, request: web.Request) -> web.Response:
+        return json_reply({"url": self.fake.gateway_url})
 
-    async def gateway_bot(request: web.Request) -> web.Response:
+    async def gateway_bot(self, request: web.Request) -> web.Response:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
         return json_reply(
-            {"url": fake.gateway_url, "shards": fake.shard_count, "session_start_limit": limit}
+            {
+                "url": self.fake.gateway_url,
+                "shards": self.fake.shard_count,
+                "session_start_limit": limit,
+            }
         )
 
-    def scope(request: web.Request) -> int | web.Response | None:
+    def scope(self, request: web.Request) -> int | web.Response | None:
         """The guild a commands route is about (None = global), or the error to answer."""
-        if snowflake_param(request, "application_id") != world.application_id:
+        if snowflake_param(request, "application_id") != self.world.application_id:
             return discord_error(404, UNKNOWN_APPLICATION, "Unknown Application")
         if "guild_id" not in request.match_info:
             return None
         guild_id = snowflake_param(request, "guild_id")
-        if guild_id not in world.guilds:
+        if guild_id not in self.world.guilds:
             return discord_error(404, UNKNOWN_GUILD, "Unknown Guild")
         return guild_id
 
-    async def put_commands(request: web.Request) -> web.Response:
-        guild_id = scope(request)
+    async def put_commands(self, request: web.Request) -> web.Response:
+        guild_id = self.scope(request)
         if isinstance(guild_id, web.Response):
             return guild_id
         body = recorded(request).json
@@ -74,29 +82,29 @@ def meta_routes(fake: FakeDiscord) -> list[web.RouteDef]:
         errors = validate_commands(body)
         if errors:
             return discord_error(400, INVALID_FORM_BODY, "Invalid Form Body", errors)
-        return json_reply(fake.commands.overwrite(guild_id, body))
+        return json_reply(self.fake.commands.overwrite(guild_id, body))
 
-    async def get_commands(request: web.Request) -> web.Response:
-        guild_id = scope(request)
+    async def get_commands(self, request: web.Request) -> web.Response:
+        guild_id = self.scope(request)
         if isinstance(guild_id, web.Response):
             return guild_id
-        return json_reply(fake.commands.listed(guild_id))
+        return json_reply(self.fake.commands.listed(guild_id))
 
-    async def get_guild(request: web.Request) -> web.Response:
-        guild = world.guilds.get(snowflake_param(request, "guild_id") or 0)
+    async def get_guild(self, request: web.Request) -> web.Response:
+        guild = self.world.guilds.get(snowflake_param(request, "guild_id") or 0)
         if guild is None:
             return discord_error(404, UNKNOWN_GUILD, "Unknown Guild")
         return json_reply(guild.rest_payload())
 
-    async def guild_channels(request: web.Request) -> web.Response:
-        guild = world.guilds.get(snowflake_param(request, "guild_id") or 0)
+    async def guild_channels(self, request: web.Request) -> web.Response:
+        guild = self.world.guilds.get(snowflake_param(request, "guild_id") or 0)
         if guild is None:
             return discord_error(404, UNKNOWN_GUILD, "Unknown Guild")
         # Threads are not guild channels in this listing, as on Discord.
         return json_reply([c.payload() for c in guild.channels if not c.is_thread])
 
-    async def guild_member(request: web.Request) -> web.Response:
-        guild = world.guilds.get(snowflake_param(request, "guild_id") or 0)
+    async def guild_member(self, request: web.Request) -> web.Response:
+        guild = self.world.guilds.get(snowflake_param(request, "guild_id") or 0)
         if guild is None:
             return discord_error(404, UNKNOWN_GUILD, "Unknown Guild")
         member = guild.members.get(snowflake_param(request, "user_id") or 0)
@@ -104,19 +112,22 @@ def meta_routes(fake: FakeDiscord) -> list[web.RouteDef]:
             return discord_error(404, UNKNOWN_MEMBER, "Unknown Member")
         return json_reply(member.payload())
 
+
+def meta_routes(fake: FakeDiscord) -> list[web.RouteDef]:
+    routes = _MetaRoutes(fake)
     api = API_PREFIX
     app_commands = api + "/applications/{application_id}/commands"
     guild_commands = api + "/applications/{application_id}/guilds/{guild_id}/commands"
     return [
-        web.get(api + "/users/@me", current_user),
-        web.get(api + "/oauth2/applications/@me", application),
-        web.get(api + "/gateway", gateway),
-        web.get(api + "/gateway/bot", gateway_bot),
-        web.put(app_commands, put_commands),
-        web.get(app_commands, get_commands),
-        web.put(guild_commands, put_commands),
-        web.get(guild_commands, get_commands),
-        web.get(api + "/guilds/{guild_id}", get_guild),
-        web.get(api + "/guilds/{guild_id}/channels", guild_channels),
-        web.get(api + "/guilds/{guild_id}/members/{user_id}", guild_member),
+        web.get(api + "/users/@me", routes.current_user),
+        web.get(api + "/oauth2/applications/@me", routes.application),
+        web.get(api + "/gateway", routes.gateway),
+        web.get(api + "/gateway/bot", routes.gateway_bot),
+        web.put(app_commands, routes.put_commands),
+        web.get(app_commands, routes.get_commands),
+        web.put(guild_commands, routes.put_commands),
+        web.get(guild_commands, routes.get_commands),
+        web.get(api + "/guilds/{guild_id}", routes.get_guild),
+        web.get(api + "/guilds/{guild_id}/channels", routes.guild_channels),
+        web.get(api + "/guilds/{guild_id}/members/{user_id}", routes.guild_member),
     ]

@@ -8,6 +8,8 @@ PostgreSQL half is left out with one message saying so.
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 
 from bot.store import Store
 from tests.store.pg_server import PgServer, find_binaries
+from tests.store.store_factory import copy_template
 
 BACKENDS = ("sqlite", "postgresql")
 TEST_DATABASE = "clamor_test"
@@ -59,12 +62,22 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(NO_POSTGRES, yellow=True)
 
 
+def _start_server(binaries: Path, attempts: int = 3) -> PgServer:
+    """Start a server, again on a new port if the free port it was given was taken meanwhile
+    (under pytest-xdist each worker starts its own server at about the same time)."""
+    for _ in range(attempts - 1):
+        with contextlib.suppress(subprocess.CalledProcessError):
+            return PgServer.start(binaries)
+    return PgServer.start(binaries)
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
-    """One server for the session; its first test creates and migrates the test database."""
+    """One server for the session (of each xdist worker, so workers never share a database); its
+    first test creates and migrates the test database."""
     if BINARIES is None:
         pytest.skip(NO_POSTGRES)
-    server = PgServer.start(BINARIES)
+    server = _start_server(BINARIES)
     try:
         yield server
     finally:
@@ -117,6 +130,9 @@ async def db_location(backend: str, request: pytest.FixtureRequest, db_path: Pat
 
 
 @pytest.fixture
-async def store(db_location: str) -> AsyncIterator[Store]:
+async def store(db_location: str, backend: str, sqlite_template: Path) -> AsyncIterator[Store]:
+    """The Store on `db_location`, empty and migrated; on SQLite a copy of the migrated template."""
+    if backend == "sqlite":
+        copy_template(sqlite_template, Path(db_location))
     async with await Store.open(db_location) as opened:
         yield opened
