@@ -136,7 +136,9 @@ async def test_a_shard_held_by_a_live_process_is_refused_until_its_lease_ends(
                     "the successor to connect or be refused",
                 )
                 if successor.returncode is not None:
-                    assert successor.returncode == 2
+                    line = await last_line(successor)
+                    assert successor.returncode == 2, line
+                    assert "shard 0 is already run by another Clamor process" in line, line
                     refused += 1
                     assert refused < 30
                     successor = await start(fake, database, tmp_path, "0")
