@@ -1,9 +1,14 @@
 """Watcher: the gateway's message events (new, edited, deleted) handed to `bot.watch_service`,
 which counts volume and logs request messages; and the timer that flushes what it buffers.
 
-Events of one guild are handled one after another, under the service's lock for the guild;
-gap filling and backfill read history through the same service, under the same lock. A failing
-event is logged here, and the watcher goes on with the next one.
+Events of one guild are handled one after another, in the service's turn for the guild (its
+lock); gap filling and backfill read history through the same service, under the same lock. A
+failing event is logged here, and the watcher goes on with the next one.
+
+The intake is bounded: when a guild already has `intake_limit` events waiting (a flood), a new
+message is shed: counted in the volume at once but not analysed, and its channel re-read by gap
+filling once the flood is over. Edits and deletions always wait their turn (a deletion must
+follow the message it deletes, and both are rare).
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ class Watcher(commands.Cog):
         self.bot = bot
         self.watch = bot.watch_service
         self.flush_every = FLUSH_EVERY_MESSAGES
+        # Shed messages are read again by gap filling: with it off, every message waits its turn.
+        self._may_shed = bot.settings.gap_fill_messages > 0
 
     @property
     def stats(self) -> WatchStats:
@@ -70,7 +77,7 @@ class Watcher(commands.Cog):
         """Run one event's work after the guild's earlier events; a failure is logged, and the
         watcher goes on with the next event."""
         try:
-            async with self.watch.lock(guild_id):
+            async with self.watch.turn(guild_id):
                 await work()
         except Exception:
             self.stats.failures += 1
@@ -84,8 +91,11 @@ class Watcher(commands.Cog):
                 guild_id = message.guild.id
                 self._notice_missing_text(message)
                 try:
-                    async with self.watch.lock(guild_id):
-                        await self.watch.take(guild_id, message)
+                    if self._may_shed and self.watch.intake_full(guild_id):
+                        await self.watch.shed(guild_id, message)
+                    else:
+                        async with self.watch.turn(guild_id):
+                            await self.watch.take(guild_id, message)
                 except Exception:
                     self.stats.failures += 1
                     log.exception("could not log message %s in guild %s", message.id, guild_id)
