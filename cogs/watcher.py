@@ -33,6 +33,7 @@ class Watcher(commands.Cog):
         self.bot = bot
         self.watch = bot.watch_service
         self.flush_every = FLUSH_EVERY_MESSAGES
+        self._flushing_volume = False
         # Shed messages are read again by gap filling: with it off, every message waits its turn.
         self._may_shed = bot.settings.gap_fill_messages > 0
 
@@ -101,8 +102,14 @@ class Watcher(commands.Cog):
                     log.exception("could not log message %s in guild %s", message.id, guild_id)
         finally:
             self.stats.handled += 1
-        if self.watch.activity.pending >= self.flush_every:
-            await self.flush()
+        if self.watch.activity.pending >= self.flush_every and not self._flushing_volume:
+            # One at a time: under a flood every event that ends during a flush would start
+            # another (hundreds of small transactions a second).
+            self._flushing_volume = True
+            try:
+                await self.flush()
+            finally:
+                self._flushing_volume = False
 
     def _notice_missing_text(self, message: discord.Message) -> None:
         watch = self.bot.message_text

@@ -178,8 +178,8 @@ class WatchService:
     @asynccontextmanager
     async def turn(self, guild_id: int) -> AsyncIterator[None]:
         """One live event's turn under the guild's lock, after the events taken in before it.
-        The last of a burst writes the grouped rows (what was handled is in the log) and, if
-        messages were shed, asks for them to be re-read."""
+        The last of a burst (no live event left in any guild) writes the grouped rows, so what
+        was handled is in the log, and, if messages were shed, asks for them to be re-read."""
         self._taken_in[guild_id] += 1
         try:
             async with self.lock(guild_id):
@@ -188,8 +188,9 @@ class WatchService:
             self._taken_in[guild_id] -= 1
             if not self._taken_in[guild_id]:
                 del self._taken_in[guild_id]
+            if not self._taken_in:
                 await self._writer.flush(raise_refusal=True)  # the event's failure to report
-                if self._shed and not self._taken_in:
+                if self._shed:
                     for listener in list(self._shed_listeners):
                         listener()
 
