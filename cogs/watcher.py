@@ -5,8 +5,8 @@ Events of one guild are handled one after another, in the service's turn for the
 lock); gap filling and backfill read history through the same service, under the same lock. A
 failing event is logged here, and the watcher goes on with the next one.
 
-The intake is bounded: when a guild already has `intake_limit` events waiting (a flood), a new
-message is shed: counted in the volume at once but not analysed, and its channel re-read by gap
+The intake is bounded: a message is counted as it arrives, and when its guild already has
+`intake_limit` events waiting (a flood), it is shed: not analysed, its channel re-read by gap
 filling once the flood is over. Edits and deletions always wait their turn (a deletion must
 follow the message it deletes, and both are rare).
 """
@@ -92,11 +92,15 @@ class Watcher(commands.Cog):
                 guild_id = message.guild.id
                 self._notice_missing_text(message)
                 try:
-                    if self._may_shed and self.watch.intake_full(guild_id):
-                        await self.watch.shed(guild_id, message)
-                    else:
+                    if not self._may_shed:
                         async with self.watch.turn(guild_id):
                             await self.watch.take(guild_id, message)
+                    elif await self.watch.arrive(guild_id, message):
+                        if self.watch.intake_full(guild_id):
+                            self.watch.shed(guild_id, message)
+                        else:
+                            async with self.watch.turn(guild_id):
+                                await self.watch.take(guild_id, message)
                 except Exception:
                     self.stats.failures += 1
                     log.exception("could not log message %s in guild %s", message.id, guild_id)

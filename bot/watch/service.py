@@ -210,23 +210,30 @@ class WatchService:
         shed, self._shed = self._shed, {}
         return shed
 
-    async def shed(self, guild_id: int, message: discord.Message) -> None:
-        """Count a member's new message without analysing it, and remember its channel for
-        gap filling: the volume stays exact, and the request, if it is one, is logged later."""
+    async def arrive(self, guild_id: int, message: discord.Message) -> bool:
+        """Count a member's new message as it arrives, before it waits for its turn; whether it
+        is to be taken (watched, and not a replay of one handled already).
+
+        Counted on arrival, in the order of arrival: a message counted live marks the range up
+        to it read, and one counted later inside that range would be taken as counted already
+        (the Store counts each id once), so a shed message must not pass those still waiting."""
         config = await self._configs.get(guild_id)
         channel = message.channel
         if not config.watches(watch_key(channel.id, parent_id_of(channel))):
             self.activity.interrupt(guild_id, channel.id)
-            return
+            return False
         if message.id in self._handled:
-            return  # a replayed event: counted and logged already
+            return False  # a replayed event: counted and logged already
         bucket = volume_bucket(posted_at(message.id), config.settings.timezone)
-        # Not as live: a live count marks the range up to it read, over the messages still
-        # waiting for their turn, and the Store would take those as counted already.
-        self.activity.count(guild_id, channel.id, message.id, bucket=bucket, live=False)
+        self.activity.count(guild_id, channel.id, message.id, bucket=bucket)
         if isinstance(channel, discord.Thread) and channel.id not in self.threads:
             self.see_thread(guild_id, channel)
-        key = (guild_id, channel.id)
+        return True
+
+    def shed(self, guild_id: int, message: discord.Message) -> None:
+        """Leave an arrived message unanalysed (it is counted), its channel remembered for gap
+        filling: the request, if it is one, is logged when gap filling reads it back."""
+        key = (guild_id, message.channel.id)
         self._shed[key] = min(self._shed.get(key, message.id), message.id)
         self.stats.shed += 1
 
@@ -253,7 +260,8 @@ class WatchService:
         if message.id in self._handled:
             return  # a replayed event: counted and logged already
         created_at = posted_at(message.id)
-        # Counted at most once, even when the write below fails and the event comes back.
+        # Counted at most once, even when the write below fails and the event comes back (and
+        # not again when `arrive` counted it).
         bucket = volume_bucket(created_at, config.settings.timezone)
         self.activity.count(guild_id, message.channel.id, message.id, bucket=bucket)
         channel = message.channel
