@@ -157,6 +157,7 @@ class WatchService:
         # Per channel, the oldest message shed and not yet handed to gap filling.
         self._shed: dict[tuple[int, int], int] = {}
         self._shed_listeners: list[Callable[[], object]] = []
+        self._arrival_locks: dict[int, asyncio.Lock] = {}
 
     def lock(self, guild_id: int) -> asyncio.Lock:
         """The guild's lock: its events and history pages are taken one after another."""
@@ -216,19 +217,25 @@ class WatchService:
 
         Counted on arrival, in the order of arrival: a message counted live marks the range up
         to it read, and one counted later inside that range would be taken as counted already
-        (the Store counts each id once), so a shed message must not pass those still waiting."""
-        config = await self._configs.get(guild_id)
-        channel = message.channel
-        if not config.watches(watch_key(channel.id, parent_id_of(channel))):
-            self.activity.interrupt(guild_id, channel.id)
-            return False
-        if message.id in self._handled:
-            return False  # a replayed event: counted and logged already
-        bucket = volume_bucket(posted_at(message.id), config.settings.timezone)
-        self.activity.count(guild_id, channel.id, message.id, bucket=bucket)
-        if isinstance(channel, discord.Thread) and channel.id not in self.threads:
-            self.see_thread(guild_id, channel)
-        return True
+        (the Store counts each id once), so a shed message must not pass those still waiting.
+        The guild's arrivals take a lock of their own for that: free, it costs nothing, and
+        while the guild's settings are read from the database the next arrivals wait in order."""
+        lock = self._arrival_locks.get(guild_id)
+        if lock is None:
+            lock = self._arrival_locks[guild_id] = asyncio.Lock()
+        async with lock:
+            config = await self._configs.get(guild_id)
+            channel = message.channel
+            if not config.watches(watch_key(channel.id, parent_id_of(channel))):
+                self.activity.interrupt(guild_id, channel.id)
+                return False
+            if message.id in self._handled:
+                return False  # a replayed event: counted and logged already
+            bucket = volume_bucket(posted_at(message.id), config.settings.timezone)
+            self.activity.count(guild_id, channel.id, message.id, bucket=bucket)
+            if isinstance(channel, discord.Thread) and channel.id not in self.threads:
+                self.see_thread(guild_id, channel)
+            return True
 
     def shed(self, guild_id: int, message: discord.Message) -> None:
         """Leave an arrived message unanalysed (it is counted), its channel remembered for gap
