@@ -105,7 +105,7 @@ def _report_warm_up_failure(task: asyncio.Task[Any]) -> None:
 def keep_tables_out_of_gc(task: asyncio.Task[Any] | None = None) -> None:
     """Once per process, after the analyser warm-up: what exists by then (the analysers'
     tables, hundreds of thousands of objects that live as long as the process) is left out of
-    garbage collection, which under a flood otherwise walks it all in pauses of 0.3-0.7 s
+    garbage collection, which under a flood otherwise walks it all in pauses of 0.35-0.8 s
     (bench/stream.py)."""
     if task is not None and (task.cancelled() or task.exception() is not None):
         return
