@@ -14,13 +14,13 @@ verdict untouched. The limits are chosen on the real corpus's train and dev thre
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.analysis.results import Adaptation, Category, Cue
 
-_WORD_KINDS = ("w:", "b:")
+_WORD_KINDS = ("b:",)
 _EDGE = 1e-6  # keeps the log-odds of a probability of exactly 0 or 1 finite
 
 
@@ -37,7 +37,9 @@ LEARNING_LIMITS = LearningLimits(min_similarity=0.5, max_shift=8.0, vote_scale=0
 def similarity_words(features: Iterable[str]) -> frozenset[str]:
     """The features a message is compared by: its own words and word pairs (not the word
     pieces, which every message shares some of, nor the words of what it answers)."""
-    return frozenset(f for f in features if f[:2] in _WORD_KINDS)
+    return frozenset(
+        f for f in features if f[:2] in _WORD_KINDS and "<s>" not in f and "</s>" not in f
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +85,27 @@ class CorrectionMemory:
         """The remembered messages at least `min_similarity` alike, most alike first."""
         if not words:
             return []
-        shared: Counter[int] = Counter()
-        for word in words:
-            shared.update(self._index.get(word, ()))
         found: list[tuple[float, LearnedExample]] = []
-        for number, count in shared.items():
+        root = math.sqrt(len(words))
+        for number in self._candidates(words):
             example = self.examples[number]
-            similarity = count / math.sqrt(len(words) * len(example.words))
+            similarity = len(words & example.words) / (root * math.sqrt(len(example.words)))
             if similarity >= self.limits.min_similarity:
                 found.append((similarity, example))
         found.sort(key=lambda pair: (-pair[0], pair[1].message_id))
         return found
+
+    def _candidates(self, words: frozenset[str]) -> set[int]:
+        """Every remembered message that can reach `min_similarity`, from the postings of the
+        query's rarer words only. Cosine s / sqrt(n m) >= t with s <= m needs s >= t² n shared
+        words, so such a message holds at least one of any n - ceil(t² n) + 1 of the n words:
+        the common ones ("the", "please") can be left out, and they are the costly ones."""
+        postings = sorted((self._index[word] for word in words if word in self._index), key=len)
+        needed = max(1, math.ceil(self.limits.min_similarity**2 * len(words)))
+        candidates: set[int] = set()
+        for posting in postings[: len(words) - needed + 1]:
+            candidates.update(posting)
+        return candidates
 
     def adapt(
         self, features: Sequence[str], probability: float, threshold: float

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.analysis import Analyzer, GuildTerms
-from bot.learning import LEARNING_LIMITS, CorrectionMemory, LearnedExample, similarity_words
+from bot.learning import LEARNING_LIMITS, CorrectionMemory, LearnedExample
 from bot.learning.examples import learned_example
 
 G = 1
@@ -52,15 +52,15 @@ def test_a_correction_reaches_only_similar_messages(
     assert verdict(memory, text) == expected
 
 
-def test_contradicting_corrections_cancel() -> None:
-    contradicting = CorrectionMemory(
-        [example(GYM, "not-a-request", 1), example(GYM_AGAIN, "demand", 2)]
-    )
-    words = similarity_words(ANALYZER.model_inputs(GYM).request_features)
+@pytest.mark.parametrize("probability", [0.9, 0.2])
+def test_contradicting_corrections_cancel(probability: float) -> None:
+    contradicting = CorrectionMemory([example(GYM, "not-a-request", 1), example(GYM, "demand", 2)])
+    features = ANALYZER.model_inputs(GYM_AGAIN).request_features
     # Two equally similar, opposite votes: the model's verdict stands, explained.
-    adaptation = contradicting.adapt(tuple(words), 0.9, 0.5)
+    adaptation = contradicting.adapt(features, probability, 0.5)
     assert adaptation is not None
-    assert adaptation.request
+    assert adaptation.request is (probability >= 0.5)
+    assert adaptation.cue.weight == 0.0
 
 
 @pytest.mark.parametrize(("agreeing", "expected_shift_at_least"), [(1, 4.0), (3, 7.9)])
