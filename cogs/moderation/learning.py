@@ -1,7 +1,10 @@
-"""`/clamor-mod learning show|on|off|reset` and `/clamor-mod relabel-undo`: what the server
-learned from its moderators' corrections, and the switches for it (bot/learning)."""
+"""`/clamor-mod learning show|on|off|reset`, `/clamor-mod relabel-undo` and `/clamor-mod
+rescore`: what the server learned from its moderators' corrections, the switches for it, and
+the log read again with it (bot/learning)."""
 
 from __future__ import annotations
+
+import asyncio
 
 import discord
 from discord import app_commands
@@ -9,10 +12,13 @@ from discord.ext import commands
 
 from bot.client import ClamorBot
 from bot.learning import CorrectionMemory
+from bot.learning.rescore import describe_rescore, rescore
 from bot.learning.summary import describe_learning
 from cogs.moderation.messages import find_message
 
 Interaction = discord.Interaction[ClamorBot]
+DAY_SECONDS = 86_400
+MAX_RESCORE_DAYS = 90
 
 
 def _guild_id(interaction: Interaction) -> int:
@@ -91,3 +97,26 @@ class LearningCommands(commands.Cog):
             else f"{found.link} was never relabelled: nothing to undo."
         )
         await _answer(interaction, text)
+
+    @app_commands.command(
+        name="rescore", description="Read logged messages again with today's model and corrections"
+    )
+    @app_commands.describe(days="How many days back (the last days × 24 hours), 1 to 90")
+    async def rescore(
+        self, interaction: Interaction, days: app_commands.Range[int, 1, MAX_RESCORE_DAYS]
+    ) -> None:
+        guild_id = _guild_id(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        store = self.bot.store
+        now = self.bot.clock()
+        config = await self.bot.guild_configs.get(guild_id)
+        records = await store.requests_between(guild_id, now - days * DAY_SECONDS, now + 1)
+        relabelled = {c.message_id for c in await store.label_corrections(guild_id)}
+        result = await asyncio.to_thread(rescore, records, config.analyzer, relabelled)
+        await store.upsert_requests(result.updated)
+        await store.delete_requests(guild_id, result.removed)
+        await interaction.followup.send(
+            describe_rescore(result, days),
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )

@@ -95,3 +95,30 @@ async def test_an_undone_relabel_teaches_nothing(fake_discord: FakeDiscord, clam
     assert undone.startswith("Undid the relabel")
     assert correction is None
     assert counted
+
+
+async def test_rescore_reads_the_log_again_with_the_servers_corrections(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    async with clamor() as bot:
+        corrected = await post_logged(bot, fake, general, GYM)
+        similar = await post_logged(bot, fake, general, GYM_AGAIN)
+        kept = await post_logged(bot, fake, general, SENTINEL)
+        await relabel(fake, link(fake, general, corrected), "not-a-request")
+        handle = await fake.invoke_command(
+            fake.guild, general, fake.user("alice"), "clamor-mod", ["rescore"], {"days": 1}
+        )
+        reply = await handle.answer()
+        guild_id = fake.guild.id
+        similar_row = await bot.store.get_request(guild_id, similar)
+        corrected_row = await bot.store.get_request(guild_id, corrected)
+        kept_row = await bot.store.get_request(guild_id, kept)
+    assert reply.flags & EPHEMERAL, reply
+    assert "Re-read 2 logged message(s) of the last 1 day(s)" in str(reply.content)
+    assert "Requests removed (no longer read as requests): 1." in str(reply.content)
+    assert "1 relabelled message(s) keep the moderator's label." in str(reply.content)
+    assert similar_row is None
+    assert corrected_row is not None  # the relabel decides it; the row keeps Clamor's verdict
+    assert kept_row is not None
