@@ -261,7 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     everything = [m for messages in test.values() for m in messages]
     train = [m for messages in servers(("train",)).values() for m in messages]
     ratios = cost(everything, train, limits)
-    size = state_bytes(everything)
+    state = state_bytes(everything)
     if at_20:
         gain = statistics.mean(o.gain for o in at_20)
         worst = min(o.gain for o in at_20)
@@ -270,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for size, ratio in ratios.items():
         verdict = "PASS" if ratio <= COST_TARGET else "MISS"
         print(f"{verdict} per-message cost with {size} corrections {ratio:.2f}x")
-    print(f"{'PASS' if size <= STATE_TARGET else 'MISS'} state {size:,} bytes")
+    print(f"{'PASS' if state <= STATE_TARGET else 'MISS'} state {state:,} bytes")
     return 0
 
 

@@ -227,7 +227,7 @@ class Analyzer:
         adapted = self._adapt(detection)
         request = detection.request if adapted is None else adapted.request
         language = reading.language
-        if request and language == "und":
+        if request and not detection.request and not score_all:
             language = detect_language(reading.clean)  # the hot path tags requests only
         if request or score_all:
             tone = score_tone(reading.clean, language)

@@ -31,7 +31,7 @@ class LearningLimits:
     vote_scale: float  # a vote of this much similarity moves it by 76% of max_shift (tanh 1)
 
 
-LEARNING_LIMITS = LearningLimits(min_similarity=0.5, max_shift=8.0, vote_scale=0.5)
+LEARNING_LIMITS = LearningLimits(min_similarity=0.6, max_shift=4.0, vote_scale=0.5)
 
 
 def similarity_words(features: Iterable[str]) -> frozenset[str]:
