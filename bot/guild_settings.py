@@ -179,9 +179,15 @@ class GuildConfigs:
 
     async def undo_label_correction(self, guild_id: int, message_id: int) -> bool:
         """Remove a correction (the message counts as Clamor read it); whether there was one."""
-        removed = await self._store.delete_label_corrections(guild_id, [message_id])
+        correction = await self._store.label_correction(guild_id, message_id)
+        if correction is None:
+            return False
+        await self._store.delete_label_corrections(guild_id, [message_id])
+        if correction.original_category is None:
+            # Clamor did not take it for a request: the relabel alone logged it.
+            await self._store.delete_request(guild_id, message_id)
         self.invalidate(guild_id)
-        return removed > 0
+        return True
 
     async def set_learning_enabled(self, guild_id: int, enabled: bool) -> None:
         await self._store.set_learning_enabled(guild_id, enabled)

@@ -4,13 +4,14 @@ file: in that server only, until learning is off or reset, and never from what p
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
 from bot.guild_settings import GuildConfigs, guild_analyzer
-from bot.store import LabelCorrection, Store
+from bot.store import LabelCorrection, RequestRecord, Store
 
 G, OTHER = 1, 2
 ALICE = "a" * 64
@@ -83,6 +84,35 @@ async def test_undo_off_and_reset_bring_back_the_models_verdict(configs: GuildCo
 
     assert await configs.reset_learning(G, NOW + 1) == 1
     assert await counts(configs)
+
+
+async def test_undoing_a_relabel_that_logged_a_message_unlogs_it(
+    configs: GuildConfigs, store: Store
+) -> None:
+    await store.upsert_request(
+        RequestRecord(
+            message_id=600,
+            guild_id=G,
+            channel_id=10,
+            author_hash=ALICE,
+            created_at=NOW,
+            content="we never get anything",
+            language="en",
+            compound=0.0,
+            pos=0.0,
+            neu=1.0,
+            neg=0.0,
+            category="defeatism",
+            targets=(),
+            alternatives=(),
+            cues=(),
+        )
+    )
+    relabel = replace(gym_correction(), message_id=600, label="defeatism", original_category=None)
+    await configs.set_label_correction(relabel)
+    assert await configs.undo_label_correction(G, 600)
+    assert await store.get_request(G, 600) is None
+    assert not await configs.undo_label_correction(G, 600)
 
 
 async def test_forget_me_forgets_what_the_server_learned_from_the_member(
