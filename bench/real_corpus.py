@@ -42,6 +42,7 @@ class Item:
     needs_context: bool
     base_rate: bool  # ordinary chat gathered for the false-alarm rate
     split: str
+    corpus_slice: str = ""  # the collection it was gathered in ("en-ai-threads", ...)
 
 
 def hashed_split(thread: str) -> str:
@@ -87,6 +88,7 @@ def items(*, include_skipped: bool = False) -> Iterator[Item]:
                 needs_context=bool(row.get("needs_context")),
                 base_rate=row.get("slice") == "base-rate-chat",
                 split=split.get(thread) or hashed_split(thread),
+                corpus_slice=str(row.get("slice") or ""),
             )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import secrets
@@ -101,6 +102,17 @@ def _report_warm_up_failure(task: asyncio.Task[Any]) -> None:
         log.error("%s failed", task.get_name().removeprefix("clamor: "), exc_info=error)
 
 
+def keep_tables_out_of_gc(task: asyncio.Task[Any] | None = None) -> None:
+    """Once per process, after the analyser warm-up: what exists by then (the analysers'
+    tables, hundreds of thousands of objects that live as long as the process) is left out of
+    garbage collection, which under a flood otherwise walks it all in pauses of 0.35-0.8 s
+    (bench/stream.py)."""
+    if task is not None and (task.cancelled() or task.exception() is not None):
+        return
+    if not gc.get_freeze_count():
+        gc.freeze()
+
+
 def _warm_up_charts() -> None:
     from bot.charts.render import warm_up
 
@@ -196,6 +208,7 @@ class ClamorBot(commands.Bot):
             name="clamor: analyser warm-up",
         )
         self.analyser_warm_up.add_done_callback(_report_warm_up_failure)
+        self.analyser_warm_up.add_done_callback(keep_tables_out_of_gc)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.dev_guild_id is not None:

@@ -35,6 +35,10 @@ DEFAULT_GAP_FILL_MESSAGES = 1000
 MAX_GAP_FILL_MESSAGES = 100_000
 DEFAULT_WRITE_QUEUE = 5000
 MAX_WRITE_QUEUE = 1_000_000
+# Live events of one guild taken in and not finished, beyond which new messages are shed
+# (counted, not analysed; gap filling re-reads them): about 0.1-0.2 s of analysis, so a flood
+# never piles up tasks, memory and delay the bot cannot work off.
+INTAKE_PER_GUILD = 200
 # Seconds one PostgreSQL statement may go unanswered before the connection counts as lost (a
 # server that stopped answering would otherwise hang the bot and the command line for good).
 # Far above any statement Clamor makes; a lock held by another process is waited for in short

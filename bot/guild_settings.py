@@ -9,11 +9,15 @@ who just opted out).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.analysis import Analyzer
+from bot.analysis import Analyzer, GuildTerms
 from bot.config import Settings
-from bot.store import Store
+from bot.learning import CorrectionMemory
+from bot.learning.examples import learned_example
+from bot.store import LabelCorrection, Store
+from bot.store.learning import LearningSettings
 from bot.store.records import (
     ChannelRule,
     ContentMode,
@@ -24,6 +28,26 @@ from bot.store.records import (
 )
 
 
+def learning_analyzer(terms: GuildTerms, corrections: Sequence[LabelCorrection]) -> Analyzer:
+    """A guild's analyser: its terms, and the memory of the corrections it learns from (none:
+    exactly the analyser without learning)."""
+    analyzer = Analyzer(terms)
+    if corrections:
+        analyzer.adapter = CorrectionMemory(
+            learned_example(analyzer, c.guild_id, c.channel_id, c.message_id, c.content, c.label)
+            for c in corrections
+        )
+    return analyzer
+
+
+async def guild_analyzer(store: Store, guild_id: int) -> Analyzer:
+    """The analyser the bot and `clamor analyze --db` read a known guild's messages with."""
+    terms = await store.guild_terms(guild_id)
+    learning = await store.learning_settings(guild_id)
+    corrections = await store.teaching_corrections(guild_id) if learning.enabled else []
+    return await asyncio.to_thread(learning_analyzer, terms, corrections)
+
+
 @dataclass(frozen=True, slots=True)
 class GuildConfig:
     settings: GuildSettings
@@ -32,6 +56,7 @@ class GuildConfig:
     privacy: PrivacySettings = field(default_factory=lambda: PrivacySettings(guild_id=0))
     # Keyed hashes of members who asked not to be logged in this guild.
     opted_out: frozenset[str] = frozenset()
+    learning: LearningSettings = field(default_factory=lambda: LearningSettings(guild_id=0))
 
     @property
     def keeps_content(self) -> bool:
@@ -69,9 +94,10 @@ class GuildConfigs:
                     default_timezone=self._defaults.timezone,
                 ),
                 rules=await self._store.channel_rules(guild_id),
-                analyzer=await asyncio.to_thread(Analyzer, await self._store.guild_terms(guild_id)),
+                analyzer=await guild_analyzer(self._store, guild_id),
                 privacy=await self._store.privacy_settings(guild_id),
                 opted_out=await self._store.opted_out_authors(guild_id),
+                learning=await self._store.learning_settings(guild_id),
             )
             # A change made while we were reading would be lost if this copy were kept.
             if self._versions.get(guild_id, 0) == version:
@@ -137,6 +163,41 @@ class GuildConfigs:
         changed = await self._store.opt_in_author(guild_id, author_hash)
         self.invalidate(guild_id)
         return changed
+
+    async def erase_expired(self, now: float) -> dict[int, int]:
+        """Retention: erase what is past each guild's period ({guild: rows erased}); a guild
+        whose corrections lost their text stops learning from them at once."""
+        erased = await self._store.erase_expired(now)
+        for guild_id in erased:
+            self.invalidate(guild_id)
+        return erased
+
+    async def set_label_correction(self, correction: LabelCorrection) -> None:
+        """Store a moderator's correction; the guild learns from it from the next message."""
+        await self._store.set_label_correction(correction)
+        self.invalidate(correction.guild_id)
+
+    async def undo_label_correction(self, guild_id: int, message_id: int) -> bool:
+        """Remove a correction (the message counts as Clamor read it); whether there was one."""
+        correction = await self._store.label_correction(guild_id, message_id)
+        if correction is None:
+            return False
+        await self._store.delete_label_corrections(guild_id, [message_id])
+        if correction.original_category is None:
+            # Clamor did not take it for a request: the relabel alone logged it.
+            await self._store.delete_request(guild_id, message_id)
+        self.invalidate(guild_id)
+        return True
+
+    async def set_learning_enabled(self, guild_id: int, enabled: bool) -> None:
+        await self._store.set_learning_enabled(guild_id, enabled)
+        self.invalidate(guild_id)
+
+    async def reset_learning(self, guild_id: int, at: float) -> int:
+        """Forget what was learned so far; how many corrections stopped teaching."""
+        forgotten = await self._store.reset_learning(guild_id, at)
+        self.invalidate(guild_id)
+        return forgotten
 
     async def forget_guild(self, guild_id: int) -> None:
         await self._store.forget_guild(guild_id)

@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.analysis import NO_CONTEXT, Analyzer, Context
 from bot.buckets import volume_bucket
 from bot.chat_import import ExportMessage, read_export
+from bot.guild_settings import guild_analyzer
 from bot.store import Store
 from bot.store.records import ChannelMessages, RequestRecord
 from bot.watch.rules import ConversationMemory, context_of
@@ -143,7 +144,7 @@ async def ingest_exports(
             summary.saw(message)
             analyzer = analyzers.get(message.guild_id)
             if analyzer is None:
-                analyzer = Analyzer(await store.guild_terms(message.guild_id))
+                analyzer = await guild_analyzer(store, message.guild_id)
                 analyzers[message.guild_id] = analyzer
             key = (message.guild_id, message.channel_id)
             read = reads.get(key)

@@ -2,8 +2,9 @@
 
 Runs on every READY (start-up, or a new session after Discord dropped the old one), not on a
 RESUME: Discord replays those events itself. Also runs for the channels whose writes a full
-queue had to drop, once the database is writable again. One channel at a time, a background
-task; a channel that cannot be read is logged and skipped.
+queue had to drop, once the database is writable again, and for those whose messages the watcher
+shed in a flood, once it is idle again. One channel at a time, a background task; a channel that
+cannot be read is logged and skipped.
 """
 
 from __future__ import annotations
@@ -51,20 +52,28 @@ class GapFill(commands.Cog):
     def __init__(self, bot: ClamorBot) -> None:
         self.bot = bot
         self.runs = 0  # finished runs, for tests and status
+        self.requests_logged = 0  # by all runs
         self.last: GapSummary | None = None
         self._task: asyncio.Task[None] | None = None
-        self._unsubscribe: Callable[[], None] | None = None
+        self._unsubscribe: list[Callable[[], None]] = []
         self._connected_at: float | None = None
 
     async def cog_load(self) -> None:
-        self._unsubscribe = self.bot.request_writer.on_recovery(self._after_recovery)
+        self._unsubscribe = [
+            self.bot.request_writer.on_recovery(self._after_recovery),
+            self.bot.watch_service.on_shed(self._after_shedding),
+        ]
 
     async def cog_unload(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
 
     @commands.Cog.listener()
     async def on_connect(self) -> None:
@@ -77,6 +86,9 @@ class GapFill(commands.Cog):
     def _after_recovery(self) -> None:
         if self.bot.request_writer.dropped:
             self._start(readable_targets(list(self.bot.guilds)), only_dropped=True)
+
+    def _after_shedding(self) -> None:
+        self._start(readable_targets(list(self.bot.guilds)), only_dropped=True)
 
     def _start(self, targets: list[Target], *, only_dropped: bool) -> None:
         if self.bot.settings.gap_fill_messages == 0:
@@ -110,6 +122,8 @@ class GapFill(commands.Cog):
         summary = GapSummary()
         try:
             dropped = self.bot.request_writer.take_dropped()
+            for channel_key, oldest in watch.take_shed().items():
+                dropped[channel_key] = min(dropped.get(channel_key, oldest), oldest)
             plans: list[tuple[discord.Guild, Readable, GapPlan]] = []
             for guild, channel in targets:
                 dropped_from = dropped.get((guild.id, channel.id))
@@ -190,6 +204,7 @@ class GapFill(commands.Cog):
                 result = await self.bot.watch_service.scan_history(guild.id, channel, spec)
                 summary.scanned += result.scanned
                 summary.requests += result.requests
+                self.requests_logged += result.requests
                 summary.removed += result.removed
                 summary.limited += not result.exhausted
         except (discord.HTTPException, StoreError) as exc:

@@ -51,11 +51,10 @@ class PrivacyUpkeep(PeriodicCog):
         self.last_purge_day = utc_day(now)
 
     async def purge(self, now: float) -> None:
-        store = self.bot.store
         await self._keep_guilds_still_served()
         if not self.bot.runs_global_jobs:
             return  # the process running shard 0 erases, for every shard
-        expired = await store.erase_expired(now)
+        expired = await self.bot.guild_configs.erase_expired(now)
         grace = grace_seconds(self.bot.settings.leave_grace_days)
         departed = await self.bot.guild_configs.erase_departed(now, grace)
         log.info(describe_purge(expired, departed))

@@ -1,9 +1,14 @@
 """Watcher: the gateway's message events (new, edited, deleted) handed to `bot.watch_service`,
 which counts volume and logs request messages; and the timer that flushes what it buffers.
 
-Events of one guild are handled one after another, under the service's lock for the guild;
-gap filling and backfill read history through the same service, under the same lock. A failing
-event is logged here, and the watcher goes on with the next one.
+Events of one guild are handled one after another, in the service's turn for the guild (its
+lock); gap filling and backfill read history through the same service, under the same lock. A
+failing event is logged here, and the watcher goes on with the next one.
+
+The intake is bounded: a message is counted as it arrives, and when its guild already has
+`intake_limit` events waiting (a flood), it is shed: not analysed, its channel re-read by gap
+filling once the flood is over. Edits and deletions always wait their turn (a deletion must
+follow the message it deletes, and both are rare).
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ class Watcher(commands.Cog):
         self.bot = bot
         self.watch = bot.watch_service
         self.flush_every = FLUSH_EVERY_MESSAGES
+        self._flushing_volume = False
+        # Shed messages are read again by gap filling: with it off, every message waits its turn.
+        self._may_shed = bot.settings.gap_fill_messages > 0
 
     @property
     def stats(self) -> WatchStats:
@@ -70,7 +78,7 @@ class Watcher(commands.Cog):
         """Run one event's work after the guild's earlier events; a failure is logged, and the
         watcher goes on with the next event."""
         try:
-            async with self.watch.lock(guild_id):
+            async with self.watch.turn(guild_id):
                 await work()
         except Exception:
             self.stats.failures += 1
@@ -84,15 +92,28 @@ class Watcher(commands.Cog):
                 guild_id = message.guild.id
                 self._notice_missing_text(message)
                 try:
-                    async with self.watch.lock(guild_id):
-                        await self.watch.take(guild_id, message)
+                    if not self._may_shed:
+                        async with self.watch.turn(guild_id):
+                            await self.watch.take(guild_id, message)
+                    elif await self.watch.arrive(guild_id, message):
+                        if self.watch.intake_full(guild_id):
+                            self.watch.shed(guild_id, message)
+                        else:
+                            async with self.watch.turn(guild_id):
+                                await self.watch.take(guild_id, message)
                 except Exception:
                     self.stats.failures += 1
                     log.exception("could not log message %s in guild %s", message.id, guild_id)
         finally:
             self.stats.handled += 1
-        if self.watch.activity.pending >= self.flush_every:
-            await self.flush()
+        if self.watch.activity.pending >= self.flush_every and not self._flushing_volume:
+            # One at a time: under a flood every event that ends during a flush would start
+            # another (hundreds of small transactions a second).
+            self._flushing_volume = True
+            try:
+                await self.flush()
+            finally:
+                self._flushing_volume = False
 
     def _notice_missing_text(self, message: discord.Message) -> None:
         watch = self.bot.message_text

@@ -43,6 +43,11 @@ class Detection:
     vetoed: bool = False  # a guild ignore phrase overruled the model
     features: tuple[str, ...] = ()  # what the learned models read (see ngram_model.py)
     context_decided: bool = False  # the verdict differs from the one without the context
+    # The model's P(request) and the threshold it was held to, for a server's learned
+    # adjustment (``bot/learning``); a guild keyword or ignore phrase is not overruled by it.
+    probability: float = 0.0
+    threshold: float = 0.5
+    by_guild_terms: bool = False
 
 
 @cache
@@ -204,13 +209,16 @@ class RequestDetector:
         if url_alternatives:
             cues.append(Cue("request", url_alternatives[0], "links to an open alternative", 0.5))
         # A moderator's keyword is their decision, whatever the model says.
+        keyword = False
         if self._keywords is not None and (match := self._keywords.search(lowered)):
             cues.append(Cue("request", _quote(clean, match), "guild keyword", 1.0))
-            request = True
+            request = keyword = True
         if request and self._ignore is not None and (veto := self._ignore.search(lowered)):
             ignore = Cue("ignore", _quote(clean, veto), "guild ignore phrase", 0.0)
-            return Detection(False, (ignore, *cues), True, feats)
-        return Detection(request, tuple(cues), False, feats, context_decided)
+            return Detection(False, (ignore, *cues), True, feats, by_guild_terms=True)
+        return Detection(
+            request, tuple(cues), False, feats, context_decided, probability, threshold, keyword
+        )
 
 
 def _model_cue(score: RequestScore, threshold: float) -> Cue:

@@ -16,8 +16,8 @@ def _one_line(text: str, limit: int) -> str:
 
 def format_cue(cue: Cue) -> str:
     """One line, e.g. ``request: "open source it" (call to open-source)``."""
-    # A context cue's text is a jump link, useless cut short (at most ~100 characters).
-    limit = _MAX_LINK if cue.kind == "context" else _MAX_TEXT
+    # A context or learning cue's text is a jump link, useless cut short (~100 characters).
+    limit = _MAX_LINK if cue.kind in ("context", "learning") else _MAX_TEXT
     line = f'{cue.kind}: "{_one_line(cue.text, limit)}"'
     if cue.detail:
         line += f" ({_one_line(cue.detail, _MAX_DETAIL)})"

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from bot.analysis.category import categorize
 from bot.analysis.cleaning import clean_text
@@ -17,6 +18,7 @@ from bot.analysis.results import (
     NEUTRAL_TONE,
     NO_CONTEXT,
     NO_TERMS,
+    Adaptation,
     Analysis,
     Category,
     Context,
@@ -124,12 +126,24 @@ class ModelInputs:
     gated: bool  # the topic gate lets the message by
 
 
+class Adapter(Protocol):
+    """A server's learned adjustment (``bot/learning``): given what the request model read of a
+    message, its P(request) and threshold, the server's own verdict, or None to leave the
+    model's standing."""
+
+    def adapt(
+        self, features: Sequence[str], probability: float, threshold: float
+    ) -> Adaptation | None: ...
+
+
 class Analyzer:
     """Analyses messages for one guild's vocabulary; build once per guild and reuse (the guild
-    terms are compiled into regexes here, the built-in tables are shared by every instance)."""
+    terms are compiled into regexes here, the built-in tables are shared by every instance).
+    ``adapter``: the guild's corrections, consulted on every message the model reads."""
 
-    def __init__(self, terms: GuildTerms = NO_TERMS) -> None:
+    def __init__(self, terms: GuildTerms = NO_TERMS, adapter: Adapter | None = None) -> None:
         self.terms = terms
+        self.adapter = adapter
         self._entities = EntityFinder(terms.targets)
         self._detector = RequestDetector(terms.keywords, terms.ignore)
 
@@ -210,27 +224,35 @@ class Analyzer:
             return _turned_away(raw, clean)
         reading = self._read(raw, clean, gated, answers, tag_language=score_all)
         detection = reading.detection
-        if detection.request or score_all:
-            tone = score_tone(reading.clean, reading.language)
+        adapted = self._adapt(detection)
+        request = detection.request if adapted is None else adapted.request
+        language = reading.language
+        if request and not detection.request and not score_all:
+            language = detect_language(reading.clean)  # the hot path tags requests only
+        if request or score_all:
+            tone = score_tone(reading.clean, language)
         else:
             tone = ToneResult(NEUTRAL_TONE)
         category: Category | None = None
         category_cues: tuple[Cue, ...] = ()
-        if detection.request:
+        if request:
             decision = categorize(detection.features, tone.tone)
             category, category_cues = decision.category, decision.cues
+            if adapted is not None and adapted.category is not None:
+                category = adapted.category
 
         mentions = reading.mentions
         targets = unique(m.canonical for m in mentions if m.kind == "target")
-        if detection.request and not targets and reading.has_generic_target:
+        if request and not targets and reading.has_generic_target:
             targets = (GENERIC_TARGET,)
         alternatives = unique(
             [*(m.canonical for m in mentions if m.kind == "alternative"), *reading.url_alternatives]
         )
         cues = (
-            Cue("language", reading.language),
+            Cue("language", language),
             *_context_cues(context, detection.context_decided),
             *(detection.cues or _GATED_OUT),
+            *((adapted.cue,) if adapted is not None else ()),
             *_entity_cues(reading.scan, mentions, reading.url_alternatives),
             *category_cues,
             *tone.cues,
@@ -238,8 +260,8 @@ class Analyzer:
         return Analysis(
             text=reading.raw,
             clean=reading.clean,
-            language=reading.language,
-            request=detection.request,
+            language=language,
+            request=request,
             category=category,
             tone=tone.tone,
             targets=targets,
@@ -247,6 +269,12 @@ class Analyzer:
             cues=cues,
             replies_to=context.message_id if context.answers_request else None,
         )
+
+    def _adapt(self, detection: Detection) -> Adaptation | None:
+        """The guild's corrections' verdict, where the model decided (not a guild term)."""
+        if self.adapter is None or not detection.features or detection.by_guild_terms:
+            return None
+        return self.adapter.adapt(detection.features, detection.probability, detection.threshold)
 
     def passes_gate(self, text: str) -> bool:
         """The topic gate as the hot path takes it: False means the message is not read

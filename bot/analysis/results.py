@@ -9,7 +9,15 @@ Category = Literal["demand", "frustration", "optimism", "skepticism", "defeatism
 CATEGORIES: tuple[Category, ...] = ("demand", "frustration", "optimism", "skepticism", "defeatism")
 
 CueKind = Literal[
-    "request", "category", "tone", "target", "alternative", "ignore", "language", "context"
+    "request",
+    "category",
+    "tone",
+    "target",
+    "alternative",
+    "ignore",
+    "language",
+    "context",
+    "learning",
 ]
 
 
@@ -77,3 +85,13 @@ class Analysis:
     alternatives: tuple[str, ...] = ()
     cues: tuple[Cue, ...] = field(default=())
     replies_to: int | None = None  # the request message it answers, where the caller knows
+
+
+@dataclass(frozen=True, slots=True)
+class Adaptation:
+    """A server's own corrections' verdict on a message (``bot/learning``): request or not, the
+    category they point to (None: the model's stands), and the cue that explains it."""
+
+    request: bool
+    category: Category | None
+    cue: Cue

@@ -1,7 +1,10 @@
 """`clamor labels export --db PATH [--guild ID]`: moderators' corrections as corpus JSON Lines.
 
-Each line has the development corpus's keys (text, language, request, category, source), so a
-correction can be copied into the corpus as a test case, plus where it came from.
+Each line is a record of the corpus format (``../shared/LABELLING.md``: text, language, request,
+category, accept, source, thread, origin, needs_context, skip) with ``origin: moderator``, so an
+operator can contribute corrections on purpose, plus the server and message it came from. A
+correction whose text was erased (forget-me, retention, content dropped) has empty text and
+``skip: true``. Nothing is sent anywhere: the lines go to standard output.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from bot.cli.terminal import json_visible
 from bot.store import LabelCorrection, Store
 
 SOURCE = "moderator correction"
+ORIGIN = "moderator"
 
 
 def register(commands: Any) -> None:
@@ -36,8 +40,9 @@ def register(commands: Any) -> None:
     export = actions.add_parser(
         "export",
         help="print the corrections as corpus-format JSON Lines",
-        description="Print one JSON object per correction, oldest first: text, language, "
-        "request, category, source, guild_id, message_id.",
+        description="Print one JSON object per correction, oldest first, in the corpus format "
+        "(text, language, request, category, accept, source, thread, origin: moderator, "
+        "needs_context, skip) with guild_id and message_id.",
     )
     add_database_option(export)
     export.add_argument("--guild", metavar="ID", help="only this server's corrections")
@@ -50,7 +55,12 @@ def corpus_line(correction: LabelCorrection) -> dict[str, Any]:
         "language": correction.language,
         "request": correction.request,
         "category": correction.category,
+        "accept": [] if correction.category is None else [correction.category],
         "source": SOURCE,
+        "thread": f"discord:{correction.guild_id}/{correction.channel_id}/{correction.message_id}",
+        "origin": ORIGIN,
+        "needs_context": False,
+        "skip": not correction.content,
         "guild_id": str(correction.guild_id),
         "message_id": str(correction.message_id),
     }

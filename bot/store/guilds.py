@@ -351,6 +351,7 @@ GUILD_TABLES = (
     "alert_settings",
     "alerts_posted",
     "thread_parents",
+    "guild_learning",
 )
 
 

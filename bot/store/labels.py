@@ -44,7 +44,7 @@ class LabelCorrection:
         return None if self.label == NOT_A_REQUEST else self.label
 
 
-_CORRECTION_COLUMNS = (
+CORRECTION_COLUMNS = (
     "guild_id, message_id, channel_id, label, content, language, original_category, "
     "corrected_at, author_hash"
 )
@@ -53,7 +53,7 @@ _CORRECTION_COLUMNS = (
 # author hash, once known, is kept when the new verdict does not carry one, so an opt-out can
 # still find the copied text.
 _UPSERT_CORRECTION = f"""
-    INSERT INTO label_corrections ({_CORRECTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO label_corrections ({CORRECTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (guild_id, message_id) DO UPDATE SET
         channel_id = excluded.channel_id,
         label = excluded.label,
@@ -81,7 +81,7 @@ CORRECTED_LOG = f"""
 """
 
 
-def _correction(row: Row) -> LabelCorrection:
+def correction_from_row(row: Row) -> LabelCorrection:
     return LabelCorrection(
         guild_id=row["guild_id"],
         message_id=row["message_id"],
@@ -115,11 +115,11 @@ class LabelQueries(Database):
 
     async def label_correction(self, guild_id: int, message_id: int) -> LabelCorrection | None:
         row = await self._fetch_one(
-            f"SELECT {_CORRECTION_COLUMNS} FROM label_corrections "
+            f"SELECT {CORRECTION_COLUMNS} FROM label_corrections "
             "WHERE guild_id = ? AND message_id = ?",
             (guild_id, message_id),
         )
-        return None if row is None else _correction(row)
+        return None if row is None else correction_from_row(row)
 
     async def count_counted_requests(self, guild_id: int) -> int:
         """Logged request messages as digests count them: without those a moderator relabelled
@@ -137,13 +137,13 @@ class LabelQueries(Database):
 
     async def label_corrections(self, guild_id: int | None = None) -> list[LabelCorrection]:
         """Every correction (of one guild, or of all), oldest first."""
-        sql = f"SELECT {_CORRECTION_COLUMNS} FROM label_corrections"
+        sql = f"SELECT {CORRECTION_COLUMNS} FROM label_corrections"
         params: list[Any] = []
         if guild_id is not None:
             sql += " WHERE guild_id = ?"
             params.append(guild_id)
         rows = await self._fetch_all(sql + " ORDER BY corrected_at, guild_id, message_id", params)
-        return [_correction(row) for row in rows]
+        return [correction_from_row(row) for row in rows]
 
     async def delete_label_corrections(self, guild_id: int, message_ids: Iterable[int]) -> int:
         """Forget the corrections of deleted messages; how many there were."""

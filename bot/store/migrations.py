@@ -388,6 +388,20 @@ _SCHEMA_11: Written = (
 # can follow a conversation. An id, never text: erasing the answered message leaves nothing here.
 _SCHEMA_12: Written = ("ALTER TABLE request_messages ADD COLUMN replies_to INTEGER",)
 
+# Per-server learning from moderators' corrections (issue 16). What is learned is the corrections
+# themselves (label_corrections, whose text already follows forget-me, retention and the content
+# setting); this only says whether the server learns, and from when: `learning reset` forgets
+# what was learned from corrections made up to `reset_at` without undoing them.
+_SCHEMA_13: Written = (
+    """
+    CREATE TABLE guild_learning (
+        guild_id INTEGER PRIMARY KEY,
+        enabled  INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        reset_at REAL
+    )
+    """,
+)
+
 HISTORY: tuple[Written, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -401,6 +415,7 @@ HISTORY: tuple[Written, ...] = (
     _SCHEMA_10,
     _SCHEMA_11,
     _SCHEMA_12,
+    _SCHEMA_13,
 )
 
 

@@ -17,6 +17,7 @@ from bot.store.dialect import is_postgres_url
 from bot.store.export_rows import ExportQueries
 from bot.store.guilds import GuildQueries
 from bot.store.labels import LabelQueries
+from bot.store.learning import LearningQueries
 from bot.store.leases import LeaseQueries
 from bot.store.privacy import PrivacyQueries
 from bot.store.request_log import RequestQueries
@@ -31,6 +32,7 @@ class Store(
     RequestQueries,
     ActivityQueries,
     LabelQueries,
+    LearningQueries,
     PrivacyQueries,
     RetentionQueries,
     TrendQueries,

@@ -45,6 +45,11 @@ class RecentIds:
             self._ids.discard(self._order.popleft())
         return True
 
+    def discard(self, message_id: int) -> None:
+        """Forget an id. Its place in the order stays until it ages out: added again, it may
+        then be forgotten early, and a replay of it is handled again to the same effect."""
+        self._ids.discard(message_id)
+
 
 @dataclass(frozen=True, slots=True)
 class ActivitySnapshot:

@@ -63,7 +63,8 @@ def plan_gap_fill(
     id for the channel (None: unknown or empty). `oldest_logged`: the oldest logged request of
     the last 7 days at or below the cursor (re-checked for deletions and edits made while
     away). `limit`: messages per scan (0: gap filling is off). `dropped_from`: the oldest id a
-    full write queue dropped; re-read from there with no cap (those were seen, not saved).
+    full write queue dropped or the watcher shed; re-read from there (or from an older cursor)
+    with no cap (those were seen, not saved).
     """
     if limit <= 0:
         return GapPlan()
@@ -75,8 +76,9 @@ def plan_gap_fill(
         start = snowflake_at(now)
         return GapPlan(seed=start if last_message_id is None else min(last_message_id, start))
     scans: list[ScanSpec] = []
-    if dropped_from is not None and dropped_from <= cursor:
-        scans.append(ScanSpec(after=max(dropped_from - 1, oldest)))
+    if dropped_from is not None:
+        # From the cursor when it is older: a flood sheds far more than a capped read holds.
+        scans.append(ScanSpec(after=max(min(dropped_from - 1, cursor), oldest)))
     else:
         if oldest_logged is not None and oldest_logged <= cursor:
             start = max(oldest_logged - 1, oldest)

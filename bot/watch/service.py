@@ -21,13 +21,16 @@ Every row goes through the `RequestWriter` (privacy; a queue while the database 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import discord
 
 from bot.analysis import Analysis, Analyzer, Context
 from bot.buckets import volume_bucket
+from bot.config import INTAKE_PER_GUILD
 from bot.guild_settings import GuildConfig, GuildConfigs
 from bot.store import RequestRecord, Store
 from bot.watch.activity import ActivityBuffer, RecentIds, ThreadMemory
@@ -57,12 +60,14 @@ Readable = discord.TextChannel | discord.Thread
 
 @dataclass(slots=True)
 class WatchStats:
-    """Counters since start: events handled, rows written and removed, handler failures."""
+    """Counters since start: events handled, rows written and removed, handler failures,
+    messages shed."""
 
     handled: int = 0
     logged: int = 0
     removed: int = 0
     failures: int = 0
+    shed: int = 0  # live messages counted but not analysed (a flood): gap filling reads them
 
 
 @dataclass(slots=True)
@@ -146,6 +151,13 @@ class WatchService:
         self._handled = RecentIds()
         self.flushing = ActivityFlusher(store, self.activity, self.threads)
         self._guild_locks: dict[int, asyncio.Lock] = {}
+        writer.on_refusal(self._refused)
+        self.intake_limit = INTAKE_PER_GUILD
+        self._taken_in: Counter[int] = Counter()  # per guild, live events not finished
+        # Per channel, the oldest message shed and not yet handed to gap filling.
+        self._shed: dict[tuple[int, int], int] = {}
+        self._shed_listeners: list[Callable[[], object]] = []
+        self._arrival_locks: dict[int, asyncio.Lock] = {}
 
     def lock(self, guild_id: int) -> asyncio.Lock:
         """The guild's lock: its events and history pages are taken one after another."""
@@ -153,6 +165,88 @@ class WatchService:
         if lock is None:
             lock = self._guild_locks[guild_id] = asyncio.Lock()
         return lock
+
+    # -- intake: live events, bounded per guild ----------------------------------------------
+
+    def taken_in(self, guild_id: int) -> int:
+        """The guild's live events waiting for their turn or in it."""
+        return self._taken_in[guild_id]
+
+    def intake_full(self, guild_id: int) -> bool:
+        """Whether the guild has as many live events waiting as it may: new messages are shed."""
+        return self._taken_in[guild_id] >= self.intake_limit
+
+    @asynccontextmanager
+    async def turn(self, guild_id: int) -> AsyncIterator[None]:
+        """One live event's turn under the guild's lock, after the events taken in before it.
+        The last of a burst (no live event left in any guild) writes the grouped rows, so what
+        was handled is in the log, and, if messages were shed, asks for them to be re-read."""
+        self._taken_in[guild_id] += 1
+        try:
+            async with self.lock(guild_id):
+                yield
+        finally:
+            self._taken_in[guild_id] -= 1
+            if not self._taken_in[guild_id]:
+                del self._taken_in[guild_id]
+            if not self._taken_in:
+                await self._writer.flush(raise_refusal=True)  # the event's failure to report
+                if self._shed:
+                    for listener in list(self._shed_listeners):
+                        listener()
+
+    def on_shed(self, listener: Callable[[], object]) -> Callable[[], None]:
+        """Call `listener()` when the watcher is idle again after shedding messages; returns an
+        unsubscribe."""
+        self._shed_listeners.append(listener)
+        return lambda: self._shed_listeners.remove(listener)
+
+    @property
+    def shed_waiting(self) -> bool:
+        """Whether messages were shed that gap filling has not taken yet."""
+        return bool(self._shed)
+
+    def take_shed(self) -> dict[tuple[int, int], int]:
+        """Per channel the oldest message shed, forgotten here: the caller re-reads them."""
+        shed, self._shed = self._shed, {}
+        return shed
+
+    async def arrive(self, guild_id: int, message: discord.Message) -> bool:
+        """Count a member's new message as it arrives, before it waits for its turn; whether it
+        is to be taken (watched, and not a replay of one handled already).
+
+        Counted on arrival, in the order of arrival: a message counted live marks the range up
+        to it read, and one counted later inside that range would be taken as counted already
+        (the Store counts each id once), so a shed message must not pass those still waiting.
+        The guild's arrivals take a lock of their own for that: free, it costs nothing, and
+        while the guild's settings are read from the database the next arrivals wait in order."""
+        lock = self._arrival_locks.get(guild_id)
+        if lock is None:
+            lock = self._arrival_locks[guild_id] = asyncio.Lock()
+        async with lock:
+            config = await self._configs.get(guild_id)
+            channel = message.channel
+            if not config.watches(watch_key(channel.id, parent_id_of(channel))):
+                self.activity.interrupt(guild_id, channel.id)
+                return False
+            if message.id in self._handled:
+                return False  # a replayed event: counted and logged already
+            bucket = volume_bucket(posted_at(message.id), config.settings.timezone)
+            self.activity.count(guild_id, channel.id, message.id, bucket=bucket)
+            if isinstance(channel, discord.Thread) and channel.id not in self.threads:
+                self.see_thread(guild_id, channel)
+            return True
+
+    def shed(self, guild_id: int, message: discord.Message) -> None:
+        """Leave an arrived message unanalysed (it is counted), its channel remembered for gap
+        filling: the request, if it is one, is logged when gap filling reads it back."""
+        key = (guild_id, message.channel.id)
+        self._shed[key] = min(self._shed.get(key, message.id), message.id)
+        self.stats.shed += 1
+
+    def _refused(self, record: RequestRecord) -> None:
+        # Handled again when its event comes back (a replay), as a failed write is.
+        self._handled.discard(record.message_id)
 
     def see_thread(self, guild_id: int, thread: discord.Thread) -> None:
         # Written once per thread and process (ThreadMemory drops repeats).
@@ -173,7 +267,8 @@ class WatchService:
         if message.id in self._handled:
             return  # a replayed event: counted and logged already
         created_at = posted_at(message.id)
-        # Counted at most once, even when the write below fails and the event comes back.
+        # Counted at most once, even when the write below fails and the event comes back (and
+        # not again when `arrive` counted it).
         bucket = volume_bucket(created_at, config.settings.timezone)
         self.activity.count(guild_id, message.channel.id, message.id, bucket=bucket)
         channel = message.channel
@@ -181,7 +276,7 @@ class WatchService:
         if isinstance(channel, discord.Thread) and channel.id not in self.threads:
             self.see_thread(guild_id, channel)
         analysis = await self._analyse(guild_id, config.analyzer, message)
-        if analysis.request and await self._writer.write(
+        if analysis.request and await self._writer.write_soon(
             self._record(guild_id, message, analysis, edited=False, created_at=created_at)
         ):
             self.stats.logged += 1
@@ -261,6 +356,7 @@ class WatchService:
                 if gone:
                     await self._writer.remove(guild_id, gone, channel_id=channel.id)
                     result.removed += len(gone)
+        await self._writer.flush()  # what the caller reports is in the log
         return result
 
     async def _take_page(
@@ -317,7 +413,7 @@ class WatchService:
             # backfill of the same days says it found nothing new.
             stored = await writer.current(guild_id, message.id)
         record = self._record(guild_id, message, analysis, edited=edited, created_at=at)
-        if await writer.write(record):
+        if await writer.write_soon(record):
             if stored is None:
                 result.requests += 1
             else:

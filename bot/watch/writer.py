@@ -5,6 +5,12 @@ they reach it from the bot, and the volume, ranges read and threads first seen t
 Privacy is applied by the writer, on every write (an opted-out member is never logged; a guild
 that drops content keeps no text), so no path into the log can forget it.
 
+Live and history writes go in groups (`write_soon`): a row waits at most `GROUP_SECONDS`, or
+until `GROUP_ROWS` rows wait, and the group is one transaction, so a burst costs a few commits
+rather than one per row. Anything that reads the log right after (a command, the end of a
+history read, shutdown) calls `flush()` first; `write()` commits at once. `current()` and
+`logged_ids()` see waiting rows too, and a removal writes the group before it, in order.
+
 When the database cannot be written (read-only, disk full, a lock held too long) the writes wait
 in order in a bounded in-memory queue (`WaitingWrites`) and are retried with backoff; the bot
 stays online. Beyond the queue only the oldest dropped message id per channel is remembered: gap
@@ -41,6 +47,9 @@ FLUSH_SECONDS = 2.0
 SETTLE_WAIT_SECONDS = 5.0
 Channel = tuple[int, int]  # (guild, channel)
 BATCH = 500  # consecutive waiting upserts written in one transaction
+# A group of live writes is committed after this long or at this many rows, whichever first.
+GROUP_SECONDS = 0.05
+GROUP_ROWS = 100
 
 
 def request_record(
@@ -92,10 +101,17 @@ class RequestWriter:
         self.retry_max = retry_max
         self._clock = clock
         self._queue = WaitingWrites(queue_size)
+        self._group: list[Upsert] = []
+        self._group_timer: asyncio.Task[None] | None = None
+        self.group_seconds = GROUP_SECONDS
+        self.group_rows = GROUP_ROWS
+        # Transactions that wrote request rows (groups, waiting batches, single writes).
+        self.commits = 0
         self._lock = asyncio.Lock()
         self._retrying: asyncio.Task[None] | None = None
         self._outage_since: float | None = None
         self._recovery_listeners: list[Callable[[], object]] = []
+        self._refusal_listeners: list[Callable[[RequestRecord], object]] = []
 
     @property
     def queue_size(self) -> int:
@@ -110,6 +126,11 @@ class RequestWriter:
     def pending(self) -> int:
         """Writes waiting for the database."""
         return len(self._queue)
+
+    @property
+    def grouped(self) -> int:
+        """Rows waiting in the current group (written within `group_seconds`)."""
+        return len(self._group)
 
     @property
     def healthy(self) -> bool:
@@ -132,11 +153,42 @@ class RequestWriter:
         return lambda: self._recovery_listeners.remove(listener)
 
     async def write(self, record: RequestRecord) -> bool:
-        """Log one request message (insert or replace); False if privacy forbids it or it did
-        not fit in the queue during an outage (gap filling then re-reads its channel)."""
+        """Log one request message (insert or replace) now, after the group waiting before it;
+        False if privacy forbids it or it did not fit in the queue during an outage (gap
+        filling then re-reads its channel). A refusal by the database is raised."""
         if await self._privately(record) is None:
             return False
         return await self._submit(Upsert(record))
+
+    def on_refusal(self, listener: Callable[[RequestRecord], object]) -> None:
+        """Call `listener(record)` for a grouped row the database refused (not an outage): its
+        writer has moved on, so whoever handled the message hears of it here."""
+        self._refusal_listeners.append(listener)
+
+    async def write_soon(self, record: RequestRecord) -> bool:
+        """Log one request message with the next group (within `group_seconds`, or now if the
+        group is full); False if privacy forbids it or, during an outage, it did not fit in
+        the queue. A group that meets an outage joins the queue, as single writes do."""
+        if await self._privately(record) is None:
+            return False
+        async with self._lock:
+            if self._queue:
+                return self._enqueue(Upsert(record))
+            self._group.append(Upsert(record))
+            if len(self._group) >= self.group_rows:
+                return await self._commit_group()
+            if self._group_timer is None or self._group_timer.done():
+                self._group_timer = asyncio.create_task(
+                    self._commit_later(), name="clamor: request group"
+                )
+            return True
+
+    async def flush(self, *, raise_refusal: bool = False) -> None:
+        """Write the waiting group now (rows that meet an outage join the queue). A row the
+        database refuses is logged, or with `raise_refusal` raised once the others are in."""
+        if self._group:
+            async with self._lock:
+                await self._commit_group(raise_refusal=raise_refusal)
 
     async def remove(
         self, guild_id: int, message_ids: Iterable[int], *, channel_id: int | None = None
@@ -147,6 +199,7 @@ class RequestWriter:
             return 0
         removal = Removal(guild_id, channel_id, ids)
         async with self._lock:
+            await self._commit_group()  # rows grouped before the deletion land before it
             if not self._queue:
                 try:
                     return await self._remove_now(removal)
@@ -156,8 +209,11 @@ class RequestWriter:
             return 0
 
     async def current(self, guild_id: int, message_id: int) -> RequestRecord | None:
-        """The row as it will be once waiting writes land: the queue's last word, else the
-        database's."""
+        """The row as it will be once waiting writes land: the group's or the queue's last
+        word, else the database's."""
+        for grouped in reversed(self._group):
+            if (grouped.record.guild_id, grouped.record.message_id) == (guild_id, message_id):
+                return grouped.record
         for op in reversed(self._queue):
             if isinstance(op, Upsert):
                 if (op.record.guild_id, op.record.message_id) == (guild_id, message_id):
@@ -171,7 +227,7 @@ class RequestWriter:
     ) -> set[int]:
         """Ids of the channel's rows in (after_id, up_to_id], written or waiting."""
         ids = set(await self._store.logged_message_ids(guild_id, channel_id, after_id, up_to_id))
-        for op in self._queue:
+        for op in [*self._queue, *self._group]:
             if not isinstance(op, Upsert):
                 continue
             rec = op.record
@@ -182,7 +238,15 @@ class RequestWriter:
         return ids
 
     async def close(self) -> None:
-        """Stop retrying; one last attempt to write what waits, then say what is lost."""
+        """Write the group; stop retrying; one last attempt to write what waits, then say what
+        is lost."""
+        timer, self._group_timer = self._group_timer, None
+        async with self._lock:  # after a commit under way, not in its middle
+            if timer is not None:
+                timer.cancel()
+            await self._commit_group()
+        if timer is not None:
+            await asyncio.gather(timer, return_exceptions=True)
         if self._retrying is not None:
             self._retrying.cancel()
             await asyncio.gather(self._retrying, return_exceptions=True)
@@ -217,6 +281,7 @@ class RequestWriter:
 
     async def _submit(self, op: WriteOp) -> bool:
         async with self._lock:
+            await self._commit_group()
             if not self._queue:
                 try:
                     await self._apply([op])
@@ -224,6 +289,57 @@ class RequestWriter:
                 except StoreUnavailableError as exc:
                     self._begin_outage(exc)
             return self._enqueue(op)
+
+    async def _commit_later(self) -> None:
+        await asyncio.sleep(self.group_seconds)
+        async with self._lock:
+            await self._commit_group()
+
+    async def _commit_group(self, *, raise_refusal: bool = False) -> bool:
+        """Write the group in one transaction (the caller holds the lock); False if, in an
+        outage, a row of it did not fit in the queue (its channel is then re-read). A row the
+        database refuses is skipped and its listeners told; `raise_refusal` then raises the
+        first refusal once the other rows are written, else it is logged here."""
+        group, self._group = self._group, []
+        if not group:
+            return True
+        if not self._queue:
+            try:
+                await self._apply(list(group))
+                return True
+            except StoreUnavailableError as exc:
+                self._begin_outage(exc)
+            except StoreError:
+                # One bad row must not cost the others theirs: written one by one.
+                return await self._commit_one_by_one(group, raise_refusal)
+            except BaseException:  # cancelled mid-write: rolled back, so it waits again
+                self._group[:0] = group
+                raise
+        kept = [self._enqueue(op) for op in group]
+        return all(kept)
+
+    async def _commit_one_by_one(self, group: list[Upsert], raise_refusal: bool) -> bool:
+        kept = True
+        refusal: StoreError | None = None
+        for op in group:
+            if self._queue:
+                kept = self._enqueue(op) and kept
+                continue
+            try:
+                await self._apply([op])
+            except StoreUnavailableError as exc:
+                self._begin_outage(exc)
+                kept = self._enqueue(op) and kept
+            except StoreError as exc:
+                kept = False
+                refusal = refusal or exc
+                if not raise_refusal:
+                    log.exception("the database refused request message %s", op.record.message_id)
+                for listener in list(self._refusal_listeners):
+                    listener(op.record)
+        if raise_refusal and refusal is not None:
+            raise refusal
+        return kept
 
     def _enqueue(self, op: WriteOp) -> bool:
         if not self._queue.add(op):
@@ -298,7 +414,9 @@ class RequestWriter:
             record = await self._privately(op.record)
             if record is not None:
                 records.append(record)
-        await self._store.upsert_requests(records)
+        if records:
+            await self._store.upsert_requests(records)
+            self.commits += 1
 
     async def _remove_now(self, removal: Removal) -> int:
         removed = await self._store.delete_requests(removal.guild_id, removal.message_ids)

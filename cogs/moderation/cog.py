@@ -38,6 +38,7 @@ from cogs.moderation.channels import (
     watchable_channel,
 )
 from cogs.moderation.export import ExportCommands
+from cogs.moderation.learning import LearningCommands
 from cogs.moderation.privacy import PrivacyCommands
 from cogs.moderation.relabel import relabel_message
 
@@ -63,6 +64,7 @@ class Moderation(
     PrivacyCommands,
     AlertCommands,
     ExportCommands,
+    LearningCommands,
     commands.GroupCog,
     group_name="clamor-mod",
     group_description="Clamor's settings for this server (needs Manage Server)",

@@ -93,6 +93,7 @@ async def find_message(bot: ClamorBot, interaction: Interaction, text: str) -> F
     if guild is None:  # both command groups are guild-only
         raise UserFacingError("This works in a server only.")
     ref = parse_message_ref(text, guild.id)
+    await bot.request_writer.flush()  # a row grouped a moment ago is in the log
     logged = await bot.store.get_request(guild.id, ref.message_id)
     if logged is not None:
         # A logged row names its channel; the asker still has to be able to read it.

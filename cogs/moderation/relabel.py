@@ -43,7 +43,7 @@ async def relabel_message(
         )
     else:
         correction = await _correct_unlogged(bot, found, label)
-    await bot.store.set_label_correction(correction)
+    await bot.guild_configs.set_label_correction(correction)
     was = correction.original_category or "not a request"
     effect = (
         "it is left out of digests from now on"

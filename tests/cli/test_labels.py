@@ -11,7 +11,20 @@ import pytest
 from bot.cli import main
 from bot.store import LabelCorrection, Store
 
-CORPUS_KEYS = ["text", "language", "request", "category", "source", "guild_id", "message_id"]
+CORPUS_KEYS = [
+    "text",
+    "language",
+    "request",
+    "category",
+    "accept",
+    "source",
+    "thread",
+    "origin",
+    "needs_context",
+    "skip",
+    "guild_id",
+    "message_id",
+]
 
 
 def correction(guild_id: int, message_id: int, label: str, text: str, at: float) -> LabelCorrection:
@@ -63,7 +76,12 @@ def test_every_correction_oldest_first_in_corpus_format(
             "language": "es",
             "request": True,
             "category": "defeatism",
+            "accept": ["defeatism"],
             "source": "moderator correction",
+            "thread": "discord:2/10/900",
+            "origin": "moderator",
+            "needs_context": False,
+            "skip": False,
             "guild_id": "2",
             "message_id": "900",
         },
@@ -72,7 +90,12 @@ def test_every_correction_oldest_first_in_corpus_format(
             "language": "en",
             "request": True,
             "category": "skepticism",
+            "accept": ["skepticism"],
             "source": "moderator correction",
+            "thread": "discord:1/10/502",
+            "origin": "moderator",
+            "needs_context": False,
+            "skip": False,
             "guild_id": "1",
             "message_id": "502",
         },
@@ -81,7 +104,12 @@ def test_every_correction_oldest_first_in_corpus_format(
             "language": "en",
             "request": False,
             "category": None,
+            "accept": [],
             "source": "moderator correction",
+            "thread": "discord:1/10/501",
+            "origin": "moderator",
+            "needs_context": False,
+            "skip": False,
             "guild_id": "1",
             "message_id": "501",
         },
@@ -122,3 +150,19 @@ def test_an_action_is_required(capsys: pytest.CaptureFixture[str]) -> None:
         main(["labels"])
     assert exited.value.code == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_a_correction_whose_text_was_erased_is_marked_skip(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def drop() -> None:
+        async with await Store.open(db) as store:
+            await store.set_content_mode(1, "drop")
+
+    asyncio.run(drop())
+    status, lines = export(capsys, "--db", str(db), "--guild", "1")
+    assert status == 0
+    assert [(line["text"], line["skip"], line["origin"]) for line in lines] == [
+        ("", True, "moderator"),
+        ("", True, "moderator"),
+    ]

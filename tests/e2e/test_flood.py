@@ -4,7 +4,9 @@ The bot must stay connected while it works through them: no RESUME or second IDE
 discord.py warning about a blocked or late heartbeat, acknowledged heartbeats all along (the
 fake's interval is cut to a quarter of a second, and the bot's own give-up time to 10 s, so a
 blocked event loop would show). Every request message among them is logged exactly once: the
-same set `bot.analysis.analyze` finds in the same texts.
+same set `bot.analysis.analyze` finds in the same texts, live or, for the messages the watcher
+shed when more waited than its intake holds, by gap filling afterwards (issue 15, item 5); and
+every message is counted once in the volume.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import math
 import random
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import cast
 
@@ -24,8 +27,14 @@ from bot.cli.common import key_path_for
 from bot.client import ClamorBot
 from bot.config import load_settings
 from bot.store import Store, load_or_create_key
+from cogs.gap_fill import GapFill
 from cogs.watcher import Watcher
+from tests.e2e.test_gap_fill import filled
+from tests.e2e.test_watcher import CHAT as CHAT_TEXT
+from tests.e2e.test_watcher import REQUEST as REQUEST_TEXT
 from tests.fakediscord import FakeDiscord, assert_no_stray_tasks, connect_discord_py, running_bot
+
+Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 
 FLOOD = 1000
 HEARTBEAT_MS = 250
@@ -111,13 +120,20 @@ async def test_a_flood_keeps_the_bot_connected_and_logs_every_request(
                     lambda: watcher.stats.handled >= handled_before + FLOOD,
                     f"the watcher to handle {FLOOD} messages",
                 )
+                gap_fill = cast(GapFill, client.get_cog("GapFill"))
+                await settle(
+                    lambda: not watcher.watch.shed_waiting and not gap_fill.running,
+                    "gap filling to re-read what was shed",
+                )
                 # Still beating and acknowledged after the flood, on the same connection.
                 await fake.wait_for(
                     lambda: fake.heartbeat_count >= beats_when_sent + 2, what="two heartbeats"
                 )
                 latency = client.latency
                 rows = await store.requests_between(fake.guild.id, 0.0, 4_000_000_000.0)
-                logged = watcher.stats.logged
+                logged = watcher.stats.logged + gap_fill.requests_logged
+                await watcher.flush()
+                volume = await store.volume_between(fake.guild.id, 0.0, 4_000_000_000.0)
     await assert_no_stray_tasks()
 
     assert (fake.identify_count, fake.resume_count) == (1, 0)
@@ -136,3 +152,54 @@ async def test_a_flood_keeps_the_bot_connected_and_logs_every_request(
     assert len(expected) >= FLOOD // 10  # the flood really carries requests
     assert sorted(row.message_id for row in rows) == sorted(expected)
     assert logged == len(expected)  # each written once: no retries, no double handling
+    assert volume == FLOOD
+
+
+SMALL_INTAKE = 5
+
+
+async def test_a_flood_beyond_the_intake_is_shed_counted_and_read_again_by_gap_filling(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    channel, bob = fake.channel("general"), fake.user("bob")
+    texts = [f"{REQUEST_TEXT} #{n}" if n % 4 == 0 else f"{CHAT_TEXT} #{n}" for n in range(60)]
+    async with clamor() as bot:
+        gap_fill = await filled(bot)
+        watcher = cast(Watcher, bot.get_cog("Watcher"))
+        watch = bot.watch_service
+        watch.intake_limit = SMALL_INTAKE
+        handled_before = watcher.stats.handled
+        # The guild's lock held as a long message would hold it: what arrives meanwhile either
+        # waits its turn (the first SMALL_INTAKE) or is shed.
+        async with watch.lock(fake.guild.id):
+            ids = []
+            for text in texts:
+                payload = fake.user_message(channel, bob, text)
+                await fake.dispatch("MESSAGE_CREATE", payload)
+                ids.append(int(payload["id"]))
+            await settle(
+                lambda: watcher.stats.handled >= handled_before + len(texts) - SMALL_INTAKE,
+                "the flood to be taken in or shed",
+            )
+            assert watch.taken_in(fake.guild.id) == SMALL_INTAKE
+            assert watcher.stats.shed == len(texts) - SMALL_INTAKE
+            assert watch.shed_waiting
+        await settle(
+            lambda: watcher.stats.handled >= handled_before + len(texts),
+            "the messages that waited to be handled",
+        )
+        await settle(
+            lambda: not watch.shed_waiting and not gap_fill.running,
+            "gap filling to re-read what was shed",
+        )
+        rows = await bot.store.requests_between(fake.guild.id, 0.0, 4_000_000_000.0)
+        await watcher.flush()
+        volume = await bot.store.volume_between(fake.guild.id, 0.0, 4_000_000_000.0)
+        logged = watcher.stats.logged + gap_fill.requests_logged
+
+    expected = sorted(mid for mid, text in zip(ids, texts, strict=True) if analyze(text).request)
+    assert len(expected) == 15
+    assert sorted(row.message_id for row in rows) == expected  # the shed ones too, each once
+    assert logged == len(expected)
+    assert volume == len(texts)  # every message counted once: shed, waited or read again

@@ -84,7 +84,11 @@ async def test_the_group_is_synced_guild_only_for_manage_server(
         "watch": SUB_COMMAND_GROUP, "digest": SUB_COMMAND, "terms": SUB_COMMAND_GROUP,
         "relabel": SUB_COMMAND, "backfill": SUB_COMMAND, "forget": SUB_COMMAND,
         "privacy": SUB_COMMAND_GROUP, "alerts": SUB_COMMAND, "export": SUB_COMMAND,
+        "learning": SUB_COMMAND_GROUP, "relabel-undo": SUB_COMMAND, "rescore": SUB_COMMAND,
     }  # fmt: skip
+    assert [o["name"] for o in option(group, "learning")["options"]] == [
+        "show", "off", "on", "reset",
+    ]  # fmt: skip
     assert [o["name"] for o in option(group, "privacy")["options"]] == [
         "retention", "content", "show",
     ]  # fmt: skip

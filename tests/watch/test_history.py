@@ -44,6 +44,8 @@ C = snowflake_at(NOW - 3600)  # a cursor an hour old
         (1, None, None, 5, None, GapPlan(scans=(ScanSpec(WEEK_AGO, limit=5),))),
         (C, None, C - 50, 5, C - 10, GapPlan(scans=(ScanSpec(C - 11),))),
         (None, None, None, 5, C, GapPlan(scans=(ScanSpec(C - 1),))),
+        # Shed after the cursor (not flushed yet): read from the cursor on, with no cap.
+        (C, C + 5000, C - 50, 5, C + 40, GapPlan(scans=(ScanSpec(C),))),
     ],
 )
 def test_plan_gap_fill(

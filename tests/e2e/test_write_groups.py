@@ -1,0 +1,85 @@
+"""Request rows from a burst of live messages are written in groups (issue 15, item 3): fewer
+transactions than rows, every row once, each in the log when the watcher is done, and the
+group written when the bot stops in the middle of a burst."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+
+from bot.client import ClamorBot
+from tests.e2e.test_gap_fill import filled
+from tests.e2e.test_watcher import CHAT, REQUEST, Room, general
+from tests.e2e.waiting import eventually
+from tests.fakediscord import OTHER_GUILD, FakeDiscord
+
+Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
+
+BURST = 30
+
+
+async def test_a_burst_of_requests_is_written_in_fewer_transactions_than_rows(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    async with clamor() as bot:
+        await filled(bot)
+        await burst(Room(fake_discord, bot))
+
+
+async def burst(room: Room) -> None:
+    watch, writer = room.bot.watch_service, room.bot.request_writer
+    writer.group_seconds = 3600.0  # only the end of the burst writes the group here
+    channel = general(room.fake)
+    commits_before = writer.commits
+    # The guild's lock held as a long message would hold it: the burst waits its turn.
+    async with watch.lock(room.guild_id):
+        requests = [await room.post(channel, f"{REQUEST} #{n}") for n in range(BURST)]
+        chatter = [await room.post(channel, f"{CHAT} #{n}") for n in range(BURST)]
+
+        async def all_taken_in() -> bool:
+            return watch.taken_in(room.guild_id) == 2 * BURST
+
+        await eventually(all_taken_in, "the burst to wait for its turn")
+    await room.settled()
+    for message in requests:
+        assert await room.logged(message) is not None
+    for message in chatter:
+        assert await room.logged(message) is None
+    assert await room.bot.store.count_requests(room.guild_id) == BURST
+    assert writer.commits - commits_before == 1
+    assert room.watcher.stats.logged == BURST
+
+
+async def test_stopping_mid_group_writes_the_group(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake = fake_discord
+    other = fake.world.guild(OTHER_GUILD)
+    async with clamor() as bot:
+        await filled(bot)
+        room = Room(fake, bot)
+        watch, writer = bot.watch_service, bot.request_writer
+        writer.group_seconds = 3600.0  # the group waits for the end of the burst
+        # A message of the first guild waits for its turn: the burst is not over, so the other
+        # guild's requests stay in the group.
+        async with watch.lock(room.guild_id):
+            await room.post(general(fake), CHAT)
+            requests = [
+                await room.post(other.channel("general"), f"{REQUEST} #{n}", user="dave")
+                for n in range(BURST)
+            ]
+
+            async def grouped() -> bool:
+                return writer.grouped == BURST
+
+            await eventually(grouped, "the requests to wait in the group")
+            assert await bot.store.count_requests(other.id) == 0
+            # What SIGTERM does (bot.cli.run.closing_on_sigterm): close the bot. Read before
+            # the waiting message's turn, which would end the burst and write the group.
+            await bot.close()
+            with contextlib.closing(sqlite3.connect(tmp_path / "clamor.db")) as db:
+                rows = db.execute("SELECT message_id FROM request_messages").fetchall()
+    assert sorted(int(row[0]) for row in rows) == sorted(requests)

@@ -1,0 +1,109 @@
+"""Request rows written in groups (issue 15, item 3): a burst costs a few transactions, and a
+row waiting in a group is seen by lookups, ordered before a deletion, and written on close."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.config import load_settings
+from bot.guild_settings import GuildConfigs
+from bot.store import RequestRecord, Store
+from bot.watch.writer import RequestWriter
+
+GUILD = 10
+CHANNEL = 20
+NOW = 1_800_000_000.0
+NEVER = 3600.0  # a group delay no test waits for: only size, flush or close write a group
+
+
+def record(message_id: int) -> RequestRecord:
+    return RequestRecord(
+        message_id=message_id,
+        guild_id=GUILD,
+        channel_id=CHANNEL,
+        author_hash="a1b2",
+        created_at=NOW - 60,
+        content=f"open source the weights #{message_id}",
+        language="en",
+        compound=0.0,
+        pos=0.0,
+        neu=1.0,
+        neg=0.0,
+        category="demand",
+        targets=(),
+        alternatives=(),
+        cues=(),
+    )
+
+
+def grouped_writer(store: Store, rows: int) -> RequestWriter:
+    writer = RequestWriter(store, GuildConfigs(store, load_settings({}, env_file=None)))
+    writer.group_seconds, writer.group_rows = NEVER, rows
+    return writer
+
+
+async def test_a_burst_is_written_in_fewer_transactions_than_rows(tmp_path: Path) -> None:
+    async with await Store.open(tmp_path / "clamor.db") as store:
+        writer = grouped_writer(store, rows=10)
+        for message_id in range(1, 26):
+            assert await writer.write_soon(record(message_id))
+        assert writer.commits == 2  # two full groups of ten went at once
+        assert await store.count_requests(GUILD) == 20
+        assert writer.grouped == 5
+        await writer.flush()
+        assert writer.commits == 3
+        assert await store.count_requests(GUILD) == 25
+        await writer.close()
+
+
+async def test_a_grouped_row_is_seen_before_it_is_written_and_deleted_after_it(
+    tmp_path: Path,
+) -> None:
+    async with await Store.open(tmp_path / "clamor.db") as store:
+        writer = grouped_writer(store, rows=100)
+        await writer.write_soon(record(1))
+        await writer.write_soon(record(2))
+        assert await store.get_request(GUILD, 1) is None  # not in the database yet
+        seen = await writer.current(GUILD, 1)
+        assert seen is not None
+        assert seen.content == "open source the weights #1"
+        assert await writer.logged_ids(GUILD, CHANNEL, 0, 10) == {1, 2}
+        # The deletion follows the write it deletes: the group lands first.
+        assert await writer.remove(GUILD, [1], channel_id=CHANNEL) == 1
+        assert await store.get_request(GUILD, 1) is None
+        assert await store.get_request(GUILD, 2) is not None
+        await writer.close()
+
+
+async def test_closing_writes_the_waiting_group(tmp_path: Path) -> None:
+    path = tmp_path / "clamor.db"
+    async with await Store.open(path) as store:
+        writer = grouped_writer(store, rows=100)
+        for message_id in range(1, 51):
+            await writer.write_soon(record(message_id))
+        assert writer.commits == 0
+        await writer.close()
+        assert writer.commits == 1
+    with sqlite3.connect(path) as db:
+        [(rows,)] = db.execute("SELECT count(*) FROM request_messages").fetchall()
+    assert rows == 50
+
+
+async def test_a_refused_row_costs_the_rest_of_its_group_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "clamor.db"
+    async with await Store.open(path) as store:
+        with sqlite3.connect(path) as db:
+            db.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON request_messages "
+                "WHEN NEW.message_id = 3 BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+        writer = grouped_writer(store, rows=100)
+        refused: list[int] = []
+        writer.on_refusal(lambda rec: refused.append(rec.message_id))
+        for message_id in range(1, 6):
+            await writer.write_soon(record(message_id))
+        await writer.flush()
+        assert refused == [3]
+        assert sorted(await store.logged_message_ids(GUILD, CHANNEL, 0, 10)) == [1, 2, 4, 5]
+        await writer.close()
