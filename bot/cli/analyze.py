@@ -27,24 +27,15 @@ from bot.cli.common import (
     settings,
     timezone_option,
 )
+from bot.cli.digest import RENDERERS, printable_digest
 from bot.cli.spikes import format_spikes, spikes_in_store
-from bot.cli.terminal import json_visible, visible
+from bot.cli.terminal import visible
 from bot.config import Settings
 from bot.digest.contents import Digest, Period, parse_day
 from bot.digest.from_store import digest_from_store
-from bot.digest.render import to_json, to_markdown, to_text
 from bot.ingest import IngestSummary, export_files, ingest_exports
 from bot.store import Store
 from bot.trends import trend_from_store
-
-RENDERERS = {"text": to_text, "markdown": to_markdown, "json": to_json}
-
-
-def printable_digest(digest: Digest, output_format: str) -> str:
-    """The digest in `output_format`, safe to print whatever members wrote into it."""
-    rendered = RENDERERS[output_format](digest)
-    return json_visible(rendered) if output_format == "json" else visible(rendered)
-
 
 MAX_CHART_DAYS = 366
 DEFAULT_MAX_CHART_DAYS = 90  # the longest /clamor trend

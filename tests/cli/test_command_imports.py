@@ -69,3 +69,31 @@ def test_matplotlib_comes_with_a_chart(tmp_path: Path, command: str) -> None:
     assert (tmp_path / "trend.png").is_file()
     assert "matplotlib" in modules
     assert {"discord", "aiohttp"}.isdisjoint(modules)
+
+
+def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:
+    report = tmp_path / "modules.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAMOR_", "DISCORD_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    subprocess.run(
+        [sys.executable, "-c", REPORTER, str(report), "classify"],
+        input=b"hello\n",
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=True,
+    )
+    loaded = set(json.loads(report.read_text(encoding="utf-8")))
+    assert "bot.cli.classify" in loaded
+    others = {"bot.cli.run", "bot.cli.analyze", "bot.cli.export", "bot.cli.labels", "bot.store"}
+    assert others.isdisjoint(loaded)
+
+
+def test_help_still_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import COMMANDS, main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    assert all(name in listed for name in COMMANDS)
