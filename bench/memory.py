@@ -145,7 +145,9 @@ def run_child(argv: list[str], folder: Path) -> tuple[float, float, float]:
     return int(peak_kib) / 1024, float(cpu), float(wall)
 
 
-def analyze_memory(sizes: list[int], request_share: float, seed: int) -> None:
+def analyze_memory(
+    sizes: list[int], request_share: float, seed: int, only: set[str] | None = None
+) -> None:
     pools = load_pools()
     print(f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}, Python {sys.version.split()[0]}")
     print(
@@ -159,9 +161,9 @@ def analyze_memory(sizes: list[int], request_share: float, seed: int) -> None:
             requests = write_chat_export(export, pools, size, request_share, seed)
             database = folder / "analyze.db"
             commands = {
-                "analyze EXPORT": ["analyze", str(export)],
-                "analyze EXPORT --db FILE": ["analyze", str(export), "--db", str(database)],
-                "digest --db FILE --days 30": [
+                "analyze": ["analyze", str(export)],
+                "analyze-db": ["analyze", str(export), "--db", str(database)],
+                "digest": [
                     "digest",
                     "--db",
                     str(database),
@@ -173,7 +175,11 @@ def analyze_memory(sizes: list[int], request_share: float, seed: int) -> None:
                     "30",
                 ],
             }
-            for label, argv in commands.items():
+            for name, argv in commands.items():
+                if only is not None and name not in only:
+                    continue
+                label = " ".join(argv).replace(str(export), "EXPORT").replace(str(database), "FILE")
+                label = label.replace(f" --guild {EXPORT_GUILD_ID} --date 2024-12-30", "")
                 peak, cpu, wall = run_child(argv, folder)
                 print(
                     f"{size:>10,}{requests:>10,}  {label:<34}{peak:>9.1f}{cpu:>8.1f}{wall:>8.1f}",
@@ -189,10 +195,16 @@ async def main() -> None:
     parser.add_argument("--requests", type=float, default=None)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--analyze", action="store_true", help="measure `clamor analyze`")
+    parser.add_argument(
+        "--commands",
+        help="with --analyze, some of analyze,analyze-db,digest (digest needs analyze-db); "
+        "e.g. to run the slow 1M sizes in two processes at once",
+    )
     args = parser.parse_args()
     if args.analyze:
         sizes = [int(n) for n in (args.messages or "100000,1000000").split(",")]
-        analyze_memory(sizes, 0.3 if args.requests is None else args.requests, args.seed)
+        only = set(args.commands.split(",")) if args.commands else None
+        analyze_memory(sizes, 0.3 if args.requests is None else args.requests, args.seed, only)
         return
     args.messages = int(args.messages or 1_000_000)
     args.requests = 0.05 if args.requests is None else args.requests
