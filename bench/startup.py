@@ -11,6 +11,13 @@ migrate, login (REST; discord.py runs setup_hook inside it: extensions, command 
 connect to IDENTIFY. The analyser's warm-up is reported beside them: it runs in a worker
 thread alongside the stages after it. Also reported: whether matplotlib was imported by the
 time of IDENTIFY (it must not be). Target: < 1.5 s. Nothing is asserted.
+
+Then `clamor classify` on one line against a bare VADER script that does the least the same
+job needs (import VADER, build its analyser, print the scores of each line as JSON), each a
+fresh `python` process fed the same line, run in turn (A B A B ...) so that load from other
+work on the machine falls on both alike. Reported: the median wall time and CPU time (user +
+system, from `getrusage` of the children) of each and their ratio. Target (issue 15, item 6):
+classify <= 2x the bare script.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ import argparse
 import asyncio
 import os
 import re
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -131,6 +140,71 @@ async def one_run(folder: Path) -> tuple[float, dict[str, float], bool]:
     return seen, marks, matplotlib
 
 
+LINE = "OpenAI should open source Sora already\n"
+BARE_VADER = """
+import json, sys
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+analyzer = SentimentIntensityAnalyzer()
+for line in sys.stdin:
+    print(json.dumps(analyzer.polarity_scores(line)))
+"""
+
+
+# As an installed Clamor runs: with its bytecode cached (pip compiles it on install; a checkout
+# writes __pycache__ on the first run), which PYTHONDONTWRITEBYTECODE would forbid.
+BYTECODE_ENV = {
+    **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    "PYTHONPATH": str(ROOT),
+}
+
+
+def timed_child(argv: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one child process fed `LINE`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(
+        argv,
+        input=LINE,
+        text=True,
+        stdout=subprocess.DEVNULL,
+        check=True,
+        env=BYTECODE_ENV,
+        cwd=ROOT,
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def classify_start(runs: int) -> None:
+    commands = {
+        "bare VADER script": [sys.executable, "-c", BARE_VADER],
+        "clamor classify": [sys.executable, "-m", "bot", "classify"],
+    }
+    timings: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for argv in commands.values():  # a first run of each fills the file cache
+        timed_child(argv)
+    for _ in range(runs):
+        for name, argv in commands.items():
+            timings[name].append(timed_child(argv))
+    print(
+        f"\n{'one line, median of ' + str(runs) + ' interleaved runs':<40}"
+        f"{'wall ms':>9}{'CPU ms':>9}"
+    )
+    medians = {}
+    for name, pairs in timings.items():
+        wall = statistics.median(w for w, _ in pairs) * 1000
+        cpu = statistics.median(c for _, c in pairs) * 1000
+        medians[name] = (wall, cpu)
+        print(f"{name:<40}{wall:>9.0f}{cpu:>9.0f}")
+    (bare_wall, bare_cpu), (wall, cpu) = medians.values()
+    print(
+        f"clamor classify / bare VADER: {wall / bare_wall:.1f}x wall, {cpu / bare_cpu:.1f}x CPU "
+        "(target <= 2x)"
+    )
+
+
 STAGES = (
     ("interpreter start", None, "interpreter"),
     ("imports", "interpreter", "imports"),
@@ -146,6 +220,7 @@ STAGES = (
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--classify-runs", type=int, default=10)
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}, Python {sys.version.split()[0]}")
     totals: list[float] = []
@@ -178,6 +253,7 @@ async def main() -> None:
         f"best {min(totals) * 1000:.0f}, worst {max(totals) * 1000:.0f} (target < 1500 ms)"
     )
     print(f"matplotlib imported before IDENTIFY: {'YES' if matplotlib_seen else 'no'}")
+    classify_start(args.classify_runs)
     print(f"load at the end {os.getloadavg()[0]:.2f}")
 
 

@@ -6,7 +6,9 @@ import argparse
 import asyncio
 import os
 import sys
+import tempfile
 import time
+from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,29 +20,22 @@ from bot.cli.common import (
     EXIT_OK,
     MAX_DIGEST_DAYS,
     CommandError,
+    Database,
     database_option,
     is_terminal,
     key_path_of,
     settings,
     timezone_option,
 )
+from bot.cli.digest import RENDERERS, printable_digest
 from bot.cli.spikes import format_spikes, spikes_in_store
-from bot.cli.terminal import json_visible, visible
+from bot.cli.terminal import visible
+from bot.config import Settings
 from bot.digest.contents import Digest, Period, parse_day
 from bot.digest.from_store import digest_from_store
-from bot.digest.render import to_json, to_markdown, to_text
 from bot.ingest import IngestSummary, export_files, ingest_exports
 from bot.store import Store
 from bot.trends import trend_from_store
-
-RENDERERS = {"text": to_text, "markdown": to_markdown, "json": to_json}
-
-
-def printable_digest(digest: Digest, output_format: str) -> str:
-    """The digest in `output_format`, safe to print whatever members wrote into it."""
-    rendered = RENDERERS[output_format](digest)
-    return json_visible(rendered) if output_format == "json" else visible(rendered)
-
 
 MAX_CHART_DAYS = 366
 DEFAULT_MAX_CHART_DAYS = 90  # the longest /clamor trend
@@ -189,7 +184,21 @@ async def _digests(
         _check_chart_path(args.chart)
     config = settings()
     timezone = timezone_option(args.tz, config.timezone)
-    target = str(args.db) if args.db is not None else ":memory:"
+    with ExitStack() as scratch:
+        if args.db is not None:
+            target: Database = args.db
+        else:
+            # A file, not ":memory:": the rows of a large export would all stay in memory, while
+            # a file holds only SQLite's page cache there. The folder is private and goes at
+            # the end.
+            folder = scratch.enter_context(tempfile.TemporaryDirectory(prefix="clamor-analyze-"))
+            target = Path(folder) / "analyze.db"
+        return await _digests_in(args, paths, target, config, timezone)
+
+
+async def _digests_in(
+    args: argparse.Namespace, paths: list[Path], target: Database, config: Settings, timezone: str
+) -> tuple[IngestSummary, list[Digest], list[TrendSeries], str, str | None]:
     progress = _Progress()
     async with await Store.open(target, command_timeout=config.db_timeout) as store:
         if args.db is not None:

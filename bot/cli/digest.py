@@ -8,7 +8,6 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from bot.cli.analyze import RENDERERS, printable_digest
 from bot.cli.common import (
     EXIT_OK,
     MAX_DIGEST_DAYS,
@@ -19,9 +18,19 @@ from bot.cli.common import (
     settings,
     timezone_option,
 )
+from bot.cli.terminal import json_visible, visible
 from bot.digest.contents import Digest, Period, parse_day, today_in
 from bot.digest.from_store import digest_from_store
+from bot.digest.render import to_json, to_markdown, to_text
 from bot.store import Store
+
+RENDERERS = {"text": to_text, "markdown": to_markdown, "json": to_json}
+
+
+def printable_digest(digest: Digest, output_format: str) -> str:
+    """The digest in `output_format`, safe to print whatever members wrote into it."""
+    rendered = RENDERERS[output_format](digest)
+    return json_visible(rendered) if output_format == "json" else visible(rendered)
 
 
 def register(commands: Any) -> None:

@@ -10,10 +10,7 @@ import shlex
 import signal
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
-from typing import Any
-
-import aiohttp
-import discord
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import (
     ENV_FILE,
@@ -23,10 +20,14 @@ from bot.cli.common import (
     settings,
     shared_with_others,
 )
-from bot.client import ClamorBot, create_bot, instance_name
 from bot.config import Settings, SettingsError, configure_logging
 from bot.shard_lease import ShardLease, ShardsTakenError
 from bot.store import Store, StoreError
+
+# discord.py (and aiohttp) are imported when the bot starts, not with the command line: every
+# other command is started through this module's `register` and never needs them.
+if TYPE_CHECKING:
+    from bot.client import ClamorBot
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,8 @@ async def closing_on_sigterm(bot: ClamorBot) -> AsyncIterator[None]:
 
 async def serve(config: Settings, token: str, **options: Any) -> None:
     """Open the database, hold this process's shards, run the bot until it stops, close both."""
+    from bot.client import create_bot, instance_name
+
     async with await Store.open(config.database, command_timeout=config.db_timeout) as store:
         key = await store.author_key(config.author_key_path)
         # Before the bot exists: a refused process says one line and nothing else.
@@ -126,6 +129,9 @@ async def _run_holding(bot: ClamorBot, token: str, lease: ShardLease) -> None:
 
 
 async def _start(bot: ClamorBot, token: str) -> None:
+    import aiohttp
+    import discord
+
     try:
         async with closing_on_sigterm(bot):
             await bot.start(token)

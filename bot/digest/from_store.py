@@ -1,11 +1,14 @@
 """Store -> Digest (and its chart): the queries a digest needs, then the pure build.
 
-One read of the request log covers the period, the period before it and the 7 days before it
-(`bot.digest.window`), and one read of the hourly volume does the same (for one channel: of it
-and its threads, those in Discord's cache and those the watcher remembered in the Store, so
-archived forum posts count too); the 14-day chart adds the two aggregate queries of
-`bot.trends`. Rows come with moderators' label corrections applied: a message relabelled
-`not-a-request` is left out, a relabelled category replaces the logged one.
+One streamed read of the request log covers the period, the period before it and the 7 days
+before it (`bot.digest.window`), folded into counts as it goes (`bot.digest.tally`), so a
+digest's memory does not grow with its rows; a second streamed read of the period picks the
+most typical message, once the mean it is typical of is known. One read of the hourly volume
+covers the same days (for one channel: of it and its threads, those in Discord's cache and
+those the watcher remembered in the Store, so archived forum posts count too); the 14-day chart
+adds the two aggregate queries of `bot.trends`. Rows come with moderators' label corrections
+applied: a message relabelled `not-a-request` is left out, a relabelled category replaces the
+logged one.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.digest.build import answered_ids, digest_of, examples_of
 from bot.digest.contents import Digest, Period, Places
-from bot.digest.window import digest_from_window, window_of
+from bot.digest.tally import DigestTally, TypicalPick, quotable
+from bot.digest.window import baseline_period, seen_in, window_of
 from bot.store import Store
 from bot.store.records import RequestRecord
 from bot.store.threads import ThreadParent
@@ -39,10 +44,12 @@ class DigestReport:
 
 @dataclass(frozen=True, slots=True)
 class _Gathered:
-    rows: list[RequestRecord]
     hours: list[tuple[int, int]]
     places: Places
     channel_ids: set[int] | None  # the filter as ids (a channel and its threads), or None
+
+    def holds(self, row: RequestRecord) -> bool:
+        return self.channel_ids is None or row.channel_id in self.channel_ids
 
 
 async def _gather(
@@ -56,8 +63,8 @@ async def _gather(
     window = window_of(period)
     # Guild-wide even for one channel: rows carry a thread's id, and which threads belong to
     # the channel is only known once the unknown ones have been looked up.
-    rows = await store.corrected_requests_between(guild_id, window.start, window.end)
-    unknown = {row.channel_id for row in rows if not places.knows(row.channel_id)}
+    channels = await store.corrected_request_channels_between(guild_id, window.start, window.end)
+    unknown = {channel for channel in channels if not places.knows(channel)}
     if unknown:
         # Threads the watcher remembered cost no Discord call; only the rest are looked up.
         stored = await store.thread_parents(guild_id, unknown)
@@ -67,15 +74,14 @@ async def _gather(
         places = places.merged(await lookup(unknown))
     if channel_id is None:
         hours = await store.volume_hours(guild_id, window.start, window.end)
-        return _Gathered(rows, hours, places, None)
+        return _Gathered(hours, places, None)
     members = places.members_of(channel_id)
     # Archived threads too, unless the guild's view puts one under another channel now.
     for thread_id in await store.threads_under(guild_id, channel_id):
         if places.channel_of(thread_id) in (thread_id, channel_id):
             members.add(thread_id)
-    rows = [row for row in rows if row.channel_id in members]
     hours = await store.volume_hours(guild_id, window.start, window.end, channel_ids=members)
-    return _Gathered(rows, hours, places, members)
+    return _Gathered(hours, places, members)
 
 
 def stored_places(stored: Mapping[int, ThreadParent], known: Places) -> Places:
@@ -119,19 +125,53 @@ async def digest_from_store(
     """The digest of `period`, optionally of one channel with its threads (`channel_id`)."""
     where = _places(places, channel_names, quotable_channels)
     gathered = await _gather(store, guild_id, period, where, channel_id, lookup)
-    return _digest(gathered, guild_id, guild_name, period, today)
+    return await _digest(store, gathered, guild_id, guild_name, period, today)
 
 
-def _digest(
-    gathered: _Gathered, guild_id: int, guild_name: str, period: Period, today: date | None
+async def _digest(
+    store: Store,
+    gathered: _Gathered,
+    guild_id: int,
+    guild_name: str,
+    period: Period,
+    today: date | None,
 ) -> Digest:
-    return digest_from_window(
+    window, before, baseline = window_of(period), period.previous(), baseline_period(period)
+    tally = DigestTally(period, gathered.places, previous=before, baseline=baseline)
+    async for row in store.stream_corrected_requests_between(guild_id, window.start, window.end):
+        if gathered.holds(row):
+            tally.add(row)
+    examples = tally.examples
+
+    def may_quote(row: RequestRecord) -> bool:
+        return gathered.holds(row) and quotable(row, examples.public)
+
+    typical = None
+    pool = examples.typical_pool(tally.current.totals(0).dominant_category())
+    if pool is not None:
+        pick = TypicalPick(pool)
+        async for row in store.stream_corrected_requests_between(
+            guild_id, period.start, period.end
+        ):
+            if may_quote(row):
+                pick.offer(row)
+        typical = pick.best
+    picks = examples.picks(typical)
+    answered = await store.corrected_requests_with_ids(
+        guild_id, period.start, period.end, answered_ids(picks)
+    )
+    hours = gathered.hours
+    return digest_of(
+        tally,
         guild_id=guild_id,
         guild_name=guild_name,
-        period=period,
-        rows=gathered.rows,
-        volume_hours=gathered.hours,
-        places=gathered.places,
+        volume_hours=[(h, c) for h, c in hours if period.start <= h < period.end],
+        previous_seen=seen_in(hours, before.start, before.end),
+        examples=examples_of(
+            guild_id, picks, {row.message_id: row for row in answered if may_quote(row)}
+        ),
+        baseline_seen=seen_in(hours, baseline.start, baseline.end),
+        baseline_days=baseline.days,
         today=today,
     )
 
@@ -182,7 +222,7 @@ async def digest_report(
     A chart that fails to draw is logged and left out: the digest itself still goes out.
     """
     gathered = await _gather(store, guild_id, period, places or Places(), channel_id, lookup)
-    digest = _digest(gathered, guild_id, guild_name, period, today)
+    digest = await _digest(store, gathered, guild_id, guild_name, period, today)
     try:
         chart: bytes | None = await digest_chart(
             store,

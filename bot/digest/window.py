@@ -36,7 +36,7 @@ def _rows_in(rows: Sequence[RequestRecord], start: float, end: float) -> list[Re
     return [row for row in rows if start <= row.created_at < end]
 
 
-def _seen_in(volume_hours: Sequence[tuple[int, int]], start: float, end: float) -> int:
+def seen_in(volume_hours: Sequence[tuple[int, int]], start: float, end: float) -> int:
     # The same rule as the Store's volume queries: an hour counts where it starts.
     return sum(count for hour, count in volume_hours if start <= hour < end)
 
@@ -60,10 +60,10 @@ def digest_from_window(
         rows=_rows_in(rows, period.start, period.end),
         volume_hours=[(h, c) for h, c in volume_hours if period.start <= h < period.end],
         previous_rows=_rows_in(rows, before.start, before.end),
-        previous_seen=_seen_in(volume_hours, before.start, before.end),
+        previous_seen=seen_in(volume_hours, before.start, before.end),
         places=places,
         baseline_rows=_rows_in(rows, baseline.start, baseline.end),
-        baseline_seen=_seen_in(volume_hours, baseline.start, baseline.end),
+        baseline_seen=seen_in(volume_hours, baseline.start, baseline.end),
         baseline_days=baseline.days,
         today=today,
     )

@@ -7,7 +7,7 @@ row from digests; a category replaces the logged one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -71,14 +71,17 @@ _CORRECTED_COLUMNS = ", ".join(
     "coalesce(c.label, r.category) AS category" if name == "category" else f"r.{name}"
     for name in (column.strip() for column in REQUEST_COLUMNS.split(","))
 )
-CORRECTED_LOG = f"""
-    SELECT {_CORRECTED_COLUMNS}
+# Rows a streamed read of the log holds at once.
+CORRECTED_PAGE = 1000
+
+_CORRECTED_ROWS = f"""
     FROM request_messages AS r
     LEFT JOIN label_corrections AS c
         ON c.guild_id = r.guild_id AND c.message_id = r.message_id
     WHERE r.guild_id = ? AND r.created_at >= ? AND r.created_at < ?
         AND (c.label IS NULL OR c.label <> '{NOT_A_REQUEST}')
 """
+CORRECTED_LOG = f"SELECT {_CORRECTED_COLUMNS}" + _CORRECTED_ROWS
 
 
 def correction_from_row(row: Row) -> LabelCorrection:
@@ -162,4 +165,49 @@ class LabelQueries(Database):
             sql += " AND r.channel_id = ?"
             params.append(channel_id)
         rows = await self._fetch_all(sql + " ORDER BY r.created_at, r.message_id", params)
+        return [request_record(row) for row in rows]
+
+    async def stream_corrected_requests_between(
+        self, guild_id: int, start: float, end: float, *, page: int = CORRECTED_PAGE
+    ) -> AsyncIterator[RequestRecord]:
+        """`corrected_requests_between` a page at a time, in the same order: a digest of a
+        million rows holds one page of them, not all."""
+        sql = (
+            CORRECTED_LOG
+            + " AND (r.created_at > ? OR (r.created_at = ? AND r.message_id > ?))"
+            + " ORDER BY r.created_at, r.message_id LIMIT ?"
+        )
+        after_at, after_id = start, -1  # from the first row at `start` on
+        while True:
+            rows = await self._fetch_all(
+                sql, (guild_id, start, end, after_at, after_at, after_id, page)
+            )
+            for row in rows:
+                record = request_record(row)
+                yield record
+            if len(rows) < page:
+                return
+            after_at, after_id = record.created_at, record.message_id
+
+    async def corrected_request_channels_between(
+        self, guild_id: int, start: float, end: float
+    ) -> set[int]:
+        """The channels (and threads) the rows of `corrected_requests_between` are in."""
+        rows = await self._fetch_all(
+            "SELECT DISTINCT r.channel_id" + _CORRECTED_ROWS,
+            (guild_id, start, end),
+        )
+        return {int(row[0]) for row in rows}
+
+    async def corrected_requests_with_ids(
+        self, guild_id: int, start: float, end: float, message_ids: Collection[int]
+    ) -> list[RequestRecord]:
+        """The rows of `corrected_requests_between` with these message ids, oldest first."""
+        if not message_ids:
+            return []
+        marks = ", ".join("?" for _ in message_ids)
+        rows = await self._fetch_all(
+            CORRECTED_LOG + f" AND r.message_id IN ({marks}) ORDER BY r.created_at, r.message_id",
+            (guild_id, start, end, *message_ids),
+        )
         return [request_record(row) for row in rows]

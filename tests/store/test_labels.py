@@ -144,3 +144,31 @@ async def test_one_guilds_correction_never_touches_another_guilds_rows(store: St
     assert await store.delete_label_corrections(A, [1, 2]) == 0
     assert await store.delete_label_corrections(B, [1]) == 1
     assert [c.message_id for c in await store.label_corrections()] == [2]
+
+
+async def test_the_streamed_log_is_the_listed_log_a_page_at_a_time(store: Store) -> None:
+    # Ties on created_at across page boundaries: the pages must neither skip nor repeat one.
+    await store.upsert_requests(
+        [request(i, created_at=BASE_TIME + i // 3, channel_id=10 + i % 2) for i in range(1, 12)]
+        + [request(50, B)]
+    )
+    await store.set_label_correction(correction(4, "not-a-request"))
+    await store.set_label_correction(correction(5, "optimism"))
+    listed = await store.corrected_requests_between(A, BASE_TIME + 1, BASE_TIME + 4)
+    assert len(listed) == 8  # ids 3..11 without 4
+    for page in (1, 2, 3, 100):
+        streamed = [
+            row
+            async for row in store.stream_corrected_requests_between(
+                A, BASE_TIME + 1, BASE_TIME + 4, page=page
+            )
+        ]
+        assert streamed == listed
+    assert await store.corrected_request_channels_between(A, 0, math.inf) == {10, 11}
+    # Ids 3 and 5 (4 is not a request) are the rows of that second, both in channel 11.
+    assert await store.corrected_request_channels_between(A, BASE_TIME + 1, BASE_TIME + 2) == {11}
+    assert await store.corrected_request_channels_between(B, 0, BASE_TIME) == set()
+    picked = await store.corrected_requests_with_ids(A, 0, math.inf, [9, 4, 5, 50, 99])
+    # Not-a-request and other guilds' ids are left out; the correction is laid over.
+    assert [(r.message_id, r.category) for r in picked] == [(5, "optimism"), (9, "demand")]
+    assert await store.corrected_requests_with_ids(A, 0, math.inf, []) == []
