@@ -189,16 +189,18 @@ class RequestDetector:
         )
         model = RequestModel.builtin()
         threshold = model.threshold
-        probability = model.probability(feats) if gated else 0.0
-        alone = gated and probability >= threshold
+        alone = False  # the verdict without the context, when there is one
         if answers_request:
+            alone = gated and model.probability(feats) >= threshold
             feats = with_context(feats)
             threshold = model.context_threshold
-            probability = model.probability(feats)
+        weighed = model.weighed(feats)
+        probability = weighed.probability
         request = probability >= threshold
         context_decided = answers_request and request != alone
+        # A request is explained whatever was asked: its row is stored with its cues.
         if request or explain:
-            cues = [_model_cue(model.score(feats), threshold)]
+            cues = [_model_cue(weighed.score(), threshold)]
         else:
             cues = [_model_cue(RequestScore(probability, ()), threshold)]
         if url_alternatives:
