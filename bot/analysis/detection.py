@@ -149,6 +149,10 @@ class RequestDetector:
         stems, words = [*builtin_triggers(), *keyword_stems], builtin_trigger_words()
         self._prefilter = stems_regex(stems, words)
         self._raw_prefilter = raw_prefilter(stems, words)
+        # Most chat is ASCII, where stems in other scripts cannot match: a smaller regex.
+        self._raw_ascii_prefilter = raw_prefilter(
+            [stem for stem in stems if stem.isascii()], [word for word in words if word.isascii()]
+        )
 
     def might_be_request(self, lowered: str) -> bool:
         """The topic gate: False means the message is not read further (unless it answers a
@@ -167,7 +171,7 @@ class RequestDetector:
         same kinds of character, with whitespace and line markup where the stem has a space.
         Emoji and accented letters are kept as they are; invisible characters, combining marks
         and letters NFKC rewrites ("ｏｐｅｎ") say "maybe"."""
-        if self._raw_prefilter is None:
+        if self._raw_prefilter is None or self._raw_ascii_prefilter is None:
             return True
         kept = raw if raw.isascii() else unicode_cleaned(raw)
         if kept is None:
@@ -177,9 +181,10 @@ class RequestDetector:
             return True
         if ":" in lowered and _SHORTCODE_OR_LINK.search(lowered):
             return True
+        if kept.isascii():
+            return self._raw_ascii_prefilter.search(lowered) is not None
         # Folded only now: folding turns a backtick into an apostrophe.
-        folded = lowered if kept.isascii() else fold_lower(kept)
-        return self._raw_prefilter.search(folded) is not None
+        return self._raw_prefilter.search(fold_lower(kept)) is not None
 
     def detect(
         self,

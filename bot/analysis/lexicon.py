@@ -103,11 +103,16 @@ def stems_regex(stems: Iterable[str], words: Iterable[str] = ()) -> re.Pattern[s
     starts = [s for s in unique if _starts_word(s)]
     others = [s for s in unique if s not in starts]
     whole = {word.lower() for word in words if word and _starts_word(word)} - unique
-    branches = []
+    at_word_start = []
     if starts:
-        branches.append(rf"\b{_trie_pattern(starts)}")
+        at_word_start.append(_trie_pattern(starts))
     if whole:
-        branches.append(rf"\b{_trie_pattern(whole, whole=True)}(?![^\W\d_])")
+        at_word_start.append(rf"{_trie_pattern(whole, whole=True)}(?![^\W\d_])")
+    branches = []
+    if len(at_word_start) == 1:
+        branches.append(rf"\b{at_word_start[0]}")
+    elif at_word_start:  # one \b for both: re tests each branch at every position
+        branches.append(rf"\b(?:{'|'.join(at_word_start)})")
     if others:
         branches.append(_trie_pattern(others))
     return re.compile("|".join(branches) or r"(?!x)x")

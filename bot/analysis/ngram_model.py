@@ -20,6 +20,7 @@ runs it on the scan window, so a 4,000-character message costs the same as a 1,6
 
 from __future__ import annotations
 
+import heapq
 import math
 import operator
 import re
@@ -187,8 +188,22 @@ def _strongest(
 ) -> tuple[Contribution, ...]:
     """The features that pushed hardest towards the verdict (``sign`` -1: away from it), whole
     words before word pieces (an explanation reads better as "release it" than as "…eas…")."""
-    # One sort in C, then a walk from the strongest that usually stops after a few steps.
-    signed = weights if sign > 0 else map(operator.neg, weights)
+    signed = weights if sign > 0 else list(map(operator.neg, weights))
+    if len(signed) > _SORT_LIMIT:
+        chosen = _strongest_of_many(signed, feats, top)
+    else:
+        chosen = _strongest_by_sorting(signed, feats, top)
+    return tuple(Contribution(f, w * sign * scale) for w, f in chosen)
+
+
+# A short message's features are sorted in C and walked from the strongest (a few steps); a
+# long one's, up to a few thousand, are cheaper to filter once than to sort.
+_SORT_LIMIT = 300
+
+
+def _strongest_by_sorting(
+    signed: Sequence[float], feats: Sequence[str], top: int
+) -> list[tuple[float, str]]:
     words: list[tuple[float, str]] = []
     pieces: list[tuple[float, str]] = []
     for weight, feature in sorted(zip(signed, feats, strict=True), reverse=True):
@@ -200,8 +215,18 @@ def _strongest(
                 break
         elif len(pieces) < top:
             pieces.append((weight, feature))
-    chosen = words + pieces[: top - len(words)]
-    return tuple(Contribution(f, w * sign * scale) for w, f in chosen)
+    return words + pieces[: top - len(words)]
+
+
+def _strongest_of_many(
+    signed: Sequence[float], feats: Sequence[str], top: int
+) -> list[tuple[float, str]]:
+    positive = [(w, f) for w, f in zip(signed, feats, strict=True) if w > 0]
+    words = heapq.nlargest(top, [(w, f) for w, f in positive if f[:2] != "c:"])
+    if len(words) < top:
+        pieces = [(w, f) for w, f in positive if f[:2] == "c:"]
+        words += heapq.nlargest(top - len(words), pieces)
+    return words
 
 
 def _scale(feats: Sequence[str]) -> float:
