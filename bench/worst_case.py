@@ -195,7 +195,7 @@ def names() -> list[str]:
 def vocabulary() -> list[str]:
     """Every word the analyser reacts to, lowercased, without repeats: the topic stems, entity
     names, and the words the request model weighs most either way."""
-    texts: list[str] = [row.cells[0] for row in read_table("topic_words.tsv", 1)]
+    texts: list[str] = [row.cells[0] for row in read_table("topic_words.tsv", 2)]
     for entity in builtin_entities():
         texts.append(entity.canonical)
         texts.extend(entity.examples)

@@ -27,6 +27,7 @@ _MARKS = re.compile(
     r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
     r"\U000e0000-\U000e01ef]+"
 )  # whole runs: zalgo stacks dozens of marks on each letter
+_EMOJI_VARIATIONS = str.maketrans("", "", "\ufe0e\ufe0f")
 _INLINE_CODE = re.compile(r"``(?:[^`]|`(?!`))+``|`[^`]+`")  # ``a`b`` and `code`
 _MASKED_LINK = re.compile(r"\[([^\]\n]{0,300})\]\(\s*<?(?:https?://|www\.)[^)\s]*>?\s*\)")
 # Case-insensitive links. Spelled so that every alternative starts with a plain character, which
@@ -94,6 +95,17 @@ def _shortcode(match: re.Match[str]) -> str:
     if name.strip("0123456789+-") == "":
         return match.group(0)  # ":30:" in a clock time or a score, not an emoji
     return _emoji_name_to_words(name.replace("-", " "))
+
+
+def unicode_cleaned(text: str) -> str | None:
+    """``text`` as `clean_text`'s Unicode steps leave it, when they only drop emoji variation
+    selectors (❤️ -> ❤): nothing else invisible, no combining mark, NFKC-normalised already.
+    None otherwise (the caller must clean the text to know)."""
+    if "\ufe0f" in text or "\ufe0e" in text:
+        text = text.translate(_EMOJI_VARIATIONS)
+    if not unicodedata.is_normalized("NFKC", text) or _INVISIBLE.search(text):
+        return None
+    return None if _MARKS.search(text) else text
 
 
 def clean_text(raw: str) -> str:

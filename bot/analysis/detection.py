@@ -2,7 +2,8 @@
 
 The steps, cheapest first:
 1. topic gate: one regex of topic stems (``data/topic_words.tsv`` and the open alternatives'
-   names); most chatter has none and stops here, unless it answers a request;
+   names, short ones as whole words); most chatter has none and stops here, unless it answers
+   a request;
 2. open alternatives and targets are overwritten with marker characters, so the model sees one
    feature for every name ("Sora" and "Veo" alike);
 3. the request model (``ngram_model.py``) reads the n-grams and the message's shape, and its
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from bot.analysis.cleaning import unicode_cleaned
 from bot.analysis.entities import ALTERNATIVE_MARK, TARGET_MARK, Mention, builtin_entities
 from bot.analysis.folding import fold_lower
 from bot.analysis.lexicon import read_table, stems_regex
@@ -52,18 +54,24 @@ class Detection:
 
 @cache
 def builtin_triggers() -> tuple[str, ...]:
-    """The topic gate's stems: the topic words (``data/topic_words.tsv``) and every open
-    alternative's name. A stance word ("never", "forget", "olvid") is not among them: alone it
-    says nothing about opening anything (it does in a reply to a request, which passes the gate
-    by its context)."""
-    stems = [row.cells[0] for row in read_table("topic_words.tsv", 1)]
-    stems.extend(
+    """The topic gate's word starts (``data/topic_words.tsv``). A stance word ("never",
+    "forget", "olvid") is not among them: alone it says nothing about opening anything (it does
+    in a reply to a request, which passes the gate by its context)."""
+    return tuple(row.cells[0] for row in read_table("topic_words.tsv", 2) if not row.cells[1])
+
+
+@cache
+def builtin_trigger_words() -> tuple[str, ...]:
+    """The topic gate's whole words: the short topic words (``word`` in ``topic_words.tsv``)
+    and every open alternative's name ("Wan", not the "wan" of "want"; "Meta", not "metadata")."""
+    words = [row.cells[0] for row in read_table("topic_words.tsv", 2) if row.cells[1] == "word"]
+    words.extend(
         stem
         for entity in builtin_entities()
         if entity.kind == "alternative"
         for stem in entity.stems
     )
-    return tuple(dict.fromkeys(stems))
+    return tuple(dict.fromkeys(words))
 
 
 def _phrase_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
@@ -77,13 +85,17 @@ def _phrase_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{'|'.join(escaped)})(?!\w)")
 
 
-# Raw text the pre-check can vouch for is ASCII and has none of the two below: then cleaning
-# only drops line markup ("> ", "- ", "# "...) at line starts and collapses whitespace, so every
-# word of the cleaned text is a word of the raw text with the same character before it. These
-# either delete characters (joining their neighbours: markup, escapes, controls, skin tones) or
-# turn part of a word into words of their own (emoji names, links, code).
-_UNSURE_CHARS = re.compile(r"[*~|`<:_\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # one class: scanned fast
+# Raw text the pre-check can vouch for keeps every character through cleaning's Unicode steps
+# but emoji variation selectors (`cleaning.unicode_cleaned`: NFKC-normalised already, nothing
+# else cleaning drops) and has none of the three below: then cleaning only drops line markup
+# ("> ", "- ", "# "...) at line starts and collapses whitespace, so every word of the cleaned
+# text is a word of the raw text with the same characters around it. These either delete
+# characters (joining their neighbours: markup, escapes, controls) or turn part of a word into
+# words of their own (emoji names, links, code).
+_UNSURE_CHARS = re.compile(r"[*~|`<_\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # one class: scanned fast
 _UNSURE_STRINGS = ("www.", "discord.gg/", "](")
+# ":" alone is plain text ("at 10:30", ":)"); a :shortcode: becomes an emoji or words, a link goes.
+_SHORTCODE_OR_LINK = re.compile(r":[\w+\-]+:|://")
 
 
 # A space in a stem matches, in raw text, any run of whitespace and the line markup cleaning
@@ -91,14 +103,13 @@ _UNSURE_STRINGS = ("www.", "discord.gg/", "](")
 _RAW_GAP = r"[\s>#*+\-0-9.)]+"
 
 
-def raw_prefilter(stems: Iterable[str]) -> re.Pattern[str] | None:
-    """`stems_regex(stems)` for raw text (see `RequestDetector.could_be_request`), over the
-    ASCII stems only; None when a stem holds a regex escape the raw pre-check cannot vouch for."""
-    # Stems in other scripts can only be found in non-ASCII text, which always says "maybe".
-    unique = {stem.lower() for stem in stems if stem and stem.isascii()}
-    if any("\\" in stem for stem in unique):
+def raw_prefilter(stems: Iterable[str], words: Iterable[str] = ()) -> re.Pattern[str] | None:
+    """`stems_regex(stems, words)` for raw text (see `RequestDetector.could_be_request`); None
+    when a stem holds a regex escape the raw pre-check cannot vouch for."""
+    stems, words = list(stems), list(words)
+    if any("\\" in stem for stem in (*stems, *words)):
         return None
-    return re.compile(stems_regex(unique).pattern.replace(re.escape(" "), _RAW_GAP))
+    return re.compile(stems_regex(stems, words).pattern.replace(re.escape(" "), _RAW_GAP))
 
 
 def _quote(clean: str, match: re.Match[str]) -> str:
@@ -140,8 +151,13 @@ class RequestDetector:
         self._keywords = _phrase_regex(keywords)
         self._ignore = _phrase_regex(ignore)
         keyword_stems = [" ".join(fold_lower(k).split())[:6] for k in keywords]
-        self._prefilter = stems_regex([*builtin_triggers(), *keyword_stems])
-        self._raw_prefilter = raw_prefilter([*builtin_triggers(), *keyword_stems])
+        stems, words = [*builtin_triggers(), *keyword_stems], builtin_trigger_words()
+        self._prefilter = stems_regex(stems, words)
+        self._raw_prefilter = raw_prefilter(stems, words)
+        # Most chat is ASCII, where stems in other scripts cannot match: a smaller regex.
+        self._raw_ascii_prefilter = raw_prefilter(
+            [stem for stem in stems if stem.isascii()], [word for word in words if word.isascii()]
+        )
 
     def might_be_request(self, lowered: str) -> bool:
         """The topic gate: False means the message is not read further (unless it answers a
@@ -153,16 +169,27 @@ class RequestDetector:
         (clean, scan window, fold, `might_be_request`, links to alternatives) cannot find a
         request. True means "maybe": run the full path.
 
-        Safe because, on ASCII text without `_UNSURE_CHARS` and `_UNSURE_STRINGS`, a stem the
-        pre-filter finds in the cleaned text is in the lowered raw text too, after the same
-        kind of character, with whitespace and line markup where the stem has a space.
-        Non-ASCII text (NFKC folding, accents) always says "maybe"."""
-        if self._raw_prefilter is None or not raw.isascii():
+        Safe because, on text that cleaning's Unicode steps keep as it is (but for emoji
+        variation selectors, dropped here too) and without `_UNSURE_CHARS`, `_UNSURE_STRINGS`
+        and `_SHORTCODE_OR_LINK`, a stem or word the
+        pre-filter finds in the cleaned text is in the folded, lowered raw text too, between the
+        same kinds of character, with whitespace and line markup where the stem has a space.
+        Emoji and accented letters are kept as they are; invisible characters, combining marks
+        and letters NFKC rewrites ("ｏｐｅｎ") say "maybe"."""
+        if self._raw_prefilter is None or self._raw_ascii_prefilter is None:
             return True
-        lowered = raw.lower()
+        kept = raw if raw.isascii() else unicode_cleaned(raw)
+        if kept is None:
+            return True
+        lowered = kept.lower()
         if _UNSURE_CHARS.search(lowered) or any(text in lowered for text in _UNSURE_STRINGS):
             return True
-        return self._raw_prefilter.search(lowered) is not None
+        if ":" in lowered and _SHORTCODE_OR_LINK.search(lowered):
+            return True
+        if kept.isascii():
+            return self._raw_ascii_prefilter.search(lowered) is not None
+        # Folded only now: folding turns a backtick into an apostrophe.
+        return self._raw_prefilter.search(fold_lower(kept)) is not None
 
     def detect(
         self,
@@ -194,16 +221,18 @@ class RequestDetector:
         )
         model = RequestModel.builtin()
         threshold = model.threshold
-        probability = model.probability(feats) if gated else 0.0
-        alone = gated and probability >= threshold
+        alone = False  # the verdict without the context, when there is one
         if answers_request:
+            alone = gated and model.probability(feats) >= threshold
             feats = with_context(feats)
             threshold = model.context_threshold
-            probability = model.probability(feats)
+        weighed = model.weighed(feats)
+        probability = weighed.probability
         request = probability >= threshold
         context_decided = answers_request and request != alone
+        # A request is explained whatever was asked: its row is stored with its cues.
         if request or explain:
-            cues = [_model_cue(model.score(feats), threshold)]
+            cues = [_model_cue(weighed.score(), threshold)]
         else:
             cues = [_model_cue(RequestScore(probability, ()), threshold)]
         if url_alternatives:

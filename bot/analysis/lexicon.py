@@ -57,9 +57,11 @@ def split_words(cell: str) -> tuple[str, ...]:
 _Trie: TypeAlias = "dict[str, _Trie]"
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
+def _trie_pattern(words: Iterable[str], *, whole: bool = False) -> str:
     """A regex alternation shaped like a trie ("op(?:en|t)"): ``re`` tries alternatives one by
-    one at every position, so sharing prefixes makes a few hundred stems cost a few dozen."""
+    one at every position, so sharing prefixes makes a few hundred stems cost a few dozen.
+    ``whole``: every word must be matched to its end ("repo" and "repos": "repo(?:s)?"), since
+    the caller checks what follows; otherwise a prefix match is enough."""
     trie: _Trie = {}
     for word in words:
         node = trie
@@ -68,10 +70,16 @@ def _trie_pattern(words: Iterable[str]) -> str:
         node[""] = {}  # a stem ends here
 
     def render(node: _Trie) -> str:
-        if "" in node:
+        ends = "" in node
+        if ends and not whole:
             return ""  # a prefix match is enough: longer stems add nothing
-        branches = [re.escape(char) + render(child) for char, child in sorted(node.items())]
-        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        if ends:
+            return body + "?" if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{body})?"
+        return body
 
     return render(trie)
 
@@ -83,15 +91,28 @@ def joins_words(char: str) -> bool:
     return 0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
 
 
-def stems_regex(stems: Iterable[str]) -> re.Pattern[str]:
-    """One fast regex finding any stem at a word start, for *lowercased* text (no IGNORECASE:
-    case-insensitive alternations are several times slower in ``re``)."""
+def _starts_word(stem: str) -> bool:
+    return (stem[0].isalnum() or stem[0] == "_") and not joins_words(stem[0])
+
+
+def stems_regex(stems: Iterable[str], words: Iterable[str] = ()) -> re.Pattern[str]:
+    """One fast regex finding any stem at a word start, or any of ``words`` as a whole word (a
+    digit may follow: "wan2.1"), for *lowercased* text (no IGNORECASE: case-insensitive
+    alternations are several times slower in ``re``)."""
     unique = {stem.lower() for stem in stems if stem}
-    words = [s for s in unique if (s[0].isalnum() or s[0] == "_") and not joins_words(s[0])]
-    others = [s for s in unique if s not in words]
+    starts = [s for s in unique if _starts_word(s)]
+    others = [s for s in unique if s not in starts]
+    whole = {word.lower() for word in words if word and _starts_word(word)} - unique
+    at_word_start = []
+    if starts:
+        at_word_start.append(_trie_pattern(starts))
+    if whole:
+        at_word_start.append(rf"{_trie_pattern(whole, whole=True)}(?![^\W\d_])")
     branches = []
-    if words:
-        branches.append(rf"\b{_trie_pattern(words)}")
+    if len(at_word_start) == 1:
+        branches.append(rf"\b{at_word_start[0]}")
+    elif at_word_start:  # one \b for both: re tests each branch at every position
+        branches.append(rf"\b(?:{'|'.join(at_word_start)})")
     if others:
         branches.append(_trie_pattern(others))
     return re.compile("|".join(branches) or r"(?!x)x")

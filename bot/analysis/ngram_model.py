@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import heapq
 import math
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import repeat
+from itertools import compress, repeat
 
 from bot.analysis.entities import ALTERNATIVE_MARK, TARGET_MARK
 from bot.analysis.results import CATEGORIES, Category
@@ -183,16 +184,49 @@ class CategoryScore:
 
 
 def _strongest(
-    found: list[tuple[float, str]], scale: float, top: int, sign: float = 1.0
+    weights: Sequence[float], feats: Sequence[str], scale: float, top: int, sign: float = 1.0
 ) -> tuple[Contribution, ...]:
     """The features that pushed hardest towards the verdict (``sign`` -1: away from it), whole
     words before word pieces (an explanation reads better as "release it" than as "…eas…")."""
-    signed = [(w * sign, f) for w, f in found if w * sign > 0]
-    words = heapq.nlargest(top, ((w, f) for w, f in signed if not f.startswith("c:")))
+    signed = weights if sign > 0 else list(map(operator.neg, weights))
+    if len(signed) > _SORT_LIMIT:
+        chosen = _strongest_of_many(signed, feats, top)
+    else:
+        chosen = _strongest_by_sorting(signed, feats, top)
+    return tuple(Contribution(f, w * sign * scale) for w, f in chosen)
+
+
+# A short message's features are sorted in C and walked from the strongest (a few steps); a
+# long one's, up to a few thousand, are cheaper to filter once than to sort.
+_SORT_LIMIT = 300
+
+
+def _strongest_by_sorting(
+    signed: Sequence[float], feats: Sequence[str], top: int
+) -> list[tuple[float, str]]:
+    words: list[tuple[float, str]] = []
+    pieces: list[tuple[float, str]] = []
+    for weight, feature in sorted(zip(signed, feats, strict=True), reverse=True):
+        if weight <= 0:
+            break
+        if feature[:2] != "c:":
+            words.append((weight, feature))
+            if len(words) == top:
+                break
+        elif len(pieces) < top:
+            pieces.append((weight, feature))
+    return words + pieces[: top - len(words)]
+
+
+def _strongest_of_many(
+    signed: Sequence[float], feats: Sequence[str], top: int
+) -> list[tuple[float, str]]:
+    positive = [(w, f) for w, f in zip(signed, feats, strict=True) if w > 0]
+    words = heapq.nlargest(top, [(w, f) for w, f in positive if f[:2] != "c:"])
     if len(words) < top:
-        pieces = ((w, f) for w, f in signed if f.startswith("c:"))
+        pieces = [(w, f) for w, f in positive if f[:2] == "c:"]
         words += heapq.nlargest(top - len(words), pieces)
-    return tuple(Contribution(f, w * sign * scale) for w, f in words)
+    return words
 
 
 def _scale(feats: Sequence[str]) -> float:
@@ -225,14 +259,39 @@ class RequestModel:
         total = sum(map(self.weights.get, feats, repeat(0.0, len(feats))))
         return _sigmoid(self.bias + _scale(feats) * total)
 
+    def weighed(self, feats: Sequence[str]) -> Weighed:
+        """The features' weights, looked up once for `Weighed.probability` and, only when an
+        explanation is asked for, `Weighed.score`."""
+        looked = list(map(self.weights.get, feats))
+        # A weight of 0 adds nothing and explains nothing: dropped with the unknown features.
+        return Weighed(
+            list(filter(None, looked)), list(compress(feats, looked)), _scale(feats), self.bias
+        )
+
     def score(self, feats: Sequence[str], top: int = 3) -> RequestScore:
         """P(request) and the features that weighed most for and against it."""
-        get = self.weights.get
-        found = [(w, f) for f in feats if (w := get(f)) is not None]
-        scale = _scale(feats)
-        total = self.bias + scale * sum(w for w, _f in found)
+        return self.weighed(feats).score(top)
+
+
+@dataclass(frozen=True, slots=True)
+class Weighed:
+    """The features of a message that the request model knows, and their weights."""
+
+    weights: list[float]
+    feats: list[str]
+    scale: float
+    bias: float
+
+    @property
+    def probability(self) -> float:
+        return _sigmoid(self.bias + self.scale * sum(self.weights))
+
+    def score(self, top: int = 3) -> RequestScore:
+        weights, feats, scale = self.weights, self.feats, self.scale
         return RequestScore(
-            _sigmoid(total), _strongest(found, scale, top), _strongest(found, scale, top, -1.0)
+            self.probability,
+            _strongest(weights, feats, scale, top),
+            _strongest(weights, feats, scale, top, -1.0),
         )
 
 
@@ -249,16 +308,16 @@ class CategoryModel:
         )
 
     def score(self, feats: Sequence[str], top: int = 3) -> CategoryScore:
-        get = self.weights.get
-        found = [(f, row) for f in feats if (row := get(f)) is not None]
+        looked = list(map(self.weights.get, feats))
+        rows = list(filter(None, looked))
         scale = _scale(feats)
-        columns = zip(*(row for _f, row in found), strict=True) if found else ()
-        sums = [sum(column) for column in columns] or [0.0] * len(CATEGORIES)
+        sums = [sum(column) for column in zip(*rows, strict=True)] or [0.0] * len(CATEGORIES)
         totals = [b + scale * s for b, s in zip(self.bias, sums, strict=True)]
         peak = max(totals)
         exps = [math.exp(t - peak) for t in totals]
         norm = sum(exps)
         probabilities = {c: e / norm for c, e in zip(CATEGORIES, exps, strict=True)}
         best = totals.index(peak)
-        contributions = _strongest([(row[best], f) for f, row in found], scale, top)
+        weights = list(map(operator.itemgetter(best), rows))
+        contributions = _strongest(weights, list(compress(feats, looked)), scale, top)
         return CategoryScore(probabilities, contributions)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.analysis import Analyzer
-from bot.analysis.detection import builtin_triggers
+from bot.analysis.detection import builtin_trigger_words, builtin_triggers
 from bot.analysis.folding import fold_lower
 from bot.analysis.results import NEUTRAL_TONE, GuildTerms
 from tests.hostile.strategies import MARKUP, MIXED, REQUEST_PHRASES
@@ -19,7 +19,7 @@ from tests.hostile.strategies import MARKUP, MIXED, REQUEST_PHRASES
 CORPUS = Path(__file__).parents[1] / "data" / "corpus.jsonl"
 PLAIN = Analyzer()
 GUILD = Analyzer(GuildTerms(keywords=frozenset({"weights drop", "llama-4 when"})))
-STEMS = sorted(builtin_triggers())
+STEMS = sorted({*builtin_triggers(), *builtin_trigger_words()})
 # What cleaning removes or rewrites, and what may hide a stem from a naive look at raw text.
 TRICKS = st.sampled_from(
     [
@@ -28,7 +28,9 @@ TRICKS = st.sampled_from(
         "\x1b", "\x7f", ":", ":fire:", ":open_source:", ":skin-tone-2:", "<:OpenSource:1>",
         "<:weights_drop:2>", "<@123>", "<#4>", "@here", "@everyone", "www.", "www.x.com/",
         "https://github.com/deepseek-ai/x", "discord.gg/", "[x](https://a.b)", "](", "'", '"',
-        "-", "-_-", ":*", "T_T", "O", "W", ".", "?", "¿", "é", "ｏｐｅｎ", "\u200b",
+        "-", "-_-", ":*", "T_T", "O", "W", ".", "?", "¿", "é", "ｏｐｅｎ", "\u200b", "🔥", "❤️",
+        "👍🏽", "\u200d", "\u00a0", "\u2028", "e\u0301", "ﬁ", "Ⅳ", "ö", "İ", "ς", "à", "の", "代",
+        "к", "\u3000", "10:30", ":)", ": ", "a:b:", "wan2", "s",
     ]
 )  # fmt: skip
 WORDS = st.sampled_from([*STEMS, *(stem.upper() for stem in STEMS), "weights drop", "llama-4"])
@@ -113,3 +115,35 @@ def test_the_hot_path_answers_turned_away_chatter_at_once() -> None:
     )
     assert fast.tone == NEUTRAL_TONE
     assert (fast.language, fast.cues) == ("und", ())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lmao 😂😂",
+        "gg ❤️ see you at 10:30",
+        "¿qué tal el partido? jaja",
+        "café later? 👍🏽",
+        "ok :)",
+    ],
+)
+def test_chatter_with_emoji_and_accents_is_turned_away_on_the_raw_text(text: str) -> None:
+    assert not PLAIN._detector.could_be_request(text)
+    assert not PLAIN.analyze(text).request
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿van a liberar el código? 🙏",
+        "请问代码什么时候开源",
+        "когда выложите веса?",
+        "opén sourcé it",
+        "open\u200bsource it 🔥",  # cleaning drops the invisible character
+        "reléase it :fire:",  # a shortcode becomes an emoji or words
+        "e\u0301 open",  # NFKC composes the accent
+        "café op`en source",  # cleaning drops the stray backtick (folding would hide it)
+    ],
+)
+def test_non_ascii_text_with_a_stem_or_unsure_characters_goes_the_full_way(text: str) -> None:
+    assert PLAIN._detector.could_be_request(text)
