@@ -143,11 +143,13 @@ async def test_sigterm_stops_cleanly_and_keeps_the_buffered_volume(
     bot = await start_bot(fake, db_path)
     try:
         await until(lambda: bool(query(db_path, "SELECT 1 FROM channel_cursors")), "READY")
-        request = await fake.send_user_message(general, bob, REQUEST)
         for n in range(5):
             await fake.send_user_message(general, bob, f"{CHAT} #{n}")
+        request = await fake.send_user_message(general, bob, REQUEST)
+        # Messages are counted as they arrive, in order: once the request (sent last) is logged,
+        # the chat before it has been counted, and sits in the watcher's volume buffer until a
+        # flush or a clean stop. (Chat sent after the request could still be on its way.)
         await until(lambda: logged_ids(db_path) == [int(request["id"])], "the request")
-        # The chat after it is only in the watcher's buffer until a flush or a clean stop.
         bot.send_signal(signal.SIGTERM)
         async with asyncio.timeout(30):
             await bot.wait()
