@@ -20,6 +20,7 @@ from bot.privacy import (
     remember_me_answer,
 )
 from bot.store import author_hash
+from cogs._interactions import guild_id_of
 
 YES = "yes"
 
@@ -37,12 +38,6 @@ async def forget_author(bot: ClamorBot, guild_id: int, user_id: int) -> tuple[in
     return erased, already
 
 
-def _guild_id(interaction: Interaction) -> int:
-    if interaction.guild_id is None:  # the /clamor group is guild-only
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild_id
-
-
 # A Cog subclass only so the command decorators type-check; the commands land in `/clamor`.
 class MemberPrivacyCommands(commands.Cog):
     """Mixed into the `/clamor` GroupCog."""
@@ -58,7 +53,7 @@ class MemberPrivacyCommands(commands.Cog):
         confirm=[app_commands.Choice(name=name, value=v) for v, name in CONFIRM_CHOICES.items()]
     )
     async def forget_me(self, interaction: Interaction, confirm: str) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = guild_id_of(interaction)
         if confirm != YES:
             text = FORGET_ME_DECLINED
         else:
@@ -70,7 +65,7 @@ class MemberPrivacyCommands(commands.Cog):
         name="remember-me", description="Undo forget-me: let Clamor count your messages again"
     )
     async def remember_me(self, interaction: Interaction) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = guild_id_of(interaction)
         hashed = author_hash(self.bot.author_key, interaction.user.id)
         changed = await self.bot.guild_configs.opt_in_author(guild_id, hashed)
         await interaction.response.send_message(remember_me_answer(changed), ephemeral=True)

@@ -14,8 +14,9 @@ from collections import Counter
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, replace
 
-from bot.analysis import NO_CONTEXT, Analyzer, Context, format_cue
+from bot.analysis import NO_CONTEXT, Analyzer, Context
 from bot.store.records import RequestRecord
+from bot.watch.writer import analysed_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,20 +52,7 @@ def rescore(records: Iterable[RequestRecord], analyzer: Analyzer, relabelled: Se
             removed.append(record.message_id)
         elif analysis.category != record.category:
             moves[(record.category or "none", analysis.category or "none")] += 1
-            updated.append(
-                replace(
-                    record,
-                    language=analysis.language,
-                    compound=analysis.tone.compound,
-                    pos=analysis.tone.pos,
-                    neu=analysis.tone.neu,
-                    neg=analysis.tone.neg,
-                    category=analysis.category,
-                    targets=analysis.targets,
-                    alternatives=analysis.alternatives,
-                    cues=tuple(format_cue(cue) for cue in analysis.cues),
-                )
-            )
+            updated.append(replace(record, **analysed_fields(analysis)))
     return Rescore(read, tuple(updated), tuple(removed), moves, erased, corrected)
 
 

@@ -31,6 +31,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypedDict
 
 from bot.analysis import Analysis, format_cue
 from bot.config import DEFAULT_WRITE_QUEUE
@@ -52,6 +53,35 @@ GROUP_SECONDS = 0.05
 GROUP_ROWS = 100
 
 
+class AnalysedFields(TypedDict):
+    """What an analysis decides of a request row: written by `request_record`, rewritten by a
+    rescore (`bot.learning.rescore`)."""
+
+    language: str
+    compound: float
+    pos: float
+    neu: float
+    neg: float
+    category: str | None
+    targets: tuple[str, ...]
+    alternatives: tuple[str, ...]
+    cues: tuple[str, ...]
+
+
+def analysed_fields(analysis: Analysis) -> AnalysedFields:
+    return AnalysedFields(
+        language=analysis.language,
+        compound=analysis.tone.compound,
+        pos=analysis.tone.pos,
+        neu=analysis.tone.neu,
+        neg=analysis.tone.neg,
+        category=analysis.category,
+        targets=analysis.targets,
+        alternatives=analysis.alternatives,
+        cues=tuple(format_cue(cue) for cue in analysis.cues),
+    )
+
+
 def request_record(
     *,
     message_id: int,
@@ -70,17 +100,9 @@ def request_record(
         author_hash=author_hash(author_key, author_id),
         created_at=created_at,
         content=analysis.text,
-        language=analysis.language,
-        compound=analysis.tone.compound,
-        pos=analysis.tone.pos,
-        neu=analysis.tone.neu,
-        neg=analysis.tone.neg,
-        category=analysis.category,
-        targets=analysis.targets,
-        alternatives=analysis.alternatives,
-        cues=tuple(format_cue(cue) for cue in analysis.cues),
         edited=edited,
         replies_to=analysis.replies_to,
+        **analysed_fields(analysis),
     )
 
 

@@ -14,23 +14,12 @@ from bot.client import ClamorBot
 from bot.learning import CorrectionMemory
 from bot.learning.rescore import describe_rescore, rescore
 from bot.learning.summary import describe_learning
+from cogs._interactions import answer_quietly, guild_id_of
 from cogs.moderation.messages import find_message
 
 Interaction = discord.Interaction[ClamorBot]
 DAY_SECONDS = 86_400
 MAX_RESCORE_DAYS = 90
-
-
-def _guild_id(interaction: Interaction) -> int:
-    if interaction.guild_id is None:  # the group is guild-only
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild_id
-
-
-async def _answer(interaction: Interaction, text: str) -> None:
-    await interaction.response.send_message(
-        text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-    )
 
 
 # A Cog subclass only so the command decorators type-check; the commands land in `/clamor-mod`,
@@ -46,7 +35,7 @@ class LearningCommands(commands.Cog):
 
     @learning.command(name="show", description="What was learned: counts and strongest patterns")
     async def learning_show(self, interaction: Interaction) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = guild_id_of(interaction)
         config = await self.bot.guild_configs.get(guild_id)
         adapter = config.analyzer.adapter
         memory = adapter if isinstance(adapter, CorrectionMemory) else CorrectionMemory([])
@@ -57,12 +46,12 @@ class LearningCommands(commands.Cog):
             memory=memory,
             reset_at=config.learning.reset_at,
         )
-        await _answer(interaction, text)
+        await answer_quietly(interaction, text)
 
     @learning.command(name="off", description="Stop using corrections to judge new messages")
     async def learning_off(self, interaction: Interaction) -> None:
-        await self.bot.guild_configs.set_learning_enabled(_guild_id(interaction), False)
-        await _answer(
+        await self.bot.guild_configs.set_learning_enabled(guild_id_of(interaction), False)
+        await answer_quietly(
             interaction,
             "Learning is off: new messages are judged by Clamor's model alone. Corrections "
             "still apply to the messages they correct.",
@@ -70,14 +59,16 @@ class LearningCommands(commands.Cog):
 
     @learning.command(name="on", description="Use this server's corrections again")
     async def learning_on(self, interaction: Interaction) -> None:
-        await self.bot.guild_configs.set_learning_enabled(_guild_id(interaction), True)
-        await _answer(interaction, "Learning is on: corrections guide how similar messages count.")
+        await self.bot.guild_configs.set_learning_enabled(guild_id_of(interaction), True)
+        await answer_quietly(
+            interaction, "Learning is on: corrections guide how similar messages count."
+        )
 
     @learning.command(name="reset", description="Forget what was learned from corrections so far")
     async def learning_reset(self, interaction: Interaction) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = guild_id_of(interaction)
         forgotten = await self.bot.guild_configs.reset_learning(guild_id, self.bot.clock())
-        await _answer(
+        await answer_quietly(
             interaction,
             f"Forgot what was learned from {forgotten} correction(s); they still apply to the "
             "messages they correct. Corrections from now on are learned from.",
@@ -96,7 +87,7 @@ class LearningCommands(commands.Cog):
             if undone
             else f"{found.link} was never relabelled: nothing to undo."
         )
-        await _answer(interaction, text)
+        await answer_quietly(interaction, text)
 
     @app_commands.command(
         name="rescore", description="Read logged messages again with today's model and corrections"
@@ -105,7 +96,7 @@ class LearningCommands(commands.Cog):
     async def rescore(
         self, interaction: Interaction, days: app_commands.Range[int, 1, MAX_RESCORE_DAYS]
     ) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         store = self.bot.store
         now = self.bot.clock()
