@@ -18,10 +18,15 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+# One BLAS thread, set before numpy loads: L-BFGS-B's many small vector operations spent most of
+# their time in OpenBLAS's threads (--check: 68 s CPU with two threads, 12 s with one).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 for path in (ROOT, ROOT / "bench"):
