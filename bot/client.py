@@ -168,7 +168,7 @@ class ClamorBot(commands.Bot):
             author_key=author_key,
         )
         # The digest as posted and when the next is due, for the loop and the commands alike.
-        self.digests = DigestService(store)
+        self.digests = DigestService(store, self.request_writer)
         self.analyser_warm_up: asyncio.Task[Any] | None = None
         # Set once setup_hook is done (cogs loaded, commands synced): a stop asked for earlier
         # waits for it, so no cog is loaded after the close.

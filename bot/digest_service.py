@@ -23,6 +23,7 @@ from bot.digest_schedule import NextDigest, PostedRun, covered_until, next_diges
 from bot.store import Store, StoreError
 from bot.store.records import GuildSettings
 from bot.store.threads import ThreadSeen
+from bot.watch.writer import RequestWriter
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +120,9 @@ class DigestService:
     (`cogs/daily_digest.py`), `/clamor digest`, `/clamor status` and `/clamor-mod digest` all ask
     here, so what is posted and what moderators are told can never differ."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, writer: RequestWriter) -> None:
         self._store = store
+        self._writer = writer
 
     async def upcoming(self, settings: GuildSettings, now: float) -> NextDigest:
         """The guild's next daily digest (one owed now, or the next to come): what the posting
@@ -151,6 +153,7 @@ class DigestService:
         channel: discord.abc.GuildChannel | None = None,
     ) -> DigestPost:
         """What both the daily post and `/clamor digest` send, so they can never differ."""
+        await self._writer.flush()  # with the request rows grouped a moment ago
         report = await digest_report(
             self._store,
             guild_id=guild.id,

@@ -95,7 +95,6 @@ class DigestCommands(
         # mistyped day is answered before this, privately.
         await interaction.response.defer(thinking=True, ephemeral=private)
         # Otherwise the answer is public: it quotes only what every member can read anyway.
-        await self.bot.request_writer.flush()  # with the rows grouped a moment ago
         post = await self.bot.digests.post(
             guild, Period.day(wanted, timezone), today=today, channel=channel
         )

@@ -82,6 +82,7 @@ class ExportCommands(commands.Cog):
         context = ExportContext(timezone, _channel_names(guild), include_text=text.included)
         # The interaction's own limit is what Discord enforces on this answer.
         limit = min(interaction.filesize_limit, guild.filesize_limit)
+        await self.bot.request_writer.flush()  # with the request rows grouped a moment ago
         folder = await asyncio.to_thread(tempfile.TemporaryDirectory, prefix="clamor-export-")
         try:
             packed = await pack_export(

@@ -1,24 +1,30 @@
 """Request rows from a burst of live messages are written in groups (issue 15, item 3): fewer
-transactions than rows, every row once, each in the log when the watcher is done, and the
-group written when the bot stops in the middle of a burst."""
+transactions than rows, every row once, each in the log when the watcher is done, the group
+written when the bot stops in the middle of a burst, and a row still waiting in its group in
+every answer read from the log (the daily digest, `/clamor-mod export`)."""
 
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import sqlite3
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import Any
 
 from bot.client import ClamorBot
 from tests.e2e.test_gap_fill import filled
 from tests.e2e.test_watcher import CHAT, REQUEST, Room, general
-from tests.e2e.waiting import eventually
+from tests.e2e.waiting import eventually, run_loop_fast
 from tests.fakediscord import OTHER_GUILD, FakeDiscord
+from tests.privacy.fake_helpers import Clock
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 
 BURST = 30
+NEVER = 3600.0  # a group delay no test waits for: only a full group or a flush writes it
 
 
 async def test_a_burst_of_requests_is_written_in_fewer_transactions_than_rows(
@@ -83,3 +89,67 @@ async def test_stopping_mid_group_writes_the_group(
             with contextlib.closing(sqlite3.connect(tmp_path / "clamor.db")) as db:
                 rows = db.execute("SELECT message_id FROM request_messages").fetchall()
     assert sorted(int(row[0]) for row in rows) == sorted(requests)
+
+
+@contextlib.asynccontextmanager
+async def grouped_request(bot: ClamorBot, fake: FakeDiscord, at: float) -> AsyncIterator[None]:
+    """A request message waiting in the write group, unwritten, while the burst it came in goes
+    on (another guild's message waits for its turn: the last of a burst writes the group)."""
+    other = fake.world.guild(OTHER_GUILD)
+    writer = bot.request_writer
+    writer.group_seconds = NEVER
+    async with bot.watch_service.lock(other.id):
+        await Room(fake, bot).post(other.channel("general"), CHAT, user="dave")
+        await fake.send_user_message(fake.channel("general"), fake.user("carol"), REQUEST, at=at)
+
+        async def grouped() -> bool:
+            return writer.grouped == 1
+
+        await eventually(grouped, "the request message to wait in its write group")
+        assert await bot.store.count_requests(fake.guild.id) == 0
+        yield
+
+
+async def test_the_daily_digest_counts_a_row_still_in_its_group(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake, digests = fake_discord, fake_discord.channel("digests")
+    clock = Clock("2026-03-13T12:00")
+    async with clamor(clock) as bot:
+        await filled(bot)
+        await bot.store.set_digest_schedule(
+            fake.guild.id, digests.id, "09:00", "UTC", at=bot.clock()
+        )
+        bot.guild_configs.invalidate(fake.guild.id)
+        async with grouped_request(bot, fake, clock.tick()):
+            clock.set("2026-03-14T09:00")
+            cog: Any = bot.get_cog("DailyDigest")
+            await run_loop_fast(cog.tick, 5)
+            [post] = [m for m in fake.posted_in(digests) if m.embeds]
+            embed = post.embeds[0]
+            assert "2026-03-13" in embed["title"]
+            assert not embed["description"].startswith("**Nothing about open-sourcing")
+            assert await bot.store.count_requests(fake.guild.id) == 1
+
+
+async def test_an_export_carries_a_row_still_in_its_group(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    clock = Clock()
+    async with clamor(clock) as bot:
+        await filled(bot)
+        async with grouped_request(bot, fake, clock.tick()):
+            handle = await fake.invoke_command(
+                fake.guild,
+                fake.channel("general"),
+                fake.user("alice"),
+                "clamor-mod",
+                ["export"],
+                {},
+            )
+            await handle.response()
+            answer = await handle.followup(0)
+    [attachment] = answer.attachments
+    rows = list(csv.DictReader(io.StringIO(attachment.data.decode("utf-8"), newline="")))
+    assert [row["text"] for row in rows] == [REQUEST]
