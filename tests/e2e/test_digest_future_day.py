@@ -8,9 +8,9 @@ from contextlib import AbstractAsyncContextManager
 import pytest
 
 from bot.client import ClamorBot
+from tests.e2e.helpers import Clock
 from tests.e2e.test_digests import ask, digest_reply
 from tests.fakediscord import EPHEMERAL, FakeDiscord
-from tests.privacy.fake_helpers import Clock
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 

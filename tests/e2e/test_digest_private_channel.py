@@ -8,11 +8,11 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
 from bot.client import ClamorBot
+from tests.e2e.helpers import Clock
 from tests.e2e.test_digests import DEFERRED, logged
 from tests.fakediscord import EPHEMERAL, FakeChannel, FakeDiscord, FakeOverwrite
 from tests.fakediscord.entities import VIEW_CHANNEL
 from tests.fakediscord.interactions import CallbackRecord
-from tests.privacy.fake_helpers import Clock
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 

@@ -15,10 +15,10 @@ import pytest
 
 from bot.client import ClamorBot
 from tests.e2e import test_shards as shards
+from tests.e2e.helpers import Clock, at
 from tests.e2e.waiting import run_loop_fast
 from tests.fakediscord import FakeChannel, FakeDiscord, assert_no_stray_tasks, connect_discord_py
 from tests.fakediscord.gateway_rules import shard_of
-from tests.privacy.fake_helpers import Clock, at
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from bot.client import ClamorBot
+from tests.e2e.helpers import Clock
 from tests.e2e.waiting import eventually, run_loop_fast
 from tests.fakediscord import EPHEMERAL, ChannelType, FakeChannel, FakeDiscord, StoredMessage
 from tests.fakediscord.interactions import CallbackRecord
-from tests.privacy.fake_helpers import Clock
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 

@@ -8,8 +8,8 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 from bot.client import ClamorBot
+from tests.e2e.helpers import Clock, post_logged, private_line, purge_now
 from tests.fakediscord import FakeDiscord
-from tests.privacy.fake_helpers import Clock, post_logged, private_line, purge_now
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 ERASED = "quokka7781"

@@ -21,10 +21,10 @@ import tests.fakediscord.interactions as fake_interactions
 from bot.client import ClamorBot
 from bot.data_export import COLUMNS
 from bot.store import LabelCorrection, RequestRecord
+from tests.e2e.helpers import NOON, Clock, at
 from tests.e2e.waiting import eventually
 from tests.fakediscord import EPHEMERAL, OTHER_GUILD, FakeDiscord
 from tests.fakediscord.messages import StoredMessage
-from tests.privacy.fake_helpers import NOON, Clock, at
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 DAY = 86400.0

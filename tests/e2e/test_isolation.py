@@ -16,9 +16,7 @@ from typing import Any
 
 from bot.client import ClamorBot
 from bot.store import LabelCorrection, author_hash
-from tests.fakediscord import FakeDiscord
-from tests.fakediscord.interactions import CallbackRecord
-from tests.privacy.fake_helpers import (
+from tests.e2e.helpers import (
     Clock,
     guild_snapshot,
     other_guild,
@@ -27,6 +25,8 @@ from tests.privacy.fake_helpers import (
     request_rows,
     run,
 )
+from tests.fakediscord import FakeDiscord
+from tests.fakediscord.interactions import CallbackRecord
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 B_TEXT = "Quiet Corner secret: open source the Llama weights"

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 from bot.client import ClamorBot
 from bot.config import MAX_TERMS_PER_KIND
 from bot.store import GuildSettings, TermKind
+from tests.e2e.helpers import Clock
 from tests.e2e.waiting import eventually
 from tests.fakediscord import EPHEMERAL, FakeChannel, FakeDiscord
 from tests.fakediscord.entities import EMBED_LINKS
 from tests.fakediscord.interactions import CallbackRecord
-from tests.privacy.fake_helpers import Clock
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 Payload = dict[str, Any]

@@ -11,8 +11,7 @@ from typing import Any
 
 from bot.client import ClamorBot
 from bot.store import author_hash
-from tests.fakediscord import CallbackRecord, FakeDiscord
-from tests.privacy.fake_helpers import (
+from tests.e2e.helpers import (
     REQUEST,
     Clock,
     other_guild,
@@ -21,6 +20,7 @@ from tests.privacy.fake_helpers import (
     request_rows,
     run,
 )
+from tests.fakediscord import CallbackRecord, FakeDiscord
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 Payload = dict[str, Any]

@@ -12,9 +12,7 @@ from typing import Any
 from bot.client import ClamorBot
 from bot.why import TEXT_ERASED
 from tests.digest.factories import row
-from tests.e2e.waiting import eventually
-from tests.fakediscord import FakeDiscord
-from tests.privacy.fake_helpers import (
+from tests.e2e.helpers import (
     Clock,
     guild_snapshot,
     other_guild,
@@ -24,6 +22,8 @@ from tests.privacy.fake_helpers import (
     request_rows,
     run,
 )
+from tests.e2e.waiting import eventually
+from tests.fakediscord import FakeDiscord
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 IMPORTED_GUILD = 4242

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.client import ClamorBot
+from tests.e2e.helpers import Clock
 from tests.e2e.waiting import eventually
 from tests.fakediscord import EPHEMERAL, OTHER_GUILD, FakeChannel, FakeDiscord
 from tests.fakediscord.interactions import CallbackRecord
-from tests.privacy.fake_helpers import Clock
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 

@@ -13,11 +13,11 @@ from bot.client import ClamorBot
 from bot.digest_service import MAX_THREAD_LOOKUPS
 from bot.store.threads import ThreadParent
 from cogs.watcher import Watcher
+from tests.e2e.helpers import Clock
 from tests.e2e.test_digests import digest_reply, field, logged
 from tests.e2e.test_trend import chart_answer, trend
 from tests.e2e.waiting import eventually
 from tests.fakediscord import ChannelType, FakeChannel, FakeDiscord, StoredMessage
-from tests.privacy.fake_helpers import Clock
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 

@@ -9,10 +9,10 @@ from contextlib import AbstractAsyncContextManager
 import pytest
 
 from bot.client import ClamorBot
+from tests.e2e.helpers import Clock
 from tests.e2e.waiting import eventually
 from tests.fakediscord import EPHEMERAL, FakeDiscord, StoredMessage
 from tests.fakediscord.interactions import DEFERRED_CHANNEL_MESSAGE, InteractionHandle
-from tests.privacy.fake_helpers import Clock
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.client import ClamorBot
+from tests.e2e.helpers import Clock
 from tests.e2e.test_gap_fill import filled
 from tests.e2e.test_watcher import CHAT, REQUEST, Room, general
 from tests.e2e.waiting import eventually, run_loop_fast
 from tests.fakediscord import OTHER_GUILD, FakeDiscord
-from tests.privacy.fake_helpers import Clock
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 
