@@ -365,12 +365,28 @@ def _shard_ids(raw: str | None, shard_count: int | None) -> tuple[int, ...] | No
         raise SettingsError(f"CLAMOR_SHARD_IDS={raw!r}: {exc}") from None
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+# C0 and C1 control characters (tab aside), DEL and the Unicode line and paragraph separators.
+_CONTROLS = [*range(0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
+_ESCAPED_CONTROLS = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _CONTROLS
+}
+
+
+class OneLineFormatter(logging.Formatter):
+    """Each record's line stays one line: a channel name or an error text from Discord that
+    carries a line break or a terminal escape can neither forge a log line nor drive the
+    operator's terminal. A traceback, appended after, keeps its own lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return super().formatMessage(record).translate(_ESCAPED_CONTROLS)
+
+
 def configure_logging(level: str, *, secrets: Iterable[str | None] = ()) -> None:
-    """Log to stderr at `level`, with `secrets` (the token) and anything shaped like a Discord
-    token redacted from every record, exception text included."""
+    """Log to stderr at `level`, one line a record, with `secrets` (the token) and anything
+    shaped like a Discord token redacted from every record, exception text included."""
     # Redaction first: nothing may be logged between the handler appearing and the filter.
     install_redaction(secrets)
-    logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLineFormatter(LOG_FORMAT))
+    logging.basicConfig(level=getattr(logging, level, logging.INFO), handlers=[handler])

@@ -1,5 +1,8 @@
 """Settings: defaults, .env loading, precedence, and one clear line per invalid value."""
 
+import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,6 +10,8 @@ import pytest
 from bot.config import (
     DEFAULT_DB,
     DEFAULT_LEAVE_GRACE_DAYS,
+    LOG_FORMAT,
+    OneLineFormatter,
     SettingsError,
     load_settings,
     parse_hhmm,
@@ -185,3 +190,56 @@ def test_a_bad_grace_is_one_line_naming_the_variable(raw: str) -> None:
     message = str(caught.value)
     assert message.startswith("CLAMOR_LEAVE_GRACE_DAYS=")
     assert "\n" not in message
+
+
+# -- log lines ----------------------------------------------------------------------------------
+
+
+def _formatted(message: str, *args: object, exc: bool = False) -> str:
+    exc_info = None
+    if exc:
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            exc_info = sys.exc_info()
+    record = logging.LogRecord("bot.test", logging.WARNING, __file__, 1, message, args, exc_info)
+    return OneLineFormatter(LOG_FORMAT).format(record)
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("general\nERROR   bot: forged", "general\\x0aERROR   bot: forged"),
+        ("red\x1b[31malert", "red\\x1b[31malert"),
+        ("carriage\rreturn", "carriage\\x0dreturn"),
+        ("c1\x9bcsi", "c1\\x9bcsi"),
+        ("line\u2028separator", "line\\u2028separator"),
+        ("tab\tand café 🎉", "tab\tand café 🎉"),
+    ],
+)
+def test_a_log_line_stays_one_line(name: str, shown: str) -> None:
+    line = _formatted("gap filling skipped #%s in guild %s", name, 42)
+    assert "\n" not in line
+    assert line.endswith(f"gap filling skipped #{shown} in guild 42")
+
+
+def test_a_traceback_keeps_its_own_lines() -> None:
+    text = _formatted("digest for guild %s failed", "a\nb", exc=True)
+    first, *rest = text.split("\n")
+    assert first.endswith("digest for guild a\\x0ab failed")
+    assert rest[0] == "Traceback (most recent call last):"
+    assert rest[-1] == "ValueError: boom"
+
+
+def test_the_bot_logs_through_the_one_line_formatter() -> None:
+    script = (
+        "import logging\n"
+        "from bot.config import configure_logging\n"
+        "configure_logging('INFO')\n"
+        "logging.getLogger('bot.test').warning('skipped #%s', 'general\\nERROR forged')\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert run.stderr.count("\n") == 1
+    assert run.stderr.rstrip("\n").endswith("bot.test: skipped #general\\x0aERROR forged")
