@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Set
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -32,6 +32,7 @@ from bot.analysis import Analysis, Analyzer, Context
 from bot.buckets import volume_bucket
 from bot.config import INTAKE_PER_GUILD
 from bot.guild_settings import GuildConfig, GuildConfigs
+from bot.learning.rescore import Rescore, rescore
 from bot.store import RequestRecord, Store
 from bot.watch.activity import ActivityBuffer, RecentIds, ThreadMemory
 from bot.watch.history import ScanSpec, rows_to_remove
@@ -137,6 +138,7 @@ class WatchService:
         *,
         author_key: bytes,
     ) -> None:
+        self._store = store
         self._configs = guild_configs
         self._writer = writer
         self._conversations = conversations
@@ -308,6 +310,24 @@ class WatchService:
         self.stats.removed += await self._writer.remove(
             guild_id, message_ids, channel_id=channel_id
         )
+
+    async def rescore(
+        self, guild_id: int, since: float, until: float, relabelled: Set[int], analyzer: Analyzer
+    ) -> Rescore:
+        """Read the guild's logged rows of [since, until) again (`bot.learning.rescore`) in the
+        guild's turn, rows waiting in the write group included: an edit or a deletion of one of
+        them waits for it, instead of being overwritten by a verdict on its old text or a
+        deleted row being written back. The new verdicts go through the writer (privacy, the
+        outage queue)."""
+        async with self.lock(guild_id):
+            await self._writer.flush()
+            records = await self._store.requests_between(guild_id, since, until)
+            result = await asyncio.to_thread(rescore, records, analyzer, relabelled)
+            for record in result.updated:
+                await self._writer.write_soon(record)
+            await self._writer.flush()
+            await self._writer.remove(guild_id, result.removed)
+        return result
 
     # -- history ---------------------------------------------------------------------------------
 

@@ -4,15 +4,13 @@ the log read again with it (bot/learning)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ClamorBot
 from bot.learning import CorrectionMemory
-from bot.learning.rescore import describe_rescore, rescore
+from bot.learning.rescore import describe_rescore
 from bot.learning.summary import describe_learning
 from cogs._interactions import answer_quietly, guild_id_of
 from cogs.moderation.messages import find_message
@@ -98,14 +96,12 @@ class LearningCommands(commands.Cog):
     ) -> None:
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        store = self.bot.store
         now = self.bot.clock()
         config = await self.bot.guild_configs.get(guild_id)
-        records = await store.requests_between(guild_id, now - days * DAY_SECONDS, now + 1)
-        relabelled = {c.message_id for c in await store.label_corrections(guild_id)}
-        result = await asyncio.to_thread(rescore, records, config.analyzer, relabelled)
-        await store.upsert_requests(result.updated)
-        await store.delete_requests(guild_id, result.removed)
+        relabelled = {c.message_id for c in await self.bot.store.label_corrections(guild_id)}
+        result = await self.bot.watch_service.rescore(
+            guild_id, now - days * DAY_SECONDS, now + 1, relabelled, config.analyzer
+        )
         await interaction.followup.send(
             describe_rescore(result, days),
             ephemeral=True,

@@ -1,7 +1,7 @@
 """Request rows from a burst of live messages are written in groups (issue 15, item 3): fewer
 transactions than rows, every row once, each in the log when the watcher is done, the group
 written when the bot stops in the middle of a burst, and a row still waiting in its group in
-every answer read from the log (the daily digest, `/clamor-mod export`)."""
+every answer read from the log (the daily digest, `/clamor-mod export`, a rescore)."""
 
 from __future__ import annotations
 
@@ -153,3 +153,23 @@ async def test_an_export_carries_a_row_still_in_its_group(
     [attachment] = answer.attachments
     rows = list(csv.DictReader(io.StringIO(attachment.data.decode("utf-8"), newline="")))
     assert [row["text"] for row in rows] == [REQUEST]
+
+
+async def test_a_rescore_reads_a_row_still_in_its_group(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    clock = Clock()
+    async with clamor(clock) as bot:
+        await filled(bot)
+        async with grouped_request(bot, fake, clock.tick()):
+            handle = await fake.invoke_command(
+                fake.guild,
+                fake.channel("general"),
+                fake.user("alice"),
+                "clamor-mod",
+                ["rescore"],
+                {"days": 1},
+            )
+            reply = await handle.answer()
+    assert "Re-read 1 logged message(s) of the last 1 day(s)" in str(reply.content)
