@@ -43,7 +43,12 @@ for _path in (ROOT, ROOT / "bench"):
 import real_corpus  # noqa: E402
 
 from bot.analysis import Analysis, Analyzer, Context  # noqa: E402
-from bot.learning import LEARNING_LIMITS, CorrectionMemory, LearningLimits  # noqa: E402
+from bot.learning import (  # noqa: E402
+    LEARNING_LIMITS,
+    CorrectionMemory,
+    LearningLimits,
+    similarity_words,
+)
 from bot.learning.examples import learned_example  # noqa: E402
 
 KS = (5, 10, 20)
@@ -224,6 +229,40 @@ def tune(groupings: Sequence[dict[str, list[Message]]]) -> LearningLimits:
     return chosen
 
 
+def reach(groups: dict[str, list[Message]], k: int = 20, bins: int = 10) -> None:
+    """Whether a correction's label is worth more than the model's verdict on a message like it:
+    after each server's first k errors (fewer if it has fewer) are corrected, every later message
+    by its similarity to the most alike correction, with how often the model is right about it
+    and how often that correction's label is. Where the second is not above the first, letting
+    corrections reach that far can only cost F1; read it on train+dev to choose the reach."""
+    plain = Analyzer()
+    counts = [[0, 0, 0] for _bin in range(bins)]  # messages, the model right, the correction right
+    for messages in groups.values():
+        verdicts = [read(plain, m) for m in messages]
+        errors = [n for n, (m, a) in enumerate(zip(messages, verdicts, strict=True)) if wrong(m, a)]
+        if not errors:
+            continue
+        cut = errors[min(k, len(errors)) - 1] + 1
+        corrected = [messages[n] for n in errors[:k]]
+        memory = memory_of(plain, corrected, LearningLimits(1.0 / bins, 0.0, 1.0))
+        for message, verdict in zip(messages[cut:], verdicts[cut:], strict=True):
+            words = similarity_words(plain.model_inputs(message.text).request_features)
+            near = memory.neighbours(words)
+            similarity, nearest = near[0] if near else (0.0, None)
+            row = counts[min(int(similarity * bins), bins - 1)]
+            row[0] += 1
+            row[1] += verdict.request == message.request
+            row[2] += nearest is not None and nearest.request == message.request
+    print(f"  {'similarity':>10} {'messages':>8} {'model right':>11} {'correction right':>16}")
+    for number, (total, model, correction) in enumerate(counts):
+        if total:
+            share = f"{correction / total:>7.0%}" if number else "      -"
+            print(
+                f"  {number / bins:>4.1f}-{(number + 1) / bins:<5.1f} {total:>8}"
+                f" {model / total:>11.0%} {share:>16}"
+            )
+
+
 def cost(
     messages: Sequence[Message],
     taught: Sequence[Message],
@@ -274,10 +313,17 @@ def state_bytes(messages: Sequence[Message]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--tune", action="store_true", help="search the limits on train+dev")
+    parser.add_argument(
+        "--reach", action="store_true", help="on train+dev: is a similar correction right?"
+    )
     args = parser.parse_args(argv)
     if not real_corpus.available():
         print(real_corpus.MISSING, file=sys.stderr)
         return 2
+    if args.reach:
+        for grouping in GROUPINGS:
+            print(f"train+dev by {grouping}, after up to 20 corrections:")
+            reach(servers(("train", "dev"), grouping))
     limits = LEARNING_LIMITS
     if args.tune:
         print("tuning on train+dev:")
