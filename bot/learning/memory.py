@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from bot.analysis.results import Adaptation, Category, Cue
 
-_WORD_KINDS = ("b:",)
 _EDGE = 1e-6  # keeps the log-odds of a probability of exactly 0 or 1 finite
+_SLACK = 1e-9  # float rounding must never make a bound cut a message that is alike enough
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +37,10 @@ LEARNING_LIMITS = LearningLimits(min_similarity=0.6, max_shift=4.0, vote_scale=0
 def similarity_words(features: Iterable[str]) -> frozenset[str]:
     """The features a message is compared by: its own words and word pairs (not the word
     pieces, which every message shares some of, nor the words of what it answers)."""
+    # Read on every message the gate lets by, over a few hundred features: the cheapest test
+    # (a first character) goes first.
     return frozenset(
-        f for f in features if f[:2] in _WORD_KINDS and "<s>" not in f and "</s>" not in f
+        [f for f in features if f[0] == "b" and f[1] == ":" and "<s>" not in f and "</s>" not in f]
     )
 
 
@@ -64,19 +66,26 @@ def _logit(probability: float) -> float:
 
 
 class CorrectionMemory:
-    """One server's corrected messages, indexed by word so a message is compared only with
-    those it shares a word with."""
+    """One server's corrected messages, indexed once so a message is scored only against those
+    that can reach `min_similarity` (prefix filtering, as in set-similarity joins: see
+    `_reach_prefix`)."""
 
     def __init__(
         self, examples: Iterable[LearnedExample], limits: LearningLimits = LEARNING_LIMITS
     ) -> None:
         self.examples = tuple(e for e in examples if e.words)
         self.limits = limits
-        index: defaultdict[str, list[int]] = defaultdict(list)
-        for number, example in enumerate(self.examples):
+        frequency: defaultdict[str, int] = defaultdict(int)
+        for example in self.examples:
             for word in example.words:
-                index[word].append(number)
-        self._index = dict(index)
+                frequency[word] += 1
+        rarest_first = sorted(frequency, key=lambda word: (frequency[word], word))
+        self._rank = {word: rank for rank, word in enumerate(rarest_first)}
+        postings: list[list[int]] = [[] for _word in rarest_first]
+        for number, example in enumerate(self.examples):
+            for rank in self._reach_prefix(example.words):
+                postings[rank].append(number)
+        self._postings = postings
 
     def __len__(self) -> int:
         return len(self.examples)
@@ -85,26 +94,44 @@ class CorrectionMemory:
         """The remembered messages at least `min_similarity` alike, most alike first."""
         if not words:
             return []
+        threshold = self.limits.min_similarity
+        size = len(words)
+        # Cosine s / sqrt(n m) >= t with s <= min(n, m) bounds the other set's size too.
+        shortest = threshold**2 * size - _SLACK
+        longest = size / max(threshold, _SLACK) ** 2 + _SLACK
         found: list[tuple[float, LearnedExample]] = []
-        root = math.sqrt(len(words))
         for number in self._candidates(words):
             example = self.examples[number]
-            similarity = len(words & example.words) / (root * math.sqrt(len(example.words)))
-            if similarity >= self.limits.min_similarity:
+            if not shortest <= len(example.words) <= longest:
+                continue
+            similarity = len(words & example.words) / math.sqrt(size * len(example.words))
+            if similarity >= threshold:
                 found.append((similarity, example))
         found.sort(key=lambda pair: (-pair[0], pair[1].message_id))
         return found
 
-    def _candidates(self, words: frozenset[str]) -> set[int]:
-        """Every remembered message that can reach `min_similarity`, from the postings of the
-        query's rarer words only. Cosine s / sqrt(n m) >= t with s <= m needs s >= t² n shared
-        words, so such a message holds at least one of any n - ceil(t² n) + 1 of the n words:
-        the common ones ("the", "please") can be left out, and they are the costly ones."""
-        postings = sorted((self._index[word] for word in words if word in self._index), key=len)
-        needed = max(1, math.ceil(self.limits.min_similarity**2 * len(words)))
+    def _reach_prefix(self, words: frozenset[str]) -> list[int]:
+        """The ranks of the remembered words among a set's rarest n - ceil(t² n) + 1 words,
+        rarest by how many remembered messages hold them (a word none holds counts as the
+        rarest of all, and has no rank). Two sets at cosine >= t share at least t² max(n, m)
+        words, so the rarest n - that + 1 of one and m - that + 1 of the other share one:
+        indexing and probing only these prefixes finds every such pair, and leaves out the
+        common words ("the", "open source"), whose long postings are the costly ones."""
+        needed = max(1, math.ceil(self.limits.min_similarity**2 * len(words) - _SLACK))
+        ranks = [rank for word in words if (rank := self._rank.get(word)) is not None]
+        room = len(words) - needed + 1 - (len(words) - len(ranks))
+        if room >= len(ranks):
+            return ranks
+        ranks.sort()
+        return ranks[: max(0, room)]
+
+    def _candidates(self, words: frozenset[str]) -> Iterable[int]:
+        """Every remembered message that can reach `min_similarity` (and a few that cannot)."""
+        if self.limits.min_similarity <= 0.0:
+            return range(len(self.examples))  # even a message sharing no word is alike enough
         candidates: set[int] = set()
-        for posting in postings[: len(words) - needed + 1]:
-            candidates.update(posting)
+        for rank in self._reach_prefix(words):
+            candidates.update(self._postings[rank])
         return candidates
 
     def adapt(
