@@ -6,6 +6,7 @@ import pytest
 
 from bot.analysis import NO_CONTEXT, Context
 from bot.watch.rules import (
+    FLOW_FOLLOWERS,
     FLOW_REQUESTS_KEPT,
     FLOW_WINDOW_SECONDS,
     ConversationMemory,
@@ -59,6 +60,18 @@ def test_the_latest_request_of_the_window_is_the_context() -> None:
     assert memory.follows(place(600, POSTED + 30)) == 501
     # A message read from history between the two follows the one before it.
     assert memory.follows(place(550, POSTED + 5)) == REQUEST_ID
+
+
+def test_only_the_first_few_messages_after_a_request_follow_it() -> None:
+    memory = with_request()
+    after = [place(600 + n, POSTED + 1 + n) for n in range(FLOW_FOLLOWERS + 1)]
+    assert [memory.follows(p) for p in after] == [REQUEST_ID] * FLOW_FOLLOWERS + [None]
+    # Read again (an edit, /clamor why), a message gets the same answer.
+    assert memory.follows(after[0]) == REQUEST_ID
+    assert memory.follows(after[-1]) is None
+    # A new request starts a flow of its own.
+    memory.note(700, True, place=place(700, POSTED + 30))
+    assert memory.follows(place(701, POSTED + 31)) == 700
 
 
 def test_only_the_last_few_requests_are_kept() -> None:
