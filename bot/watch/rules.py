@@ -93,9 +93,9 @@ REMEMBERED_VERDICTS = 65_536
 # A channel's flow: its last few request messages; a message follows one posted at most this
 # long before it (Discord's timestamps, so history reads the same as live), and only the first
 # few messages after a request do (in a busy channel most of what comes later is about something
-# else, and each message read in a flow costs a full analysis: ~0.15 ms instead of ~0.01 ms for
-# chat the topic gate turns away). The real corpus has no channel timing to tune the window on;
-# its flow analog is "one of the 3 messages before it is a request".
+# else, and each chat message read in a flow costs a full analysis: a median 83 us against 9 us
+# when the topic gate turns it away). The real corpus has no channel timing to tune the window
+# on; its flow analog is "one of the 3 messages before it is a request".
 FLOW_REQUESTS_KEPT = 3
 FLOW_WINDOW_SECONDS = 300.0
 FLOW_FOLLOWERS = 3
