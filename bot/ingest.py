@@ -16,7 +16,7 @@ from bot.chat_import import ExportMessage, read_export
 from bot.guild_settings import guild_analyzer
 from bot.store import Store
 from bot.store.records import ChannelMessages, RequestRecord
-from bot.watch.rules import ConversationMemory, context_of
+from bot.watch.rules import ConversationMemory, Place, context_of, flow_context
 from bot.watch.writer import request_record
 
 # Only people's own posts count; joins, pins, boosts and the like are Discord's voice, not theirs.
@@ -155,7 +155,8 @@ async def ingest_exports(
             pending += 1
             context = await _context(store, conversations, message)
             analysis = analyzer.analyze(message.content, score_all=False, context=context)
-            conversations.note(message.message_id, analysis.request)
+            place = _place(message) if analysis.request else None  # a request joins the flow
+            conversations.note(message.message_id, analysis.request, place=place)
             if analysis.request:
                 summary.requests += 1
                 records.append(
@@ -182,7 +183,8 @@ async def _context(
 ) -> Context:
     """What an exported message answers, as the watcher reads it: a reply its referenced
     message (judged earlier in the import, else logged in the database), a message in a thread
-    the thread's opening post (whose id is the thread's, judged earlier in the import)."""
+    the thread's opening post (whose id is the thread's, judged earlier in the import), and
+    otherwise a request message of its channel posted minutes before (read earlier)."""
     link = f"https://discord.com/channels/{message.guild_id}/{message.channel_id}/"
     if message.replies_to is not None:
 
@@ -201,7 +203,14 @@ async def _context(
         )
     if conversations.verdict(message.channel_id) and message.message_id != message.channel_id:
         return Context(True, f"{link}{message.channel_id}", message_id=message.channel_id)
-    return NO_CONTEXT
+    if not conversations.flowing(message.channel_id):
+        return NO_CONTEXT
+    return flow_context(conversations, _place(message))
+
+
+def _place(message: ExportMessage) -> Place:
+    link = f"https://discord.com/channels/{message.guild_id}/{message.channel_id}/"
+    return Place(message.message_id, message.channel_id, message.created_at, link)
 
 
 def export_files(

@@ -202,11 +202,14 @@ class RequestDetector:
         has_generic_target: bool = False,
         url_alternatives: Sequence[str] = (),
         answers_request: bool = False,
+        in_flow: bool = False,
         explain: bool = True,
     ) -> Detection:
         """Decide on one message; ``lowered`` is ``fold_lower(clean)`` (same length).
         ``answers_request``: the message replies to a request message or is in a thread opened
         by one; then the topic gate is passed, since a reaction need not name its topic.
+        ``in_flow``: the request message only came shortly before in the same channel; the
+        context may then add a request (above a higher threshold), never take one away.
         ``gated``: the topic gate's verdict (`might_be_request`, or a link to an alternative).
         ``explain=False`` (the hot path): a message found not to be a request gets no list of
         the features behind it (a request always does: it is stored with its cues)."""
@@ -224,8 +227,11 @@ class RequestDetector:
         alone = False  # the verdict without the context, when there is one
         if answers_request:
             alone = gated and model.probability(feats) >= threshold
-            feats = with_context(feats)
-            threshold = model.context_threshold
+            if in_flow and alone:
+                answers_request = False  # a request alone stays one: its own words decide
+            else:
+                feats = with_context(feats)
+                threshold = model.flow_threshold if in_flow else model.context_threshold
         weighed = model.weighed(feats)
         probability = weighed.probability
         request = probability >= threshold

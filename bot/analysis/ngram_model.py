@@ -38,6 +38,7 @@ CATEGORY_TABLE = "category_model.tsv"
 BIAS = "bias"
 THRESHOLD = "threshold"  # the request table's decision threshold, chosen at training time
 CONTEXT_THRESHOLD = "threshold_context"  # ... for a message that answers a request
+FLOW_THRESHOLD = "threshold_flow"  # ... for one that only follows a request in its channel
 ANSWERS_REQUEST = "ctx:request"
 # Chinese, Japanese and Korean are written without spaces between words (or with particles glued
 # on): each of their characters is a token, so unigrams and bigrams of characters stand in for
@@ -246,6 +247,7 @@ class RequestModel:
     def __init__(self, weights: dict[str, float]) -> None:
         self.threshold = weights.pop(THRESHOLD, 0.5)
         self.context_threshold = weights.pop(CONTEXT_THRESHOLD, self.threshold)
+        self.flow_threshold = weights.pop(FLOW_THRESHOLD, 1.0)
         self.weights = weights
         self.bias = weights.get(BIAS, 0.0)
 

@@ -151,7 +151,8 @@ class Analyzer:
         """Clean, tag, find names and decide whether this is a request message."""
         raw = _safe_text(text)
         clean = clean_text(raw)
-        return self._read(raw, clean, self._gate(raw, clean), context.answers_request)
+        gated = self._gate(raw, clean)
+        return self._read(raw, clean, gated, context.answers_request, in_flow=context.flow)
 
     def _gate(self, raw: str, clean: str) -> _Gated:
         scan = scan_window(clean)
@@ -166,6 +167,7 @@ class Analyzer:
         gated: _Gated,
         answers_request: bool = False,
         *,
+        in_flow: bool = False,
         tag_language: bool = True,
     ) -> Reading:
         """``tag_language=False``: the language only of a request (the model does not read
@@ -185,6 +187,7 @@ class Analyzer:
                 has_generic_target=generic,
                 url_alternatives=links,
                 answers_request=answers_request,
+                in_flow=in_flow,
                 explain=tag_language,
             )
         language = detect_language(clean) if tag_language or detection.request else "und"
@@ -222,7 +225,9 @@ class Analyzer:
         gated = self._gate(raw, clean)
         if not score_all and not answers and not gated.passes:
             return _turned_away(raw, clean)
-        reading = self._read(raw, clean, gated, answers, tag_language=score_all)
+        reading = self._read(
+            raw, clean, gated, answers, in_flow=context.flow, tag_language=score_all
+        )
         detection = reading.detection
         adapted = self._adapt(detection)
         request = detection.request if adapted is None else adapted.request
@@ -267,7 +272,7 @@ class Analyzer:
             targets=targets,
             alternatives=alternatives,
             cues=cues,
-            replies_to=context.message_id if context.answers_request else None,
+            replies_to=context.message_id if answers and not context.flow else None,
         )
 
     def _adapt(self, detection: Detection) -> Adaptation | None:
@@ -288,10 +293,14 @@ _GATED_OUT = (
 )
 
 
+_FLOW = "follows a request message in this channel"
+
+
 def _context_cues(context: Context, decided: bool) -> tuple[Cue, ...]:
     if context.answers_request:
         where = context.link or "a request message"
-        detail = "a reply to a request message" + (": the context decided" if decided else "")
+        detail = _FLOW if context.flow else "a reply to a request message"
+        detail += ": the context decided" if decided else ""
         return (Cue("context", where, detail),)
     if context.missing:
         return (Cue("context", "missing", "it answers a message Clamor could not read"),)

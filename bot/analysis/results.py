@@ -59,13 +59,17 @@ NO_TERMS = GuildTerms()
 @dataclass(frozen=True, slots=True)
 class Context:
     """What a message answers, as its caller sees the conversation: the message it replies to,
-    or the opening post of the thread it is in. In an open-sourcing conversation a reaction
+    the opening post of the thread it is in, or else the channel's flow (a request message
+    posted in the same channel minutes before). In an open-sourcing conversation a reaction
     need not name what it reacts to ("we're still waiting :(", "olvídense")."""
 
     answers_request: bool  # the replied-to message or the thread's opener is a request message
     link: str = ""  # where that message is (a jump link or an id), for explanations
     message_id: int | None = None  # that message's id, where it is a Discord message
     missing: bool = False  # there was something to answer, but it could not be read
+    # The request message only came shortly before in the same channel: a weaker sign than a
+    # reply, since a busy channel's chat between requests is mostly about something else.
+    flow: bool = False
 
 
 NO_CONTEXT = Context(answers_request=False)

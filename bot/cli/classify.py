@@ -7,6 +7,7 @@ import json
 import sys
 import textwrap
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -34,7 +35,8 @@ def register(commands: Any) -> None:
         "--jsonl",
         action="store_true",
         help="input lines are JSON objects with a 'text' key, and optionally a 'context': the "
-        'text of the message it answers, or {"request": true} when that one is a request',
+        'text of the message it answers, or {"request": true} when that one is a request; '
+        '"flow": true in that object when the message only follows it in the channel',
     )
     parser.add_argument(
         "--explain",
@@ -105,19 +107,21 @@ def _text_of(raw: bytes, number: int, *, jsonl: bool) -> tuple[str, object]:
 
 def _context(analyzer: Analyzer, spec: object, number: int) -> Context:
     """A 'context' value: the text of the message this one answers (a string, or an object
-    with a 'text'), or an object saying whether that one is a request ({"request": true})."""
+    with a 'text'), or an object saying whether that one is a request ({"request": true}); in
+    an object, "flow": true says the message only follows that one in its channel."""
     if spec is None:
         return NO_CONTEXT
     if isinstance(spec, str):
         return Context(analyzer.analyze(spec, score_all=False).request, "the given context")
-    if isinstance(spec, dict):
+    if isinstance(spec, dict) and isinstance(spec.get("flow", False), bool):
+        flow = bool(spec.get("flow", False))
         if isinstance(spec.get("request"), bool):
-            return Context(spec["request"], "the given context")
+            return Context(spec["request"], "the given context", flow=flow)
         if isinstance(spec.get("text"), str):
-            return _context(analyzer, spec["text"], number)
+            return replace(_context(analyzer, spec["text"], number), flow=flow)
     raise ValueError(
         f"line {number}: 'context' must be the answered message's text, or an object with a"
-        " string 'text' or a true/false 'request'"
+        " string 'text' or a true/false 'request' (and optionally a true/false 'flow')"
     )
 
 

@@ -38,10 +38,12 @@ from bot.watch.activity import ActivityBuffer, RecentIds, ThreadMemory
 from bot.watch.history import ScanSpec, rows_to_remove
 from bot.watch.rules import (
     ConversationMemory,
+    Place,
     analyse_off_loop,
     context_of,
     edit_needs_analysis,
     edit_outcome,
+    flow_context,
     is_member_post,
     posted_at,
     watch_key,
@@ -301,12 +303,13 @@ class WatchService:
             if await self._writer.write(self._record(guild_id, message, analysis, edited=True)):
                 self.stats.logged += 1
         elif outcome == "remove":
+            self._conversations.forget([message.id], channel_id=channel.id)
             await self._writer.remove(guild_id, [message.id], channel_id=channel.id)
             self.stats.removed += 1
 
     async def delete(self, guild_id: int, channel_id: int, message_ids: list[int]) -> None:
         # The writer also drops their label corrections: a deleted message leaves no trace.
-        self._conversations.forget(message_ids)
+        self._conversations.forget(message_ids, channel_id=channel_id)
         self.stats.removed += await self._writer.remove(
             guild_id, message_ids, channel_id=channel_id
         )
@@ -447,7 +450,8 @@ class WatchService:
     ) -> Context:
         """The context `Analyzer.analyze` reads for `message` (NO_CONTEXT when it answers no
         request message). A reply answers the message it references; any other message in a
-        thread or forum post answers the post that opened it (its id is the thread's). The
+        thread or forum post answers the post that opened it (its id is the thread's); a
+        message that answers no request may follow one of its channel (or thread). The
         verdict comes from `context_of`; here only Discord's shapes are read."""
         channel = message.channel
         reference = message.reference
@@ -480,8 +484,9 @@ class WatchService:
             starter_in = channel.parent if isinstance(channel.parent, discord.TextChannel) else None
             source = channel if in_post else starter_in
             title = channel.name
+        in_flow = self._flow_place(guild_id, message)
         if answered is None:
-            return Context(False)
+            return flow_context(self._conversations, in_flow)
         answered_id = answered
 
         async def logged(message_id: int) -> bool:
@@ -500,8 +505,29 @@ class WatchService:
             return analyzer.analyze(text, score_all=False).request
 
         return await context_of(
-            self._conversations, answered, link=link, logged=logged, judge_text=judge_text
+            self._conversations,
+            answered,
+            link=link,
+            logged=logged,
+            judge_text=judge_text,
+            flow=in_flow,
         )
+
+    def _flow_place(self, guild_id: int, message: discord.Message) -> Place | None:
+        """Where `message` was posted, when it may follow a request of its channel: None for
+        a reply (it answers the message it replies to, a request or not) and, after one dict
+        lookup, in the many channels without a request remembered."""
+        if message.type is discord.MessageType.reply:
+            return None
+        if not self._conversations.flowing(message.channel.id):
+            return None
+        return self._place(guild_id, message)
+
+    def _place(self, guild_id: int, message: discord.Message) -> Place:
+        """Where `message` was posted, for its channel's flow."""
+        channel_id = message.channel.id
+        link = f"https://discord.com/channels/{guild_id}/{channel_id}/"
+        return Place(message.id, channel_id, posted_at(message.id), link)
 
     async def _analyse(
         self, guild_id: int, analyzer: Analyzer, message: discord.Message
@@ -516,7 +542,9 @@ class WatchService:
             )
         else:
             analysis = analyzer.analyze(text, score_all=False, context=context)
-        self._conversations.note(message.id, analysis.request)
+        # A request joins its channel's flow.
+        place = self._place(guild_id, message) if analysis.request else None
+        self._conversations.note(message.id, analysis.request, place=place)
         return analysis
 
     def _record(

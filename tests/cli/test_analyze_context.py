@@ -65,3 +65,45 @@ def test_classify_reads_the_given_context(
     assert results[0]["category"] == "defeatism"
     assert any("the context decided" in cue for cue in results[0]["cues"])
     assert "line 5: 'context' must be" in err
+
+
+FLOW_REACTION = "same, it's never happening"  # no reply, and alone the topic gate turns it away
+
+
+@pytest.mark.parametrize(("posted", "requests"), [("10:02", 2), ("10:06", 1)])
+def test_a_message_right_after_a_request_in_its_channel_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], posted: str, requests: int
+) -> None:
+    doc = export_doc(
+        [
+            ("2026-03-14T10:00:00+00:00", REQUEST),
+            ("2026-03-14T10:01:00+00:00", "lol"),  # chat in between is still chat
+            (f"2026-03-14T{posted}:00+00:00", FLOW_REACTION),  # within 5 minutes, or after
+        ]
+    )
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["analyze", str(path), "--format", "json", "--tz", "UTC"]) == 0
+    digest = json.loads(capsys.readouterr().out)
+    assert digest["totals"]["requests"] == requests
+
+
+def test_classify_reads_a_flow_context(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        {"text": FLOW_REACTION, "context": {"text": REQUEST, "flow": True}},
+        {"text": FLOW_REACTION, "context": {"request": True, "flow": True}},
+        {"text": "what time is it", "context": {"request": True, "flow": True}},
+        {"text": FLOW_REACTION, "context": {"text": "pizza tonight?", "flow": True}},
+        {"text": FLOW_REACTION, "context": {"request": True, "flow": "yes"}},
+    ]
+    stdin = io.TextIOWrapper(io.BytesIO("".join(json.dumps(x) + "\n" for x in lines).encode()))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["classify", "--jsonl", "--json", "--explain"]) == 1  # the last line is refused
+    out, err = capsys.readouterr()
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [r["request"] for r in results] == [True, True, False, False]
+    flow = "follows a request message in this channel: the context decided"
+    assert any(flow in cue for cue in results[0]["cues"])
+    assert "line 5: 'context' must be" in err
