@@ -1,6 +1,7 @@
 """Pure analysis of chat messages about open-sourcing requests.
 
-No discord import and no I/O beyond reading the package's own data tables (``data/*.tsv``).
+No discord import and no I/O beyond reading the package's own data (``data/``: word tables and
+the learned models' weights).
 """
 
 from bot.analysis.cleaning import clean_text

@@ -1,11 +1,14 @@
-"""The shipped model tables are what training on today's real corpus gives, and the frozen split
+"""The shipped models are what training on today's real corpus gives, and the frozen split
 never names a source set aside for independent evaluation. Both need ``../shared`` (the real
 corpus is never copied into the project): without it they skip, saying so."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from bot.analysis.ngram_model import unpack_models
 from tests.analysis.bench_loader import load_bench
 
 train = load_bench("train_model")
@@ -16,24 +19,24 @@ needs_corpus = pytest.mark.skipif(not corpus.available(), reason=corpus.MISSING)
 
 @needs_corpus
 # Training traced line by line takes about six times as long (50 s -> 5 min on 2 cores), and the
-# tables it checks are read by every analysis test, which coverage does measure.
+# models it checks are read by every analysis test, which coverage does measure.
 @pytest.mark.no_cover
-def test_the_shipped_tables_are_a_fresh_training() -> None:
+def test_the_shipped_models_are_a_fresh_training() -> None:
     assert train.main(["--check"]) == 0
 
 
-def test_a_changed_table_is_reported() -> None:
-    shipped = {
-        name: (train.DATA / name).read_text(encoding="utf-8")
-        for name in (train.REQUEST_TABLE, train.CATEGORY_TABLE)
-    }
-    assert train.stale_tables(shipped) == []
-    changed = dict(shipped)
-    changed[train.CATEGORY_TABLE] += "w:extra\t0.1\t0\t0\t0\t0\n"
-    assert train.stale_tables(changed) == [train.CATEGORY_TABLE]
-    moved = dict(shipped)
-    moved[train.REQUEST_TABLE] = moved[train.REQUEST_TABLE].replace("threshold\t", "threshold\t9")
-    assert train.stale_tables(moved) == [train.REQUEST_TABLE]
+def test_a_changed_model_is_reported() -> None:
+    shipped = unpack_models((train.DATA / train.MODELS_FILE).read_bytes()).weights()
+    assert train.stale_models(shipped) == []
+    feature, weight = next(iter(shipped.request.items()))
+    rounding = replace(shipped, request={**shipped.request, feature: weight + train.TOLERANCE / 2})
+    assert train.stale_models(rounding) == []
+    nudged = replace(shipped, request={**shipped.request, feature: weight + 0.01})
+    assert train.stale_models(nudged) == ["request"]
+    changed = replace(shipped, category={**shipped.category, "w:extra": (0.1, 0, 0, 0, 0)})
+    assert train.stale_models(changed) == ["category"]
+    moved = replace(shipped, threshold=0.9)
+    assert train.stale_models(moved) == ["request"]
 
 
 def test_the_split_is_frozen_by_thread() -> None:
