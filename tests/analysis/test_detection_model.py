@@ -38,7 +38,28 @@ FEATURE_CASES = [
     ("when?? 🙄", ["w:?", "w:🙄", "b:when ?"], []),
     ("x", ["w:x", "b:<s> x"], ["c:<x>"]),  # one-letter words get no character n-grams
     ("it's", ["w:it's", "c:t's>"], ["w:s"]),
+    # Chinese, Japanese and Korean: a token per character, words of other scripts between.
+    ("开源代码吧", ["w:开", "w:吧", "b:<s> 开", "b:源 代", "b:吧 </s>"], ["w:开源", "c:<开源"]),
+    ("sora的weights", ["w:sora", "w:的", "w:weights", "b:sora 的", "b:的 weights"], []),
+    ("qwen'的 let's", ["w:qwen", "w:的", "w:let's"], ["w:qwen'", "w:'"]),
+    ("한국어로\u3000", ["w:한", "w:로", "w:\u3000", "b:로 \u3000"], ["w:한국어로"]),
 ]
+
+
+def test_word_runs_are_cut_where_a_script_joins_words() -> None:
+    # One token per character of such scripts, wherever it sits in a run of word characters
+    # (the apostrophe binds only word characters of other scripts).
+    cases = {
+        "代'abc": ["代", "abc"],
+        "ab'cd'代ef": ["ab'cd", "代", "ef"],
+        "代'码": ["代", "码"],
+        "x_1代2": ["x_1", "代", "2"],
+        "ｶﾀ": ["ｶﾀ"],  # halfwidth katakana is past the ranges: one word
+        "。、!": ["。", "、", "!"],
+    }
+    for text, words in cases.items():
+        tokens = [f[2:] for f in features(text) if f.startswith("w:")]
+        assert tokens == list(dict.fromkeys(words)), text
 
 
 @pytest.mark.parametrize(("text", "present", "absent"), FEATURE_CASES)
