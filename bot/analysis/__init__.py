@@ -7,7 +7,7 @@ the learned models' weights).
 from bot.analysis.cleaning import clean_text
 from bot.analysis.explain import explain, format_cue, summarize
 from bot.analysis.language import detect_language
-from bot.analysis.pipeline import Analyzer, analyze
+from bot.analysis.pipeline import Analyzer, analyze, warm_up
 from bot.analysis.results import (
     CATEGORIES,
     NEUTRAL_TONE,
@@ -39,4 +39,5 @@ __all__ = [
     "explain",
     "format_cue",
     "summarize",
+    "warm_up",
 ]

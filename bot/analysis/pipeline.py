@@ -319,3 +319,11 @@ def analyzer_for(terms: GuildTerms = NO_TERMS) -> Analyzer:
 def analyze(text: str, terms: GuildTerms = NO_TERMS, context: Context = NO_CONTEXT) -> Analysis:
     """Analyse one message with every score computed (the command line, tests, digests)."""
     return analyzer_for(terms).analyze(text, context=context)
+
+
+def warm_up() -> None:
+    """Build what every analyser shares (the models, VADER, the hot path's pre-checks on raw
+    text), so that the bot's first messages need not wait for it."""
+    text = "warm up: open source the weights"
+    analyzer_for().analyze(text)
+    analyzer_for().analyze(text, score_all=False)
