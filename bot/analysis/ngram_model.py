@@ -365,12 +365,28 @@ def _strongest(
 ) -> tuple[Contribution, ...]:
     """The features that pushed hardest towards the verdict (``sign`` -1: away from it), whole
     words before word pieces (an explanation reads better as "release it" than as "…eas…")."""
-    signed = weights if sign > 0 else list(map(operator.neg, weights))
-    if len(signed) > _SORT_LIMIT:
+    if len(weights) > _SORT_LIMIT:
+        signed = weights if sign > 0 else list(map(operator.neg, weights))
         chosen = _strongest_of_many(signed, feats, top)
-    else:
-        chosen = _strongest_by_sorting(signed, feats, top)
-    return tuple(Contribution(f, w * sign * scale) for w, f in chosen)
+        return tuple(Contribution(f, w * sign * scale) for w, f in chosen)
+    order = sorted(range(len(weights)), key=weights.__getitem__)
+    return _walk(weights, feats, order, scale, top, sign)
+
+
+def _strongest_both(
+    weights: Sequence[float], feats: Sequence[str], scale: float, top: int
+) -> tuple[tuple[Contribution, ...], tuple[Contribution, ...]]:
+    """`_strongest` for and against, from one sort."""
+    if len(weights) > _SORT_LIMIT:
+        return (
+            _strongest(weights, feats, scale, top),
+            _strongest(weights, feats, scale, top, -1.0),
+        )
+    order = sorted(range(len(weights)), key=weights.__getitem__)
+    return (
+        _walk(weights, feats, order, scale, top, 1.0),
+        _walk(weights, feats, order, scale, top, -1.0),
+    )
 
 
 # A short message's features are sorted in C and walked from the strongest (a few steps); a
@@ -378,21 +394,54 @@ def _strongest(
 _SORT_LIMIT = 300
 
 
-def _strongest_by_sorting(
-    signed: Sequence[float], feats: Sequence[str], top: int
-) -> list[tuple[float, str]]:
+def _walk(
+    weights: Sequence[float],
+    feats: Sequence[str],
+    ascending: list[int],
+    scale: float,
+    top: int,
+    sign: float,
+) -> tuple[Contribution, ...]:
+    """`_strongest` over the features' positions in ascending order of weight: walked from the
+    end for the features for the verdict, from the start for those against it. Features of
+    equal weight come in reverse order of their names, as in a sort of (weight, name) pairs."""
+    order = reversed(ascending) if sign > 0 else iter(ascending)
     words: list[tuple[float, str]] = []
     pieces: list[tuple[float, str]] = []
-    for weight, feature in sorted(zip(signed, feats, strict=True), reverse=True):
-        if weight <= 0:
+    tied: list[str] = []  # the features of the weight walked last
+    weight = 0.0
+    for index in order:
+        current = weights[index]
+        if current * sign <= 0:
             break
+        if current != weight:
+            if _take(tied, weight, words, pieces, top):
+                break
+            tied = []
+            weight = current
+        tied.append(feats[index])
+    if len(words) < top:
+        _take(tied, weight, words, pieces, top)
+    chosen = words + pieces[: top - len(words)]
+    return tuple(Contribution(f, w * scale) for w, f in chosen)
+
+
+def _take(
+    tied: list[str],
+    weight: float,
+    words: list[tuple[float, str]],
+    pieces: list[tuple[float, str]],
+    top: int,
+) -> bool:
+    """Add features of one weight to the words or pieces; True once there are ``top`` words."""
+    for feature in sorted(tied, reverse=True) if len(tied) > 1 else tied:
         if feature[:2] != "c:":
             words.append((weight, feature))
             if len(words) == top:
-                break
+                return True
         elif len(pieces) < top:
             pieces.append((weight, feature))
-    return words + pieces[: top - len(words)]
+    return False
 
 
 def _strongest_of_many(
@@ -477,12 +526,8 @@ class Weighed:
         return _sigmoid(self.bias + self.scale * sum(self.weights))
 
     def score(self, top: int = 3) -> RequestScore:
-        weights, feats, scale = self.weights, self.feats, self.scale
-        return RequestScore(
-            self.probability,
-            _strongest(weights, feats, scale, top),
-            _strongest(weights, feats, scale, top, -1.0),
-        )
+        towards, against = _strongest_both(self.weights, self.feats, self.scale, top)
+        return RequestScore(self.probability, towards, against)
 
 
 class CategoryModel:
@@ -517,15 +562,17 @@ class CategoryModel:
 
     def score(self, feats: Sequence[str], top: int = 3) -> CategoryScore:
         looked = list(map(self.rows.get, feats))
-        known = list(filter(None, looked))
+        # Row 0 is zeros in every column: asked for twice, it makes the getter give a tuple
+        # even for one known feature or none, and adds nothing to a sum.
+        pick = operator.itemgetter(0, 0, *filter(None, looked))
         scale = _scale(feats)
-        sums = [sum(map(column.__getitem__, known), 0.0) for column in self.columns]
+        sums = [sum(pick(column)) for column in self.columns]
         totals = [b + scale * s for b, s in zip(self.bias, sums, strict=True)]
         peak = max(totals)
         exps = [math.exp(t - peak) for t in totals]
         norm = sum(exps)
         probabilities = {c: e / norm for c, e in zip(CATEGORIES, exps, strict=True)}
         best = totals.index(peak)
-        weights = list(map(self.columns[best].__getitem__, known))
+        weights = pick(self.columns[best])[2:]
         contributions = _strongest(weights, list(compress(feats, looked)), scale, top)
         return CategoryScore(probabilities, contributions)

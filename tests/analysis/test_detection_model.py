@@ -107,6 +107,15 @@ def test_request_model_sums_scaled_weights_and_names_the_strongest() -> None:
     assert [c.feature for c in model.score(["w:never", "w:it"]).against] == ["w:never"]
 
 
+def test_features_of_equal_weight_are_named_in_one_order_each_way() -> None:
+    # Whatever order the message has them in: by name, the later first, as before.
+    model = RequestModel({"w:a": 1.0, "w:b": 1.0, "w:c": 1.0, "w:d": -1.0, "w:e": -1.0})
+    for feats in (["w:a", "w:b", "w:c", "w:d", "w:e"], ["w:e", "w:c", "w:d", "w:a", "w:b"]):
+        score = model.score(feats, top=2)
+        assert [c.feature for c in score.top] == ["w:c", "w:b"]
+        assert [c.feature for c in score.against] == ["w:e", "w:d"]
+
+
 def test_the_threshold_is_the_decision_threshold_not_a_feature() -> None:
     model = RequestModel({"w:release": 1.0}, threshold=0.7)
     assert model.threshold == model.context_threshold == 0.7
