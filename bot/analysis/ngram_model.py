@@ -41,6 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import compress, repeat
+from typing import NamedTuple
 
 from bot.analysis.entities import ALTERNATIVE_MARK, TARGET_MARK
 from bot.analysis.lexicon import data_file, joins_words
@@ -190,8 +191,9 @@ def readable(feature: str) -> str:
     return body.replace("<s> ", "").replace(" </s>", "")
 
 
-@dataclass(frozen=True, slots=True)
-class ModelWeights:
+# The two records of the models file are named tuples: they cost a tenth of a dataclass to
+# define (0.07 against 0.7 ms), and this module is imported at every start.
+class ModelWeights(NamedTuple):
     """Both models' weights as training gives them (``pack_models`` stores them)."""
 
     request: dict[str, float]  # feature -> weight
@@ -203,8 +205,7 @@ class ModelWeights:
     notes: str = ""  # how they were trained
 
 
-@dataclass(frozen=True, slots=True)
-class PackedModels:
+class PackedModels(NamedTuple):
     """``data/ngram_models.bin`` as read: the feature list and weight arrays, not yet indexed."""
 
     features: list[str]

@@ -4,8 +4,6 @@ corpus is never copied into the project): without it they skip, saying so."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from bot.analysis.ngram_model import unpack_models
@@ -29,13 +27,13 @@ def test_a_changed_model_is_reported() -> None:
     shipped = unpack_models((train.DATA / train.MODELS_FILE).read_bytes()).weights()
     assert train.stale_models(shipped) == []
     feature, weight = next(iter(shipped.request.items()))
-    rounding = replace(shipped, request={**shipped.request, feature: weight + train.TOLERANCE / 2})
+    rounding = shipped._replace(request={**shipped.request, feature: weight + train.TOLERANCE / 2})
     assert train.stale_models(rounding) == []
-    nudged = replace(shipped, request={**shipped.request, feature: weight + 0.01})
+    nudged = shipped._replace(request={**shipped.request, feature: weight + 0.01})
     assert train.stale_models(nudged) == ["request"]
-    changed = replace(shipped, category={**shipped.category, "w:extra": (0.1, 0, 0, 0, 0)})
+    changed = shipped._replace(category={**shipped.category, "w:extra": (0.1, 0, 0, 0, 0)})
     assert train.stale_models(changed) == ["category"]
-    moved = replace(shipped, threshold=0.9)
+    moved = shipped._replace(threshold=0.9)
     assert train.stale_models(moved) == ["request"]
 
 
