@@ -224,13 +224,15 @@ class RequestDetector:
         url_alternatives: Sequence[str] = (),
         answers_request: bool = False,
         explain: bool = True,
+        explain_requests: bool = True,
     ) -> Detection:
         """Decide on one message; ``lowered`` is ``fold_lower(clean)`` (same length).
         ``answers_request``: the message replies to a request message or is in a thread opened
         by one; then the topic gate is passed, since a reaction need not name its topic.
         ``gated``: the topic gate's verdict (`might_be_request`, or a link to an alternative).
         ``explain=False`` (the hot path): a message found not to be a request gets no list of
-        the features behind it (a request always does: it is stored with its cues)."""
+        the features behind it (a request does: it is stored with its cues);
+        ``explain_requests=False`` (nothing will show the cues): a request gets none either."""
         if not (gated or answers_request):
             return Detection(request=False)
         feats = model_features(
@@ -251,8 +253,8 @@ class RequestDetector:
         probability = weighed.probability
         request = probability >= threshold
         context_decided = answers_request and request != alone
-        # A request is explained whatever was asked: its row is stored with its cues.
-        if request or explain:
+        # A request is explained unless nothing will show it: its row is stored with its cues.
+        if (request and explain_requests) or explain:
             cues = [_model_cue(weighed.score(), threshold)]
         else:
             cues = [_model_cue(RequestScore(probability, ()), threshold)]

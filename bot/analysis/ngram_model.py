@@ -574,6 +574,8 @@ class CategoryModel:
         norm = sum(exps)
         probabilities = {c: e / norm for c, e in zip(CATEGORIES, exps, strict=True)}
         best = totals.index(peak)
+        if not top:
+            return CategoryScore(probabilities, ())
         weights = pick(self.columns[best])[2:]
         contributions = _strongest(weights, list(compress(feats, looked)), scale, top)
         return CategoryScore(probabilities, contributions)

@@ -171,7 +171,7 @@ def handle(args: argparse.Namespace) -> int:
                 bad += 1
                 print(f"clamor classify: {exc}", file=sys.stderr)
                 continue
-            analysis = analyzer.analyze(text, context=context)
+            analysis = analyzer.analyze(text, context=context, explain=human or args.explain)
             if human:
                 sys.stdout.write(visible(human_block(number, text, analysis)) + "\n")
                 continue
