@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import json
 import sys
 import textwrap
@@ -153,6 +155,11 @@ def handle(args: argparse.Namespace) -> int:
             raise CommandError(f"{args.file}: cannot be read ({exc.strerror})") from None
     else:
         stream = sys.stdin.buffer
+    # At exit the interpreter's last collections walk every object still alive, the analyser's
+    # tables and caches among them (9 ms, a fifth of a bare VADER script's start); frozen, they
+    # are skipped. Nothing here needs the collector to finish it: input and output are closed
+    # and flushed by then.
+    atexit.register(gc.freeze)
     analyzer = Analyzer()
     human = wants_human(args, sys.stdout.isatty())
     bad = 0
