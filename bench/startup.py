@@ -73,7 +73,7 @@ def timed(owner, name, label, asynchronous=True):
                 mark(label + "<")
     setattr(owner, name, wrapper)
 timed(run, "settings", "settings", asynchronous=False)
-timed(client, "analyze", "warm-up", asynchronous=False)
+timed(client, "warm_up", "warm-up", asynchronous=False)
 opener = Store.open.__func__
 async def open_store(cls, *args, **kwargs):
     mark("store>")

@@ -1,7 +1,7 @@
 """Train the models shipped in ``bot/analysis/data`` from the real corpus's train and dev threads.
 
 Run from the repository root with the dev dependencies (scikit-learn is needed here only, never at
-run time): ``python bench/train_model.py`` writes ``request_model.tsv`` and ``category_model.tsv``;
+run time): ``python bench/train_model.py`` writes both models' weights to ``ngram_models.bin``;
 ``--check`` only says whether the shipped ones are what training gives today (a test runs it);
 ``--cv`` prints the cross-validated figures the settings below were chosen on (messages alone,
 and replies read in context), without writing anything. The test threads
@@ -36,13 +36,11 @@ for path in (ROOT, ROOT / "bench"):
 import real_corpus  # noqa: E402
 
 from bot.analysis.ngram_model import (  # noqa: E402
-    BIAS,
-    CATEGORY_TABLE,
-    CONTEXT_THRESHOLD,
-    FLOW_THRESHOLD,
-    REQUEST_TABLE,
-    THRESHOLD,
+    MODELS_FILE,
+    ModelWeights,
     category_features,
+    pack_models,
+    unpack_models,
     with_context,
 )
 from bot.analysis.pipeline import Analyzer  # noqa: E402
@@ -64,7 +62,7 @@ MAX_FALSE_ALARMS = 0.01
 MAX_PRECISION_LOSS = 0.05  # what reading replies in context may cost in precision
 FOLDS = 5
 DIGITS = 4
-MIN_WEIGHT = 5e-4  # smaller weights change no decision; leaving them out keeps the tables small
+MIN_WEIGHT = 5e-4  # smaller weights change no decision; leaving them out keeps the file small
 TOLERANCE = 2e-3  # --check: another BLAS may round the last digit differently
 
 
@@ -199,17 +197,17 @@ def choose_threshold(examples: Sequence[Example], probabilities: Sequence[float]
     return best
 
 
-def _rows(weights: dict[str, Sequence[float]]) -> list[str]:
-    lines = []
-    for feature in sorted(weights):
-        cells = weights[feature]
-        if (
-            feature not in (BIAS, THRESHOLD, CONTEXT_THRESHOLD, FLOW_THRESHOLD)
-            and max(abs(w) for w in cells) < MIN_WEIGHT
-        ):
-            continue
-        lines.append("\t".join([feature, *(f"{w:.{DIGITS}f}" for w in cells)]))
-    return lines
+def _rounded(value: float) -> float:
+    return float(f"{value:.{DIGITS}f}")
+
+
+def _kept(weights: dict[str, Sequence[float]]) -> dict[str, tuple[float, ...]]:
+    """The features with a weight that can matter, their weights rounded."""
+    return {
+        feature: tuple(map(_rounded, cells))
+        for feature, cells in sorted(weights.items())
+        if max(abs(w) for w in cells) >= MIN_WEIGHT
+    }
 
 
 def in_context(
@@ -314,27 +312,15 @@ def calibrate(examples: Sequence[Example]) -> Calibration:
     return Calibration(alone, replies, choices, flow)
 
 
-def train_tables(examples: Sequence[Example]) -> dict[str, str]:
+def train_models(examples: Sequence[Example]) -> ModelWeights:
     from sklearn.linear_model import LogisticRegression
 
     calibration = calibrate(examples)
     examples, choices = calibration.replies, calibration.choices
     choice = choices.alone
     model, vocabulary = _fit_request(examples)
-    request: dict[str, Sequence[float]] = {
-        feature: [float(model.coef_[0][column])] for feature, column in vocabulary.items()
-    }
-    request[BIAS] = [float(model.intercept_[0])]
-    request[THRESHOLD] = [choice.threshold]
-    request[CONTEXT_THRESHOLD] = [choices.context]
-    request[FLOW_THRESHOLD] = [calibration.flow]
-    header = (
-        "# Request model: feature <TAB> weight; P = sigmoid(bias + sum / sqrt(n)); request when\n"
-        f"# P >= threshold. Trained by bench/train_model.py on the real corpus's train and dev\n"
-        f"# threads; out-of-fold F1 {choices.f1:.3f} with replies read in context (thresholds\n"
-        f"# {choice.threshold:.2f} alone, {choices.context:.2f} in reply, {calibration.flow:.2f}"
-        " in a channel's flow), base-rate false alarms"
-        f" {choice.false_alarms:.3f}.\n"
+    request = _kept(
+        {feature: [float(model.coef_[0][column])] for feature, column in vocabulary.items()}
     )
     requests = [e for e in examples if e.item.request and e.item.category in CATEGORIES]
     rows = [e.category_feats for e in requests]
@@ -346,45 +332,72 @@ def train_tables(examples: Sequence[Example]) -> dict[str, str]:
         sample_weight=[_weight(e.item) for e in requests],
     )
     order = [list(cat_model.classes_).index(c) for c in CATEGORIES]
-    category: dict[str, Sequence[float]] = {
-        feature: [float(cat_model.coef_[k][column]) for k in order]
-        for feature, column in cat_vocabulary.items()
-    }
-    category[BIAS] = [float(cat_model.intercept_[k]) for k in order]
-    cat_header = (
-        "# Category model: feature <TAB> " + " ".join(CATEGORIES) + " weights; softmax of\n"
-        "# bias + sum / sqrt(n). Trained by bench/train_model.py on the real corpus's request\n"
-        "# messages in train and dev threads, classes balanced.\n"
+    category = _kept(
+        {
+            feature: [float(cat_model.coef_[k][column]) for k in order]
+            for feature, column in cat_vocabulary.items()
+        }
     )
-    return {
-        REQUEST_TABLE: header + "\n".join(_rows(request)) + "\n",
-        CATEGORY_TABLE: cat_header + "\n".join(_rows(category)) + "\n",
-    }
+    notes = (
+        "Request model: P = sigmoid(bias + sum / sqrt(n)); a request when P >= threshold. "
+        "Trained by bench/train_model.py on the real corpus's train and dev threads; "
+        f"out-of-fold F1 {choices.f1:.3f} with replies read in context (thresholds "
+        f"{choice.threshold:.2f} alone, {choices.context:.2f} in reply, {calibration.flow:.2f} "
+        f"in a channel's flow), base-rate false alarms {choice.false_alarms:.3f}. Category "
+        "model: softmax of bias + sum / sqrt(n), trained on the real corpus's request messages "
+        "in train and dev threads, classes balanced."
+    )
+    return ModelWeights(
+        request={feature: weight for feature, (weight,) in request.items()},
+        category=category,
+        request_bias=_rounded(float(model.intercept_[0])),
+        category_bias=tuple(_rounded(float(cat_model.intercept_[k])) for k in order),
+        threshold=_rounded(choice.threshold),
+        context_threshold=_rounded(choices.context),
+        flow_threshold=_rounded(calibration.flow),
+        notes=notes,
+    )
 
 
-def _parse(text: str) -> dict[str, list[float]]:
-    table = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            feature, *cells = line.split("\t")
-            table[feature] = [float(cell) for cell in cells]
-    return table
+def _close(a: Sequence[float], b: Sequence[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= TOLERANCE for x, y in zip(a, b, strict=True))
 
 
-def stale_tables(trained: dict[str, str]) -> list[str]:
-    """The shipped tables that differ from ``trained`` by more than rounding."""
+def stale_models(trained: ModelWeights) -> list[str]:
+    """Which of the shipped models differ from ``trained`` by more than rounding: "request",
+    "category" (both when nothing is shipped)."""
+    path = DATA / MODELS_FILE
+    if not path.exists():
+        return ["request", "category"]
+    shipped = unpack_models(path.read_bytes()).weights()
     stale = []
-    for name, text in trained.items():
-        path = DATA / name
-        shipped = _parse(path.read_text(encoding="utf-8")) if path.exists() else {}
-        fresh = _parse(text)
-        close = shipped.keys() == fresh.keys() and all(
-            len(shipped[f]) == len(fresh[f])
-            and all(abs(a - b) <= TOLERANCE for a, b in zip(shipped[f], fresh[f], strict=True))
-            for f in fresh
+    request_close = (
+        shipped.request.keys() == trained.request.keys()
+        and _close(
+            [
+                shipped.request_bias,
+                shipped.threshold,
+                shipped.context_threshold,
+                shipped.flow_threshold,
+            ],
+            [
+                trained.request_bias,
+                trained.threshold,
+                trained.context_threshold,
+                trained.flow_threshold,
+            ],
         )
-        if not close:
-            stale.append(name)
+        and all(_close([shipped.request[f]], [w]) for f, w in trained.request.items())
+    )
+    if not request_close:
+        stale.append("request")
+    category_close = (
+        shipped.category.keys() == trained.category.keys()
+        and _close(shipped.category_bias, trained.category_bias)
+        and all(_close(shipped.category[f], row) for f, row in trained.category.items())
+    )
+    if not category_close:
+        stale.append("category")
     return stale
 
 
@@ -455,15 +468,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.cv:
         _cv(examples)
         return 0
-    tables = train_tables(examples)
+    trained = train_models(examples)
     if args.check:
-        stale = stale_tables(tables)
+        stale = stale_models(trained)
         for name in stale:
-            print(f"{name} is not what training gives: run python bench/train_model.py")
+            print(
+                f"the {name} model in {MODELS_FILE} is not what training gives:"
+                " run python bench/train_model.py"
+            )
         return 1 if stale else 0
-    for name, text in tables.items():
-        (DATA / name).write_text(text, encoding="utf-8")
-        print(f"wrote {name}: {text.count(chr(10))} lines")
+    packed = pack_models(trained)
+    (DATA / MODELS_FILE).write_bytes(packed)
+    print(
+        f"wrote {MODELS_FILE}: {len(trained.request):,} request and {len(trained.category):,}"
+        f" category features, {len(packed):,} bytes"
+    )
     return 0
 
 

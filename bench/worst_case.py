@@ -200,7 +200,10 @@ def vocabulary() -> list[str]:
         texts.append(entity.canonical)
         texts.extend(entity.examples)
     weights = RequestModel.builtin().weights
-    heaviest = sorted((f for f in weights if f.startswith("w:")), key=lambda f: -abs(weights[f]))
+    # Ties by name: the same words whatever order the shipped file lists the features in.
+    heaviest = sorted(
+        (f for f in weights if f.startswith("w:")), key=lambda f: (-abs(weights[f]), f)
+    )
     texts.extend(feature[2:] for feature in heaviest[:MODEL_WORDS])
     words = (word.lower() for text in texts for word in _WORD.findall(text) if "ue0a" not in word)
     return sorted(dict.fromkeys(words))

@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.analysis import analyze
+from bot.analysis import warm_up
 from bot.config import Settings
 from bot.digest_service import DigestService
 from bot.errors import UserFacingError
@@ -204,7 +204,7 @@ class ClamorBot(commands.Bot):
         # connects, rather than before: it takes longer than the rest of start-up together
         # (bench/startup.py). A message that arrives first builds what it needs itself.
         self.analyser_warm_up = asyncio.create_task(
-            asyncio.to_thread(analyze, "warm up: open source the weights"),
+            asyncio.to_thread(warm_up),
             name="clamor: analyser warm-up",
         )
         self.analyser_warm_up.add_done_callback(_report_warm_up_failure)

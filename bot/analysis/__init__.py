@@ -1,12 +1,13 @@
 """Pure analysis of chat messages about open-sourcing requests.
 
-No discord import and no I/O beyond reading the package's own data tables (``data/*.tsv``).
+No discord import and no I/O beyond reading the package's own data (``data/``: word tables and
+the learned models' weights).
 """
 
 from bot.analysis.cleaning import clean_text
 from bot.analysis.explain import explain, format_cue, summarize
 from bot.analysis.language import detect_language
-from bot.analysis.pipeline import Analyzer, analyze
+from bot.analysis.pipeline import Analyzer, analyze, warm_up
 from bot.analysis.results import (
     CATEGORIES,
     NEUTRAL_TONE,
@@ -38,4 +39,5 @@ __all__ = [
     "explain",
     "format_cue",
     "summarize",
+    "warm_up",
 ]

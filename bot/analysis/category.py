@@ -21,9 +21,13 @@ class CategoryDecision:
     cues: tuple[Cue, ...]
 
 
-def categorize(request_feats: Sequence[str], tone: Tone) -> CategoryDecision:
-    """The category of a request message from the request model's features and its tone."""
-    model = CategoryModel.builtin().score(category_features(request_feats, tone.compound))
+def categorize(
+    request_feats: Sequence[str], tone: Tone, *, explain: bool = True
+) -> CategoryDecision:
+    """The category of a request message from the request model's features and its tone;
+    ``explain=False``: without the features that weighed most (nothing will show them)."""
+    feats = category_features(request_feats, tone.compound)
+    model = CategoryModel.builtin().score(feats, top=3 if explain else 0)
     best = model.best
     words = ", ".join(f'"{word}"' for word in dict.fromkeys(readable(c.feature) for c in model.top))
     share = model.probabilities[best]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 
 from bot.analysis.cleaning import unicode_cleaned
 from bot.analysis.entities import ALTERNATIVE_MARK, TARGET_MARK, Mention, builtin_entities
@@ -112,6 +112,25 @@ def raw_prefilter(stems: Iterable[str], words: Iterable[str] = ()) -> re.Pattern
     return re.compile(stems_regex(stems, words).pattern.replace(re.escape(" "), _RAW_GAP))
 
 
+# The raw pre-check for any text, and a smaller one for ASCII text (most chat), where stems in
+# other scripts cannot match.
+RawPrefilters = tuple[re.Pattern[str], re.Pattern[str]]
+
+
+@lru_cache(maxsize=64)
+def raw_prefilters(keyword_stems: tuple[str, ...] = ()) -> RawPrefilters | None:
+    """The pre-checks on raw text for the topic gate with a guild's keyword stems (None: one
+    cannot vouch for them), compiled at the first message read on the hot path and shared by
+    every analyser with the same keywords. The command line's full analysis never asks for
+    them, and they cost more to compile than any other regex of the analysis (5 ms)."""
+    stems, words = [*builtin_triggers(), *keyword_stems], builtin_trigger_words()
+    any_text = raw_prefilter(stems, words)
+    ascii_text = raw_prefilter([s for s in stems if s.isascii()], [w for w in words if w.isascii()])
+    if any_text is None or ascii_text is None:
+        return None
+    return any_text, ascii_text
+
+
 def _quote(clean: str, match: re.Match[str]) -> str:
     text = clean[match.start() : match.end()].strip(" ,.;:!?")
     return text if len(text) <= _MAX_CUE_CHARS else text[: _MAX_CUE_CHARS - 1] + "…"
@@ -150,14 +169,14 @@ class RequestDetector:
         keywords = [k for k in keywords if k.strip()]
         self._keywords = _phrase_regex(keywords)
         self._ignore = _phrase_regex(ignore)
-        keyword_stems = [" ".join(fold_lower(k).split())[:6] for k in keywords]
-        stems, words = [*builtin_triggers(), *keyword_stems], builtin_trigger_words()
-        self._prefilter = stems_regex(stems, words)
-        self._raw_prefilter = raw_prefilter(stems, words)
-        # Most chat is ASCII, where stems in other scripts cannot match: a smaller regex.
-        self._raw_ascii_prefilter = raw_prefilter(
-            [stem for stem in stems if stem.isascii()], [word for word in words if word.isascii()]
+        self._keyword_stems = tuple(" ".join(fold_lower(k).split())[:6] for k in keywords)
+        self._prefilter = stems_regex(
+            [*builtin_triggers(), *self._keyword_stems], builtin_trigger_words()
         )
+
+    @cached_property
+    def _raw_prefilters(self) -> RawPrefilters | None:
+        return raw_prefilters(self._keyword_stems)
 
     def might_be_request(self, lowered: str) -> bool:
         """The topic gate: False means the message is not read further (unless it answers a
@@ -176,7 +195,8 @@ class RequestDetector:
         same kinds of character, with whitespace and line markup where the stem has a space.
         Emoji and accented letters are kept as they are; invisible characters, combining marks
         and letters NFKC rewrites ("ｏｐｅｎ") say "maybe"."""
-        if self._raw_prefilter is None or self._raw_ascii_prefilter is None:
+        prefilters = self._raw_prefilters
+        if prefilters is None:
             return True
         kept = raw if raw.isascii() else unicode_cleaned(raw)
         if kept is None:
@@ -186,10 +206,11 @@ class RequestDetector:
             return True
         if ":" in lowered and _SHORTCODE_OR_LINK.search(lowered):
             return True
+        any_text, ascii_text = prefilters
         if kept.isascii():
-            return self._raw_ascii_prefilter.search(lowered) is not None
+            return ascii_text.search(lowered) is not None
         # Folded only now: folding turns a backtick into an apostrophe.
-        return self._raw_prefilter.search(fold_lower(kept)) is not None
+        return any_text.search(fold_lower(kept)) is not None
 
     def detect(
         self,
@@ -204,6 +225,7 @@ class RequestDetector:
         answers_request: bool = False,
         in_flow: bool = False,
         explain: bool = True,
+        explain_requests: bool = True,
     ) -> Detection:
         """Decide on one message; ``lowered`` is ``fold_lower(clean)`` (same length).
         ``answers_request``: the message replies to a request message or is in a thread opened
@@ -212,7 +234,8 @@ class RequestDetector:
         context may then add a request (above a higher threshold), never take one away.
         ``gated``: the topic gate's verdict (`might_be_request`, or a link to an alternative).
         ``explain=False`` (the hot path): a message found not to be a request gets no list of
-        the features behind it (a request always does: it is stored with its cues)."""
+        the features behind it (a request does: it is stored with its cues);
+        ``explain_requests=False`` (nothing will show the cues): a request gets none either."""
         if not (gated or answers_request):
             return Detection(request=False)
         feats = model_features(
@@ -236,8 +259,8 @@ class RequestDetector:
         probability = weighed.probability
         request = probability >= threshold
         context_decided = answers_request and request != alone
-        # A request is explained whatever was asked: its row is stored with its cues.
-        if request or explain:
+        # A request is explained unless nothing will show it: its row is stored with its cues.
+        if (request and explain_requests) or explain:
             cues = [_model_cue(weighed.score(), threshold)]
         else:
             cues = [_model_cue(RequestScore(probability, ()), threshold)]

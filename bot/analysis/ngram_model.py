@@ -8,11 +8,21 @@ and Korean characters one by one), character 3- to 5-grams inside words (inflect
 open alternative). A message that answers a request adds a marker and its words again under a
 ``c`` prefix (``with_context``). The category model adds the tone's direction.
 ``bench/train_model.py`` trains both by logistic regression (scikit-learn, a dev dependency) on
-the real corpus's train and dev threads (``bench/real_split.tsv``), and ships:
+the real corpus's train and dev threads (``bench/real_split.tsv``), and ships their weights in
+one file, ``data/ngram_models.bin``, laid out to load in a few milliseconds (parsing tens of
+thousands of text rows took a tenth of a second at every start, more than the rest of
+``clamor classify``); ``pack_models`` writes it, ``unpack_models`` reads it:
 
-- ``request_model.tsv``: ``feature <TAB> weight``, a ``bias`` row and two threshold rows;
-  P(request) = sigmoid(bias + sum / sqrt(n)) over the message's n distinct features.
-- ``category_model.tsv``: ``feature <TAB> w_demand ... w_defeatism``, one ``bias`` row.
+- a format line, then one line of JSON: the counts below, the biases and the request model's
+  three thresholds (alone, in reply, in a channel's flow), how the models were trained;
+- every feature either model knows, UTF-8, one per line: those only the category model knows,
+  then those both know, then those only the request model knows (each group sorted), so each
+  model's features are one run of the list;
+- the request model's weights, then the category model's, one category after another, as
+  little-endian IEEE 754 doubles: exactly the numbers the trainer rounded to four places.
+
+P(request) = sigmoid(bias + sum / sqrt(n)) over the message's n distinct features; the
+category is the softmax of bias + sum / sqrt(n), one sum per category.
 
 The cost is linear in the text's length (a dictionary lookup per n-gram) and the detector only
 runs it on the scan window, so a 4,000-character message costs the same as a 1,600 one.
@@ -21,34 +31,35 @@ runs it on the scan window, so a 4,000-character message costs the same as a 1,6
 from __future__ import annotations
 
 import heapq
+import json
 import math
 import operator
 import re
+import sys
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from itertools import compress, repeat
+from typing import NamedTuple
 
 from bot.analysis.entities import ALTERNATIVE_MARK, TARGET_MARK
+from bot.analysis.lexicon import data_file, joins_words
 from bot.analysis.results import CATEGORIES, Category
 
-REQUEST_TABLE = "request_model.tsv"
-CATEGORY_TABLE = "category_model.tsv"
-BIAS = "bias"
-THRESHOLD = "threshold"  # the request table's decision threshold, chosen at training time
-CONTEXT_THRESHOLD = "threshold_context"  # ... for a message that answers a request
-FLOW_THRESHOLD = "threshold_flow"  # ... for one that only follows a request in its channel
+MODELS_FILE = "ngram_models.bin"
+_FORMAT_LINE = b"clamor n-gram models 1\n"
 ANSWERS_REQUEST = "ctx:request"
 # Chinese, Japanese and Korean are written without spaces between words (or with particles glued
 # on): each of their characters is a token, so unigrams and bigrams of characters stand in for
-# words ("代码" is the bigram of 代 and 码). The ranges are those of lexicon.joins_words.
-_JOINED = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_WORD = rf"[^\W{_JOINED}]+"
+# words ("代码" is the bigram of 代 and 码); ``lexicon.joins_words`` says which. The regex takes
+# whole runs of word characters and `_tokens` cuts up the few that hold such characters: a
+# character class of their ranges costs ``re`` 5 ms to compile, at every start of the process.
+# The ideographic space is one of them, and no word character: a token of its own.
 _TOKEN = re.compile(
-    rf"{ALTERNATIVE_MARK}+|{TARGET_MARK}+|[{_JOINED}]|{_WORD}(?:'{_WORD})*|[?!]"
-    rf"|[^\w\s\"'.,;:()\[\]*_~`-]"
+    rf"{ALTERNATIVE_MARK}+|{TARGET_MARK}+|\u3000|\w+(?:'\w+)*|[?!]|[^\w\s\"'.,;:()\[\]*_~`-]"
 )
+_FIRST_JOINED = "\u2e80"  # no character before it joins words
 _ALT_TOKEN = "<alt>"
 _TARGET_TOKEN = "<target>"
 _MIN_CHAR_GRAM = 3
@@ -57,12 +68,38 @@ _MAX_WORD_CHARS = 24  # longer "words" are URLs or keyboard mashing: their n-gra
 _MAX_TOKENS = 400  # the detector's scan window is at most 1,600 characters; this bounds it again
 
 
-def _token(raw: str) -> str:
-    if raw[0] == ALTERNATIVE_MARK:
-        return _ALT_TOKEN
-    if raw[0] == TARGET_MARK:
-        return _TARGET_TOKEN
-    return raw
+def _cut_joined(run: str) -> list[str]:
+    """A run of word characters as tokens: each character that joins words alone, the words
+    between them (an apostrophe binds only two word characters of other scripts: "代'abc" is
+    代 and abc)."""
+    tokens: list[str] = []
+    start = 0
+    for position, char in enumerate(run):
+        if joins_words(char):
+            if word := run[start:position].strip("'"):
+                tokens.append(word)
+            tokens.append(char)
+            start = position + 1
+    if word := run[start:].strip("'"):
+        tokens.append(word)
+    return tokens
+
+
+def _tokens(marked: str) -> list[str]:
+    tokens: list[str] = []
+    for match in _TOKEN.finditer(marked):
+        raw = match.group()
+        if raw.isascii():
+            tokens.append(raw)
+        elif raw[0] == ALTERNATIVE_MARK:
+            tokens.append(_ALT_TOKEN)
+        elif raw[0] == TARGET_MARK:
+            tokens.append(_TARGET_TOKEN)
+        elif len(raw) == 1 or max(raw) < _FIRST_JOINED:
+            tokens.append(raw)
+        else:
+            tokens.extend(_cut_joined(raw))
+    return tokens
 
 
 @lru_cache(maxsize=16_384)
@@ -83,7 +120,7 @@ def _is_symbol(token: str) -> bool:
 def features(marked: str) -> tuple[str, ...]:
     """The distinct features of a prepared (folded, lowercased, marked) text, in order of first
     appearance: ``w:word``, ``b:word word`` and ``c:<gram`` / ``c:gram>`` pieces."""
-    tokens = [_token(m.group()) for m in _TOKEN.finditer(marked)][:_MAX_TOKENS]
+    tokens = _tokens(marked)[:_MAX_TOKENS]
     out: dict[str, None] = {}
     previous = "<s>"
     for token in tokens:
@@ -154,11 +191,156 @@ def readable(feature: str) -> str:
     return body.replace("<s> ", "").replace(" </s>", "")
 
 
-def _read_rows(name: str) -> Iterable[list[str]]:
-    text = resources.files("bot.analysis").joinpath("data", name).read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            yield line.split("\t")
+# The two records of the models file are named tuples: they cost a tenth of a dataclass to
+# define (0.07 against 0.7 ms), and this module is imported at every start.
+class ModelWeights(NamedTuple):
+    """Both models' weights as training gives them (``pack_models`` stores them)."""
+
+    request: dict[str, float]  # feature -> weight
+    category: dict[str, tuple[float, ...]]  # feature -> one weight per category, CATEGORIES order
+    request_bias: float
+    category_bias: tuple[float, ...]
+    threshold: float  # a message is a request from this P(request) on
+    context_threshold: float  # ... a message that answers a request
+    flow_threshold: float  # ... one that only follows a request in its channel
+    notes: str = ""  # how they were trained
+
+
+class PackedModels(NamedTuple):
+    """``data/ngram_models.bin`` as read: the feature list and weight arrays, not yet indexed."""
+
+    features: list[str]
+    category_only: int  # features[:category_only] only the category model knows
+    category_rows: int  # features[:category_rows] the category model knows
+    request: array[float]  # the weights of features[category_only:]
+    category: tuple[array[float], ...]  # per category, the weights of features[:category_rows]
+    request_bias: float
+    category_bias: tuple[float, ...]
+    threshold: float
+    context_threshold: float
+    flow_threshold: float
+    notes: str
+
+    def weights(self) -> ModelWeights:
+        """The models as mappings (slow: for checks, not for analysis)."""
+        request = dict(zip(self.features[self.category_only :], self.request, strict=True))
+        rows = zip(*self.category, strict=True)
+        return ModelWeights(
+            request,
+            dict(zip(self.features[: self.category_rows], rows, strict=True)),
+            self.request_bias,
+            self.category_bias,
+            self.threshold,
+            self.context_threshold,
+            self.flow_threshold,
+            self.notes,
+        )
+
+
+def _little_endian(weights: array[float]) -> array[float]:
+    if sys.byteorder == "big":
+        weights.byteswap()
+    return weights
+
+
+def pack_models(weights: ModelWeights) -> bytes:
+    """The contents of ``data/ngram_models.bin`` (see the module's docstring)."""
+    if any("\n" in feature for feature in (*weights.request, *weights.category)):
+        raise ValueError("a feature holds a line break")
+    if any(
+        len(row) != len(CATEGORIES) for row in (weights.category_bias, *weights.category.values())
+    ):
+        raise ValueError(f"a category row without {len(CATEGORIES)} weights")
+    category_only = sorted(weights.category.keys() - weights.request.keys())
+    both = sorted(weights.category.keys() & weights.request.keys())
+    request_only = sorted(weights.request.keys() - weights.category.keys())
+    features = [*category_only, *both, *request_only]
+    category_rows = len(category_only) + len(both)
+    listed = "\n".join(features).encode("utf-8")
+    header = {
+        "features": len(features),
+        "feature_bytes": len(listed),
+        "category_only": len(category_only),
+        "category_rows": category_rows,
+        "categories": list(CATEGORIES),
+        "request_bias": weights.request_bias,
+        "category_bias": list(weights.category_bias),
+        "threshold": weights.threshold,
+        "context_threshold": weights.context_threshold,
+        "flow_threshold": weights.flow_threshold,
+        "notes": weights.notes,
+    }
+    request = array("d", (weights.request[f] for f in features[len(category_only) :]))
+    category = array(
+        "d",
+        (
+            weights.category[feature][column]
+            for column in range(len(CATEGORIES))
+            for feature in features[:category_rows]
+        ),
+    )
+    return b"".join(
+        [
+            _FORMAT_LINE,
+            json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+            b"\n",
+            listed,
+            _little_endian(request).tobytes(),
+            _little_endian(category).tobytes(),
+        ]
+    )
+
+
+def _doubles(data: memoryview, start: int, count: int) -> array[float]:
+    weights = array("d")
+    weights.frombytes(data[start : start + count * weights.itemsize])
+    return _little_endian(weights)
+
+
+def unpack_models(data: bytes) -> PackedModels:
+    """``pack_models``'s bytes back; ValueError when they are not such a file or are cut short."""
+    if not data.startswith(_FORMAT_LINE):
+        raise ValueError("not an n-gram models file of this version")
+    end = data.find(b"\n", len(_FORMAT_LINE))
+    header = json.loads(data[len(_FORMAT_LINE) : end])
+    if header.get("categories") != list(CATEGORIES):
+        raise ValueError(f"the models' categories are not {', '.join(CATEGORIES)}")
+    start = end + 1
+    listed = data[start : start + header["feature_bytes"]].decode("utf-8")
+    features = listed.split("\n") if listed else []
+    category_only, rows = header["category_only"], header["category_rows"]
+    count = len(features) - category_only
+    view = memoryview(data)
+    start += header["feature_bytes"]
+    request = _doubles(view, start, count)
+    start += count * request.itemsize
+    category = tuple(
+        _doubles(view, start + column * rows * request.itemsize, rows)
+        for column in range(len(CATEGORIES))
+    )
+    size = start + len(CATEGORIES) * rows * request.itemsize
+    if len(features) != header["features"] or len(data) != size:
+        raise ValueError("the n-gram models file is cut short or has bytes to spare")
+    return PackedModels(
+        features,
+        category_only,
+        rows,
+        request,
+        category,
+        float(header["request_bias"]),
+        tuple(map(float, header["category_bias"])),
+        float(header["threshold"]),
+        float(header["context_threshold"]),
+        float(header["flow_threshold"]),
+        str(header["notes"]),
+    )
+
+
+@cache
+def shipped_models() -> PackedModels:
+    """The models shipped in ``data/ngram_models.bin``, read once."""
+    with open(data_file(MODELS_FILE), "rb") as models:
+        return unpack_models(models.read())
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,12 +371,28 @@ def _strongest(
 ) -> tuple[Contribution, ...]:
     """The features that pushed hardest towards the verdict (``sign`` -1: away from it), whole
     words before word pieces (an explanation reads better as "release it" than as "…eas…")."""
-    signed = weights if sign > 0 else list(map(operator.neg, weights))
-    if len(signed) > _SORT_LIMIT:
+    if len(weights) > _SORT_LIMIT:
+        signed = weights if sign > 0 else list(map(operator.neg, weights))
         chosen = _strongest_of_many(signed, feats, top)
-    else:
-        chosen = _strongest_by_sorting(signed, feats, top)
-    return tuple(Contribution(f, w * sign * scale) for w, f in chosen)
+        return tuple(Contribution(f, w * sign * scale) for w, f in chosen)
+    order = sorted(range(len(weights)), key=weights.__getitem__)
+    return _walk(weights, feats, order, scale, top, sign)
+
+
+def _strongest_both(
+    weights: Sequence[float], feats: Sequence[str], scale: float, top: int
+) -> tuple[tuple[Contribution, ...], tuple[Contribution, ...]]:
+    """`_strongest` for and against, from one sort."""
+    if len(weights) > _SORT_LIMIT:
+        return (
+            _strongest(weights, feats, scale, top),
+            _strongest(weights, feats, scale, top, -1.0),
+        )
+    order = sorted(range(len(weights)), key=weights.__getitem__)
+    return (
+        _walk(weights, feats, order, scale, top, 1.0),
+        _walk(weights, feats, order, scale, top, -1.0),
+    )
 
 
 # A short message's features are sorted in C and walked from the strongest (a few steps); a
@@ -202,21 +400,54 @@ def _strongest(
 _SORT_LIMIT = 300
 
 
-def _strongest_by_sorting(
-    signed: Sequence[float], feats: Sequence[str], top: int
-) -> list[tuple[float, str]]:
+def _walk(
+    weights: Sequence[float],
+    feats: Sequence[str],
+    ascending: list[int],
+    scale: float,
+    top: int,
+    sign: float,
+) -> tuple[Contribution, ...]:
+    """`_strongest` over the features' positions in ascending order of weight: walked from the
+    end for the features for the verdict, from the start for those against it. Features of
+    equal weight come in reverse order of their names, as in a sort of (weight, name) pairs."""
+    order = reversed(ascending) if sign > 0 else iter(ascending)
     words: list[tuple[float, str]] = []
     pieces: list[tuple[float, str]] = []
-    for weight, feature in sorted(zip(signed, feats, strict=True), reverse=True):
-        if weight <= 0:
+    tied: list[str] = []  # the features of the weight walked last
+    weight = 0.0
+    for index in order:
+        current = weights[index]
+        if current * sign <= 0:
             break
+        if current != weight:
+            if _take(tied, weight, words, pieces, top):
+                break
+            tied = []
+            weight = current
+        tied.append(feats[index])
+    if len(words) < top:
+        _take(tied, weight, words, pieces, top)
+    chosen = words + pieces[: top - len(words)]
+    return tuple(Contribution(f, w * scale) for w, f in chosen)
+
+
+def _take(
+    tied: list[str],
+    weight: float,
+    words: list[tuple[float, str]],
+    pieces: list[tuple[float, str]],
+    top: int,
+) -> bool:
+    """Add features of one weight to the words or pieces; True once there are ``top`` words."""
+    for feature in sorted(tied, reverse=True) if len(tied) > 1 else tied:
         if feature[:2] != "c:":
             words.append((weight, feature))
             if len(words) == top:
-                break
+                return True
         elif len(pieces) < top:
             pieces.append((weight, feature))
-    return words + pieces[: top - len(words)]
+    return False
 
 
 def _strongest_of_many(
@@ -244,17 +475,32 @@ def _sigmoid(value: float) -> float:
 
 
 class RequestModel:
-    def __init__(self, weights: dict[str, float]) -> None:
-        self.threshold = weights.pop(THRESHOLD, 0.5)
-        self.context_threshold = weights.pop(CONTEXT_THRESHOLD, self.threshold)
-        self.flow_threshold = weights.pop(FLOW_THRESHOLD, 1.0)
+    def __init__(
+        self,
+        weights: dict[str, float],
+        bias: float = 0.0,
+        threshold: float = 0.5,
+        context_threshold: float | None = None,
+        flow_threshold: float = 1.0,
+    ) -> None:
         self.weights = weights
-        self.bias = weights.get(BIAS, 0.0)
+        self.bias = bias
+        self.threshold = threshold
+        self.context_threshold = threshold if context_threshold is None else context_threshold
+        self.flow_threshold = flow_threshold
 
     @classmethod
     @cache
     def builtin(cls) -> RequestModel:
-        return cls({row[0]: float(row[1]) for row in _read_rows(REQUEST_TABLE)})
+        models = shipped_models()
+        features = models.features[models.category_only :]
+        return cls(
+            dict(zip(features, models.request, strict=True)),
+            models.request_bias,
+            models.threshold,
+            models.context_threshold,
+            models.flow_threshold,
+        )
 
     def probability(self, feats: Sequence[str]) -> float:
         """P(request), without the explanation (the hot path's question)."""
@@ -289,37 +535,55 @@ class Weighed:
         return _sigmoid(self.bias + self.scale * sum(self.weights))
 
     def score(self, top: int = 3) -> RequestScore:
-        weights, feats, scale = self.weights, self.feats, self.scale
-        return RequestScore(
-            self.probability,
-            _strongest(weights, feats, scale, top),
-            _strongest(weights, feats, scale, top, -1.0),
-        )
+        towards, against = _strongest_both(self.weights, self.feats, self.scale, top)
+        return RequestScore(self.probability, towards, against)
 
 
 class CategoryModel:
-    def __init__(self, weights: dict[str, tuple[float, ...]]) -> None:
-        self.weights = weights
-        self.bias = weights.get(BIAS, (0.0,) * len(CATEGORIES))
+    """``rows``: each known feature's row in the ``columns``, one column of weights per
+    category; rows count from 1 (row 0 is never read), so that unknown features (None) and
+    known ones part with one ``filter(None, ...)``."""
+
+    def __init__(
+        self, rows: dict[str, int], columns: Sequence[Sequence[float]], bias: Sequence[float]
+    ) -> None:
+        self.rows = rows
+        self.columns = columns
+        self.bias = bias
+
+    @classmethod
+    def from_weights(
+        cls, weights: dict[str, Sequence[float]], bias: Sequence[float]
+    ) -> CategoryModel:
+        """A model from feature -> one weight per category (in ``CATEGORIES`` order)."""
+        rows = {feature: row for row, feature in enumerate(weights, start=1)}
+        columns = [[0.0, *column] for column in zip(*weights.values(), strict=True)]
+        return cls(rows, columns or [[0.0]] * len(CATEGORIES), bias)
 
     @classmethod
     @cache
     def builtin(cls) -> CategoryModel:
-        return cls(
-            {row[0]: tuple(float(cell) for cell in row[1:]) for row in _read_rows(CATEGORY_TABLE)}
-        )
+        models = shipped_models()
+        known = models.features[: models.category_rows]
+        rows = dict(zip(known, range(1, len(known) + 1), strict=True))
+        columns = [array("d", (0.0,)) + column for column in models.category]
+        return cls(rows, columns, models.category_bias)
 
     def score(self, feats: Sequence[str], top: int = 3) -> CategoryScore:
-        looked = list(map(self.weights.get, feats))
-        rows = list(filter(None, looked))
+        looked = list(map(self.rows.get, feats))
+        # Row 0 is zeros in every column: asked for twice, it makes the getter give a tuple
+        # even for one known feature or none, and adds nothing to a sum.
+        pick = operator.itemgetter(0, 0, *filter(None, looked))
         scale = _scale(feats)
-        sums = [sum(column) for column in zip(*rows, strict=True)] or [0.0] * len(CATEGORIES)
+        sums = [sum(pick(column)) for column in self.columns]
         totals = [b + scale * s for b, s in zip(self.bias, sums, strict=True)]
         peak = max(totals)
         exps = [math.exp(t - peak) for t in totals]
         norm = sum(exps)
         probabilities = {c: e / norm for c, e in zip(CATEGORIES, exps, strict=True)}
         best = totals.index(peak)
-        weights = list(map(operator.itemgetter(best), rows))
+        if not top:
+            return CategoryScore(probabilities, ())
+        weights = pick(self.columns[best])[2:]
         contributions = _strongest(weights, list(compress(feats, looked)), scale, top)
         return CategoryScore(probabilities, contributions)

@@ -169,9 +169,11 @@ class Analyzer:
         *,
         in_flow: bool = False,
         tag_language: bool = True,
+        explain: bool = True,
     ) -> Reading:
         """``tag_language=False``: the language only of a request (the model does not read
-        it; tone and the log do), "und" for the rest."""
+        it; tone and the log do), "und" for the rest. ``explain=False``: no features behind
+        the verdict, even for a request."""
         scan, lowered, links = gated.scan, gated.lowered, gated.url_alternatives
         mentions = tuple(self._entities.find(fold(scan), lowered))
         generic = False
@@ -188,7 +190,8 @@ class Analyzer:
                 url_alternatives=links,
                 answers_request=answers_request,
                 in_flow=in_flow,
-                explain=tag_language,
+                explain=tag_language and explain,
+                explain_requests=explain,
             )
         language = detect_language(clean) if tag_language or detection.request else "und"
         return Reading(raw, clean, language, scan, mentions, links, generic, detection)
@@ -210,13 +213,20 @@ class Analyzer:
         return ModelInputs(feats, compound, gated.passes)
 
     def analyze(
-        self, text: str, *, score_all: bool = True, context: Context = NO_CONTEXT
+        self,
+        text: str,
+        *,
+        score_all: bool = True,
+        context: Context = NO_CONTEXT,
+        explain: bool = True,
     ) -> Analysis:
         """``score_all=False`` is the bot's hot path: only ``request``, ``category`` and
         ``text`` are decided as by the full analysis. A message that is not a request gets
         ``NEUTRAL_TONE``; one the pre-filters rule out (most chatter: on the raw text, then on
         the cleaned text) is not read further either: language "und", no names, no cues.
-        ``context``: what the message answers, where the caller knows (a reply, a thread)."""
+        ``context``: what the message answers, where the caller knows (a reply, a thread).
+        ``explain=False``: no cues, and no work to find them (``clamor classify`` without
+        ``--explain``); every decision is the same."""
         raw = _safe_text(text)
         answers = context.answers_request
         if not score_all and not answers and not self._detector.could_be_request(raw):
@@ -226,7 +236,13 @@ class Analyzer:
         if not score_all and not answers and not gated.passes:
             return _turned_away(raw, clean)
         reading = self._read(
-            raw, clean, gated, answers, in_flow=context.flow, tag_language=score_all
+            raw,
+            clean,
+            gated,
+            answers,
+            in_flow=context.flow,
+            tag_language=score_all,
+            explain=explain,
         )
         detection = reading.detection
         adapted = self._adapt(detection)
@@ -241,7 +257,7 @@ class Analyzer:
         category: Category | None = None
         category_cues: tuple[Cue, ...] = ()
         if request:
-            decision = categorize(detection.features, tone.tone)
+            decision = categorize(detection.features, tone.tone, explain=explain)
             category, category_cues = decision.category, decision.cues
             if adapted is not None and adapted.category is not None:
                 category = adapted.category
@@ -254,13 +270,17 @@ class Analyzer:
             [*(m.canonical for m in mentions if m.kind == "alternative"), *reading.url_alternatives]
         )
         cues = (
-            Cue("language", language),
-            *_context_cues(context, detection.context_decided),
-            *(detection.cues or _GATED_OUT),
-            *((adapted.cue,) if adapted is not None else ()),
-            *_entity_cues(reading.scan, mentions, reading.url_alternatives),
-            *category_cues,
-            *tone.cues,
+            (
+                Cue("language", language),
+                *_context_cues(context, detection.context_decided),
+                *(detection.cues or _GATED_OUT),
+                *((adapted.cue,) if adapted is not None else ()),
+                *_entity_cues(reading.scan, mentions, reading.url_alternatives),
+                *category_cues,
+                *tone.cues,
+            )
+            if explain
+            else ()
         )
         return Analysis(
             text=reading.raw,
@@ -328,3 +348,11 @@ def analyzer_for(terms: GuildTerms = NO_TERMS) -> Analyzer:
 def analyze(text: str, terms: GuildTerms = NO_TERMS, context: Context = NO_CONTEXT) -> Analysis:
     """Analyse one message with every score computed (the command line, tests, digests)."""
     return analyzer_for(terms).analyze(text, context=context)
+
+
+def warm_up() -> None:
+    """Build what every analyser shares (the models, VADER, the hot path's pre-checks on raw
+    text), so that the bot's first messages need not wait for it."""
+    text = "warm up: open source the weights"
+    analyzer_for().analyze(text)
+    analyzer_for().analyze(text, score_all=False)

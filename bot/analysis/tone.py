@@ -120,7 +120,8 @@ def unstretch(text: str) -> str:
     """Write stretched words the way VADER's lexicon spells them ("goooood" -> "good",
     "sooo" -> "so"), when the spelling with runs cut to two letters, or else to one, is a
     word VADER knows; other stretched words are left as they are."""
-    if not _STRETCHED.search(text):
+    # A stretched word holds a run of three letters: most text has none, found faster alone.
+    if not _LETTER_RUN.search(text) or not _STRETCHED.search(text):
         return text
     known = vader().lexicon
 
@@ -205,12 +206,14 @@ def english_cues(text: str) -> tuple[Cue, ...]:
     """The words (and emoji) with the largest VADER lexicon valence, negation applied."""
     scored: dict[str, float] = {}
     previous: list[str] = []
+    lexicon = vader().lexicon
     for raw in text.split():
         word = raw.strip(_TOKEN_EDGES).lower()
-        valence = _word_valence(word) if word else 0.0
+        valence = float(lexicon[word]) if word and word in lexicon else 0.0
         if valence and any(p in _NEGATIONS or p.endswith("n't") for p in previous[-3:]):
             valence *= -0.74
-        for char in raw:
+        # No emoji is ASCII: most words need no look at their characters.
+        for char in () if raw.isascii() else raw:
             if is_emoji(char):
                 emoji_value = emoji_valence(char)
                 if emoji_value:
@@ -227,6 +230,8 @@ def english_cues(text: str) -> tuple[Cue, ...]:
 def spell_emoji(analyzer: SentimentIntensityAnalyzer, text: str) -> str:
     """The text with emoji replaced by their names exactly as ``polarity_scores`` does first,
     so that its words are the words VADER's checks index (a name may be several words)."""
+    if text.isascii():  # VADER names no ASCII character
+        return text.strip()
     pieces: list[str] = []
     after_space = True
     for char in text:

@@ -14,8 +14,6 @@ from typing import NoReturn
 from bot import __version__
 from bot.cli.common import EXIT_USAGE, CommandError
 from bot.cli.terminal import visible
-from bot.config import SettingsError
-from bot.redaction import SecretRedactor
 
 # Each command's module, in the order `clamor --help` lists them. Only the module of the command
 # being run is imported: `clamor classify` does not load what `run` (discord.py) or `analyze`
@@ -39,17 +37,18 @@ def _command_of(argv: Sequence[str]) -> str | None:
     return word if word in COMMANDS else None
 
 
-# Expected failures whose modules only some commands import (the Store's, the export
-# reader's): a command that never imported one cannot have raised its error, so it is looked
-# up in sys.modules rather than imported for every command just to be caught.
+# Expected failures whose modules only some commands import (the settings', the Store's, the
+# export reader's): a command that never imported one cannot have raised its error, so it is
+# looked up in sys.modules rather than imported for every command just to be caught.
 _EXPECTED_ELSEWHERE = (
+    ("bot.config", "SettingsError"),
     ("bot.chat_import.records", "ExportError"),
     ("bot.store.errors", "StoreError"),
 )
 
 
 def _expected(exc: Exception) -> bool:
-    if isinstance(exc, (CommandError, SettingsError)):
+    if isinstance(exc, CommandError):
         return True
     for module_name, class_name in _EXPECTED_ELSEWHERE:
         module = sys.modules.get(module_name)
@@ -97,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if not _expected(exc):
             raise
+        from bot.redaction import SecretRedactor
+
         # Shape-based redaction: a setting echoed back in an error may be a pasted token.
         line = visible(SecretRedactor().redact(str(exc)))
         print(f"clamor {args.command}: {line}", file=sys.stderr)

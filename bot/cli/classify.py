@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import json
 import sys
 import textwrap
@@ -157,6 +159,11 @@ def handle(args: argparse.Namespace) -> int:
             raise CommandError(f"{args.file}: cannot be read ({exc.strerror})") from None
     else:
         stream = sys.stdin.buffer
+    # At exit the interpreter's last collections walk every object still alive, the analyser's
+    # tables and caches among them (9 ms, a fifth of a bare VADER script's start); frozen, they
+    # are skipped. Nothing here needs the collector to finish it: input and output are closed
+    # and flushed by then.
+    atexit.register(gc.freeze)
     analyzer = Analyzer()
     human = wants_human(args, sys.stdout.isatty())
     bad = 0
@@ -175,7 +182,7 @@ def handle(args: argparse.Namespace) -> int:
                 bad += 1
                 print(f"clamor classify: {exc}", file=sys.stderr)
                 continue
-            analysis = analyzer.analyze(text, context=context)
+            analysis = analyzer.analyze(text, context=context, explain=human or args.explain)
             if human:
                 sys.stdout.write(visible(human_block(number, text, analysis)) + "\n")
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -85,6 +86,21 @@ def test_hot_path_skips_tone_for_chatter_only() -> None:
     request = analyzer.analyze("ClosedAI strikes again, pathetic", score_all=False)
     assert request.request
     assert request.tone.compound < 0
+
+
+@pytest.mark.parametrize("score_all", [True, False])
+@pytest.mark.parametrize("answers_request", [False, True])
+def test_without_explanations_every_decision_is_the_same(
+    score_all: bool, answers_request: bool
+) -> None:
+    analyzer = Analyzer()
+    context = Context(answers_request, "a request message")
+    texts = [*HOSTILE.values(), "ClosedAI strikes again, pathetic", "olvídense, jamás va a pasar"]
+    texts += ["OpenAI should open source Sora", "we're still waiting :(", "I love this community"]
+    for text in texts:
+        full = analyzer.analyze(text, score_all=score_all, context=context)
+        lean = analyzer.analyze(text, score_all=score_all, context=context, explain=False)
+        assert lean == replace(full, cues=()), text
 
 
 def test_analysis_fields() -> None:

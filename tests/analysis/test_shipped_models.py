@@ -1,4 +1,4 @@
-"""The shipped model tables are what training on today's real corpus gives, and the frozen split
+"""The shipped models are what training on today's real corpus gives, and the frozen split
 never names a source set aside for independent evaluation. Both need ``../shared`` (the real
 corpus is never copied into the project): without it they skip, saying so."""
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.analysis.ngram_model import unpack_models
 from tests.analysis.bench_loader import load_bench
 
 train = load_bench("train_model")
@@ -21,9 +22,9 @@ needs_corpus = pytest.mark.skipif(not corpus.available(), reason=corpus.MISSING)
 @needs_corpus
 # In a process of its own, as a developer runs it: OpenBLAS takes its thread count when numpy
 # first loads, and the script's single thread (5x less CPU) must be set before then. Coverage
-# does not follow it there: training traced line by line takes six times as long, and the tables
+# does not follow it there: training traced line by line takes six times as long, and the models
 # it checks are read by every analysis test, which coverage does measure.
-def test_the_shipped_tables_are_a_fresh_training() -> None:
+def test_the_shipped_models_are_a_fresh_training() -> None:
     script = Path(train.__file__)
     run = subprocess.run(
         [sys.executable, str(script), "--check"],
@@ -35,18 +36,20 @@ def test_the_shipped_tables_are_a_fresh_training() -> None:
     assert run.returncode == 0, run.stdout + run.stderr
 
 
-def test_a_changed_table_is_reported() -> None:
-    shipped = {
-        name: (train.DATA / name).read_text(encoding="utf-8")
-        for name in (train.REQUEST_TABLE, train.CATEGORY_TABLE)
-    }
-    assert train.stale_tables(shipped) == []
-    changed = dict(shipped)
-    changed[train.CATEGORY_TABLE] += "w:extra\t0.1\t0\t0\t0\t0\n"
-    assert train.stale_tables(changed) == [train.CATEGORY_TABLE]
-    moved = dict(shipped)
-    moved[train.REQUEST_TABLE] = moved[train.REQUEST_TABLE].replace("threshold\t", "threshold\t9")
-    assert train.stale_tables(moved) == [train.REQUEST_TABLE]
+def test_a_changed_model_is_reported() -> None:
+    shipped = unpack_models((train.DATA / train.MODELS_FILE).read_bytes()).weights()
+    assert train.stale_models(shipped) == []
+    feature, weight = next(iter(shipped.request.items()))
+    rounding = shipped._replace(request={**shipped.request, feature: weight + train.TOLERANCE / 2})
+    assert train.stale_models(rounding) == []
+    nudged = shipped._replace(request={**shipped.request, feature: weight + 0.01})
+    assert train.stale_models(nudged) == ["request"]
+    changed = shipped._replace(category={**shipped.category, "w:extra": (0.1, 0, 0, 0, 0)})
+    assert train.stale_models(changed) == ["category"]
+    moved = shipped._replace(threshold=0.9)
+    assert train.stale_models(moved) == ["request"]
+    flow_moved = shipped._replace(flow_threshold=shipped.flow_threshold - 0.05)
+    assert train.stale_models(flow_moved) == ["request"]
 
 
 def test_the_split_is_frozen_by_thread() -> None:

@@ -7,7 +7,15 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from bot.analysis import Analyzer, analyze, clean_text
 from bot.analysis import tone as tone_module
-from bot.analysis.tone import MAX_TONE_CHARS, MAX_TONE_EMOJI, bound_text, score_english, vader
+from bot.analysis.emoji import is_emoji
+from bot.analysis.tone import (
+    MAX_TONE_CHARS,
+    MAX_TONE_EMOJI,
+    bound_text,
+    score_english,
+    spell_emoji,
+    vader,
+)
 from bot.analysis.tone_es import score_spanish, spanish_lexicon
 
 
@@ -377,3 +385,11 @@ def test_negation_still_works_inside_one_clause() -> None:
 def test_emoji_names_do_not_shift_where_clauses_end() -> None:
     # VADER reads 🗺 as two words ("world map"), so "never" is three words before "good".
     assert analyze("they never 🗺, good").tone.compound > 0
+
+
+def test_no_ascii_character_is_an_emoji() -> None:
+    # The tone skips the emoji checks on ASCII text: they could find nothing there.
+    ascii_text = "".join(map(chr, range(128)))
+    assert not any(is_emoji(char) for char in ascii_text)
+    assert not any(name.isascii() for name in vader().emojis)
+    assert spell_emoji(vader(), f" {ascii_text} ") == ascii_text.strip()
