@@ -19,7 +19,7 @@ from tests.e2e.helpers import Clock
 from tests.e2e.test_gap_fill import filled
 from tests.e2e.test_watcher import CHAT, REQUEST, Room, general
 from tests.e2e.waiting import eventually, run_loop_fast
-from tests.fakediscord import OTHER_GUILD, FakeDiscord
+from tests.fakediscord import OTHER_GUILD, FakeDiscord, StoredMessage
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 
@@ -132,24 +132,25 @@ async def test_the_daily_digest_counts_a_row_still_in_its_group(
             assert await bot.store.count_requests(fake.guild.id) == 1
 
 
-async def test_an_export_carries_a_row_still_in_its_group(
-    fake_discord: FakeDiscord, clamor: Clamor
-) -> None:
-    fake = fake_discord
+async def mod_answer_with_a_grouped_row(
+    fake: FakeDiscord, clamor: Clamor, path: list[str], options: dict[str, object]
+) -> StoredMessage:
+    """The answer to `/clamor-mod path options`, asked while a request row waits in its group."""
     clock = Clock()
     async with clamor(clock) as bot:
         await filled(bot)
         async with grouped_request(bot, fake, clock.tick()):
             handle = await fake.invoke_command(
-                fake.guild,
-                fake.channel("general"),
-                fake.user("alice"),
-                "clamor-mod",
-                ["export"],
-                {},
+                fake.guild, fake.channel("general"), fake.user("alice"), "clamor-mod", path, options
             )
-            await handle.response()
-            answer = await handle.followup(0)
+            await handle.response()  # deferred: the answer comes as a follow-up
+            return await handle.followup(0)
+
+
+async def test_an_export_carries_a_row_still_in_its_group(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    answer = await mod_answer_with_a_grouped_row(fake_discord, clamor, ["export"], {})
     [attachment] = answer.attachments
     rows = list(csv.DictReader(io.StringIO(attachment.data.decode("utf-8"), newline="")))
     assert [row["text"] for row in rows] == [REQUEST]
@@ -158,18 +159,5 @@ async def test_an_export_carries_a_row_still_in_its_group(
 async def test_a_rescore_reads_a_row_still_in_its_group(
     fake_discord: FakeDiscord, clamor: Clamor
 ) -> None:
-    fake = fake_discord
-    clock = Clock()
-    async with clamor(clock) as bot:
-        await filled(bot)
-        async with grouped_request(bot, fake, clock.tick()):
-            handle = await fake.invoke_command(
-                fake.guild,
-                fake.channel("general"),
-                fake.user("alice"),
-                "clamor-mod",
-                ["rescore"],
-                {"days": 1},
-            )
-            reply = await handle.answer()
-    assert "Re-read 1 logged message(s) of the last 1 day(s)" in str(reply.content)
+    answer = await mod_answer_with_a_grouped_row(fake_discord, clamor, ["rescore"], {"days": 1})
+    assert "Re-read 1 logged message(s) of the last 1 day(s)" in str(answer.content)
