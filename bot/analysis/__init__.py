@@ -10,6 +10,7 @@ from bot.analysis.language import detect_language
 from bot.analysis.pipeline import Analyzer, analyze, warm_up
 from bot.analysis.results import (
     CATEGORIES,
+    FLOW_CUE,
     NEUTRAL_TONE,
     NO_CONTEXT,
     NO_TERMS,
@@ -23,6 +24,7 @@ from bot.analysis.results import (
 
 __all__ = [
     "CATEGORIES",
+    "FLOW_CUE",
     "NEUTRAL_TONE",
     "NO_CONTEXT",
     "NO_TERMS",

@@ -15,6 +15,7 @@ from bot.analysis.entities import GENERIC_TARGET, EntityFinder, Mention, generic
 from bot.analysis.folding import count_words, fold, fold_lower
 from bot.analysis.language import detect_language
 from bot.analysis.results import (
+    FLOW_CUE,
     NEUTRAL_TONE,
     NO_CONTEXT,
     NO_TERMS,
@@ -313,13 +314,10 @@ _GATED_OUT = (
 )
 
 
-_FLOW = "follows a request message in this channel"
-
-
 def _context_cues(context: Context, decided: bool) -> tuple[Cue, ...]:
     if context.answers_request:
         where = context.link or "a request message"
-        detail = _FLOW if context.flow else "a reply to a request message"
+        detail = FLOW_CUE if context.flow else "a reply to a request message"
         detail += ": the context decided" if decided else ""
         return (Cue("context", where, detail),)
     if context.missing:

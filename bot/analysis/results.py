@@ -73,6 +73,9 @@ class Context:
 
 
 NO_CONTEXT = Context(answers_request=False)
+# The context cue's detail when the channel's flow was the context: a stored row keeps its cues,
+# not its context, and a rescore reads the row in a flow again by it.
+FLOW_CUE = "follows a request message in this channel"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, replace
 
-from bot.analysis import NO_CONTEXT, Analyzer, Context
+from bot.analysis import FLOW_CUE, NO_CONTEXT, Analyzer, Context
 from bot.store.records import RequestRecord
 from bot.watch.writer import analysed_fields
 
@@ -42,18 +42,23 @@ def rescore(records: Iterable[RequestRecord], analyzer: Analyzer, relabelled: Se
             erased += 1
             continue
         read += 1
-        context = (
-            NO_CONTEXT
-            if record.replies_to is None
-            else Context(answers_request=True, message_id=record.replies_to)
-        )
-        analysis = analyzer.analyze(record.content, context=context)
+        analysis = analyzer.analyze(record.content, context=_context_of(record))
         if not analysis.request:
             removed.append(record.message_id)
         elif analysis.category != record.category:
             moves[(record.category or "none", analysis.category or "none")] += 1
             updated.append(replace(record, **analysed_fields(analysis)))
     return Rescore(read, tuple(updated), tuple(removed), moves, erased, corrected)
+
+
+def _context_of(record: RequestRecord) -> Context:
+    """The context the row was read in: the request it replies to, or its channel's flow (the
+    row keeps no id of that one, only the cue saying the flow was its context)."""
+    if record.replies_to is not None:
+        return Context(answers_request=True, message_id=record.replies_to)
+    if any(cue.startswith("context: ") and FLOW_CUE in cue for cue in record.cues):
+        return Context(answers_request=True, flow=True)
+    return NO_CONTEXT
 
 
 def describe_rescore(result: Rescore, days: int) -> str:
