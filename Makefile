@@ -49,8 +49,8 @@ run: $(STAMP_RUN)
 	@test -f .env || $(BIN)/clamor init
 	$(BIN)/clamor run
 
-# The quick ones (about a minute); bench-scale the scale ones and the flood (about 20 minutes;
-# memory.py --analyze takes an hour: run it alone). See bench/README.md.
+# The quick ones (about a minute); bench-scale the scale ones, the flood and the command line
+# against VADER (about 45 minutes; memory.py --analyze takes an hour: run it alone).
 bench: $(STAMP_DEV)
 	$(BIN)/python bench/accuracy.py
 	$(BIN)/python bench/worst_case.py
@@ -62,6 +62,7 @@ bench-scale: $(STAMP_DEV)
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/store_throughput.py
 	$(BIN)/python bench/stream.py
+	$(BIN)/python bench/cli_throughput.py
 
 # Resolve pyproject.toml's ranges afresh in throwaway venvs: the newest versions that fit.
 # The run lock is constrained to the dev lock, so `make demo` runs what the tests ran.
