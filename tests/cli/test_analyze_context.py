@@ -27,6 +27,20 @@ def _replying(doc: dict[str, object], replies: dict[int, int]) -> dict[str, obje
     return doc
 
 
+def classify_jsonl(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lines: list[dict[str, object]],
+) -> tuple[list[dict[str, object]], str]:
+    """`clamor classify --jsonl --json --explain` on `lines`, whose last one it refuses: the
+    results of the others and the standard error."""
+    stdin = io.TextIOWrapper(io.BytesIO("".join(json.dumps(x) + "\n" for x in lines).encode()))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["classify", "--jsonl", "--json", "--explain"]) == 1  # the last line is refused
+    out, err = capsys.readouterr()
+    return [json.loads(line) for line in out.splitlines()], err
+
+
 @pytest.mark.parametrize(("answered", "requests"), [(1, 2), (2, 1)])
 def test_a_reply_counts_when_it_answers_a_request(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], answered: int, requests: int
@@ -56,11 +70,7 @@ def test_classify_reads_the_given_context(
         {"text": "lol", "context": {"text": REQUEST}},
         {"text": REACTION, "context": 5},
     ]
-    stdin = io.TextIOWrapper(io.BytesIO("".join(json.dumps(x) + "\n" for x in lines).encode()))
-    monkeypatch.setattr(sys, "stdin", stdin)
-    assert main(["classify", "--jsonl", "--json", "--explain"]) == 1  # the last line is refused
-    out, err = capsys.readouterr()
-    results = [json.loads(line) for line in out.splitlines()]
+    results, err = classify_jsonl(monkeypatch, capsys, lines)
     assert [r["request"] for r in results] == [True, False, True, False]
     assert results[0]["category"] == "defeatism"
     assert any("the context decided" in cue for cue in results[0]["cues"])
@@ -98,11 +108,7 @@ def test_classify_reads_a_flow_context(
         {"text": FLOW_REACTION, "context": {"text": "pizza tonight?", "flow": True}},
         {"text": FLOW_REACTION, "context": {"request": True, "flow": "yes"}},
     ]
-    stdin = io.TextIOWrapper(io.BytesIO("".join(json.dumps(x) + "\n" for x in lines).encode()))
-    monkeypatch.setattr(sys, "stdin", stdin)
-    assert main(["classify", "--jsonl", "--json", "--explain"]) == 1  # the last line is refused
-    out, err = capsys.readouterr()
-    results = [json.loads(line) for line in out.splitlines()]
+    results, err = classify_jsonl(monkeypatch, capsys, lines)
     assert [r["request"] for r in results] == [True, True, False, False]
     flow = "follows a request message in this channel: the context decided"
     assert any(flow in cue for cue in results[0]["cues"])

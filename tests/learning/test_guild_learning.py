@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
 from bot.guild_settings import GuildConfigs, guild_analyzer
 from bot.store import LabelCorrection, RequestRecord, Store
+from tests.test_guild_settings import defaults
 
 G, OTHER = 1, 2
 ALICE = "a" * 64
@@ -19,17 +19,6 @@ NOW = 1_700_000_000.0
 DAY = 86_400.0
 CORRECTED = "open the weights room at the gym please"
 NEXT = "open the weights room at the gym please, again"
-
-
-def defaults(tmp_path: Path) -> Settings:
-    return Settings(
-        discord_token=None,
-        db_path=tmp_path / "clamor.db",
-        log_level="INFO",
-        dev_guild_id=None,
-        digest_time="18:00",
-        timezone="UTC",
-    )
 
 
 @pytest.fixture
