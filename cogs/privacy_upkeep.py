@@ -1,8 +1,10 @@
 """Daily privacy upkeep: the retention purge, and erasing guilds Clamor has left.
 
-An hourly tick runs the purge at start-up and then once per UTC day (`bot.privacy.purge_due`):
-`erase_expired` blanks text, cues and author hashes past each guild's retention, and
-`erase_departed` deletes everything of guilds Clamor left more than CLAMOR_LEAVE_GRACE_DAYS ago.
+An hourly tick finishes any scrub of erased text that another connection held back
+(`Database.finish_scrub`), and runs the purge at start-up and then once per UTC day
+(`bot.privacy.purge_due`): `erase_expired` blanks text, cues and author hashes past each
+guild's retention, and `erase_departed` deletes everything of guilds Clamor left more than
+CLAMOR_LEAVE_GRACE_DAYS ago.
 
 Leaving is noticed three ways, because Discord only says so while the bot is connected: the
 GUILD_DELETE event (`on_guild_remove`), a guild with settings missing when the bot becomes ready
@@ -41,7 +43,17 @@ class PrivacyUpkeep(PeriodicCog):
         self.last_purge_day: date | None = None
 
     async def run_tick(self) -> None:
+        await self._finish_scrub()
         await self.purge_if_due()
+
+    async def _finish_scrub(self) -> None:
+        # An erasure whose scrub another connection's reader held back (a CLI digest, another
+        # shard's process) left copies in the write-ahead log: finish it within the hour.
+        if not await self.bot.store.finish_scrub():
+            log.warning(
+                "erased text may still be in the database's write-ahead log (another"
+                " connection is reading); trying again in an hour"
+            )
 
     async def purge_if_due(self) -> None:
         now = self.bot.clock()

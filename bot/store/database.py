@@ -68,6 +68,7 @@ class Database:
         self._lock = asyncio.Lock()
         self._closed = False
         self._busy_retries = 0
+        self._scrub_owed = False
 
     @property
     def dialect(self) -> Dialect:
@@ -134,14 +135,30 @@ class Database:
     async def _scrub_erased(self) -> None:
         """Leave no copy of just-erased rows in the database's files (see the backends'
         `scrub_erased`). Readers of other connections can hold it back; that wait is bounded
-        like a busy lock, after which the next erasure or a clean close finishes it. The lock
-        is let go between attempts, so other operations are not held up meanwhile."""
+        like a busy lock, after which it stays owed to `finish_scrub` (the hourly privacy
+        upkeep calls it) or a clean close. The lock is let go between attempts, so other
+        operations are not held up meanwhile."""
+        self._scrub_owed = True
+        await self.finish_scrub()
+
+    @property
+    def scrub_owed(self) -> bool:
+        """Whether an erasure's copies may still be in the write-ahead log: another
+        connection's reader held back its last scrub."""
+        return self._scrub_owed
+
+    async def finish_scrub(self) -> bool:
+        """Try again to scrub an erasure that readers held back; True when nothing is owed."""
+        if not self._scrub_owed:
+            return True
         backoff = _Backoff(self._busy_budget)
         while not await self._run(lambda db: db.scrub_erased()):
             if backoff.spent():
-                return
+                return False
             self._busy_retries += 1
             await backoff.pause()
+        self._scrub_owed = False
+        return True
 
     async def _fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         return await self._run(lambda db: db.fetch_all(sql, params))

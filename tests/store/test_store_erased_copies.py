@@ -4,6 +4,7 @@ log (`-wal`), which no checkpoint short of TRUNCATE rewrites."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -97,3 +98,25 @@ async def test_no_copy_of_erased_text_is_left_in_any_file(
         # The store goes on working after its files were rewritten.
         await store.upsert_request(request(COPIES + 2, content="after the erasure"))
         assert (await store.get_request(1, COPIES + 2)) is not None
+
+
+async def test_a_scrub_held_back_by_a_reader_is_finished_later(db_path: Path) -> None:
+    """Another connection's open read (a CLI digest, another shard) keeps the log from being
+    cut: the erasure returns after its bounded wait with the scrub owed, and `finish_scrub`
+    (the hourly privacy upkeep) completes it once the reader is gone."""
+    async with await Store.open(db_path, busy_budget=0.3) as store:
+        await fill(store, author="a" * 32, old=False)
+        assert await store.finish_scrub()  # nothing owed yet
+        reader = sqlite3.connect(db_path)
+        try:
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM request_messages").fetchone()  # holds a snapshot
+            await forget_me(store)
+            assert store.scrub_owed
+            assert "clamor.db-wal" in copies_of(ERASED, db_path)
+            assert not await store.finish_scrub()  # still held back
+        finally:
+            reader.close()
+        assert await store.finish_scrub()
+        assert not store.scrub_owed
+        assert copies_of(ERASED, db_path) == {}
