@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from bot.analysis.folding import fold, fold_lower
 from bot.analysis.lexicon import LexiconError, bounded, read_table, split_words, stems_regex
@@ -37,8 +36,7 @@ _GENERIC = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Entity:
+class Entity(NamedTuple):
     kind: EntityKind
     canonical: str
     stems: tuple[str, ...]
@@ -46,8 +44,7 @@ class Entity:
     examples: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     kind: EntityKind
     canonical: str
     start: int

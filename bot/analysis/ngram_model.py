@@ -38,7 +38,6 @@ import re
 import sys
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import compress, repeat
 from typing import NamedTuple
@@ -343,21 +342,18 @@ def shipped_models() -> PackedModels:
         return unpack_models(models.read())
 
 
-@dataclass(frozen=True, slots=True)
-class Contribution:
+class Contribution(NamedTuple):
     feature: str
     weight: float
 
 
-@dataclass(frozen=True, slots=True)
-class RequestScore:
+class RequestScore(NamedTuple):
     probability: float
     top: tuple[Contribution, ...]  # the features that pushed most towards "request"
     against: tuple[Contribution, ...] = ()  # ... and most away from it
 
 
-@dataclass(frozen=True, slots=True)
-class CategoryScore:
+class CategoryScore(NamedTuple):
     probabilities: dict[Category, float]
     top: tuple[Contribution, ...]  # the features that pushed most towards the best category
 
@@ -521,8 +517,7 @@ class RequestModel:
         return self.weighed(feats).score(top)
 
 
-@dataclass(frozen=True, slots=True)
-class Weighed:
+class Weighed(NamedTuple):
     """The features of a message that the request model knows, and their weights."""
 
     weights: list[float]

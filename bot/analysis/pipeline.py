@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from bot.analysis.category import categorize
 from bot.analysis.cleaning import clean_text
@@ -95,8 +94,7 @@ def scan_window(clean: str) -> str:
     return f"{head} … {tail}"
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(NamedTuple):
     """A message read up to the request decision (everything but tone and category)."""
 
     raw: str
@@ -109,8 +107,7 @@ class Reading:
     detection: Detection
 
 
-@dataclass(frozen=True, slots=True)
-class _Gated:
+class _Gated(NamedTuple):
     """A message's scan window, lowered, its links to open alternatives, and the topic gate's
     verdict on them: computed once, read by the gate and then by the detector."""
 
@@ -120,8 +117,7 @@ class _Gated:
     passes: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ModelInputs:
+class ModelInputs(NamedTuple):
     request_features: tuple[str, ...]
     compound: float  # the tone
     gated: bool  # the topic gate lets the message by

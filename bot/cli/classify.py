@@ -9,7 +9,6 @@ import json
 import sys
 import textwrap
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -120,7 +119,7 @@ def _context(analyzer: Analyzer, spec: object, number: int) -> Context:
         if isinstance(spec.get("request"), bool):
             return Context(spec["request"], "the given context", flow=flow)
         if isinstance(spec.get("text"), str):
-            return replace(_context(analyzer, spec["text"], number), flow=flow)
+            return _context(analyzer, spec["text"], number)._replace(flow=flow)
     raise ValueError(
         f"line {number}: 'context' must be the answered message's text, or an object with a"
         " string 'text' or a true/false 'request' (and optionally a true/false 'flow')"
