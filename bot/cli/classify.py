@@ -7,7 +7,6 @@ import atexit
 import gc
 import json
 import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -78,6 +77,8 @@ def result(analysis: Analysis, *, explain: bool) -> dict[str, Any]:
 
 def human_block(number: int, text: str, analysis: Analysis) -> str:
     """What `--explain` prints for a person: the message, the verdict, one line per cue."""
+    import textwrap  # for a person only: JSON lines, what scripts read, never load it
+
     shown = " ".join(text.split())
     return f"{number}. {shown}\n" + textwrap.indent(explain(analysis), "   ") + "\n"
 
