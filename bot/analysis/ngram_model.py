@@ -566,6 +566,10 @@ class RequestModel:
         """feature -> weight."""
         return self._index.as_dict()
 
+    def index(self) -> None:
+        """Build the dict of the features now (see `FeatureIndex`)."""
+        self._index.as_dict()
+
     def probability(self, feats: Sequence[str]) -> float:
         """P(request), without the explanation (the hot path's question)."""
         # Unknown features (None) and weights of 0 add nothing.
@@ -640,6 +644,10 @@ class CategoryModel:
     def rows(self) -> dict[str, int]:
         """feature -> its row in the columns."""
         return self._index.as_dict()
+
+    def index(self) -> None:
+        """Build the dict of the features now (see `FeatureIndex`)."""
+        self._index.as_dict()
 
     def score(self, feats: Sequence[str], top: int = 3) -> CategoryScore:
         looked = list(map(self._index.getter(len(feats)), feats))

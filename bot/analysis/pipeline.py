@@ -13,6 +13,7 @@ from bot.analysis.detection import Detection, RequestDetector, model_features
 from bot.analysis.entities import GENERIC_TARGET, EntityFinder, Mention, generic_target_span, unique
 from bot.analysis.folding import count_words, fold, fold_lower
 from bot.analysis.language import detect_language
+from bot.analysis.ngram_model import CategoryModel, RequestModel
 from bot.analysis.results import (
     FLOW_CUE,
     NEUTRAL_TONE,
@@ -350,3 +351,7 @@ def warm_up() -> None:
     text = "warm up: open source the weights"
     analyzer_for().analyze(text)
     analyzer_for().analyze(text, score_all=False)
+    # The bot reads thousands of messages: the models' dicts pay for themselves, and are
+    # better built here, off the event loop, than within its first few dozen messages.
+    RequestModel.builtin().index()
+    CategoryModel.builtin().index()
