@@ -344,11 +344,12 @@ def shipped_models() -> PackedModels:
 
 
 _Value = TypeVar("_Value")
-# A lookup by bisection in the models file's feature list costs about half a microsecond, one in
-# a dict a tenth of that, and the dict of 50,000 features about 6 ms to build (hashing every
-# feature): as much as some 10,000 bisections. `clamor classify` on a few lines looks up a few
-# hundred features and never builds it; the bot builds it within its first few dozen messages.
-_BISECTIONS_BEFORE_DICT = 10_000
+# A lookup by bisection in the models file's feature list costs half a microsecond, one in a
+# dict a tenth of that, and the dict of 50,000 features about 6 ms to build (hashing every
+# feature). `clamor classify` on a line or ten looks up a few hundred features a line: it never
+# builds the dict. A longer run builds it within its first dozen messages read by the model,
+# having spent on bisections less than the dict's own cost (the bot's warm-up builds it first).
+_BISECTIONS_BEFORE_DICT = 4_000
 
 
 class FeatureIndex(Generic[_Value]):
