@@ -8,14 +8,13 @@ features that weighed most for it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.analysis.ngram_model import CategoryModel, category_features, readable
 from bot.analysis.results import Category, Cue, Tone
 
 
-@dataclass(frozen=True, slots=True)
-class CategoryDecision:
+class CategoryDecision(NamedTuple):
     category: Category
     scores: dict[Category, float]  # the model's probability of each category
     cues: tuple[Cue, ...]

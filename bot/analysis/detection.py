@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
+from typing import NamedTuple
 
 from bot.analysis.cleaning import unicode_cleaned
 from bot.analysis.entities import ALTERNATIVE_MARK, TARGET_MARK, Mention, builtin_entities
@@ -38,8 +38,7 @@ from bot.analysis.results import Cue
 _MAX_CUE_CHARS = 80
 
 
-@dataclass(frozen=True, slots=True)
-class Detection:
+class Detection(NamedTuple):
     request: bool
     cues: tuple[Cue, ...] = ()
     vetoed: bool = False  # a guild ignore phrase overruled the model

@@ -10,16 +10,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 
 class LexiconError(ValueError):
     """A data table is malformed; raised at import time so a bad edit fails loudly in tests."""
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One row of a table, remembering where it came from for error messages."""
 
     source: str

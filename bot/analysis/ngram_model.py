@@ -37,11 +37,11 @@ import operator
 import re
 import sys
 from array import array
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
-from itertools import compress, repeat
-from typing import NamedTuple
+from itertools import compress
+from typing import Generic, NamedTuple, TypeVar
 
 from bot.analysis.entities import ALTERNATIVE_MARK, TARGET_MARK
 from bot.analysis.lexicon import data_file, joins_words
@@ -343,21 +343,76 @@ def shipped_models() -> PackedModels:
         return unpack_models(models.read())
 
 
-@dataclass(frozen=True, slots=True)
-class Contribution:
+_Value = TypeVar("_Value")
+# A lookup by bisection in the models file's feature list costs half a microsecond, one in a
+# dict a tenth of that, and the dict of 50,000 features about 6 ms to build (hashing every
+# feature). `clamor classify` on a line or ten looks up a few hundred features a line: it never
+# builds the dict. A longer run builds it within its first dozen messages read by the model,
+# having spent on bisections less than the dict's own cost (the bot's warm-up builds it first).
+_BISECTIONS_BEFORE_DICT = 4_000
+
+
+class FeatureIndex(Generic[_Value]):
+    """feature -> value, over runs of sorted features (``pack_models`` sorts each group of the
+    models file): found by bisection at first, from a dict built once the bisections have cost
+    about what building it does. ``values[i - offset]`` is the value of ``features[i]``."""
+
+    def __init__(
+        self,
+        features: Sequence[str],
+        runs: Sequence[tuple[int, int]],
+        values: Sequence[_Value],
+        offset: int = 0,
+    ) -> None:
+        self._features = features
+        self._runs = runs
+        self._values = values
+        self._offset = offset
+        self._budget = _BISECTIONS_BEFORE_DICT
+        self._dict: dict[str, _Value] | None = None
+
+    @classmethod
+    def of(cls, mapping: dict[str, _Value]) -> FeatureIndex[_Value]:
+        """An index that is a dict from the start."""
+        index: FeatureIndex[_Value] = cls((), (), ())
+        index._dict = mapping
+        return index
+
+    def as_dict(self) -> dict[str, _Value]:
+        if self._dict is None:
+            start, end = self._runs[0][0], self._runs[-1][1]
+            values = self._values[start - self._offset : end - self._offset]
+            self._dict = dict(zip(self._features[start:end], values, strict=True))
+        return self._dict
+
+    def getter(self, count: int) -> Callable[[str], _Value | None]:
+        """The ``get`` to look up ``count`` features with."""
+        if self._dict is None:
+            self._budget -= count
+            if self._budget >= 0:
+                return self._bisect
+        return self.as_dict().get
+
+    def _bisect(self, feature: str) -> _Value | None:
+        for start, end in self._runs:
+            at = bisect_left(self._features, feature, start, end)
+            if at < end and self._features[at] == feature:
+                return self._values[at - self._offset]
+        return None
+
+
+class Contribution(NamedTuple):
     feature: str
     weight: float
 
 
-@dataclass(frozen=True, slots=True)
-class RequestScore:
+class RequestScore(NamedTuple):
     probability: float
     top: tuple[Contribution, ...]  # the features that pushed most towards "request"
     against: tuple[Contribution, ...] = ()  # ... and most away from it
 
 
-@dataclass(frozen=True, slots=True)
-class CategoryScore:
+class CategoryScore(NamedTuple):
     probabilities: dict[Category, float]
     top: tuple[Contribution, ...]  # the features that pushed most towards the best category
 
@@ -477,13 +532,13 @@ def _sigmoid(value: float) -> float:
 class RequestModel:
     def __init__(
         self,
-        weights: dict[str, float],
+        weights: dict[str, float] | FeatureIndex[float],
         bias: float = 0.0,
         threshold: float = 0.5,
         context_threshold: float | None = None,
         flow_threshold: float = 1.0,
     ) -> None:
-        self.weights = weights
+        self._index = weights if isinstance(weights, FeatureIndex) else FeatureIndex.of(weights)
         self.bias = bias
         self.threshold = threshold
         self.context_threshold = threshold if context_threshold is None else context_threshold
@@ -493,24 +548,39 @@ class RequestModel:
     @cache
     def builtin(cls) -> RequestModel:
         models = shipped_models()
-        features = models.features[models.category_only :]
+        both, end = models.category_rows, len(models.features)
         return cls(
-            dict(zip(features, models.request, strict=True)),
+            FeatureIndex(
+                models.features,
+                ((models.category_only, both), (both, end)),
+                models.request,
+                models.category_only,
+            ),
             models.request_bias,
             models.threshold,
             models.context_threshold,
             models.flow_threshold,
         )
 
+    @property
+    def weights(self) -> dict[str, float]:
+        """feature -> weight."""
+        return self._index.as_dict()
+
+    def index(self) -> None:
+        """Build the dict of the features now (see `FeatureIndex`)."""
+        self._index.as_dict()
+
     def probability(self, feats: Sequence[str]) -> float:
         """P(request), without the explanation (the hot path's question)."""
-        total = sum(map(self.weights.get, feats, repeat(0.0, len(feats))))
+        # Unknown features (None) and weights of 0 add nothing.
+        total = sum(filter(None, map(self._index.getter(len(feats)), feats)))
         return _sigmoid(self.bias + _scale(feats) * total)
 
     def weighed(self, feats: Sequence[str]) -> Weighed:
         """The features' weights, looked up once for `Weighed.probability` and, only when an
         explanation is asked for, `Weighed.score`."""
-        looked = list(map(self.weights.get, feats))
+        looked = list(map(self._index.getter(len(feats)), feats))
         # A weight of 0 adds nothing and explains nothing: dropped with the unknown features.
         return Weighed(
             list(filter(None, looked)), list(compress(feats, looked)), _scale(feats), self.bias
@@ -521,8 +591,7 @@ class RequestModel:
         return self.weighed(feats).score(top)
 
 
-@dataclass(frozen=True, slots=True)
-class Weighed:
+class Weighed(NamedTuple):
     """The features of a message that the request model knows, and their weights."""
 
     weights: list[float]
@@ -545,9 +614,12 @@ class CategoryModel:
     known ones part with one ``filter(None, ...)``."""
 
     def __init__(
-        self, rows: dict[str, int], columns: Sequence[Sequence[float]], bias: Sequence[float]
+        self,
+        rows: dict[str, int] | FeatureIndex[int],
+        columns: Sequence[Sequence[float]],
+        bias: Sequence[float],
     ) -> None:
-        self.rows = rows
+        self._index = rows if isinstance(rows, FeatureIndex) else FeatureIndex.of(rows)
         self.columns = columns
         self.bias = bias
 
@@ -564,13 +636,22 @@ class CategoryModel:
     @cache
     def builtin(cls) -> CategoryModel:
         models = shipped_models()
-        known = models.features[: models.category_rows]
-        rows = dict(zip(known, range(1, len(known) + 1), strict=True))
+        only, known = models.category_only, models.category_rows
+        rows = FeatureIndex(models.features, ((0, only), (only, known)), range(1, known + 1))
         columns = [array("d", (0.0,)) + column for column in models.category]
         return cls(rows, columns, models.category_bias)
 
+    @property
+    def rows(self) -> dict[str, int]:
+        """feature -> its row in the columns."""
+        return self._index.as_dict()
+
+    def index(self) -> None:
+        """Build the dict of the features now (see `FeatureIndex`)."""
+        self._index.as_dict()
+
     def score(self, feats: Sequence[str], top: int = 3) -> CategoryScore:
-        looked = list(map(self.rows.get, feats))
+        looked = list(map(self._index.getter(len(feats)), feats))
         # Row 0 is zeros in every column: asked for twice, it makes the getter give a tuple
         # even for one known feature or none, and adds nothing to a sum.
         pick = operator.itemgetter(0, 0, *filter(None, looked))

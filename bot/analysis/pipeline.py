@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from bot.analysis.category import categorize
 from bot.analysis.cleaning import clean_text
@@ -14,6 +13,7 @@ from bot.analysis.detection import Detection, RequestDetector, model_features
 from bot.analysis.entities import GENERIC_TARGET, EntityFinder, Mention, generic_target_span, unique
 from bot.analysis.folding import count_words, fold, fold_lower
 from bot.analysis.language import detect_language
+from bot.analysis.ngram_model import CategoryModel, RequestModel
 from bot.analysis.results import (
     FLOW_CUE,
     NEUTRAL_TONE,
@@ -95,8 +95,7 @@ def scan_window(clean: str) -> str:
     return f"{head} … {tail}"
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(NamedTuple):
     """A message read up to the request decision (everything but tone and category)."""
 
     raw: str
@@ -109,8 +108,7 @@ class Reading:
     detection: Detection
 
 
-@dataclass(frozen=True, slots=True)
-class _Gated:
+class _Gated(NamedTuple):
     """A message's scan window, lowered, its links to open alternatives, and the topic gate's
     verdict on them: computed once, read by the gate and then by the detector."""
 
@@ -120,8 +118,7 @@ class _Gated:
     passes: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ModelInputs:
+class ModelInputs(NamedTuple):
     request_features: tuple[str, ...]
     compound: float  # the tone
     gated: bool  # the topic gate lets the message by
@@ -354,3 +351,7 @@ def warm_up() -> None:
     text = "warm up: open source the weights"
     analyzer_for().analyze(text)
     analyzer_for().analyze(text, score_all=False)
+    # The bot reads thousands of messages: the models' dicts pay for themselves, and are
+    # better built here, off the event loop, than within its first few dozen messages.
+    RequestModel.builtin().index()
+    CategoryModel.builtin().index()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Category = Literal["demand", "frustration", "optimism", "skepticism", "defeatism"]
 CATEGORIES: tuple[Category, ...] = ("demand", "frustration", "optimism", "skepticism", "defeatism")
@@ -21,8 +20,7 @@ CueKind = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Tone:
+class Tone(NamedTuple):
     """VADER-style scores: compound in [-1, 1]; pos + neu + neg == 1 (or all 0 for empty text)."""
 
     compound: float
@@ -34,8 +32,7 @@ class Tone:
 NEUTRAL_TONE = Tone(compound=0.0, pos=0.0, neu=1.0, neg=0.0)
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):
     """One piece of evidence behind a decision, kept so the bot can explain itself."""
 
     kind: CueKind
@@ -44,8 +41,7 @@ class Cue:
     weight: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class GuildTerms:
+class GuildTerms(NamedTuple):
     """Per-guild vocabulary a moderator added: extra targets, request keywords, ignore phrases."""
 
     targets: frozenset[str] = frozenset()
@@ -56,8 +52,7 @@ class GuildTerms:
 NO_TERMS = GuildTerms()
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """What a message answers, as its caller sees the conversation: the message it replies to,
     the opening post of the thread it is in, or else the channel's flow (a request message
     posted in the same channel minutes before). In an open-sourcing conversation a reaction
@@ -78,8 +73,7 @@ NO_CONTEXT = Context(answers_request=False)
 FLOW_CUE = "follows a request message in this channel"
 
 
-@dataclass(frozen=True, slots=True)
-class Analysis:
+class Analysis(NamedTuple):
     """Everything Clamor decides about one message."""
 
     text: str
@@ -90,12 +84,11 @@ class Analysis:
     tone: Tone
     targets: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
-    cues: tuple[Cue, ...] = field(default=())
+    cues: tuple[Cue, ...] = ()
     replies_to: int | None = None  # the request message it answers, where the caller knows
 
 
-@dataclass(frozen=True, slots=True)
-class Adaptation:
+class Adaptation(NamedTuple):
     """A server's own corrections' verdict on a message (``bot/learning``): request or not, the
     category they point to (None: the model's stands), and the cue that explains it."""
 

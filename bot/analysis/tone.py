@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT,
@@ -48,8 +48,7 @@ _phrases: dict[str, str] = {}
 _phrase_regex: re.Pattern[str] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ToneResult:
+class ToneResult(NamedTuple):
     tone: Tone
     cues: tuple[Cue, ...] = ()
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from bot.analysis.emoji import is_emoji
 from bot.analysis.folding import fold_lower
@@ -114,8 +114,7 @@ def _emphasis(text: str, total: float) -> float:
     return total + boost if total > 0 else total - boost if total < 0 else total
 
 
-@dataclass(frozen=True, slots=True)
-class _Unit:
+class _Unit(NamedTuple):
     """A word, or a phrase of the lexicon read as one word, in the clause it belongs to."""
 
     word: str  # folded; a phrase's words joined by spaces

@@ -7,9 +7,7 @@ import atexit
 import gc
 import json
 import sys
-import textwrap
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -79,6 +77,8 @@ def result(analysis: Analysis, *, explain: bool) -> dict[str, Any]:
 
 def human_block(number: int, text: str, analysis: Analysis) -> str:
     """What `--explain` prints for a person: the message, the verdict, one line per cue."""
+    import textwrap  # for a person only: JSON lines, what scripts read, never load it
+
     shown = " ".join(text.split())
     return f"{number}. {shown}\n" + textwrap.indent(explain(analysis), "   ") + "\n"
 
@@ -120,7 +120,7 @@ def _context(analyzer: Analyzer, spec: object, number: int) -> Context:
         if isinstance(spec.get("request"), bool):
             return Context(spec["request"], "the given context", flow=flow)
         if isinstance(spec.get("text"), str):
-            return replace(_context(analyzer, spec["text"], number), flow=flow)
+            return _context(analyzer, spec["text"], number)._replace(flow=flow)
     raise ValueError(
         f"line {number}: 'context' must be the answered message's text, or an object with a"
         " string 'text' or a true/false 'request' (and optionally a true/false 'flow')"

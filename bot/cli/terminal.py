@@ -19,14 +19,15 @@ from typing import BinaryIO
 # DEL, the C1 controls (U+009B and U+009D are CSI and OSC by themselves on many terminals),
 # and the bidi embeddings, overrides and isolates, which reorder what follows them.
 _ACTIVE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-_TEXT_ACTIVE = re.compile(f"[{_ACTIVE}]|[\ud800-\udfff]")
 # JSON's own output escapes C0 already; in a document, a CR is only ever inside a string.
 _JSON_ACTIVE = re.compile(f"[{_ACTIVE}\ud800-\udfff]")
+# The other two are compiled on first use (``re`` keeps them): about half a millisecond each
+# at every start, and `clamor classify`, which a shell script may start once a line, prints
+# only JSON.
+_TEXT_ACTIVE = f"[{_ACTIVE}]|[\ud800-\udfff]"
 # CSV ends its records with CRLF, which a terminal shows as a plain line end: only a CR
 # without its LF is escaped there.
-_EXPORT_ACTIVE = re.compile(
-    "\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
-)
+_EXPORT_ACTIVE = "\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -40,7 +41,7 @@ def _text_escape(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """Human-readable output (a digest, an explanation, an error line) safe to print."""
-    return _TEXT_ACTIVE.sub(_text_escape, text)
+    return re.sub(_TEXT_ACTIVE, _text_escape, text)
 
 
 def json_visible(document: str) -> str:
@@ -78,4 +79,4 @@ class TerminalSink:
         self._held = ""
         if text.endswith("\r") and not final:
             text, self._held = text[:-1], "\r"
-        self._out.write(_EXPORT_ACTIVE.sub(_escape, text).encode("utf-8"))
+        self._out.write(re.sub(_EXPORT_ACTIVE, _escape, text).encode("utf-8"))

@@ -3,7 +3,6 @@ never raises, and gives an Analysis the rest of Clamor can store, print and expl
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 
@@ -34,7 +33,7 @@ def _assert_valid(analysis: Analysis) -> None:
     assert analysis.category is None or analysis.category in CATEGORIES
     assert analysis.language
     # The bot stores it and the CLI prints it as UTF-8 JSON: no lone surrogate may survive.
-    json.dumps(dataclasses.asdict(analysis), ensure_ascii=False).encode("utf-8")
+    json.dumps(analysis._asdict(), ensure_ascii=False).encode("utf-8")
     for line in (summarize(analysis), *explain(analysis)):
         line.encode("utf-8")
 
