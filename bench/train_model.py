@@ -273,11 +273,15 @@ class Choices:
     f1: float  # out-of-fold F1 on real messages with both
 
 
-def choose_thresholds(examples: Sequence[Example], probabilities: Sequence[float]) -> Choices:
+def choose_thresholds(
+    examples: Sequence[Example], probabilities: Sequence[float], read_alone: Sequence[float]
+) -> Choices:
     """The threshold for messages on their own keeps base-rate false alarms under 1%; the one
     for replies to a request then gives the best F1 over all real messages while precision
     falls by at most MAX_PRECISION_LOSS: context may find more reactions, but an off-topic
-    reply in a heated thread ("what time is it") must not become one."""
+    reply in a heated thread ("what time is it") must not become one. Nor may context take
+    more of the off-topic replies to a request for requests than reading them alone does
+    (``read_alone``: each example's P(request) without its context)."""
     alone = [(e, p) for e, p in zip(examples, probabilities, strict=True) if not e.answers]
     choice = choose_threshold([e for e, _ in alone], [p for _, p in alone])
     real = [
@@ -285,6 +289,12 @@ def choose_thresholds(examples: Sequence[Example], probabilities: Sequence[float
         for e, p in zip(examples, probabilities, strict=True)
         if e.item.real
     ]
+    off_topic = [
+        (p, first)
+        for e, p, first in zip(examples, probabilities, read_alone, strict=True)
+        if e.item.real and e.answers and not e.item.request
+    ]
+    taken_alone = sum(first >= choice.threshold for _, first in off_topic)
     best = (-1.0, choice.threshold)
     for step in range(10, 96):
         context = step / 100
@@ -294,6 +304,8 @@ def choose_thresholds(examples: Sequence[Example], probabilities: Sequence[float
         f1 = 2 * tp / (2 * tp + wrong) if tp else 0.0
         precision = tp / max(sum(said), 1)
         if precision < choice.precision - MAX_PRECISION_LOSS:
+            continue
+        if sum(p >= context for p, _ in off_topic) > taken_alone:
             continue
         if f1 > best[0] + 1e-12:
             best = (f1, context)
@@ -342,7 +354,7 @@ def calibrate(examples: Sequence[Example]) -> Calibration:
     in_flow: list[float] = []
     second = out_of_fold(replies, in_flow)
     blend_replies(replies, second, in_flow)
-    choices = choose_thresholds(replies, second)
+    choices = choose_thresholds(replies, second, first)
     flow = choose_flow_threshold(replies, second, in_flow, choices.alone.threshold)
     return Calibration(alone, replies, choices, flow)
 
