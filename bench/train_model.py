@@ -273,15 +273,30 @@ class Choices:
     f1: float  # out-of-fold F1 on real messages with both
 
 
+def off_topic_taken(
+    examples: Sequence[Example], probabilities: Sequence[float], threshold: float
+) -> int:
+    """How many off-topic replies to a request (real, not requests) reach ``threshold``."""
+    return sum(
+        p >= threshold
+        for e, p in zip(examples, probabilities, strict=True)
+        if e.item.real and e.answers and not e.item.request
+    )
+
+
 def choose_thresholds(
-    examples: Sequence[Example], probabilities: Sequence[float], read_alone: Sequence[float]
+    examples: Sequence[Example],
+    probabilities: Sequence[float],
+    read_alone: Sequence[float],
+    off_topic_limit: int | None = None,
 ) -> Choices:
     """The threshold for messages on their own keeps base-rate false alarms under 1%; the one
     for replies to a request then gives the best F1 over all real messages while precision
     falls by at most MAX_PRECISION_LOSS: context may find more reactions, but an off-topic
     reply in a heated thread ("what time is it") must not become one. Nor may context take
     more of the off-topic replies to a request for requests than reading them alone does
-    (``read_alone``: each example's P(request) without its context)."""
+    (``read_alone``: each example's P(request) without its context), nor than
+    ``off_topic_limit`` where given."""
     alone = [(e, p) for e, p in zip(examples, probabilities, strict=True) if not e.answers]
     choice = choose_threshold([e for e, _ in alone], [p for _, p in alone])
     real = [
@@ -294,7 +309,9 @@ def choose_thresholds(
         for e, p, first in zip(examples, probabilities, read_alone, strict=True)
         if e.item.real and e.answers and not e.item.request
     ]
-    taken_alone = sum(first >= choice.threshold for _, first in off_topic)
+    most_taken = sum(first >= choice.threshold for _, first in off_topic)
+    if off_topic_limit is not None:
+        most_taken = min(most_taken, off_topic_limit)
     best = (-1.0, choice.threshold)
     for step in range(10, 96):
         context = step / 100
@@ -305,7 +322,7 @@ def choose_thresholds(
         precision = tp / max(sum(said), 1)
         if precision < choice.precision - MAX_PRECISION_LOSS:
             continue
-        if sum(p >= context for p, _ in off_topic) > taken_alone:
+        if sum(p >= context for p, _ in off_topic) > most_taken:
             continue
         if f1 > best[0] + 1e-12:
             best = (f1, context)
@@ -353,8 +370,12 @@ def calibrate(examples: Sequence[Example]) -> Calibration:
     replies = in_context(examples, first, alone.threshold)
     in_flow: list[float] = []
     second = out_of_fold(replies, in_flow)
+    # The reply model must earn its place: more reactions found, but no more off-topic replies
+    # taken for requests than the request model reading them in context takes on its own.
+    without = choose_thresholds(replies, second, first)
+    limit = off_topic_taken(replies, second, without.context)
     blend_replies(replies, second, in_flow)
-    choices = choose_thresholds(replies, second, first)
+    choices = choose_thresholds(replies, second, first, limit)
     flow = choose_flow_threshold(replies, second, in_flow, choices.alone.threshold)
     return Calibration(alone, replies, choices, flow)
 
