@@ -368,6 +368,16 @@ def report_replies(alone: Sequence[Labelled], items: Sequence[Labelled]) -> None
         f" of them needing their thread {found(needing)}; off-topic ones taken for requests"
         f" {found(others)}"
     )
+    # The corpus's off-topic replies are on their thread's subject; chat about anything else
+    # (a thread that drifts) is the base-rate set.
+    chat = [i for i in items if i.base_rate]
+    analyzer = Analyzer()
+    reply = Context(answers_request=True)
+    taken = sum(analyzer.analyze(i.text, context=reply).request for i in chat)
+    print(
+        f"  ordinary chat (base rate) read as if it replied to a request: {taken} of {len(chat)}"
+        f" taken for requests (alone {sum(i.analysis.request for i in chat)})"
+    )
 
 
 def report_flow(items: Sequence[Labelled]) -> None:

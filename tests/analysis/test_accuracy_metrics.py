@@ -109,4 +109,6 @@ def test_the_replies_line_counts_with_the_thread_against_alone(
         "Replies: 4 read as answering a request; requests found 2 of 2 (alone 1), of them"
         " needing their thread 1 of 1 (alone 0); off-topic ones taken for requests 1 of 2"
         " (alone 1)\n"
+        "  ordinary chat (base rate) read as if it replied to a request: 0 of 0 taken for"
+        " requests (alone 0)\n"
     )
