@@ -350,6 +350,36 @@ def report(name: str, items: Sequence[Labelled]) -> Report:
     return Report(overall, by_language, alarms, macro, gate_recall)
 
 
+def report_replies(alone: Sequence[Labelled], items: Sequence[Labelled]) -> None:
+    """What reading replies with their thread changed, on the replies read so (``items``, in
+    the order of ``alone``, the same messages read alone): requests found, those that need
+    their thread, and off-topic replies (not requests) taken for requests."""
+    read = [(a, i) for a, i in zip(alone, items, strict=True) if i.answers_request]
+    requests = [(a, i) for a, i in read if i.request]
+    needing = [(a, i) for a, i in requests if i.needs_context]
+    others = [(a, i) for a, i in read if not i.request]
+
+    def found(pairs: Sequence[tuple[Labelled, Labelled]]) -> str:
+        with_thread = sum(i.analysis.request for _, i in pairs)
+        return f"{with_thread} of {len(pairs)} (alone {sum(a.analysis.request for a, _ in pairs)})"
+
+    print(
+        f"Replies: {len(read)} read as answering a request; requests found {found(requests)},"
+        f" of them needing their thread {found(needing)}; off-topic ones taken for requests"
+        f" {found(others)}"
+    )
+    # The corpus's off-topic replies are on their thread's subject; chat about anything else
+    # (a thread that drifts) is the base-rate set.
+    chat = [i for i in items if i.base_rate]
+    analyzer = Analyzer()
+    reply = Context(answers_request=True)
+    taken = sum(analyzer.analyze(i.text, context=reply).request for i in chat)
+    print(
+        f"  ordinary chat (base rate) read as if it replied to a request: {taken} of {len(chat)}"
+        f" taken for requests (alone {sum(i.analysis.request for i in chat)})"
+    )
+
+
 def report_flow(items: Sequence[Labelled]) -> None:
     """What the flow changed, on the messages read in it: requests found, and off-topic ones
     (not requests) taken for requests, against the same messages read alone."""
@@ -478,10 +508,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not real_corpus.available():
         print(real_corpus.MISSING, file=sys.stderr)
         return 2
-    alone = report(
-        f"real corpus, {args.split} split, each message alone",
-        real_split(args.split, with_context=False),
-    )
+    read_alone = real_split(args.split, with_context=False)
+    alone = report(f"real corpus, {args.split} split, each message alone", read_alone)
     items = real_split(args.split)
     real = report(f"real corpus, {args.split} split, replies read with their thread", items)
     flowing = real_split(args.split, with_flow=True)
@@ -494,6 +522,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" thread -> {flow.request.f1:.3f} with the flow too; category macro-F1"
         f" {alone.macro_f1:.3f} -> {real.macro_f1:.3f} -> {flow.macro_f1:.3f}"
     )
+    report_replies(read_alone, items)
     report_flow(flowing)
     report_spanish_tone(items)
     if not args.no_in_house:

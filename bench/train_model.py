@@ -1,7 +1,8 @@
 """Train the models shipped in ``bot/analysis/data`` from the real corpus's train and dev threads.
 
 Run from the repository root with the dev dependencies (scikit-learn is needed here only, never at
-run time): ``python bench/train_model.py`` writes both models' weights to ``ngram_models.bin``;
+run time): ``python bench/train_model.py`` writes both models' weights to ``ngram_models.bin``
+and the reply model's (trained on the replies to a request only) to ``reply_model.bin``;
 ``--check`` only says whether the shipped ones are what training gives today (a test runs it);
 ``--cv`` prints the cross-validated figures the settings below were chosen on (messages alone,
 and replies read in context), without writing anything. The test threads
@@ -23,6 +24,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # One BLAS thread, set before numpy loads: L-BFGS-B's many small vector operations spent most of
 # their time in OpenBLAS's threads (--check: 68 s CPU with two threads, 12 s with one).
@@ -37,6 +39,7 @@ import real_corpus  # noqa: E402
 
 from bot.analysis.ngram_model import (  # noqa: E402
     MODELS_FILE,
+    REPLY_MODEL_FILE,
     ModelWeights,
     category_features,
     pack_models,
@@ -166,6 +169,37 @@ def out_of_fold(examples: Sequence[Example], in_flow: list[float] | None = None)
     return probabilities
 
 
+def _fit_reply(examples: Sequence[Example]):  # type: ignore[no-untyped-def]
+    """The reply model: the request model's learner on the messages that answer a request."""
+    return _fit_request([e for e in examples if e.answers])
+
+
+def blend_replies(
+    examples: Sequence[Example], probabilities: list[float], in_flow: list[float]
+) -> None:
+    """Out of fold, as at run time (``ngram_model.in_context_probability``): each message read
+    with its context gets the mean of its P(request) and the reply model's, in place; in
+    ``probabilities`` for the replies to a request, in ``in_flow`` for the rest."""
+    folds = _folds(examples)
+    for fold in range(FOLDS):
+        model, vocabulary = _fit_reply(
+            [e for e, f in zip(examples, folds, strict=True) if f != fold]
+        )
+        held = [i for i, f in enumerate(folds) if f == fold]
+        rows = [
+            examples[i].request_feats
+            if examples[i].answers
+            else with_context(examples[i].request_feats)
+            for i in held
+        ]
+        scores = model.predict_proba(_matrix(rows, vocabulary))[:, 1]
+        for i, score in zip(held, scores, strict=True):
+            if examples[i].answers:
+                probabilities[i] = (probabilities[i] + float(score)) / 2
+            else:
+                in_flow[i] = (in_flow[i] + float(score)) / 2
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     threshold: float
@@ -239,11 +273,30 @@ class Choices:
     f1: float  # out-of-fold F1 on real messages with both
 
 
-def choose_thresholds(examples: Sequence[Example], probabilities: Sequence[float]) -> Choices:
+def off_topic_taken(
+    examples: Sequence[Example], probabilities: Sequence[float], threshold: float
+) -> int:
+    """How many off-topic replies to a request (real, not requests) reach ``threshold``."""
+    return sum(
+        p >= threshold
+        for e, p in zip(examples, probabilities, strict=True)
+        if e.item.real and e.answers and not e.item.request
+    )
+
+
+def choose_thresholds(
+    examples: Sequence[Example],
+    probabilities: Sequence[float],
+    read_alone: Sequence[float],
+    off_topic_limit: int | None = None,
+) -> Choices:
     """The threshold for messages on their own keeps base-rate false alarms under 1%; the one
     for replies to a request then gives the best F1 over all real messages while precision
     falls by at most MAX_PRECISION_LOSS: context may find more reactions, but an off-topic
-    reply in a heated thread ("what time is it") must not become one."""
+    reply in a heated thread ("what time is it") must not become one. Nor may context take
+    more of the off-topic replies to a request for requests than reading them alone does
+    (``read_alone``: each example's P(request) without its context), nor than
+    ``off_topic_limit`` where given."""
     alone = [(e, p) for e, p in zip(examples, probabilities, strict=True) if not e.answers]
     choice = choose_threshold([e for e, _ in alone], [p for _, p in alone])
     real = [
@@ -251,6 +304,14 @@ def choose_thresholds(examples: Sequence[Example], probabilities: Sequence[float
         for e, p in zip(examples, probabilities, strict=True)
         if e.item.real
     ]
+    off_topic = [
+        (p, first)
+        for e, p, first in zip(examples, probabilities, read_alone, strict=True)
+        if e.item.real and e.answers and not e.item.request
+    ]
+    most_taken = sum(first >= choice.threshold for _, first in off_topic)
+    if off_topic_limit is not None:
+        most_taken = min(most_taken, off_topic_limit)
     best = (-1.0, choice.threshold)
     for step in range(10, 96):
         context = step / 100
@@ -260,6 +321,8 @@ def choose_thresholds(examples: Sequence[Example], probabilities: Sequence[float
         f1 = 2 * tp / (2 * tp + wrong) if tp else 0.0
         precision = tp / max(sum(said), 1)
         if precision < choice.precision - MAX_PRECISION_LOSS:
+            continue
+        if sum(p >= context for p, _ in off_topic) > most_taken:
             continue
         if f1 > best[0] + 1e-12:
             best = (f1, context)
@@ -307,12 +370,22 @@ def calibrate(examples: Sequence[Example]) -> Calibration:
     replies = in_context(examples, first, alone.threshold)
     in_flow: list[float] = []
     second = out_of_fold(replies, in_flow)
-    choices = choose_thresholds(replies, second)
+    # The reply model must earn its place: more reactions found, but no more off-topic replies
+    # taken for requests than the request model reading them in context takes on its own.
+    without = choose_thresholds(replies, second, first)
+    limit = off_topic_taken(replies, second, without.context)
+    blend_replies(replies, second, in_flow)
+    choices = choose_thresholds(replies, second, first, limit)
     flow = choose_flow_threshold(replies, second, in_flow, choices.alone.threshold)
     return Calibration(alone, replies, choices, flow)
 
 
-def train_models(examples: Sequence[Example]) -> ModelWeights:
+class Trained(NamedTuple):
+    models: ModelWeights  # the request and category models (``ngram_models.bin``)
+    reply: ModelWeights  # the reply model (``reply_model.bin``), no category rows
+
+
+def train_models(examples: Sequence[Example]) -> Trained:
     from sklearn.linear_model import LogisticRegression
 
     calibration = calibrate(examples)
@@ -347,7 +420,29 @@ def train_models(examples: Sequence[Example]) -> ModelWeights:
         "model: softmax of bias + sum / sqrt(n), trained on the real corpus's request messages "
         "in train and dev threads, classes balanced."
     )
-    return ModelWeights(
+    reply_model, reply_vocabulary = _fit_reply(examples)
+    reply = _kept(
+        {
+            feature: [float(reply_model.coef_[0][column])]
+            for feature, column in reply_vocabulary.items()
+        }
+    )
+    reply_weights = ModelWeights(
+        request={feature: weight for feature, (weight,) in reply.items()},
+        category={},
+        request_bias=_rounded(float(reply_model.intercept_[0])),
+        category_bias=(0.0,) * len(CATEGORIES),
+        threshold=_rounded(choices.context),
+        context_threshold=_rounded(choices.context),
+        flow_threshold=_rounded(calibration.flow),
+        notes=(
+            "Reply model: P = sigmoid(bias + sum / sqrt(n)) over a reply's features read in "
+            "context; trained by bench/train_model.py on the real corpus's train and dev "
+            "messages that answer a request. Read only as the mean with the request model's "
+            "P, against the thresholds in ngram_models.bin (these are copies)."
+        ),
+    )
+    models = ModelWeights(
         request={feature: weight for feature, (weight,) in request.items()},
         category=category,
         request_bias=_rounded(float(model.intercept_[0])),
@@ -357,10 +452,24 @@ def train_models(examples: Sequence[Example]) -> ModelWeights:
         flow_threshold=_rounded(calibration.flow),
         notes=notes,
     )
+    return Trained(models, reply_weights)
 
 
 def _close(a: Sequence[float], b: Sequence[float]) -> bool:
     return len(a) == len(b) and all(abs(x - y) <= TOLERANCE for x, y in zip(a, b, strict=True))
+
+
+def stale_reply_model(trained: ModelWeights) -> bool:
+    """Whether the shipped reply model differs from ``trained`` by more than rounding."""
+    path = DATA / REPLY_MODEL_FILE
+    if not path.exists():
+        return True
+    shipped = unpack_models(path.read_bytes()).weights()
+    return not (
+        shipped.request.keys() == trained.request.keys()
+        and _close([shipped.request_bias], [trained.request_bias])
+        and all(_close([shipped.request[f]], [w]) for f, w in trained.request.items())
+    )
 
 
 def stale_models(trained: ModelWeights) -> list[str]:
@@ -468,14 +577,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.cv:
         _cv(examples)
         return 0
-    trained = train_models(examples)
+    trained, reply = train_models(examples)
     if args.check:
-        stale = stale_models(trained)
+        stale = [f"the {name} model in {MODELS_FILE}" for name in stale_models(trained)]
+        if stale_reply_model(reply):
+            stale.append(f"the reply model in {REPLY_MODEL_FILE}")
         for name in stale:
-            print(
-                f"the {name} model in {MODELS_FILE} is not what training gives:"
-                " run python bench/train_model.py"
-            )
+            print(f"{name} is not what training gives: run python bench/train_model.py")
         return 1 if stale else 0
     packed = pack_models(trained)
     (DATA / MODELS_FILE).write_bytes(packed)
@@ -483,6 +591,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"wrote {MODELS_FILE}: {len(trained.request):,} request and {len(trained.category):,}"
         f" category features, {len(packed):,} bytes"
     )
+    packed = pack_models(reply)
+    (DATA / REPLY_MODEL_FILE).write_bytes(packed)
+    print(f"wrote {REPLY_MODEL_FILE}: {len(reply.request):,} features, {len(packed):,} bytes")
     return 0
 
 

@@ -7,7 +7,8 @@ The steps, cheapest first:
 2. open alternatives and targets are overwritten with marker characters, so the model sees one
    feature for every name ("Sora" and "Veo" alike);
 3. the request model (``ngram_model.py``) reads the n-grams and the message's shape, and its
-   context when it answers a request, and decides against a threshold chosen at training time.
+   context when it answers a request (then with the reply model: ``in_context_probability``),
+   and decides against a threshold chosen at training time.
    A guild keyword makes a request, a guild ignore phrase vetoes one.
 
 Hand-written rules used to decide here; measured as features of the model on the real corpus
@@ -28,6 +29,7 @@ from bot.analysis.lexicon import read_table, stems_regex
 from bot.analysis.ngram_model import (
     RequestModel,
     RequestScore,
+    in_context_probability,
     message_shape,
     readable,
     request_features,
@@ -256,11 +258,13 @@ class RequestDetector:
                 threshold = model.flow_threshold if in_flow else model.context_threshold
         weighed = model.weighed(feats)
         probability = weighed.probability
+        if answers_request:
+            probability = in_context_probability(probability, feats)
         request = probability >= threshold
         context_decided = answers_request and request != alone
         # A request is explained unless nothing will show it: its row is stored with its cues.
         if (request and explain_requests) or explain:
-            cues = [_model_cue(weighed.score(), threshold)]
+            cues = [_model_cue(weighed.score()._replace(probability=probability), threshold)]
         else:
             cues = [_model_cue(RequestScore(probability, ()), threshold)]
         if url_alternatives:

@@ -11,7 +11,10 @@ open alternative). A message that answers a request adds a marker and its words 
 the real corpus's train and dev threads (``bench/real_split.tsv``), and ships their weights in
 one file, ``data/ngram_models.bin``, laid out to load in a few milliseconds (parsing tens of
 thousands of text rows took a tenth of a second at every start, more than the rest of
-``clamor classify``); ``pack_models`` writes it, ``unpack_models`` reads it:
+``clamor classify``); ``pack_models`` writes it, ``unpack_models`` reads it. A third model, the
+reply model, is trained on the messages that answer a request only and read only for those
+(``in_context_probability``); it is in a file of its own in the same layout,
+``data/reply_model.bin``, with no category rows, loaded the first time a message has a context:
 
 - a format line, then one line of JSON: the counts below, the biases and the request model's
   three thresholds (alone, in reply, in a channel's flow), how the models were trained;
@@ -48,6 +51,7 @@ from bot.analysis.lexicon import data_file, joins_words
 from bot.analysis.results import CATEGORIES, Category
 
 MODELS_FILE = "ngram_models.bin"
+REPLY_MODEL_FILE = "reply_model.bin"
 _FORMAT_LINE = b"clamor n-gram models 1\n"
 ANSWERS_REQUEST = "ctx:request"
 # Chinese, Japanese and Korean are written without spaces between words (or with particles glued
@@ -571,6 +575,15 @@ class RequestModel:
         """Build the dict of the features now (see `FeatureIndex`)."""
         self._index.as_dict()
 
+    @classmethod
+    @cache
+    def builtin_reply(cls) -> RequestModel:
+        """The reply model shipped in ``data/reply_model.bin`` (its thresholds are unused: the
+        request model's in-reply and in-flow thresholds hold for ``in_context_probability``)."""
+        with open(data_file(REPLY_MODEL_FILE), "rb") as models:
+            packed = unpack_models(models.read())
+        return cls(dict(zip(packed.features, packed.request, strict=True)), packed.request_bias)
+
     def probability(self, feats: Sequence[str]) -> float:
         """P(request), without the explanation (the hot path's question)."""
         # Unknown features (None) and weights of 0 add nothing.
@@ -589,6 +602,15 @@ class RequestModel:
     def score(self, feats: Sequence[str], top: int = 3) -> RequestScore:
         """P(request) and the features that weighed most for and against it."""
         return self.weighed(feats).score(top)
+
+
+def in_context_probability(probability: float, feats: Sequence[str]) -> float:
+    """P(request) of a message read with its context (``feats`` from ``with_context``), given
+    the request model's ``probability`` for them: its mean with the reply model's. The request
+    model learns from every message, so the few hundred replies barely shape it; a model of
+    the replies alone knows their wording but little else. Together they found more of the
+    reactions that need their thread, out of fold, than either (bench/README.md)."""
+    return (probability + RequestModel.builtin_reply().probability(feats)) / 2
 
 
 class Weighed(NamedTuple):

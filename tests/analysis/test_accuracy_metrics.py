@@ -75,3 +75,40 @@ def test_ground_truth_reader_handles_bom_crlf_and_a_last_line_without_newline(
         (-1.25, "meh\tstill text"),
         (0.0, "ok"),
     ]
+
+
+def _scored(request: bool, said: bool, *, answers: bool = True, needs: bool = False) -> object:
+    from bot.analysis.results import NEUTRAL_TONE, Analysis
+
+    analysis = Analysis("text", "text", "en", said, "demand" if said else None, NEUTRAL_TONE)
+    category = "demand" if request else None
+    return bench.Labelled(
+        "text", "en", request, category, (), needs, False, not request, analysis, answers
+    )
+
+
+def test_the_replies_line_counts_with_the_thread_against_alone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    alone = [
+        _scored(True, False, answers=False, needs=True),
+        _scored(True, True, answers=False),
+        _scored(False, False, answers=False),
+        _scored(False, True, answers=False),
+        _scored(True, False, answers=False),  # not a reply: left out
+    ]
+    with_thread = [
+        _scored(True, True, needs=True),
+        _scored(True, True),
+        _scored(False, True),
+        _scored(False, False),
+        _scored(True, True, answers=False),
+    ]
+    bench.report_replies(alone, with_thread)
+    assert capsys.readouterr().out == (
+        "Replies: 4 read as answering a request; requests found 2 of 2 (alone 1), of them"
+        " needing their thread 1 of 1 (alone 0); off-topic ones taken for requests 1 of 2"
+        " (alone 1)\n"
+        "  ordinary chat (base rate) read as if it replied to a request: 0 of 0 taken for"
+        " requests (alone 0)\n"
+    )

@@ -52,6 +52,16 @@ def test_a_changed_model_is_reported() -> None:
     assert train.stale_models(flow_moved) == ["request"]
 
 
+def test_a_changed_reply_model_is_reported() -> None:
+    shipped = unpack_models((train.DATA / train.REPLY_MODEL_FILE).read_bytes()).weights()
+    assert not train.stale_reply_model(shipped)
+    feature, weight = next(iter(shipped.request.items()))
+    assert train.stale_reply_model(
+        shipped._replace(request={**shipped.request, feature: weight + 0.01})
+    )
+    assert train.stale_reply_model(shipped._replace(request_bias=shipped.request_bias + 0.01))
+
+
 def test_the_split_is_frozen_by_thread() -> None:
     split = corpus.frozen_split()
     assert len(split) > 1000
