@@ -254,7 +254,7 @@ def test_the_model_agrees_with_most_written_examples(
         pytest.param(
             SEED_REACTIONS[3],
             marks=pytest.mark.xfail(
-                strict=True, reason="a known miss of today's model (p 0.38, threshold 0.49)"
+                strict=True, reason="a known miss of today's model (p 0.38, threshold 0.43)"
             ),
         ),
     ],
@@ -368,17 +368,7 @@ def test_a_stance_alone_needs_a_topic_or_a_request_to_answer() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    [
-        "Olvídense eso jamás va a pasar!",
-        pytest.param(
-            "olvídense, jamás va a pasar",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a known miss since the retraining for the whole-word topic gate"
-                " (p 0.49, just under the threshold 0.49)",
-            ),
-        ),
-    ],
+    ["Olvídense eso jamás va a pasar!", "olvídense, jamás va a pasar"],
 )
 def test_a_stance_in_reply_to_a_request_is_one(text: str) -> None:
     assert analyze(text, context=ANSWERING).request
