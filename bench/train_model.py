@@ -59,9 +59,9 @@ WRITTEN_WEIGHT = 0.3
 WRITTEN = ROOT / "tests" / "data" / "corpus.jsonl"
 BASE_RATE_WEIGHT = 2.0  # ordinary chat is most of what the bot reads
 # Whole words are surer evidence than the many word pieces that overlap them: the request model
-# fits word unigrams at twice the scale (half the regularisation) and folds the factor back into
-# their weights. Out-of-fold F1 alone 0.674 -> 0.682, mean of three fold seeds (1.5: 0.681, 3:
-# 0.683, with UNREADABLE_ALONE left out).
+# fits word unigrams at twice the scale (a quarter of the L2 penalty) and folds the factor back into
+# their weights. Out-of-fold F1 alone, mean of three fold seeds, both with `_unreadable_alone`
+# examples left out: 0.681 -> 0.684 (factor 1.5: 0.681, 3: 0.683).
 WORD_EMPHASIS = 2.0
 MAX_FALSE_ALARMS = 0.01
 MAX_PRECISION_LOSS = 0.05  # what reading replies in context may cost in precision
@@ -127,7 +127,7 @@ def _unreadable_alone(example: Example) -> bool:
     """A request only because of what it answers, read without it ("still nothing?" alone):
     as a positive it teaches the model that ordinary words make a request. Left out of the
     request model's training: out-of-fold F1 alone 0.674 -> 0.681 (mean of three fold seeds),
-    with context 0.718 -> 0.719; weight 0.25 and 0.5 tried."""
+    with context 0.718 -> 0.719; weights 0.25 and 0.5 instead of 0 did no better."""
     return example.item.request and example.item.needs_context and not example.answers
 
 
