@@ -61,6 +61,11 @@ TRANSLATED_WEIGHT = 0.5  # translations teach Spanish wording, but are not peopl
 WRITTEN_WEIGHT = 0.3
 WRITTEN = ROOT / "tests" / "data" / "corpus.jsonl"
 BASE_RATE_WEIGHT = 2.0  # ordinary chat is most of what the bot reads
+# Whole words are surer evidence than the many word pieces that overlap them: the request model
+# fits word unigrams at twice the scale (a quarter of the L2 penalty) and folds the factor back into
+# their weights. Out-of-fold F1 alone, mean of three fold seeds, both with `_unreadable_alone`
+# examples left out: 0.681 -> 0.684 (factor 1.5: 0.681, 3: 0.683).
+WORD_EMPHASIS = 2.0
 MAX_FALSE_ALARMS = 0.01
 MAX_PRECISION_LOSS = 0.05  # what reading replies in context may cost in precision
 FOLDS = 5
@@ -121,17 +126,33 @@ def _weight(item: real_corpus.Item) -> float:
     return BASE_RATE_WEIGHT if item.base_rate else 1.0
 
 
+def _unreadable_alone(example: Example) -> bool:
+    """A request only because of what it answers, read without it ("still nothing?" alone):
+    as a positive it teaches the model that ordinary words make a request. Left out of the
+    request model's training: out-of-fold F1 alone 0.674 -> 0.681 (mean of three fold seeds),
+    with context 0.718 -> 0.719; weights 0.25 and 0.5 instead of 0 did no better."""
+    return example.item.request and example.item.needs_context and not example.answers
+
+
 def _fit_request(examples: Sequence[Example]):  # type: ignore[no-untyped-def]
+    import numpy
+    from scipy.sparse import diags
     from sklearn.linear_model import LogisticRegression
 
+    examples = [e for e in examples if not _unreadable_alone(e)]
     rows = [e.request_feats for e in examples]
     vocabulary = _vocabulary(rows)
+    emphasis = numpy.array(
+        [WORD_EMPHASIS if feature[:2] == "w:" else 1.0 for feature in vocabulary]
+    )
     model = LogisticRegression(C=REQUEST_C, max_iter=5000, tol=1e-5)
     model.fit(
-        _matrix(rows, vocabulary),
+        _matrix(rows, vocabulary) @ diags(emphasis),
         [e.item.request for e in examples],
         sample_weight=[_weight(e.item) for e in examples],
     )
+    # Folded back: the model reads the plain matrix, as the bot reads plain features.
+    model.coef_ = model.coef_ * emphasis
     return model, vocabulary
 
 

@@ -247,7 +247,18 @@ def test_the_model_agrees_with_most_written_examples(
     assert agreement(texts, is_request) >= floor
 
 
-@pytest.mark.parametrize("text", SEED_REACTIONS)
+@pytest.mark.parametrize(
+    "text",
+    [
+        *SEED_REACTIONS[:3],
+        pytest.param(
+            SEED_REACTIONS[3],
+            marks=pytest.mark.xfail(
+                strict=True, reason="a known miss of today's models (p 0.44, threshold 0.46)"
+            ),
+        ),
+    ],
+)
 def test_the_seed_reactions_are_requests_in_reply_to_a_request(text: str) -> None:
     analysis = analyze(text, context=ANSWERING)
     assert analysis.request, [c for c in analysis.cues if c.kind == "request"]
@@ -363,7 +374,7 @@ def test_a_stance_alone_needs_a_topic_or_a_request_to_answer() -> None:
             "olvídense, jamás va a pasar",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="a known miss of today's models (p 0.436, under the threshold 0.44)",
+                reason="a known miss of today's models (p 0.459, under the threshold 0.46)",
             ),
         ),
     ],
