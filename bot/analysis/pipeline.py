@@ -42,13 +42,14 @@ _SCAN_HEAD = 1100
 _SPANISH_FALSE_FRIENDS = frozenset({"no", "sin", "ha"})
 
 
-def score_tone(clean: str, language: str) -> ToneResult:
+def score_tone(clean: str, language: str, *, explain: bool = True) -> ToneResult:
     """Spanish gets the Spanish lexicon; everything else VADER (English-only, so other languages
     mostly score neutral apart from emoji). A short English message can look Spanish ("Me
     too.", "Thank ya!!"), and Spanish chat mixes in English ("jaja so good :p"): when the
-    Spanish lexicon finds nothing, VADER's verdict stands if it rests on English words."""
+    Spanish lexicon finds nothing, VADER's verdict stands if it rests on English words (its
+    cues tell, so they are found for Spanish even with ``explain=False``)."""
     if language != "es":
-        return score_english(clean)
+        return score_english(clean, explain=explain)
     spanish = score_spanish(clean)
     if spanish.tone.compound != 0.0:
         return spanish
@@ -249,7 +250,7 @@ class Analyzer:
         if request and not detection.request and not score_all:
             language = detect_language(reading.clean)  # the hot path tags requests only
         if request or score_all:
-            tone = score_tone(reading.clean, language)
+            tone = score_tone(reading.clean, language, explain=explain)
         else:
             tone = ToneResult(NEUTRAL_TONE)
         category: Category | None = None

@@ -251,8 +251,8 @@ def top_cues(scored: dict[str, float]) -> tuple[Cue, ...]:
     return tuple(Cue("tone", word, f"valence {value:+.1f}", value) for word, value in ranked)
 
 
-def score_english(clean: str) -> ToneResult:
-    """VADER on bounded text, plus the words that moved it."""
+def score_english(clean: str, *, explain: bool = True) -> ToneResult:
+    """VADER on bounded text, plus the words that moved it (``explain=False``: without them)."""
     if not clean:
         return ToneResult(NEUTRAL_TONE)
     analyzer = vader()
@@ -271,4 +271,4 @@ def score_english(clean: str) -> ToneResult:
     )
     if tone.pos == tone.neg == tone.neu == 0.0:
         tone = NEUTRAL_TONE  # VADER returns all zeros when no word survives its tokeniser
-    return ToneResult(tone, english_cues(text))
+    return ToneResult(tone, english_cues(text) if explain else ())
