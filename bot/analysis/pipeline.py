@@ -356,3 +356,4 @@ def warm_up() -> None:
     # better built here, off the event loop, than within its first few dozen messages.
     RequestModel.builtin().index()
     CategoryModel.builtin().index()
+    RequestModel.builtin_reply()  # otherwise loaded at the first reply to a request
