@@ -18,7 +18,17 @@ def guild_id_of(interaction: Interaction) -> int:
 
 
 async def answer_quietly(interaction: Interaction, text: str) -> None:
-    """An answer only the user sees, in which a member's mention pings no one."""
-    await interaction.response.send_message(
-        text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-    )
+    """An answer only the user sees, in which a member's mention pings no one; after
+    `think_quietly`, as its follow-up."""
+    mentions = discord.AllowedMentions.none()
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=mentions)
+    else:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=mentions)
+
+
+async def think_quietly(interaction: Interaction) -> None:
+    """Acknowledge now, answer later (only the user sees either). Discord drops a first answer
+    that comes after 3 seconds; an erasure may wait longer, up to the Store's lock wait
+    (about 9 s), for another process's readers before it cuts the write-ahead log."""
+    await interaction.response.defer(ephemeral=True, thinking=True)

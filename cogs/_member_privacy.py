@@ -20,7 +20,7 @@ from bot.privacy import (
     remember_me_answer,
 )
 from bot.store import author_hash
-from cogs._interactions import guild_id_of
+from cogs._interactions import answer_quietly, guild_id_of, think_quietly
 
 YES = "yes"
 
@@ -57,9 +57,10 @@ class MemberPrivacyCommands(commands.Cog):
         if confirm != YES:
             text = FORGET_ME_DECLINED
         else:
+            await think_quietly(interaction)
             erased, already = await forget_author(self.bot, guild_id, interaction.user.id)
             text = forget_me_answer(erased, already=already)
-        await interaction.response.send_message(text, ephemeral=True)
+        await answer_quietly(interaction, text)
 
     @app_commands.command(
         name="remember-me", description="Undo forget-me: let Clamor count your messages again"

@@ -43,8 +43,8 @@ class PrivacyUpkeep(PeriodicCog):
         self.last_purge_day: date | None = None
 
     async def run_tick(self) -> None:
+        await self.purge_if_due()  # first: a failing scrub must not hold up the day's purge
         await self._finish_scrub()
-        await self.purge_if_due()
 
     async def _finish_scrub(self) -> None:
         # An erasure whose scrub another connection's reader held back (a CLI digest, another

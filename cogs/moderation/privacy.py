@@ -19,7 +19,7 @@ from bot.privacy import (
     retention_answer,
 )
 from bot.store.records import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, ContentMode
-from cogs._interactions import answer_quietly, guild_id_of
+from cogs._interactions import answer_quietly, guild_id_of, think_quietly
 from cogs._member_privacy import forget_author
 
 Interaction = discord.Interaction[ClamorBot]
@@ -42,6 +42,7 @@ class PrivacyCommands(commands.Cog):
     @app_commands.describe(user="The member (or former member) who asked to be forgotten")
     async def forget(self, interaction: Interaction, user: discord.User) -> None:
         guild_id = guild_id_of(interaction)
+        await think_quietly(interaction)
         erased, already = await forget_author(self.bot, guild_id, user.id)
         await answer_quietly(
             interaction, forget_member_answer(user.mention, erased, already=already)
@@ -70,6 +71,7 @@ class PrivacyCommands(commands.Cog):
         previous = (await self.bot.store.privacy_settings(guild_id)).content_mode
         erased = 0
         if mode != previous:
+            await think_quietly(interaction)
             erased = await self.bot.guild_configs.set_content_mode(guild_id, mode)
         await answer_quietly(interaction, content_mode_answer(mode, previous, erased))
 

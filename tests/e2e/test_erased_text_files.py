@@ -3,6 +3,8 @@ database (main file, free pages, write-ahead log) once it answers, while it keep
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
@@ -90,3 +92,33 @@ async def test_retention_leaves_no_copy_in_the_files(
         await purge_now(bot, clock.now)
         assert copies_in_files(db_path, ERASED) == 0
         assert copies_in_files(db_path, KEPT) >= 5
+
+
+READER_HOLDS_SECONDS = 3.5  # past Discord's 3 s for a first answer
+
+
+async def test_an_erasure_a_reader_holds_up_still_answers(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    """Another process reading the database (a `clamor digest`, another shard) holds back the
+    cut of the write-ahead log; the erasure waits for it past Discord's 3 seconds, so the bot
+    acknowledges first and answers once the copies are gone."""
+    fake, db_path = fake_discord, tmp_path / "clamor.db"
+    fake.callback_deadline = 3.0
+    async with clamor() as bot:
+        await post_many(bot, fake, "bob", ERASED)
+        reader = sqlite3.connect(db_path)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM request_messages").fetchone()  # a snapshot
+
+        async def release_reader() -> None:
+            await asyncio.sleep(READER_HOLDS_SECONDS)
+            reader.close()
+
+        releasing = asyncio.create_task(release_reader())
+        try:
+            answer = await private_line(fake, "bob", "clamor", ["forget-me"], {"confirm": "yes"})
+        finally:
+            await releasing
+        assert answer.startswith("Done: I erased what I had logged of you in this server (5 ")
+        assert copies_in_files(db_path, ERASED) == 0

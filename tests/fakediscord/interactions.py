@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +77,9 @@ class InteractionHandle:
         self.callback: CallbackRecord | None = None
         self.original: StoredMessage | None = None  # the response's message, once there is one
         self.followups: list[StoredMessage] = []
+        # The follow-ups' bodies as sent: what the stored message drops (allowed_mentions).
+        self.followup_bodies: list[Payload] = []
+        self.created = time.monotonic()
         self._notifier = notifier
 
     def __repr__(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -61,9 +62,13 @@ class _InteractionRoutes:
         }
         return message
 
+    def _late(self, handle: InteractionHandle) -> bool:
+        deadline = self.fake.callback_deadline
+        return deadline is not None and time.monotonic() - handle.created > deadline
+
     async def callback(self, request: web.Request) -> web.Response:
         handle = self.fake.interactions.get(int(request.match_info["interaction_id"]))
-        if handle is None or handle.token != request.match_info["token"]:
+        if handle is None or handle.token != request.match_info["token"] or self._late(handle):
             return discord_error(404, UNKNOWN_INTERACTION, "Unknown interaction")
         if handle.callback is not None:
             return discord_error(
@@ -137,6 +142,7 @@ class _InteractionRoutes:
                 return refusal
             await publish(self.fake, message)
         handle.followups.append(message)
+        handle.followup_bodies.append(record.json or {})
         if record.query.get("wait") in ("1", "true", "True"):
             return json_reply(message.payload())
         return no_content()
