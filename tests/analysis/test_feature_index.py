@@ -34,6 +34,7 @@ def test_an_offset_index_reads_the_values_of_its_runs_only() -> None:
 def test_the_dict_comes_once_the_bisections_cost_as_much() -> None:
     index = FeatureIndex(FEATURES, ((0, 3), (3, 6)), VALUES)
     first = index.getter(10)
+    assert first.__self__ is index  # type: ignore[attr-defined]  # bisection: no dict yet
     later = index.getter(1_000_000)
     assert first("w:z") == later("w:z") == 3.0
     assert later.__self__ is index.as_dict()  # type: ignore[attr-defined]
