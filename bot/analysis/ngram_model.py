@@ -14,7 +14,8 @@ thousands of text rows took a tenth of a second at every start, more than the re
 ``clamor classify``); ``pack_models`` writes it, ``unpack_models`` reads it. A third model, the
 reply model, is trained on the messages that answer a request only and read only for those
 (``in_context_probability``); it is in a file of its own in the same layout,
-``data/reply_model.bin``, with no category rows, loaded the first time a message has a context:
+``data/reply_model.bin``, with no category rows, loaded the first time a message answers a
+request (the bot's warm-up loads it as the bot starts):
 
 - a format line, then one line of JSON: the counts below, the biases and the request model's
   three thresholds (alone, in reply, in a channel's flow), how the models were trained;
