@@ -481,22 +481,16 @@ def _close(a: Sequence[float], b: Sequence[float]) -> bool:
 
 
 def stale_reply_model(trained: ModelWeights) -> bool:
-    """Whether the shipped reply model differs from ``trained`` by more than rounding."""
-    path = DATA / REPLY_MODEL_FILE
-    if not path.exists():
-        return True
-    shipped = unpack_models(path.read_bytes()).weights()
-    return not (
-        shipped.request.keys() == trained.request.keys()
-        and _close([shipped.request_bias], [trained.request_bias])
-        and all(_close([shipped.request[f]], [w]) for f, w in trained.request.items())
-    )
+    """Whether the shipped reply model differs from ``trained`` by more than rounding: its
+    weights, and the thresholds it copies and the category rows it lacks, compared like
+    `stale_models` compares the request and category models."""
+    return bool(stale_models(trained, REPLY_MODEL_FILE))
 
 
-def stale_models(trained: ModelWeights) -> list[str]:
-    """Which of the shipped models differ from ``trained`` by more than rounding: "request",
-    "category" (both when nothing is shipped)."""
-    path = DATA / MODELS_FILE
+def stale_models(trained: ModelWeights, file: str = MODELS_FILE) -> list[str]:
+    """Which of the models shipped in ``file`` differ from ``trained`` by more than rounding:
+    "request", "category" (both when nothing is shipped)."""
+    path = DATA / file
     if not path.exists():
         return ["request", "category"]
     shipped = unpack_models(path.read_bytes()).weights()

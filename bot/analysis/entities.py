@@ -1,8 +1,9 @@
 """Targets (what people want opened) and open alternatives, by canonical name.
 
-All names live in ``data/entities.tsv`` and are compiled into one alternation, so a message is
-scanned once. Rows are tried in file order at each position, which lets "Open-Sora" win over
-"Sora" and "GPT-4.5" over "GPT-4"; a match consumes its span, so "Open-Sora" is not also Sora.
+All names live in ``data/entities.tsv``. One regex of their stems finds where a name may start,
+so a message is scanned once; there the names with a stem that extends the one found are tried,
+in file order, which lets "Open-Sora" win over "Sora" and "GPT-4.5" over "GPT-4"; a match
+consumes its span, so "Open-Sora" is not also Sora.
 """
 
 from __future__ import annotations

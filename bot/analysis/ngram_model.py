@@ -14,7 +14,8 @@ thousands of text rows took a tenth of a second at every start, more than the re
 ``clamor classify``); ``pack_models`` writes it, ``unpack_models`` reads it. A third model, the
 reply model, is trained on the messages that answer a request only and read only for those
 (``in_context_probability``); it is in a file of its own in the same layout,
-``data/reply_model.bin``, with no category rows, loaded the first time a message has a context:
+``data/reply_model.bin``, with no category rows, loaded the first time a message answers a
+request (the bot's warm-up loads it as the bot starts):
 
 - a format line, then one line of JSON: the counts below, the biases and the request model's
   three thresholds (alone, in reply, in a channel's flow), how the models were trained;
@@ -27,8 +28,9 @@ reply model, is trained on the messages that answer a request only and read only
 P(request) = sigmoid(bias + sum / sqrt(n)) over the message's n distinct features; the
 category is the softmax of bias + sum / sqrt(n), one sum per category.
 
-The cost is linear in the text's length (a dictionary lookup per n-gram) and the detector only
-runs it on the scan window, so a 4,000-character message costs the same as a 1,600 one.
+The cost is linear in the text's length (a lookup per n-gram: see ``FeatureIndex``) and the
+detector only runs it on the scan window, so a 4,000-character message costs the same as a 1,600
+one.
 """
 
 from __future__ import annotations
@@ -195,8 +197,8 @@ def readable(feature: str) -> str:
     return body.replace("<s> ", "").replace(" </s>", "")
 
 
-# The two records of the models file are named tuples: they cost a tenth of a dataclass to
-# define (0.07 against 0.7 ms), and this module is imported at every start.
+# The records of the analysis are named tuples: they cost a tenth of a dataclass to define
+# (0.07 against 0.7 ms), and these modules are imported at every start.
 class ModelWeights(NamedTuple):
     """Both models' weights as training gives them (``pack_models`` stores them)."""
 

@@ -34,22 +34,29 @@ def test_an_offset_index_reads_the_values_of_its_runs_only() -> None:
 def test_the_dict_comes_once_the_bisections_cost_as_much() -> None:
     index = FeatureIndex(FEATURES, ((0, 3), (3, 6)), VALUES)
     first = index.getter(10)
+    assert first.__self__ is index  # type: ignore[attr-defined]  # bisection: no dict yet
     later = index.getter(1_000_000)
     assert first("w:z") == later("w:z") == 3.0
     assert later.__self__ is index.as_dict()  # type: ignore[attr-defined]
 
 
-def test_the_shipped_models_read_the_same_by_bisection_as_by_dict() -> None:
-    models = shipped_models()
-    requests, categories = RequestModel.builtin(), CategoryModel.builtin()
-    both, end = models.category_rows, len(models.features)
-    request_runs = ((models.category_only, both), (both, end))
-    by_bisection = FeatureIndex(
-        models.features, request_runs, models.request, models.category_only
-    ).getter(1)
-    category_runs = ((0, models.category_only), (models.category_only, both))
-    rows_by_bisection = FeatureIndex(models.features, category_runs, range(1, both + 1)).getter(1)
-    unknown = features("zzqx qqzv never-seen")
-    for feature in [*models.features, *unknown]:
-        assert by_bisection(feature) == requests.weights.get(feature)
-        assert rows_by_bisection(feature) == categories.rows.get(feature)
+def test_the_shipped_models_read_what_the_file_holds_by_bisection_and_by_dict() -> None:
+    # Built as `builtin` builds them (their runs of the file), compared with the file's weights
+    # read without a FeatureIndex: every feature by bisection, a model fresh for each short
+    # message of a thousand features (its first lookups), then by the dict.
+    packed = shipped_models()
+    expected = packed.weights()
+    by_file = CategoryModel.from_weights(expected.category, expected.category_bias)
+    every = [*packed.features, *features("zzqx qqzv never-seen")]
+    for start in range(0, len(every), 1000):
+        message = every[start : start + 1000]
+        requests = RequestModel.builtin.__wrapped__(RequestModel)  # type: ignore[attr-defined]
+        weighed = requests.weighed(message)
+        known = [(feature, expected.request.get(feature)) for feature in message]
+        assert list(zip(weighed.feats, weighed.weights, strict=True)) == [
+            (feature, weight) for feature, weight in known if weight
+        ]
+        categories = CategoryModel.builtin.__wrapped__(CategoryModel)  # type: ignore[attr-defined]
+        assert categories.score(message) == by_file.score(message)
+    assert requests.weights == expected.request
+    assert categories.rows == by_file.rows

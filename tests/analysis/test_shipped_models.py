@@ -62,6 +62,16 @@ def test_a_changed_reply_model_is_reported() -> None:
     assert train.stale_reply_model(shipped._replace(request_bias=shipped.request_bias + 0.01))
 
 
+def test_a_reply_model_file_with_other_thresholds_or_category_rows_is_reported() -> None:
+    # Its thresholds are copies of the request model's, and it has no category rows: a file
+    # that differs from training in either was not written with the request model beside it.
+    shipped = unpack_models((train.DATA / train.REPLY_MODEL_FILE).read_bytes()).weights()
+    assert train.stale_reply_model(shipped._replace(context_threshold=0.9))
+    assert train.stale_reply_model(shipped._replace(flow_threshold=shipped.flow_threshold - 0.05))
+    with_rows = shipped._replace(category={"w:extra": (0.1, 0, 0, 0, 0)})
+    assert train.stale_reply_model(with_rows)
+
+
 def test_the_split_is_frozen_by_thread() -> None:
     split = corpus.frozen_split()
     assert len(split) > 1000

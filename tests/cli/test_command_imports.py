@@ -48,6 +48,9 @@ def test_classify_needs_neither_discord_nor_matplotlib(tmp_path: Path) -> None:
     modules = imported_by(tmp_path, "classify", stdin="OpenAI should open source Sora\n")
     assert "vaderSentiment" in modules  # it did classify
     assert {"discord", "aiohttp", "matplotlib"}.isdisjoint(modules)
+    # A shell script may start it once a line: JSON output needs no dataclass (each costs
+    # about 0.5 ms to define) and no textwrap (only --human's blocks are wrapped).
+    assert {"dataclasses", "textwrap"}.isdisjoint(modules)
 
 
 def test_analyze_and_digest_need_no_discord(tmp_path: Path) -> None:
