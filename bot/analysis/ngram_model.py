@@ -573,7 +573,7 @@ class RequestModel:
         """feature -> weight."""
         return self._index.as_dict()
 
-    def index(self) -> None:
+    def build_index(self) -> None:
         """Build the dict of the features now (see `FeatureIndex`)."""
         self._index.as_dict()
 
@@ -670,7 +670,7 @@ class CategoryModel:
         """feature -> its row in the columns."""
         return self._index.as_dict()
 
-    def index(self) -> None:
+    def build_index(self) -> None:
         """Build the dict of the features now (see `FeatureIndex`)."""
         self._index.as_dict()
 

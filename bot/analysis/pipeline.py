@@ -354,6 +354,6 @@ def warm_up() -> None:
     analyzer_for().analyze(text, score_all=False)
     # The bot reads thousands of messages: the models' dicts pay for themselves, and are
     # better built here, off the event loop, than within its first few dozen messages.
-    RequestModel.builtin().index()
-    CategoryModel.builtin().index()
+    RequestModel.builtin().build_index()
+    CategoryModel.builtin().build_index()
     RequestModel.builtin_reply()  # otherwise loaded at the first reply to a request
