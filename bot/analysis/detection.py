@@ -30,6 +30,7 @@ from bot.analysis.ngram_model import (
     RequestModel,
     RequestScore,
     in_context_probability,
+    in_context_weighed,
     message_shape,
     readable,
     request_features,
@@ -264,7 +265,8 @@ class RequestDetector:
         context_decided = answers_request and request != alone
         # A request is explained unless nothing will show it: its row is stored with its cues.
         if (request and explain_requests) or explain:
-            cues = [_model_cue(weighed.score()._replace(probability=probability), threshold)]
+            explained = in_context_weighed(weighed, feats) if answers_request else weighed
+            cues = [_model_cue(explained.score()._replace(probability=probability), threshold)]
         else:
             cues = [_model_cue(RequestScore(probability, ()), threshold)]
         if url_alternatives:

@@ -615,6 +615,22 @@ def in_context_probability(probability: float, feats: Sequence[str]) -> float:
     return (probability + RequestModel.builtin_reply().probability(feats)) / 2
 
 
+def in_context_weighed(weighed: Weighed, feats: Sequence[str]) -> Weighed:
+    """What explains a message read with its context: the request model's ``weighed`` and the
+    reply model's weights, averaged feature by feature (as their probabilities are averaged),
+    so that the words listed for and against are what moved both models."""
+    reply = RequestModel.builtin_reply().weighed(feats)
+    summed = dict(zip(weighed.feats, weighed.weights, strict=True))
+    for feature, weight in zip(reply.feats, reply.weights, strict=True):
+        summed[feature] = summed.get(feature, 0.0) + weight
+    return Weighed(
+        [weight / 2 for weight in summed.values()],
+        list(summed),
+        weighed.scale,
+        (weighed.bias + reply.bias) / 2,
+    )
+
+
 class Weighed(NamedTuple):
     """The features of a message that the request model knows, and their weights."""
 

@@ -16,6 +16,7 @@ import pytest
 
 from bot.analysis import CATEGORIES, Analyzer, Context, GuildTerms, analyze
 from bot.analysis.detection import builtin_trigger_words, builtin_triggers
+from bot.analysis.ngram_model import RequestModel, readable, with_context
 
 REQUESTS_EN = [
     # the article's quotes that are requests on their own
@@ -409,3 +410,23 @@ def test_labelled_file_is_balanced_and_bilingual() -> None:
     assert labels.count("no") >= 100
     assert len(labels) - labels.count("no") >= 150
     assert sum(1 for _l, text in LABELLED if analyze(text).language == "es") >= 60
+
+
+def _strongest_for(weights: dict[str, float], feats: tuple[str, ...]) -> list[str]:
+    pushed = sorted((f for f in set(feats) if weights.get(f, 0.0) > 0), key=lambda f: -weights[f])
+    return [readable(feature) for feature in pushed[:3]]
+
+
+def test_a_reply_is_explained_by_both_models_it_was_read_with() -> None:
+    """In context the probability is the mean of the request and the reply model's: the words
+    listed for it are those with the largest mean weight, not the request model's alone."""
+    text = "Olvídense eso jamás va a pasar!"
+    feats = with_context(Analyzer().model_inputs(text).request_features)
+    request, reply = RequestModel.builtin().weights, RequestModel.builtin_reply().weights
+    both = {f: (request.get(f, 0.0) + reply.get(f, 0.0)) / 2 for f in feats}
+    expected = _strongest_for(both, feats)
+    assert expected != _strongest_for(request, feats)  # the check below can fail
+
+    model_cue = next(c for c in analyze(text, context=ANSWERING).cues if c.kind == "request")
+    listed = model_cue.detail.split("; for: ")[1].split("; against: ")[0]
+    assert listed == ", ".join(f'"{word}"' for word in expected)
