@@ -214,7 +214,7 @@ async def test_a_server_that_drops_text_gets_none_and_is_told(
             ["privacy", "content"],
             {"mode": "drop"},
         )
-        assert (await drop.response()).type == 4
+        assert (await drop.answer()).type == 4  # a follow-up after "thinking"
         # Even a row that still had text (written straight to the Store) goes out without it.
         await bot.store.upsert_request(logged(399, fake.guild.id, general.id, "kept?", DAY))
         [answer] = await export(fake, {})
