@@ -21,7 +21,10 @@ from bot.watch.writer import request_record
 
 # Only people's own posts count; joins, pins, boosts and the like are Discord's voice, not theirs.
 USER_MESSAGE_KINDS = frozenset({"Default", "Reply"})
-BATCH_SIZE = 500
+# Messages (and their request rows) given to the Store at a time. A flush is two transactions
+# with a fixed cost of about 1 ms CPU each: the Store's share came to 6.8 us a message at 500
+# (20k messages, 5% requests), 3.1 at 2,000; the rows waiting hold a few MB at most.
+BATCH_SIZE = 2000
 CHUNK = 10_000  # ids per transaction when an export out of order ends
 
 
