@@ -109,35 +109,61 @@ def _script_language(text: str) -> str | None:
     return tag
 
 
+# What one word (as split from the lowered text) says, in the order it is found: (language,
+# score, kind) where kind is _LISTED for a word of the language's list (it counts towards
+# _OTHER_LANGUAGE_WORDS), _MARKED for a letter only such languages use (enough on its own), and
+# _SCORED otherwise. Words recur across messages, so each is weighed once and remembered (a
+# bounded memo).
+_SCORED, _LISTED, _MARKED = 0, 1, 2
+_WordEvidence = tuple[tuple[str, float, int], ...]
+_REMEMBERED_WORDS = 16_384
+_word_evidence_memo: dict[str, _WordEvidence] = {}
+
+
+def _word_evidence(raw: str) -> _WordEvidence:
+    word = raw.strip(".,;:!?¿¡\"()[]{}…*«»'’").replace("’", "'")
+    if not word:
+        return ()
+    evidence = [
+        (language, weight, _LISTED) for language, weight in _stop_words().get(word, {}).items()
+    ]
+    if word.isascii():
+        if len(word) > 4 and word.endswith(("ing", "tion")):
+            evidence.append(("en", 1.0, _SCORED))
+        return tuple(evidence)
+    for characters, languages in _MARKERS:
+        if any(char in word for char in characters):
+            evidence.extend((language, weight, _MARKED) for language, weight in languages.items())
+    if word.endswith(("ción", "ciones")):
+        evidence.append(("es", 2.0, _SCORED))
+    return tuple(evidence)
+
+
 def _word_scores(text: str) -> dict[str, float]:
     scores: dict[str, float] = {}
-    words_of: dict[str, int] = {}  # how many words (or marked letters) each score rests on
-    table = _stop_words()
+    # How many listed words each language has; a marked letter counts as enough on its own.
+    listed_words: dict[str, int] = {}
+    memo = _word_evidence_memo
     lowered = text.lower()
     if any(mark in lowered for mark in _INVERTED_PUNCTUATION):
         scores["es"] = 4.0
     for raw in lowered.split()[:_WORD_SAMPLE]:
-        word = raw.strip(".,;:!?¿¡\"()[]{}…*«»'’").replace("’", "'")
-        if not word:
-            continue
-        for language, weight in table.get(word, {}).items():
+        evidence = memo.get(raw)
+        if evidence is None:
+            if len(memo) >= _REMEMBERED_WORDS:
+                memo.clear()
+            evidence = memo[raw] = _word_evidence(raw)
+        for language, weight, kind in evidence:
             scores[language] = scores.get(language, 0.0) + weight
-            words_of[language] = words_of.get(language, 0) + 1
-        if word.isascii():
-            if len(word) > 4 and word.endswith(("ing", "tion")):
-                scores["en"] = scores.get("en", 0.0) + 1.0
-            continue
-        for characters, languages in _MARKERS:
-            if any(char in word for char in characters):
-                for language, weight in languages.items():
-                    scores[language] = scores.get(language, 0.0) + weight
-                    words_of[language] = _OTHER_LANGUAGE_WORDS
-        if word.endswith(("ción", "ciones")):
-            scores["es"] = scores.get("es", 0.0) + 2.0
+            if kind:
+                words = listed_words.get(language, 0)
+                listed_words[language] = (
+                    words + 1 if kind == _LISTED else max(words, _OTHER_LANGUAGE_WORDS)
+                )
     return {
         language: score
         for language, score in scores.items()
-        if language in _FIRST_CLASS or words_of.get(language, 0) >= _OTHER_LANGUAGE_WORDS
+        if language in _FIRST_CLASS or listed_words.get(language, 0) >= _OTHER_LANGUAGE_WORDS
     }
 
 

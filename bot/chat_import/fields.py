@@ -119,6 +119,79 @@ def exported_channel(guild: object, channel: object) -> ExportedChannel:
 
 
 def export_message(raw: object, channel: ExportedChannel) -> ExportMessage:
+    if type(raw) is dict:
+        try:
+            found = _usual_message(raw, channel)
+        except FieldError:
+            found = None  # `_checked_message` names what is wrong, in its order
+        if found is not None:
+            return found
+    return _checked_message(raw, channel)
+
+
+def _usual_snowflake(value: object) -> int | None:
+    """A Discord id written as DCE writes it, a string of digits; None for anything else."""
+    if type(value) is not str or not 0 < len(value) <= _MAX_SNOWFLAKE_DIGITS:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if number <= MAX_SNOWFLAKE else None
+
+
+def _usual_message(message: dict[str, object], channel: ExportedChannel) -> ExportMessage | None:
+    """The message as DiscordChatExporter writes it (ids as strings of digits, every field of
+    its type), read in one pass; None for anything else, which `_checked_message` reads or
+    refuses. It decides as that does, in fewer calls: it runs on every message of an export."""
+    message_id = _usual_snowflake(message.get("id"))
+    author = message.get("author")
+    if message_id is None or type(author) is not dict:
+        return None
+    author_id = _usual_snowflake(author.get("id"))
+    author_name = author.get("name", "")
+    is_bot = author.get("isBot", False)
+    kind = message.get("type", "Default")
+    content = message.get("content", "")
+    if (
+        author_id is None
+        or type(author_name) is not str
+        or type(is_bot) is not bool
+        or type(kind) is not str
+        or type(content) is not str
+    ):
+        return None
+    replies_to = None
+    reference = message.get("reference")
+    if reference is not None:
+        if type(reference) is not dict:
+            return None
+        answered = reference.get("messageId")
+        if answered is not None:
+            replies_to = _usual_snowflake(answered)
+            if replies_to is None:
+                return None
+    created_at = timestamp(message.get("timestamp"), "'timestamp'")
+    edited = message.get("timestampEdited")
+    if edited is not None:
+        timestamp(edited, "'timestampEdited'")
+    return ExportMessage(
+        message_id,
+        channel.guild_id,
+        channel.guild_name,
+        channel.channel_id,
+        channel.channel_name,
+        author_id,
+        author_name,
+        is_bot,
+        created_at,
+        edited is not None,
+        kind,
+        content,
+        replies_to,
+    )
+
+
+def _checked_message(raw: object, channel: ExportedChannel) -> ExportMessage:
     message = _object(raw, "the message")
     message_id = snowflake(_required(message, "id", None), "'id'")
     created_at = timestamp(_required(message, "timestamp", None), "'timestamp'")

@@ -13,7 +13,12 @@ from pathlib import Path
 
 from bot.chat_import.fields import ExportedChannel, FieldError, export_message, exported_channel
 from bot.chat_import.records import ExportError, ExportMessage, snippet
-from bot.chat_import.stream import DEFAULT_CHUNK_BYTES, JsonStream, ProgressCallback
+from bot.chat_import.stream import (
+    DEFAULT_CHUNK_BYTES,
+    NOT_AT_HAND,
+    JsonStream,
+    ProgressCallback,
+)
 
 _HEADER_KEYS = ("guild", "channel")
 _ROOT_KINDS = {"[": "an array", '"': "a string", "t": "a boolean", "f": "a boolean", "n": "null"}
@@ -120,8 +125,12 @@ def _messages(stream: JsonStream, channel: ExportedChannel) -> Iterator[ExportMe
         stream.fail(f"'messages' is not an array (byte {stream.offset()})")
     stream.advance()
     number = 0
-    while _next_member(stream, "]", "the 'messages' array", first=number == 0):
-        raw = stream.value("the 'messages' array")
+    while True:
+        raw = stream.next_member_value() if number else NOT_AT_HAND
+        if raw is NOT_AT_HAND:
+            if not _next_member(stream, "]", "the 'messages' array", first=number == 0):
+                break
+            raw = stream.value("the 'messages' array")
         number += 1
         try:
             message = export_message(raw, channel)

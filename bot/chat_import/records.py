@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 SNIPPET_CHARS = 40
 
@@ -16,9 +16,9 @@ class ExportError(Exception):
         return cls(one_line(f"{path}: {problem}"))
 
 
-@dataclass(frozen=True, slots=True)
-class ExportMessage:
-    """One message of an export, flattened with the guild and channel it was exported from."""
+class ExportMessage(NamedTuple):
+    """One message of an export, flattened with the guild and channel it was exported from (a
+    named tuple: one is built per message read, at a quarter of a frozen dataclass's cost)."""
 
     message_id: int
     guild_id: int

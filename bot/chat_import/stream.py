@@ -26,6 +26,9 @@ MAX_VALUE_CHARS = 64 << 20
 _BOUNDARY_SLACK = 16
 
 _NOT_WHITESPACE = re.compile(r"[^ \t\n\r]")
+_NEXT_MEMBER = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
+# What `next_member_value` returns when the next member is not there to be taken in one step.
+NOT_AT_HAND = object()
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 ProgressCallback = Callable[[int, int], None]
@@ -93,6 +96,30 @@ class JsonStream:
                 self._pos = decoded[1]
                 return decoded[0]
             self._read_more()
+
+    def next_member_value(self) -> object:
+        """After a member of an array, the next one if it lies whole in the text read so far:
+        the separator, then the value (moved past both). Anything else (the array's end, a
+        chunk edge, an error) returns NOT_AT_HAND and moves nothing: `peek`, `advance` and
+        `value` then take it step by step and name any problem."""
+        found = _NEXT_MEMBER.match(self._text, self._pos)
+        if found is None:
+            return NOT_AT_HAND
+        start = found.end()
+        decoded = self._whole_value_at(start)
+        if decoded is None:
+            return NOT_AT_HAND
+        self._last_start = start
+        self._pos = decoded[1]
+        return decoded[0]
+
+    def _whole_value_at(self, start: int) -> tuple[object, int] | None:
+        try:
+            value, end = self._json.raw_decode(self._text, start)
+        except (ValueError, RecursionError):  # the step-by-step way reports these
+            return None
+        # A number or literal ending exactly at the chunk edge may continue ("12|34").
+        return (value, end) if end < len(self._text) else None
 
     def _decode_here(self) -> tuple[object, int] | None:
         """The value at the cursor and where it ends; None if it may continue in the file."""

@@ -31,6 +31,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypedDict
 
 from bot.analysis import Analysis, format_cue
@@ -42,6 +43,10 @@ from bot.store.threads import ThreadSeen
 from bot.watch.activity import ActivityBuffer, ActivitySnapshot, ThreadMemory
 
 log = logging.getLogger(__name__)
+
+# A member posts many request messages: the pseudonym (an HMAC) is computed once for each of the
+# latest authors, not once per row.
+_cached_author_hash = lru_cache(maxsize=4096)(author_hash)
 
 DAY = 86400.0
 FLUSH_SECONDS = 2.0
@@ -97,7 +102,7 @@ def request_record(
         message_id=message_id,
         guild_id=guild_id,
         channel_id=channel_id,
-        author_hash=author_hash(author_key, author_id),
+        author_hash=_cached_author_hash(author_key, author_id),
         created_at=created_at,
         content=analysis.text,
         edited=edited,

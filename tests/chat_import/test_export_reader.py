@@ -109,6 +109,35 @@ def test_integer_ids_and_missing_optional_fields_are_accepted(
     )
 
 
+@pytest.mark.parametrize(
+    ("field", "unusual", "usual"),
+    [
+        ("id", 2**63 - 1, str(2**63 - 1)),
+        ("id", "000123", "123"),
+        ("author", {"id": 7, "name": None}, {"id": "7", "name": "", "isBot": False}),
+        ("type", None, "Default"),
+        ("content", None, ""),
+        ("reference", {"messageId": None}, None),
+        ("reference", {"messageId": 2**63 - 1}, {"messageId": str(2**63 - 1)}),
+    ],
+)
+def test_unusual_but_valid_values_read_as_their_usual_form(
+    make_doc: DocBuilder,
+    make_message: Callable[..., Any],
+    write_export: Writer,
+    field: str,
+    unusual: object,
+    usual: object,
+) -> None:
+    """DCE's own shape is read on a short path; what a hand-made file may hold instead (ids as
+    numbers, nulls, leading zeros) is read the careful way, to the same message."""
+    odd, plain = make_message(0), make_message(0)
+    odd[field], plain[field] = unusual, usual
+    [read_odd] = _read_all(write_export(make_doc([odd])))
+    [read_plain] = _read_all(write_export(make_doc([plain])))
+    assert read_odd == read_plain
+
+
 def _straddling_export(make_doc: DocBuilder, make_message: Callable[..., Any], chunk: int) -> bytes:
     """An export in which the first emoji's four bytes are split 2 + 2 across chunks."""
     for padding in range(chunk):
