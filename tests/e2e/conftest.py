@@ -21,6 +21,7 @@ from bot.cli.common import key_path_for
 from bot.client import ClamorBot
 from bot.config import load_settings
 from bot.store import Store, load_or_create_key
+from bot.store.database import BUSY_BUDGET_SECONDS
 from tests.fakediscord import FakeDiscord, assert_no_stray_tasks, connect_discord_py, running_bot
 from tests.store.store_factory import copy_template
 
@@ -39,6 +40,7 @@ async def running_clamor(
     db_path: Path,
     *,
     clock: Callable[[], float] = time.time,
+    busy_budget: float = BUSY_BUDGET_SECONDS,
     **overrides: str,
 ) -> AsyncIterator[ClamorBot]:
     """The real ClamorBot, its Store on `db_path`, connected to `fake` and ready.
@@ -55,7 +57,7 @@ async def running_clamor(
     settings = load_settings(environ, env_file=None)
     key = load_or_create_key(key_path_for(db_path))
     async with (
-        await Store.open(db_path) as store,
+        await Store.open(db_path, busy_budget=busy_budget) as store,
         running_bot(ClamorBot(settings, store, author_key=key, clock=clock), fake) as bot,
     ):
         yield bot
@@ -70,8 +72,12 @@ def clamor(
     db_path = copy_template(sqlite_template, tmp_path / "clamor.db")
 
     def start(
-        clock: Callable[[], float] = time.time, **overrides: str
+        clock: Callable[[], float] = time.time,
+        busy_budget: float = BUSY_BUDGET_SECONDS,
+        **overrides: str,
     ) -> AbstractAsyncContextManager[ClamorBot]:
-        return running_clamor(fake_discord, db_path, clock=clock, **overrides)
+        return running_clamor(
+            fake_discord, db_path, clock=clock, busy_budget=busy_budget, **overrides
+        )
 
     return start

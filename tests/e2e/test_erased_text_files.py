@@ -8,9 +8,11 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import Any
 
 from bot.client import ClamorBot
-from tests.e2e.helpers import Clock, post_logged, private_line, purge_now
+from tests.e2e.helpers import FAST_TICK, Clock, post_logged, private_line, purge_now
+from tests.e2e.waiting import eventually
 from tests.fakediscord import FakeDiscord
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
@@ -122,3 +124,31 @@ async def test_an_erasure_a_reader_holds_up_still_answers(
             await releasing
         assert answer.startswith("Done: I erased what I had logged of you in this server (5 ")
         assert copies_in_files(db_path, ERASED) == 0
+
+
+async def test_the_hourly_tick_finishes_a_scrub_a_reader_held_back(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    """Past the Store's wait (short here) the erasure answers with its copies still in the
+    write-ahead log; the privacy upkeep's next tick cuts the log once the reader is gone."""
+    fake, db_path = fake_discord, tmp_path / "clamor.db"
+    async with clamor(busy_budget=0.3) as bot:
+        await post_many(bot, fake, "bob", ERASED)
+        reader = sqlite3.connect(db_path)
+        try:
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM request_messages").fetchone()  # a snapshot
+            answer = await private_line(fake, "bob", "clamor", ["forget-me"], {"confirm": "yes"})
+            assert answer.startswith("Done: I erased what I had logged of you in this server")
+            assert bot.store.scrub_owed
+            assert copies_in_files(db_path, ERASED) > 0  # the check below can fail
+        finally:
+            reader.close()
+        cog: Any = bot.get_cog("PrivacyUpkeep")  # loaded as an extension
+        cog.tick.change_interval(seconds=FAST_TICK)
+
+        async def scrubbed() -> bool:
+            return copies_in_files(db_path, ERASED) == 0
+
+        await eventually(scrubbed, "the hourly tick to scrub the erased text")
+        assert not bot.store.scrub_owed
