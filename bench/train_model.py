@@ -198,7 +198,7 @@ def _fit_reply(examples: Sequence[Example]):  # type: ignore[no-untyped-def]
 def blend_replies(
     examples: Sequence[Example], probabilities: list[float], in_flow: list[float]
 ) -> None:
-    """Out of fold, as at run time (``ngram_model.in_context_probability``): each message read
+    """Out of fold, as at run time (``ngram_model.InContext``): each message read
     with its context gets the mean of its P(request) and the reply model's, in place; in
     ``probabilities`` for the replies to a request, in ``in_flow`` for the rest."""
     folds = _folds(examples)

@@ -7,7 +7,7 @@ The steps, cheapest first:
 2. open alternatives and targets are overwritten with marker characters, so the model sees one
    feature for every name ("Sora" and "Veo" alike);
 3. the request model (``ngram_model.py``) reads the n-grams and the message's shape, and its
-   context when it answers a request (then with the reply model: ``in_context_probability``),
+   context when it answers a request (then with the reply model: ``InContext``),
    and decides against a threshold chosen at training time.
    A guild keyword makes a request, a guild ignore phrase vetoes one.
 
@@ -29,9 +29,8 @@ from bot.analysis.lexicon import read_table, stems_regex
 from bot.analysis.ngram_model import (
     RequestModel,
     RequestScore,
-    in_context_probability,
-    in_context_weighed,
     message_shape,
+    read_in_context,
     readable,
     request_features,
     with_context,
@@ -258,14 +257,13 @@ class RequestDetector:
                 feats = with_context(feats)
                 threshold = model.flow_threshold if in_flow else model.context_threshold
         weighed = model.weighed(feats)
-        probability = weighed.probability
-        if answers_request:
-            probability = in_context_probability(probability, feats)
+        in_context = read_in_context(weighed, feats) if answers_request else None
+        probability = weighed.probability if in_context is None else in_context.probability
         request = probability >= threshold
         context_decided = answers_request and request != alone
         # A request is explained unless nothing will show it: its row is stored with its cues.
         if (request and explain_requests) or explain:
-            explained = in_context_weighed(weighed, feats) if answers_request else weighed
+            explained = weighed if in_context is None else in_context.explained()
             cues = [_model_cue(explained.score()._replace(probability=probability), threshold)]
         else:
             cues = [_model_cue(RequestScore(probability, ()), threshold)]

@@ -13,7 +13,7 @@ one file, ``data/ngram_models.bin``, laid out to load in a few milliseconds (par
 thousands of text rows took a tenth of a second at every start, more than the rest of
 ``clamor classify``); ``pack_models`` writes it, ``unpack_models`` reads it. A third model, the
 reply model, is trained on the messages that answer a request only and read only for those
-(``in_context_probability``); it is in a file of its own in the same layout,
+(``InContext``); it is in a file of its own in the same layout,
 ``data/reply_model.bin``, with no category rows, loaded the first time a message answers a
 request (the bot's warm-up loads it as the bot starts):
 
@@ -581,7 +581,7 @@ class RequestModel:
     @cache
     def builtin_reply(cls) -> RequestModel:
         """The reply model shipped in ``data/reply_model.bin`` (its thresholds are unused: the
-        request model's in-reply and in-flow thresholds hold for ``in_context_probability``)."""
+        request model's in-reply and in-flow thresholds hold for ``InContext``)."""
         with open(data_file(REPLY_MODEL_FILE), "rb") as models:
             packed = unpack_models(models.read())
         return cls(dict(zip(packed.features, packed.request, strict=True)), packed.request_bias)
@@ -606,31 +606,6 @@ class RequestModel:
         return self.weighed(feats).score(top)
 
 
-def in_context_probability(probability: float, feats: Sequence[str]) -> float:
-    """P(request) of a message read with its context (``feats`` from ``with_context``), given
-    the request model's ``probability`` for them: its mean with the reply model's. The request
-    model learns from every message, so the few hundred replies barely shape it; a model of
-    the replies alone knows their wording but little else. Together they found more of the
-    reactions that need their thread, out of fold, than either (bench/README.md)."""
-    return (probability + RequestModel.builtin_reply().probability(feats)) / 2
-
-
-def in_context_weighed(weighed: Weighed, feats: Sequence[str]) -> Weighed:
-    """What explains a message read with its context: the request model's ``weighed`` and the
-    reply model's weights, averaged feature by feature (as their probabilities are averaged),
-    so that the words listed for and against are what moved both models."""
-    reply = RequestModel.builtin_reply().weighed(feats)
-    summed = dict(zip(weighed.feats, weighed.weights, strict=True))
-    for feature, weight in zip(reply.feats, reply.weights, strict=True):
-        summed[feature] = summed.get(feature, 0.0) + weight
-    return Weighed(
-        [weight / 2 for weight in summed.values()],
-        list(summed),
-        weighed.scale,
-        (weighed.bias + reply.bias) / 2,
-    )
-
-
 class Weighed(NamedTuple):
     """The features of a message that the request model knows, and their weights."""
 
@@ -646,6 +621,39 @@ class Weighed(NamedTuple):
     def score(self, top: int = 3) -> RequestScore:
         towards, against = _strongest_both(self.weights, self.feats, self.scale, top)
         return RequestScore(self.probability, towards, against)
+
+
+class InContext(NamedTuple):
+    """A message read with its context (``feats`` from ``with_context``) by the request model
+    and the reply model: P(request) is the mean of theirs. The request model learns from every
+    message, so the few hundred replies barely shape it; a model of the replies alone knows
+    their wording but little else. Together they found more of the reactions that need their
+    thread, out of fold, than either (bench/README.md)."""
+
+    request: Weighed
+    reply: Weighed
+
+    @property
+    def probability(self) -> float:
+        return (self.request.probability + self.reply.probability) / 2
+
+    def explained(self) -> Weighed:
+        """The two models' weights averaged feature by feature (as their probabilities are),
+        so that the words listed for and against are what moved both."""
+        summed = dict(zip(self.request.feats, self.request.weights, strict=True))
+        for feature, weight in zip(self.reply.feats, self.reply.weights, strict=True):
+            summed[feature] = summed.get(feature, 0.0) + weight
+        return Weighed(
+            [weight / 2 for weight in summed.values()],
+            list(summed),
+            self.request.scale,
+            (self.request.bias + self.reply.bias) / 2,
+        )
+
+
+def read_in_context(weighed: Weighed, feats: Sequence[str]) -> InContext:
+    """``weighed`` (the request model's reading of ``feats``) with the reply model's."""
+    return InContext(weighed, RequestModel.builtin_reply().weighed(feats))
 
 
 class CategoryModel:
