@@ -25,9 +25,7 @@ OFF_TOPIC = ("lol", "what time is it")
 
 
 async def post_at(room: Room, channel: FakeChannel, text: str, at: datetime, user: str) -> int:
-    payload = room.fake.user_message(channel, room.fake.user(user), text, at=at)
-    await room.dispatch("MESSAGE_CREATE", payload)
-    return int(payload["id"])
+    return await room.post(channel, text, user, at=at)
 
 
 async def test_a_reaction_right_after_a_request_in_its_channel_is_counted(

@@ -20,10 +20,7 @@ OFF_TOPIC = "lol"
 
 
 async def reply(room: Room, text: str, to: int, user: str = "carol") -> int:
-    fake = room.fake
-    payload = fake.user_message(fake.channel("general"), fake.user(user), text, reply_to=to)
-    await room.dispatch("MESSAGE_CREATE", payload)
-    return int(payload["id"])
+    return await room.post(room.fake.channel("general"), text, user, reply_to=to)
 
 
 async def test_a_reply_to_a_request_is_counted_with_its_category_and_lol_is_not(

@@ -50,8 +50,18 @@ class Room:
         self.expected += 1
         return payload
 
-    async def post(self, channel: FakeChannel, text: str, user: str = "bob") -> int:
-        payload = self.fake.user_message(channel, self.fake.user(user), text)
+    async def post(
+        self,
+        channel: FakeChannel,
+        text: str,
+        user: str = "bob",
+        *,
+        at: datetime | None = None,
+        reply_to: int | None = None,
+    ) -> int:
+        payload = self.fake.user_message(
+            channel, self.fake.user(user), text, at=at, reply_to=reply_to
+        )
         await self.dispatch("MESSAGE_CREATE", payload)
         return int(payload["id"])
 
