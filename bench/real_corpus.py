@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.analysis.pipeline import opening_post_text
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(
     os.environ.get(
@@ -75,15 +77,21 @@ def items(*, include_skipped: bool = False) -> Iterator[Item]:
             if row.get("skip") and not include_skipped:
                 continue
             thread = str(row["thread"])
+            text = str(row["text"])
+            position = int(row.get("position") or 0)
+            if position == 0 and isinstance(title := row.get("context"), str) and title:
+                # An opening post recorded under its title (an issue's) is read as the bot
+                # reads a forum post: the title, then the text.
+                text = opening_post_text(title, text)
             yield Item(
-                text=str(row["text"]),
+                text=text,
                 language=str(row["language"]),
                 request=bool(row["request"]),
                 category=row.get("category") or None,
                 accept=tuple(row.get("accept") or ()),
                 source=str(row["source"]),
                 thread=thread,
-                position=int(row.get("position") or 0),
+                position=position,
                 real=row.get("origin") == "real",
                 needs_context=bool(row.get("needs_context")),
                 base_rate=row.get("slice") == "base-rate-chat",

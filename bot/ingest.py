@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from bot.analysis import NO_CONTEXT, Analyzer, Context
+from bot.analysis import NO_CONTEXT, Analyzer, Context, opening_post_text
 from bot.buckets import volume_bucket
 from bot.chat_import import ExportMessage, read_export
 from bot.guild_settings import guild_analyzer
@@ -167,7 +167,7 @@ async def ingest_exports(
             read.add(message.message_id, volume_bucket(message.created_at, timezone))
             pending += 1
             context, place = await _context(store, conversations, message, link)
-            analysis = analyzer.analyze(message.content, score_all=False, context=context)
+            analysis = analyzer.analyze(_text_read(message), score_all=False, context=context)
             if not analysis.request:
                 conversations.note(message.message_id, False)
             else:
@@ -194,6 +194,14 @@ async def ingest_exports(
         reads.clear()
         channels.clear()
     return summary
+
+
+def _text_read(message: ExportMessage) -> str:
+    """A forum post's opening message (its id is its thread's) is read with the post's title,
+    the name of the thread the export holds, as the watcher reads it."""
+    if message.message_id == message.channel_id and message.channel_name:
+        return opening_post_text(message.channel_name, message.content)
+    return message.content
 
 
 async def _context(

@@ -7,7 +7,7 @@ the learned models' weights).
 from bot.analysis.cleaning import clean_text
 from bot.analysis.explain import explain, format_cue, summarize
 from bot.analysis.language import detect_language
-from bot.analysis.pipeline import Analyzer, analyze, warm_up
+from bot.analysis.pipeline import Analyzer, analyze, opening_post_text, warm_up
 from bot.analysis.results import (
     CATEGORIES,
     FLOW_CUE,
@@ -40,6 +40,7 @@ __all__ = [
     "detect_language",
     "explain",
     "format_cue",
+    "opening_post_text",
     "summarize",
     "warm_up",
 ]

@@ -11,7 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from bot.analysis import NO_CONTEXT, Analyzer, Context, explain, format_cue, summarize
+from bot.analysis import (
+    NO_CONTEXT,
+    Analyzer,
+    Context,
+    explain,
+    format_cue,
+    opening_post_text,
+    summarize,
+)
 from bot.analysis.results import Analysis
 from bot.cli.common import EXIT_OK, EXIT_PARTIAL, CommandError
 from bot.cli.terminal import json_visible, visible
@@ -36,7 +44,9 @@ def register(commands: Any) -> None:
         action="store_true",
         help="input lines are JSON objects with a 'text' key, and optionally a 'context': the "
         'text of the message it answers, or {"request": true} when that one is a request; '
-        '"flow": true in that object when the message only follows it in the channel',
+        '"flow": true in that object when the message only follows it in the channel; '
+        "a 'title' when the message opens a post under one (a forum post, an issue): it is read "
+        "first",
     )
     parser.add_argument(
         "--explain",
@@ -87,16 +97,16 @@ def wants_human(args: argparse.Namespace, stdout_is_terminal: bool) -> bool:
     return bool(args.human or (args.explain and stdout_is_terminal and not args.json))
 
 
-def _text_of(raw: bytes, number: int, *, jsonl: bool) -> tuple[str, object]:
-    """The message text of one input line and its 'context' value (None without one);
-    ValueError says what is wrong with it."""
+def _text_of(raw: bytes, number: int, *, jsonl: bool) -> tuple[str, str, object]:
+    """The message text of one input line, the title of the post it opens ("" without one)
+    and its 'context' value (None without one); ValueError says what is wrong with it."""
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError(f"line {number}: not valid UTF-8") from None
     line = line.rstrip("\r\n")
     if not jsonl:
-        return line, None
+        return line, "", None
     try:
         item = json.loads(line)
     except (json.JSONDecodeError, RecursionError):
@@ -104,7 +114,10 @@ def _text_of(raw: bytes, number: int, *, jsonl: bool) -> tuple[str, object]:
     if not isinstance(item, dict) or not isinstance(item.get("text"), str):
         raise ValueError(f"line {number}: expected a JSON object with a string 'text'")
     text: str = item["text"]
-    return text, item.get("context")
+    title = item.get("title", "")
+    if not isinstance(title, str):
+        raise ValueError(f"line {number}: 'title' must be a string")
+    return text, title, item.get("context")
 
 
 def _context(analyzer: Analyzer, spec: object, number: int) -> Context:
@@ -176,15 +189,16 @@ def handle(args: argparse.Namespace) -> int:
                     sys.stdout.write(_dump({"line": number, "error": too_long(number)}) + "\n")
                 continue
             try:
-                text, spec = _text_of(raw, number, jsonl=args.jsonl)
+                text, title, spec = _text_of(raw, number, jsonl=args.jsonl)
                 context = _context(analyzer, spec, number)
             except ValueError as exc:
                 bad += 1
                 print(f"clamor classify: {exc}", file=sys.stderr)
                 continue
-            analysis = analyzer.analyze(text, context=context, explain=human or args.explain)
+            read = opening_post_text(title, text) if title else text
+            analysis = analyzer.analyze(read, context=context, explain=human or args.explain)
             if human:
-                sys.stdout.write(visible(human_block(number, text, analysis)) + "\n")
+                sys.stdout.write(visible(human_block(number, read, analysis)) + "\n")
                 continue
             payload = result(analysis, explain=args.explain)
             payload["text"] = text  # echo the input as given, even where analysis had to mend it

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.analysis import Analysis, Analyzer, Context
+from bot.analysis import Analysis, Analyzer, Context, opening_post_text
 from bot.buckets import volume_bucket
 from bot.config import INTAKE_PER_GUILD
 from bot.guild_settings import GuildConfig, GuildConfigs
@@ -101,6 +101,27 @@ def readable_targets(guilds: list[discord.Guild]) -> list[tuple[discord.Guild, R
 
 def parent_id_of(channel: object) -> int | None:
     return channel.parent_id if isinstance(channel, discord.Thread) else None
+
+
+def _post_title(message: discord.Message) -> str:
+    """The title of the forum post `message` opens ("" for any other message)."""
+    channel = message.channel
+    if (
+        message.id == channel.id
+        and isinstance(channel, discord.Thread)
+        and isinstance(channel.parent, discord.ForumChannel)
+    ):
+        return channel.name
+    return ""
+
+
+def _message_text(message: discord.Message, content: str | None = None) -> str:
+    """The text Clamor reads of `message` (with `content` in place of its own, if given): a
+    forum post's opening message with the post's title, since the title often says it all
+    ("Release the weights?") and the text only "as the title says". The row keeps it."""
+    text = message.content if content is None else content
+    title = _post_title(message)
+    return opening_post_text(title, text) if title else text
 
 
 def is_member_message(message: discord.Message) -> bool:
@@ -290,7 +311,8 @@ class WatchService:
         """Apply an edit: analysed again unless the text is known to be the same."""
         stored = await self._writer.current(guild_id, message.id)
         previous = stored.content if stored is not None else None
-        if not edit_needs_analysis(previous, before, message.content):
+        cached = None if before is None else _message_text(message, before)
+        if not edit_needs_analysis(previous, cached, _message_text(message)):
             return
         config = await self._configs.get(guild_id)
         channel = message.channel
@@ -424,7 +446,7 @@ class WatchService:
             stored = await writer.current(guild_id, message.id)
             if stored is None and not edited:
                 return False  # analysed when it was posted: not a request
-            if stored is not None and stored.content == message.content:
+            if stored is not None and stored.content == _message_text(message):
                 result.already_logged += 1
                 return True  # unchanged
         analysis = await self._analyse(guild_id, config.analyzer, message)
@@ -499,7 +521,7 @@ class WatchService:
             if not opener.content or not is_member_message(opener):
                 return False
             # A forum post is its title and its text; a thread's name often says what it is for.
-            text = f"{title}\n{opener.content}" if title else opener.content
+            text = opening_post_text(title, opener.content) if title else opener.content
             if analyse_off_loop(text):
                 return (await asyncio.to_thread(analyzer.analyze, text, score_all=False)).request
             return analyzer.analyze(text, score_all=False).request
@@ -535,7 +557,7 @@ class WatchService:
         """The hot-path analysis of a member's message, read with what it answers; the verdict
         is remembered for the replies that will answer it."""
         context = await self.conversation_context(guild_id, message, analyzer)
-        text = message.content
+        text = _message_text(message)
         if analyse_off_loop(text):
             analysis = await asyncio.to_thread(
                 analyzer.analyze, text, score_all=False, context=context

@@ -367,19 +367,7 @@ def test_a_stance_alone_needs_a_topic_or_a_request_to_answer() -> None:
     assert not analyze(long_chatter, context=ANSWERING).request
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Olvídense eso jamás va a pasar!",
-        pytest.param(
-            "olvídense, jamás va a pasar",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a known miss of today's models (p 0.459, under the threshold 0.46)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("text", ["Olvídense eso jamás va a pasar!", "olvídense, jamás va a pasar"])
 def test_a_stance_in_reply_to_a_request_is_one(text: str) -> None:
     assert analyze(text, context=ANSWERING).request
 

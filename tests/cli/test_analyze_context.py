@@ -113,3 +113,44 @@ def test_classify_reads_a_flow_context(
     flow = "follows a request message in this channel: the context decided"
     assert any(flow in cue for cue in results[0]["cues"])
     assert "line 5: 'context' must be" in err
+
+
+TITLE = "Will you open source the Sora weights?"
+AS_TITLED = "As the title says. Thanks in advance!"
+
+
+@pytest.mark.parametrize(("title", "requests"), [(TITLE, 1), ("Pizza night", 0)])
+def test_a_forum_posts_opening_message_is_read_with_its_title(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], title: str, requests: int
+) -> None:
+    """In the export of a forum post the channel is the post, named by its title, and the
+    opening message has the post's id: it is read after the title, as the bot reads it."""
+    doc = export_doc(
+        [
+            ("2026-03-14T10:00:00+00:00", AS_TITLED),
+            ("2026-03-14T10:01:00+00:00", "lol"),
+        ]
+    )
+    channel = doc["channel"]
+    channel.update(type="GuildPublicThread", name=title)
+    channel["id"] = doc["messages"][0]["id"]
+    path = tmp_path / "post.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["analyze", str(path), "--format", "json", "--tz", "UTC"]) == 0
+    digest = json.loads(capsys.readouterr().out)
+    assert digest["totals"]["requests"] == requests
+
+
+def test_classify_reads_a_title_before_the_text(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        {"text": AS_TITLED, "title": TITLE},
+        {"text": AS_TITLED},
+        {"text": AS_TITLED, "title": "Pizza night"},
+        {"text": AS_TITLED, "title": ["not", "text"]},
+    ]
+    results, err = classify_jsonl(monkeypatch, capsys, lines)
+    assert [r["request"] for r in results] == [True, False, False]
+    assert results[0]["text"] == AS_TITLED  # the input echoed as given
+    assert "line 4: 'title' must be a string" in err

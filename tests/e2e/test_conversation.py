@@ -127,3 +127,33 @@ async def test_a_thread_whose_opener_cannot_be_read_says_its_context_was_missing
         assert opener_reads(fake, thread.id) == 1
         answer = await why(fake, link(fake, thread, reaction))
         assert "it answers a message Clamor could not read" in answer
+
+
+async def test_a_forum_post_is_read_with_its_title(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    """The title often says it all and the text only "as the title says": the opening message
+    of a forum post is read after its title, as the replies' context already was."""
+    fake = fake_discord
+    ideas, alice = fake.channel("ideas"), fake.user("alice")  # a forum
+    body = "As the title says. Thanks in advance!"
+    post, opener = fake.forum_post(ideas, "Will you open source the Sora weights?", alice, body)
+    chat, chat_opener = fake.forum_post(ideas, "Pizza night", alice, body)
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        await room.dispatch("MESSAGE_CREATE", opener)
+        await room.dispatch("MESSAGE_CREATE", chat_opener)
+        row = await logged(bot, fake, post.id)
+        assert row.content == f"Will you open source the Sora weights?\n{body}"
+        assert row.category == "demand"
+        assert await room.logged(chat.id) is None  # the same words under another title
+
+        reaction = await room.post(post, REACTION, user="dave")
+        assert (await logged(bot, fake, reaction)).replies_to == post.id
+        assert opener_reads(fake, post.id) == 0  # its verdict was remembered as it came
+
+        await room.edit(post.id, "Any news?")  # the text alone names nothing
+        await room.settled()
+        edited = await room.logged(post.id)
+        assert edited.content == "Will you open source the Sora weights?\nAny news?"
+        assert edited.category == "demand"

@@ -222,14 +222,28 @@ class FakeDiscord:
         self, parent: FakeChannel, title: str, author: FakeUser, text: str
     ) -> FakeChannel:
         """A thread or forum post opened before the bot came: its opening message is stored but
-        never sent over the gateway. As on Discord, the opening message has the thread's id, in
-        the post itself under a forum and in the parent channel for a thread started from a
-        message."""
+        never sent over the gateway."""
+        return self._open_thread(parent, title, author, text)[0]
+
+    def forum_post(
+        self, forum: FakeChannel, title: str, author: FakeUser, text: str
+    ) -> tuple[FakeChannel, Payload]:
+        """A member opens a post in `forum`: the post (a thread, known to the bot from its next
+        GUILD_CREATE, as from THREAD_CREATE on Discord) and its opening message's
+        MESSAGE_CREATE data (not sent yet)."""
+        post, message = self._open_thread(forum, title, author, text, new=True)
+        return post, events.gateway_message(self.world, message, None)
+
+    def _open_thread(
+        self, parent: FakeChannel, title: str, author: FakeUser, text: str, *, new: bool = False
+    ) -> tuple[FakeChannel, StoredMessage]:
+        """As on Discord, the opening message has the thread's id, in the post itself under a
+        forum and in the parent channel for a thread started from a message."""
         kind = ChannelType.PUBLIC_THREAD
         guild = self.world.guilds[parent.guild_id]
-        thread = self.world.add_channel(guild, title, kind, parent=parent)
+        thread = self.world.add_channel(guild, title, kind, parent=parent, new=new)
         in_post = parent.type is ChannelType.FORUM
-        self.messages.add(
+        message = self.messages.add(
             StoredMessage(
                 id=thread.id,
                 channel_id=thread.id if in_post else parent.id,
@@ -239,7 +253,7 @@ class FakeDiscord:
                 timestamp=snowflake_time(thread.id),
             )
         )
-        return thread
+        return thread, message
 
     async def send_user_message(
         self, channel: FakeChannel, author: FakeUser, content: str, **extra: Any

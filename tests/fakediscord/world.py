@@ -213,9 +213,11 @@ class World:
         *,
         parent: FakeChannel | None = None,
         topic: str | None = None,
+        new: bool = False,
     ) -> FakeChannel:
+        """A channel of `guild`, made with the world unless `new` (made now: a fresh id)."""
         channel = FakeChannel(
-            self.ids.at(WORLD_CREATED),
+            self.ids.now() if new else self.ids.at(WORLD_CREATED),
             guild.id,
             name,
             kind,
