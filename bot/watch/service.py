@@ -115,7 +115,7 @@ def _post_title(message: discord.Message) -> str:
     return ""
 
 
-def _message_text(message: discord.Message, content: str | None = None) -> str:
+def message_text(message: discord.Message, content: str | None = None) -> str:
     """The text Clamor reads of `message` (with `content` in place of its own, if given): a
     forum post's opening message with the post's title, since the title often says it all
     ("Release the weights?") and the text only "as the title says". The row keeps it."""
@@ -311,8 +311,8 @@ class WatchService:
         """Apply an edit: analysed again unless the text is known to be the same."""
         stored = await self._writer.current(guild_id, message.id)
         previous = stored.content if stored is not None else None
-        cached = None if before is None else _message_text(message, before)
-        if not edit_needs_analysis(previous, cached, _message_text(message)):
+        cached = None if before is None else message_text(message, before)
+        if not edit_needs_analysis(previous, cached, message_text(message)):
             return
         config = await self._configs.get(guild_id)
         channel = message.channel
@@ -446,7 +446,7 @@ class WatchService:
             stored = await writer.current(guild_id, message.id)
             if stored is None and not edited:
                 return False  # analysed when it was posted: not a request
-            if stored is not None and stored.content == _message_text(message):
+            if stored is not None and stored.content == message_text(message):
                 result.already_logged += 1
                 return True  # unchanged
         analysis = await self._analyse(guild_id, config.analyzer, message)
@@ -557,7 +557,7 @@ class WatchService:
         """The hot-path analysis of a member's message, read with what it answers; the verdict
         is remembered for the replies that will answer it."""
         context = await self.conversation_context(guild_id, message, analyzer)
-        text = _message_text(message)
+        text = message_text(message)
         if analyse_off_loop(text):
             analysis = await asyncio.to_thread(
                 analyzer.analyze, text, score_all=False, context=context

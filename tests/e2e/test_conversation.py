@@ -139,6 +139,7 @@ async def test_a_forum_post_is_read_with_its_title(
     body = "As the title says. Thanks in advance!"
     post, opener = fake.forum_post(ideas, "Will you open source the Sora weights?", alice, body)
     chat, chat_opener = fake.forum_post(ideas, "Pizza night", alice, body)
+    older = fake.old_thread(ideas, "Open weights for Veo, please", alice, body)
     async with clamor() as bot:
         room = Room(fake, bot)
         await room.dispatch("MESSAGE_CREATE", opener)
@@ -157,3 +158,8 @@ async def test_a_forum_post_is_read_with_its_title(
         edited = await room.logged(post.id)
         assert edited.content == "Will you open source the Sora weights?\nAny news?"
         assert edited.category == "demand"
+
+        # Posted before the bot came: `/clamor why` reads it now as the watcher would have.
+        answer = await why(fake, link(fake, older, older.id))
+        assert "it is a request now" in answer
+        assert "Open weights for Veo, please" in answer
