@@ -160,6 +160,8 @@ def bound_text(text: str) -> str:
         head = text[:head_size].rsplit(" ", 1)[0]
         tail = text[-(MAX_TONE_CHARS - head_size) :].split(" ", 1)[-1]
         text = f"{head} {tail}"
+    if text.isascii():  # no emoji is ASCII
+        return text
     emoji = [match.start() for match in EMOJI_CHAR.finditer(text)]
     if len(emoji) <= MAX_TONE_EMOJI:
         return text
