@@ -34,6 +34,8 @@ CLAUSE_ENDS = (",", ";", ":", ".", "!", "?", "…")
 # Subject negators chat uses that VADER's NEGATE list lacks.
 EXTRA_NEGATORS = frozenset({"nobody", "noone", "no-one", "nobody's"})
 NO_WORDS = Tone(compound=0.0, pos=0.0, neu=0.0, neg=0.0)
+# What VADER's sums come to when no word is in the lexicon: every word neutral.
+NO_SENTIMENT = Tone(compound=0.0, pos=0.0, neu=1.0, neg=0.0)
 
 _PUNCTUATION = string.punctuation
 _NEGATORS = frozenset(NEGATE)
@@ -76,12 +78,15 @@ class VaderScorer:
         # emoticon such as ":)" or ":D" is kept whole).
         words = [token if len(word := token.strip(_PUNCTUATION)) <= 2 else word for token in tokens]
         lowered = list(map(str.lower, words))
+        scored = self._scored
+        found = [i for i, low in enumerate(lowered) if low in scored]
+        if not found:
+            return NO_SENTIMENT
         capitals = sum(map(str.isupper, words))
         shouting = 0 < capitals < len(words)  # some words in capitals, not all
-        scored = self._scored
         sentiments: list[float] = [0.0] * len(words)
         last = len(words) - 1
-        for i in [i for i, low in enumerate(lowered) if low in scored]:
+        for i in found:
             if lowered[i] == "kind" and i < last and lowered[i + 1] == "of":
                 continue
             sentiments[i] = self._valence(scored[lowered[i]], i, tokens, words, lowered, shouting)
