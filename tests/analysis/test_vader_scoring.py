@@ -1,9 +1,10 @@
 """``vader_scoring`` gives the same Tone as vaderSentiment's ``polarity_scores`` with Clamor's
 clause patch (``vader_reference``), float for float, on every text tried: all 23,699 sentences of
-the four VADER ICWSM 2014 files (cleaned as the pipeline cleans them, and raw), every text of the
-in-house corpus, a table of hand-written cases, long unbounded texts, and generated word salads
-of the words the rules react to. The ICWSM part needs ``../shared`` (or ``$CLAMOR_ICWSM_DIR``) and
-skips, saying so, without it; it takes about 5 s on one core.
+the four VADER ICWSM 2014 files (cleaned as the pipeline cleans them; the 4,200 tweets raw too),
+every text of the in-house corpus (cleaned and raw), a table of hand-written cases, long unbounded
+texts, and generated word salads of the words the rules react to. The ICWSM part needs
+``../shared`` (or ``$CLAMOR_ICWSM_DIR``) and skips, saying so, without it; it takes about 3 s on
+one core (about 8 s traced by coverage).
 """
 
 from __future__ import annotations
@@ -183,7 +184,7 @@ def test_edge_cases_score_as_vader_does(text: str) -> None:
 def test_long_texts_score_as_vader_does() -> None:
     """Bounded by ``score_english``, and whole (the scorer alone, past any bound)."""
     pieces = [*EDGE_CASES[:60], "good", "NOT", "but", "the shit", "kind of", "😂"]
-    for seed in range(6):
+    for seed in range(3):
         words = [pieces[(seed * 7 + 13 * n) % len(pieces)] for n in range(400)]
         text = " ".join(words)
         same(text)
@@ -207,7 +208,8 @@ def test_every_icwsm_sentence_scores_as_vader_does(name: str) -> None:
     assert len(rows) > 3000
     for _rating, text in rows:
         same(clean_text(text))
-        same(text)
+        if name == "tweets":
+            same(text)
 
 
 # The words VADER's rules react to, in the spellings they react to.
