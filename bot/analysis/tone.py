@@ -1,8 +1,12 @@
 """Tone: VADER for everything but Spanish, built once per process and fed bounded text.
 
-VADER's rules re-scan the whole word list for every sentiment word, so its cost grows with the
-square of the text (800 emoji take most of a second). Tone is a property of a message, not of
-every word in a wall of text, so VADER gets at most ``MAX_TONE_CHARS`` characters (the start and
+VADER's tables come from vaderSentiment, with Clamor's additions; its rules are computed by
+``vader_scoring`` (the same numbers as ``polarity_scores``, at a fraction of the cost).
+
+vaderSentiment's own code re-scans the whole word list for every sentiment word, so its cost
+grows with the square of the text (800 emoji take most of a second). Tone is a property of a
+message, not of every word in a wall of text, so VADER gets (and, since the bound shapes the
+scores, still gets) at most ``MAX_TONE_CHARS`` characters (the start and
 the end, where the reaction usually is), runs of one character cut to four, and at most
 ``MAX_TONE_EMOJI`` emoji.
 """
@@ -14,16 +18,12 @@ import threading
 from functools import cache
 from typing import NamedTuple
 
-from vaderSentiment.vaderSentiment import (
-    BOOSTER_DICT,
-    N_SCALAR,
-    NEGATE,
-    SentimentIntensityAnalyzer,
-)
+from vaderSentiment.vaderSentiment import BOOSTER_DICT, NEGATE, SentimentIntensityAnalyzer
 
 from bot.analysis.emoji import EMOJI_CHAR, is_emoji
 from bot.analysis.lexicon import LexiconError, read_table
 from bot.analysis.results import NEUTRAL_TONE, Cue, Tone
+from bot.analysis.vader_scoring import CLAUSE_ENDS, EXTRA_NEGATORS, VaderScorer
 
 MAX_TONE_CHARS = 480
 MAX_TONE_EMOJI = 16
@@ -32,18 +32,15 @@ _HEAD_SHARE = 2 / 3
 _RUN = re.compile(r"(.)\1{4,}", re.DOTALL)
 _TOKEN_EDGES = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~¿¡…"
 # VADER only negates a sentiment word after "not", "never", "n't" and friends; chat puts the
-# negation in the subject as often ("nobody likes this", "noone asked for this").
-EXTRA_NEGATORS = frozenset({"nobody", "noone", "no-one", "nobody's"})
+# negation in the subject as often ("nobody likes this", "noone asked for this": EXTRA_NEGATORS).
 _NEGATIONS = frozenset(NEGATE) | EXTRA_NEGATORS
 TONE_CUES = 3
-# A word ending in one of these ends a clause: "they'll never release it, closedAI as usual"
-# does not deny "closedAI". VADER drops the punctuation before it looks back for a negator.
-_CLAUSE_ENDS = (",", ";", ":", ".", "!", "?", "…")
+# A word ending in one of CLAUSE_ENDS ends a clause: "they'll never release it, closedAI as
+# usual" does not deny "closedAI" (the scorer reads a negator only within its clause).
 
 _lock = threading.Lock()
-# Clause number of each word of the text VADER is scoring on this thread (see `_negation_check`).
-_scoring = threading.local()
 _analyzer: SentimentIntensityAnalyzer | None = None
+_scorer: VaderScorer | None = None
 _phrases: dict[str, str] = {}
 _phrase_regex: re.Pattern[str] | None = None
 
@@ -69,30 +66,6 @@ def _valence_table(name: str) -> dict[str, float]:
 def chat_emoji_valence() -> dict[str, float]:
     """Emoji VADER scores 0 or backwards (🤡, 🔥), from ``emoji_valence.tsv``."""
     return _valence_table("emoji_valence.tsv")
-
-
-def clause_numbers(words: list[str]) -> list[int]:
-    """For each word, how many clause ends come before it."""
-    numbers: list[int] = []
-    clause = 0
-    for word in words:
-        numbers.append(clause)
-        if word.endswith(_CLAUSE_ENDS):
-            clause += 1
-    return numbers
-
-
-def _negation_check(valence: float, words: list[str], start_i: int, i: int) -> float:
-    """VADER's own check, plus the subject negators it does not know, within one clause."""
-    clauses: list[int] | None = getattr(_scoring, "clauses", None)
-    negator = i - (start_i + 1)
-    if clauses is not None and len(clauses) == len(words) and clauses[negator] != clauses[i]:
-        return valence
-    valence = float(SentimentIntensityAnalyzer._negation_check(valence, words, start_i, i))
-    # Only praise is denied this way: "nobody panic" is not a happy message.
-    if valence > 0 and str(words[i - (start_i + 1)]).lower() in EXTRA_NEGATORS:
-        valence *= N_SCALAR
-    return valence
 
 
 def _join_lexicon_phrases(analyzer: SentimentIntensityAnalyzer) -> None:
@@ -156,7 +129,6 @@ def vader() -> SentimentIntensityAnalyzer:
         with _lock:
             if _analyzer is None:
                 analyzer = SentimentIntensityAnalyzer()
-                analyzer._negation_check = _negation_check
                 _join_lexicon_phrases(analyzer)
                 for token, valence in chat_lexicon().items():
                     analyzer.lexicon.setdefault(token, valence)
@@ -170,6 +142,16 @@ def vader() -> SentimentIntensityAnalyzer:
     return _analyzer
 
 
+def english_scorer() -> VaderScorer:
+    """VADER's rules over the process-wide analyser's lexicon (built again if that is)."""
+    global _scorer
+    lexicon = vader().lexicon
+    scorer = _scorer
+    if scorer is None or scorer.lexicon is not lexicon:
+        scorer = _scorer = VaderScorer(lexicon)
+    return scorer
+
+
 def bound_text(text: str) -> str:
     """At most MAX_TONE_CHARS characters and MAX_TONE_EMOJI emoji, runs cut to four."""
     text = _RUN.sub(r"\1\1\1\1", text)
@@ -178,6 +160,8 @@ def bound_text(text: str) -> str:
         head = text[:head_size].rsplit(" ", 1)[0]
         tail = text[-(MAX_TONE_CHARS - head_size) :].split(" ", 1)[-1]
         text = f"{head} {tail}"
+    if text.isascii():  # no emoji is ASCII
+        return text
     emoji = [match.start() for match in EMOJI_CHAR.finditer(text)]
     if len(emoji) <= MAX_TONE_EMOJI:
         return text
@@ -219,7 +203,7 @@ def english_cues(text: str) -> tuple[Cue, ...]:
                     scored.setdefault(char, emoji_value)
         if valence:
             scored.setdefault(raw.strip(_TOKEN_EDGES), valence)
-        if raw.endswith(_CLAUSE_ENDS):
+        if raw.endswith(CLAUSE_ENDS):
             previous.clear()
         else:
             previous.append(word)
@@ -251,24 +235,19 @@ def top_cues(scored: dict[str, float]) -> tuple[Cue, ...]:
     return tuple(Cue("tone", word, f"valence {value:+.1f}", value) for word, value in ranked)
 
 
+def prepare_english(clean: str) -> tuple[str, str]:
+    """The text the cues are read from (bounded, unstretched, phrases joined) and the same with
+    its emoji spelled, which VADER's rules score."""
+    text = join_phrases(unstretch(bound_text(clean)))
+    return text, spell_emoji(vader(), text)
+
+
 def score_english(clean: str, *, explain: bool = True) -> ToneResult:
     """VADER on bounded text, plus the words that moved it (``explain=False``: without them)."""
     if not clean:
         return ToneResult(NEUTRAL_TONE)
-    analyzer = vader()
-    text = join_phrases(unstretch(bound_text(clean)))
-    spelled = spell_emoji(analyzer, text)
-    _scoring.clauses = clause_numbers(spelled.split())
-    try:
-        scores = analyzer.polarity_scores(spelled)
-    finally:
-        _scoring.clauses = None
-    tone = Tone(
-        compound=max(-1.0, min(1.0, float(scores["compound"]))),
-        pos=float(scores["pos"]),
-        neu=float(scores["neu"]),
-        neg=float(scores["neg"]),
-    )
+    text, spelled = prepare_english(clean)
+    tone = english_scorer().scores(spelled)
     if tone.pos == tone.neg == tone.neu == 0.0:
-        tone = NEUTRAL_TONE  # VADER returns all zeros when no word survives its tokeniser
+        tone = NEUTRAL_TONE  # VADER gives all zeros when no word survives its tokeniser
     return ToneResult(tone, english_cues(text) if explain else ())
