@@ -335,13 +335,13 @@ def _turned_away(raw: str, clean: str) -> Analysis:
     )
 
 
-@lru_cache(maxsize=64)
 def opening_post_text(title: str, text: str) -> str:
     """What is read of a post that opens a conversation under a title (a Discord forum post, a
     GitHub issue): the title, then the text. The title is often the whole request."""
     return f"{title}\n{text}" if text else title
 
 
+@lru_cache(maxsize=64)
 def analyzer_for(terms: GuildTerms = NO_TERMS) -> Analyzer:
     """A shared analyser per distinct set of guild terms (they are frozen, hence hashable)."""
     return Analyzer(terms)

@@ -15,9 +15,11 @@ from bot.analysis import (
     Analyzer,
     Context,
     Cue,
+    GuildTerms,
     analyze,
     explain,
     format_cue,
+    opening_post_text,
 )
 
 HOSTILE = {
@@ -183,3 +185,21 @@ def test_any_text_gives_a_valid_analysis(text: str) -> None:
     assert -1.0 <= analysis.tone.compound <= 1.0
     assert (analysis.category is None) == (not analysis.request)
     assert analysis.language != ""
+
+
+def test_one_analyser_is_shared_per_set_of_guild_terms() -> None:
+    """Building an analyser compiles its detector (about 2 ms): `analyze` must not pay it per
+    call, and a guild's messages share theirs."""
+    from bot.analysis.pipeline import analyzer_for
+
+    terms = GuildTerms(keywords=frozenset({"nano banana"}))
+    assert analyzer_for() is analyzer_for()
+    assert analyzer_for(terms) is analyzer_for(GuildTerms(keywords=frozenset({"nano banana"})))
+    assert analyzer_for(terms) is not analyzer_for()
+
+
+def test_a_titled_post_is_read_title_first() -> None:
+    assert opening_post_text("Open the weights?", "As the title says.") == (
+        "Open the weights?\nAs the title says."
+    )
+    assert opening_post_text("Open the weights?", "") == "Open the weights?"  # an image post
