@@ -114,7 +114,7 @@ def _text_of(raw: bytes, number: int, *, jsonl: bool) -> tuple[str, str, object]
     if not isinstance(item, dict) or not isinstance(item.get("text"), str):
         raise ValueError(f"line {number}: expected a JSON object with a string 'text'")
     text: str = item["text"]
-    title = item.get("title", "")
+    title = item.get("title") or ""  # null, as for 'context', means none
     if not isinstance(title, str):
         raise ValueError(f"line {number}: 'title' must be a string")
     return text, title, item.get("context")

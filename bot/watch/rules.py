@@ -18,8 +18,9 @@ with the verdicts.
 
 Messages without text: that is what happens when the Message Content intent is switched off for
 the application while Clamor runs: the session goes on, messages arrive empty, and nothing can
-be read as a request. Discord refuses the intent only at the next connect (close code 4014, on
-which `clamor run` stops with a line saying what to do).
+be read as a request but the title of a forum post (a channel's name, which needs no intent).
+Discord refuses the intent only at the next connect (close code 4014, on which `clamor run`
+stops with a line saying what to do).
 """
 
 from __future__ import annotations

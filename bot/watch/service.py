@@ -21,6 +21,7 @@ Every row goes through the `RequestWriter` (privacy; a queue while the database 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Set
 from contextlib import asynccontextmanager
@@ -59,6 +60,8 @@ HISTORY_PAGE = 100  # Discord's largest page
 
 # What history can be read from: text and news channels, threads and forum posts.
 Readable = discord.TextChannel | discord.Thread
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -103,25 +106,41 @@ def parent_id_of(channel: object) -> int | None:
     return channel.parent_id if isinstance(channel, discord.Thread) else None
 
 
-def _post_title(message: discord.Message) -> str:
-    """The title of the forum post `message` opens ("" for any other message)."""
-    channel = message.channel
-    if (
-        message.id == channel.id
-        and isinstance(channel, discord.Thread)
-        and isinstance(channel.parent, discord.ForumChannel)
-    ):
-        return channel.name
-    return ""
+def _opens_post(message: discord.Message) -> bool:
+    """Whether `message` opens a forum (or media) post: only such an opening message has its
+    thread's id (a thread started from a message keeps that message in its parent channel)."""
+    return message.id == message.channel.id
 
 
-def message_text(message: discord.Message, content: str | None = None) -> str:
+def text_read(message: discord.Message, content: str | None = None) -> str:
     """The text Clamor reads of `message` (with `content` in place of its own, if given): a
     forum post's opening message with the post's title, since the title often says it all
-    ("Release the weights?") and the text only "as the title says". The row keeps it."""
+    ("Release the weights?") and the text only "as the title says". The row keeps it. The
+    title is known when discord.py holds the post (`WatchService.update` asks Discord otherwise)."""
     text = message.content if content is None else content
-    title = _post_title(message)
-    return opening_post_text(title, text) if title else text
+    channel = message.channel
+    if _opens_post(message) and isinstance(channel, discord.Thread):
+        return opening_post_text(channel.name, text)
+    return text
+
+
+async def _held_post(message: discord.Message) -> bool:
+    """Make sure `message.channel` is the post `message` opens, as a Thread with its title,
+    asking Discord for it when discord.py does not hold it (an archived post); False when it
+    cannot be read."""
+    if isinstance(message.channel, discord.Thread):
+        return True
+    guild = message.guild
+    if guild is None:
+        return False
+    try:
+        channel = await guild.fetch_channel(message.channel.id)
+    except discord.HTTPException:
+        return False
+    if not isinstance(channel, discord.Thread):
+        return False
+    message.channel = channel
+    return True
 
 
 def is_member_message(message: discord.Message) -> bool:
@@ -310,9 +329,14 @@ class WatchService:
     async def update(self, guild_id: int, message: discord.Message, before: str | None) -> None:
         """Apply an edit: analysed again unless the text is known to be the same."""
         stored = await self._writer.current(guild_id, message.id)
+        if _opens_post(message) and not await _held_post(message):
+            # Read without its title the text may say only "as the title says": the row, if
+            # any, stays as it was rather than be judged on half the post.
+            log.info("could not read the post %s to apply an edit", message.channel.id)
+            return
         previous = stored.content if stored is not None else None
-        cached = None if before is None else message_text(message, before)
-        if not edit_needs_analysis(previous, cached, message_text(message)):
+        cached = None if before is None else text_read(message, before)
+        if not edit_needs_analysis(previous, cached, text_read(message)):
             return
         config = await self._configs.get(guild_id)
         channel = message.channel
@@ -446,7 +470,7 @@ class WatchService:
             stored = await writer.current(guild_id, message.id)
             if stored is None and not edited:
                 return False  # analysed when it was posted: not a request
-            if stored is not None and stored.content == message_text(message):
+            if stored is not None and stored.content == text_read(message):
                 result.already_logged += 1
                 return True  # unchanged
         analysis = await self._analyse(guild_id, config.analyzer, message)
@@ -557,7 +581,7 @@ class WatchService:
         """The hot-path analysis of a member's message, read with what it answers; the verdict
         is remembered for the replies that will answer it."""
         context = await self.conversation_context(guild_id, message, analyzer)
-        text = message_text(message)
+        text = text_read(message)
         if analyse_off_loop(text):
             analysis = await asyncio.to_thread(
                 analyzer.analyze, text, score_all=False, context=context

@@ -18,7 +18,7 @@ from bot.errors import UserFacingError
 from bot.message_links import MessageRef, message_link, parse_message_ref
 from bot.store import RequestRecord
 from bot.watch.rules import analyse_off_loop
-from bot.watch.service import message_text
+from bot.watch.service import text_read
 
 Interaction = discord.Interaction[ClamorBot]
 
@@ -129,7 +129,7 @@ async def analyse_now(
     """Every score, as `clamor classify` computes them, with what the message answers, as the
     watcher reads it; long text off the event loop."""
     context = await bot.watch_service.conversation_context(guild_id, message, analyzer)
-    text = message_text(message)
+    text = text_read(message)
     if analyse_off_loop(text):
         return await asyncio.to_thread(analyzer.analyze, text, context=context)
     return analyzer.analyze(text, context=context)

@@ -148,9 +148,10 @@ def test_classify_reads_a_title_before_the_text(
         {"text": AS_TITLED, "title": TITLE},
         {"text": AS_TITLED},
         {"text": AS_TITLED, "title": "Pizza night"},
+        {"text": AS_TITLED, "title": None},
         {"text": AS_TITLED, "title": ["not", "text"]},
     ]
     results, err = classify_jsonl(monkeypatch, capsys, lines)
-    assert [r["request"] for r in results] == [True, False, False]
+    assert [r["request"] for r in results] == [True, False, False, False]
     assert results[0]["text"] == AS_TITLED  # the input echoed as given
-    assert "line 4: 'title' must be a string" in err
+    assert "line 5: 'title' must be a string" in err

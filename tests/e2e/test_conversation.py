@@ -163,3 +163,27 @@ async def test_a_forum_post_is_read_with_its_title(
         answer = await why(fake, link(fake, older, older.id))
         assert "it is a request now" in answer
         assert "Open weights for Veo, please" in answer
+
+
+async def test_an_edit_to_an_archived_posts_opener_is_read_with_its_title(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    """discord.py does not hold an archived post: its title is asked of Discord, so the edited
+    opener is still read after it (without it "Any news?" names nothing and the row would go)."""
+    fake = fake_discord
+    title = "Will you open source the Sora weights?"
+    post, opener = fake.forum_post(fake.channel("ideas"), title, fake.user("alice"), "Please!")
+    async with clamor() as bot:
+        await Room(fake, bot).dispatch("MESSAGE_CREATE", opener)
+        await logged(bot, fake, post.id)
+    post.archived = True  # left out of GUILD_CREATE, as on Discord
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        await room.edit(post.id, "Any news?")
+        await room.settled()
+        row = await room.logged(post.id)
+        assert row is not None
+        assert row.content == f"{title}\nAny news?"
+        assert any(
+            r.method == "GET" and r.path.endswith(f"/channels/{post.id}") for r in fake.requests
+        )
