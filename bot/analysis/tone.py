@@ -35,8 +35,6 @@ _TOKEN_EDGES = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~¿¡…"
 # negation in the subject as often ("nobody likes this", "noone asked for this": EXTRA_NEGATORS).
 _NEGATIONS = frozenset(NEGATE) | EXTRA_NEGATORS
 TONE_CUES = 3
-# A word ending in one of CLAUSE_ENDS ends a clause: "they'll never release it, closedAI as
-# usual" does not deny "closedAI" (the scorer reads a negator only within its clause).
 
 _lock = threading.Lock()
 _analyzer: SentimentIntensityAnalyzer | None = None
@@ -203,7 +201,7 @@ def english_cues(text: str) -> tuple[Cue, ...]:
                     scored.setdefault(char, emoji_value)
         if valence:
             scored.setdefault(raw.strip(_TOKEN_EDGES), valence)
-        if raw.endswith(CLAUSE_ENDS):
+        if raw.endswith(CLAUSE_ENDS):  # "never release it, closedAI" does not deny "closedAI"
             previous.clear()
         else:
             previous.append(word)

@@ -33,9 +33,9 @@ from bot.analysis.results import Tone
 CLAUSE_ENDS = (",", ";", ":", ".", "!", "?", "…")
 # Subject negators chat uses that VADER's NEGATE list lacks.
 EXTRA_NEGATORS = frozenset({"nobody", "noone", "no-one", "nobody's"})
-NO_WORDS = Tone(compound=0.0, pos=0.0, neu=0.0, neg=0.0)
+_NO_WORDS = Tone(compound=0.0, pos=0.0, neu=0.0, neg=0.0)
 # What VADER's sums come to when no word is in the lexicon: every word neutral.
-NO_SENTIMENT = Tone(compound=0.0, pos=0.0, neu=1.0, neg=0.0)
+_NO_SENTIMENT = Tone(compound=0.0, pos=0.0, neu=1.0, neg=0.0)
 
 _PUNCTUATION = string.punctuation
 _NEGATORS = frozenset(NEGATE)
@@ -73,7 +73,7 @@ class VaderScorer:
         """compound, pos, neu, neg rounded as VADER rounds them (all 0 when there is no word)."""
         tokens = text.split()
         if not tokens:
-            return NO_WORDS
+            return _NO_WORDS
         # Punctuation around a word is cut, unless that leaves two characters or fewer (an
         # emoticon such as ":)" or ":D" is kept whole).
         words = [token if len(word := token.strip(_PUNCTUATION)) <= 2 else word for token in tokens]
@@ -81,7 +81,7 @@ class VaderScorer:
         scored = self._scored
         found = [i for i, low in enumerate(lowered) if low in scored]
         if not found:
-            return NO_SENTIMENT
+            return _NO_SENTIMENT
         capitals = sum(map(str.isupper, words))
         shouting = 0 < capitals < len(words)  # some words in capitals, not all
         sentiments: list[float] = [0.0] * len(words)

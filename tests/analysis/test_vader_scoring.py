@@ -1,5 +1,5 @@
 """``vader_scoring`` gives the same Tone as vaderSentiment's ``polarity_scores`` with Clamor's
-clause patch (``vader_reference``), float for float, on every text tried: all 23,699 sentences of
+clause patch (``vader_reference``), float for float, on every text tried: all 23,703 sentences of
 the four VADER ICWSM 2014 files (cleaned as the pipeline cleans them; the 4,200 tweets raw too),
 every text of the in-house corpus (cleaned and raw), a table of hand-written cases, long unbounded
 texts, and generated word salads of the words the rules react to. The ICWSM part needs

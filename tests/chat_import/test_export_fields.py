@@ -144,9 +144,10 @@ def test_every_odd_id_is_read_alike(path: str, odd: str) -> None:
     assert _read(message) == _read(_Careful(message))
 
 
-def test_the_usual_shape_takes_the_short_path() -> None:
-    """Not a vacuous comparison: DCE's own shape is read, and the subclass really is read the
-    careful way (a message the careful path refuses is refused through it too)."""
+def test_the_usual_shape_takes_the_short_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a vacuous comparison: DCE's own shape is read by the short path alone (here the
+    careful one is broken), and the subclass really is read the careful way (a message the
+    careful path refuses is refused through it too)."""
     usual: dict[str, object] = {
         "id": "900",
         "type": "Reply",
@@ -155,7 +156,12 @@ def test_the_usual_shape_takes_the_short_path() -> None:
         "author": {"id": "7", "name": "ana", "isBot": False},
         "reference": {"messageId": "899"},
     }
-    read = _read(usual)
+    with monkeypatch.context() as patched:
+        patched.setattr(
+            "bot.chat_import.fields._checked_message",
+            lambda *_: pytest.fail("the careful path read DCE's usual shape"),
+        )
+        read = _read(usual)
     assert isinstance(read, ExportMessage)
     assert (read.message_id, read.author_id, read.replies_to, read.kind) == (900, 7, 899, "Reply")
     assert _read(_Careful(usual, id="x")) == "FieldError: 'id' is not a Discord id: 'x'"
