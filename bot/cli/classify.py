@@ -114,10 +114,10 @@ def _text_of(raw: bytes, number: int, *, jsonl: bool) -> tuple[str, str, object]
     if not isinstance(item, dict) or not isinstance(item.get("text"), str):
         raise ValueError(f"line {number}: expected a JSON object with a string 'text'")
     text: str = item["text"]
-    title = item.get("title") or ""  # null, as for 'context', means none
-    if not isinstance(title, str):
+    title = item.get("title")
+    if title is not None and not isinstance(title, str):
         raise ValueError(f"line {number}: 'title' must be a string")
-    return text, title, item.get("context")
+    return text, title or "", item.get("context")  # a null title, as a null context: none
 
 
 def _context(analyzer: Analyzer, spec: object, number: int) -> Context:

@@ -150,8 +150,10 @@ def test_classify_reads_a_title_before_the_text(
         {"text": AS_TITLED, "title": "Pizza night"},
         {"text": AS_TITLED, "title": None},
         {"text": AS_TITLED, "title": ["not", "text"]},
+        {"text": AS_TITLED, "title": False},
     ]
     results, err = classify_jsonl(monkeypatch, capsys, lines)
     assert [r["request"] for r in results] == [True, False, False, False]
     assert results[0]["text"] == AS_TITLED  # the input echoed as given
     assert "line 5: 'title' must be a string" in err
+    assert "line 6: 'title' must be a string" in err
