@@ -47,6 +47,11 @@ SPANISH_F1_TARGET = 0.85
 FALSE_ALARM_TARGET = 0.01
 MACRO_F1_TARGET = 0.75
 GATE_RECALL_TARGET = 0.99
+# Issue 14: reactions that need their thread, found; precision of what the context decided; the
+# F1 gained by reading the thread.
+NEED_CONTEXT_RECALL_TARGET = 0.80
+CONTEXT_PRECISION_TARGET = 0.85
+CONTEXT_GAIN_TARGET = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,6 +499,45 @@ def print_targets(real: Report, tone: dict[str, tuple[float, float]] | None) -> 
     _verdict("tone r not below plain VADER on any corpus", not worse and len(tone) == 4, detail)
 
 
+def print_context_targets(
+    alone: Report, real: Report, read_alone: Sequence[Labelled], items: Sequence[Labelled]
+) -> None:
+    """Issue 14's targets: ``items`` read with their thread, ``read_alone`` the same messages
+    (in the same order) each read alone."""
+    print("\nTargets (real test split, replies read with their thread)")
+    needing = [i for i in items if i.request and i.needs_context]
+    found = sum(i.analysis.request for i in needing)
+    recall = found / len(needing) if needing else math.nan
+    _verdict(
+        "recall of reactions that need their thread",
+        recall >= NEED_CONTEXT_RECALL_TARGET,
+        f"{recall:.3f} >= {NEED_CONTEXT_RECALL_TARGET} ({found} of {len(needing)})",
+    )
+    pairs = list(zip(read_alone, items, strict=True))
+    decided = [i for a, i in pairs if i.analysis.request and not a.analysis.request]
+    right = sum(i.request for i in decided)
+    precision = right / len(decided) if decided else math.nan
+    _verdict(
+        "precision of the requests the context decided",
+        precision >= CONTEXT_PRECISION_TARGET,
+        f"{precision:.3f} >= {CONTEXT_PRECISION_TARGET} ({right} of {len(decided)})",
+    )
+    gain = real.request.f1 - alone.request.f1
+    _verdict(
+        "request F1 gained with the thread",
+        gain >= CONTEXT_GAIN_TARGET,
+        f"{gain:+.3f} >= {CONTEXT_GAIN_TARGET} ({alone.request.f1:.3f} -> {real.request.f1:.3f})",
+    )
+    off_topic = [(a, i) for a, i in pairs if i.answers_request and not i.request]
+    with_thread = sum(i.analysis.request for _, i in off_topic)
+    by_itself = sum(a.analysis.request for a, _ in off_topic)
+    _verdict(
+        "off-topic replies taken for requests, not more than read alone",
+        with_thread <= by_itself,
+        f"{with_thread} <= {by_itself} (of {len(off_topic)})",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
@@ -531,6 +575,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     tone = None if args.no_tone else report_tone()
     print_targets(real, tone)
+    print_context_targets(alone, real, read_alone, items)
     return 0
 
 

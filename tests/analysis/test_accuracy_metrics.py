@@ -112,3 +112,29 @@ def test_the_replies_line_counts_with_the_thread_against_alone(
         "  ordinary chat (base rate) read as if it replied to a request: 0 of 0 taken for"
         " requests (alone 0)\n"
     )
+
+
+def test_issue_14s_targets_are_judged_on_what_the_context_changed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    alone = [
+        _scored(True, False, answers=False, needs=True),
+        _scored(True, False, answers=False, needs=True),
+        _scored(False, False, answers=False),
+        _scored(False, True, answers=False),
+    ]
+    with_thread = [
+        _scored(True, True, needs=True),  # the context found it
+        _scored(True, False, needs=True),  # still missed
+        _scored(False, True),  # the context took an off-topic reply
+        _scored(False, False),  # ... and let go of another
+    ]
+    before = bench.Report(bench.Scores(0, 1, 2), {}, 0.0, 0.0, 0.0)
+    after = bench.Report(bench.Scores(1, 1, 1), {}, 0.0, 0.0, 0.0)
+    bench.print_context_targets(before, after, alone, with_thread)
+    assert capsys.readouterr().out.splitlines()[2:] == [
+        "MISS  recall of reactions that need their thread: 0.500 >= 0.8 (1 of 2)",
+        "MISS  precision of the requests the context decided: 0.500 >= 0.85 (1 of 2)",
+        "PASS  request F1 gained with the thread: +0.500 >= 0.05 (0.000 -> 0.500)",
+        "PASS  off-topic replies taken for requests, not more than read alone: 1 <= 1 (of 2)",
+    ]
