@@ -164,14 +164,18 @@ def classify(lines: int, runs: int, seed: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--lines", type=int, default=20_000)
-    parser.add_argument("--classify-runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="interleaved runs per text set")
+    parser.add_argument("--lines", type=int, default=20_000, help="classify's lines (0: skip)")
+    parser.add_argument(
+        "--classify-runs", type=int, default=5, help="classify runs in turn (0: skip)"
+    )
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
+    if args.runs < 1 or args.lines < 0 or args.classify_runs < 0:
+        parser.error("--runs must be at least 1; --lines and --classify-runs 0 or more")
     print(f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}, Python {sys.version.split()[0]}")
     per_message(args.runs)
-    if args.lines:
+    if args.lines and args.classify_runs:
         classify(args.lines, args.classify_runs, args.seed)
     print(f"\nload {os.getloadavg()[0]:.2f}")
 

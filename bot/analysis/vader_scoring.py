@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import string
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT,
@@ -55,6 +56,15 @@ _QUESTIONS_MAX = 0.96
 _ALPHA = 15
 
 
+class _Words(NamedTuple):
+    """One text's words as the rules read them."""
+
+    tokens: list[str]  # as split on whitespace (a clause ends with a token's punctuation)
+    words: list[str]  # punctuation cut, case kept (capitals count)
+    lowered: list[str]
+    shouting: bool  # some words in capitals, not all
+
+
 def _denies(word: str) -> bool:
     """VADER's test for a negator: in its list, or any word holding "n't"."""
     return word in _NEGATORS or "n't" in word
@@ -83,28 +93,21 @@ class VaderScorer:
         if not found:
             return _NO_SENTIMENT
         capitals = sum(map(str.isupper, words))
-        shouting = 0 < capitals < len(words)  # some words in capitals, not all
+        text_words = _Words(tokens, words, lowered, 0 < capitals < len(words))
         sentiments: list[float] = [0.0] * len(words)
         last = len(words) - 1
         for i in found:
             if lowered[i] == "kind" and i < last and lowered[i + 1] == "of":
                 continue
-            sentiments[i] = self._valence(scored[lowered[i]], i, tokens, words, lowered, shouting)
+            sentiments[i] = self._valence(scored[lowered[i]], i, text_words)
         if "but" in lowered:
             _weigh_around_but(sentiments, lowered.index("but"))
         return _summarise(sentiments, text)
 
-    def _valence(
-        self,
-        value: float,
-        i: int,
-        tokens: list[str],
-        words: list[str],
-        lowered: list[str],
-        shouting: bool,
-    ) -> float:
+    def _valence(self, value: float, i: int, text: _Words) -> float:
         """The valence of lexicon word ``i`` after the rules about the words around it."""
         lexicon = self.lexicon
+        words, lowered = text.words, text.lowered
         valence = value
         if lowered[i] == "no" and i < len(words) - 1 and lowered[i + 1] in lexicon:
             valence = 0.0  # "no" before a sentiment word negates it instead of scoring itself
@@ -114,10 +117,10 @@ class VaderScorer:
             or (i > 2 and lowered[i - 3] == "no" and lowered[i - 1] in ("or", "nor"))
         ):
             valence = value * N_SCALAR
-        if shouting and words[i].isupper():
+        if text.shouting and words[i].isupper():
             valence = valence + C_INCR if valence > 0 else valence - C_INCR
         if i:
-            valence = self._look_back(valence, i, tokens, words, lowered, shouting)
+            valence = self._look_back(valence, i, text)
         if (
             i > 0
             and lowered[i - 1] == "least"
@@ -127,18 +130,11 @@ class VaderScorer:
             valence = valence * N_SCALAR
         return valence
 
-    def _look_back(
-        self,
-        valence: float,
-        i: int,
-        tokens: list[str],
-        words: list[str],
-        lowered: list[str],
-        shouting: bool,
-    ) -> float:
+    def _look_back(self, valence: float, i: int, text: _Words) -> float:
         """Boosters, negators and idioms among the three words before word ``i``, each read
         only when it is not a sentiment word itself."""
         lexicon = self.lexicon
+        tokens, words, lowered, shouting = text
         other_clause = False  # a token between the word and this one ends a clause
         for distance in range(min(i, 3)):
             before = i - distance - 1
