@@ -79,7 +79,7 @@ def items(*, include_skipped: bool = False) -> Iterator[Item]:
             thread = str(row["thread"])
             text = str(row["text"])
             position = int(row.get("position") or 0)
-            if position == 0 and isinstance(title := row.get("context"), str) and title:
+            if position == 0 and isinstance(title := row.get("context"), str):
                 # An opening post recorded under its title (an issue's) is read as the bot
                 # reads a forum post: the title, then the text.
                 text = opening_post_text(title, text)

@@ -199,7 +199,7 @@ async def ingest_exports(
 def _text_read(message: ExportMessage) -> str:
     """A forum post's opening message (its id is its thread's) is read with the post's title,
     the name of the thread the export holds, as the watcher reads it."""
-    if message.message_id == message.channel_id and message.channel_name:
+    if message.message_id == message.channel_id:
         return opening_post_text(message.channel_name, message.content)
     return message.content
 

@@ -337,7 +337,10 @@ def _turned_away(raw: str, clean: str) -> Analysis:
 
 def opening_post_text(title: str, text: str) -> str:
     """What is read of a post that opens a conversation under a title (a Discord forum post, a
-    GitHub issue): the title, then the text. The title is often the whole request."""
+    GitHub issue): the title, then the text (the text alone without a title). The title is
+    often the whole request."""
+    if not title:
+        return text
     return f"{title}\n{text}" if text else title
 
 

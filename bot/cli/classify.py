@@ -195,7 +195,7 @@ def handle(args: argparse.Namespace) -> int:
                 bad += 1
                 print(f"clamor classify: {exc}", file=sys.stderr)
                 continue
-            read = opening_post_text(title, text) if title else text
+            read = opening_post_text(title, text)
             analysis = analyzer.analyze(read, context=context, explain=human or args.explain)
             if human:
                 sys.stdout.write(visible(human_block(number, read, analysis)) + "\n")

@@ -545,7 +545,7 @@ class WatchService:
             if not opener.content or not is_member_message(opener):
                 return False
             # A forum post is its title and its text; a thread's name often says what it is for.
-            text = opening_post_text(title, opener.content) if title else opener.content
+            text = opening_post_text(title, opener.content)
             if analyse_off_loop(text):
                 return (await asyncio.to_thread(analyzer.analyze, text, score_all=False)).request
             return analyzer.analyze(text, score_all=False).request

@@ -203,3 +203,4 @@ def test_a_titled_post_is_read_title_first() -> None:
         "Open the weights?\nAs the title says."
     )
     assert opening_post_text("Open the weights?", "") == "Open the weights?"  # an image post
+    assert opening_post_text("", "As the title says.") == "As the title says."  # no title
