@@ -8,7 +8,7 @@ not mistaken for Spanish.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.analysis.lexicon import LexiconError, read_table
 
@@ -112,14 +112,12 @@ def _script_language(text: str) -> str | None:
 # What one word (as split from the lowered text) says, in the order it is found: (language,
 # score, kind) where kind is _LISTED for a word of the language's list (it counts towards
 # _OTHER_LANGUAGE_WORDS), _MARKED for a letter only such languages use (enough on its own), and
-# _SCORED otherwise. Words recur across messages, so each is weighed once and remembered (a
-# bounded memo).
+# _SCORED otherwise. Words recur across messages, so each is weighed once and remembered.
 _SCORED, _LISTED, _MARKED = 0, 1, 2
 _WordEvidence = tuple[tuple[str, float, int], ...]
-_REMEMBERED_WORDS = 16_384
-_word_evidence_memo: dict[str, _WordEvidence] = {}
 
 
+@lru_cache(maxsize=16_384)
 def _word_evidence(raw: str) -> _WordEvidence:
     word = raw.strip(".,;:!?¿¡\"()[]{}…*«»'’").replace("’", "'")
     if not word:
@@ -143,17 +141,11 @@ def _word_scores(text: str) -> dict[str, float]:
     scores: dict[str, float] = {}
     # How many listed words each language has; a marked letter counts as enough on its own.
     listed_words: dict[str, int] = {}
-    memo = _word_evidence_memo
     lowered = text.lower()
     if any(mark in lowered for mark in _INVERTED_PUNCTUATION):
         scores["es"] = 4.0
     for raw in lowered.split()[:_WORD_SAMPLE]:
-        evidence = memo.get(raw)
-        if evidence is None:
-            if len(memo) >= _REMEMBERED_WORDS:
-                memo.clear()
-            evidence = memo[raw] = _word_evidence(raw)
-        for language, weight, kind in evidence:
+        for language, weight, kind in _word_evidence(raw):
             scores[language] = scores.get(language, 0.0) + weight
             if kind:
                 words = listed_words.get(language, 0)
