@@ -41,6 +41,16 @@ def classify_jsonl(
     return [json.loads(line) for line in out.splitlines()], err
 
 
+def requests_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], doc: dict[str, object]
+) -> int:
+    """`clamor analyze` of the export `doc`: how many request messages its digest counts."""
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["analyze", str(path), "--format", "json", "--tz", "UTC"]) == 0
+    return int(json.loads(capsys.readouterr().out)["totals"]["requests"])
+
+
 @pytest.mark.parametrize(("answered", "requests"), [(1, 2), (2, 1)])
 def test_a_reply_counts_when_it_answers_a_request(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], answered: int, requests: int
@@ -53,11 +63,8 @@ def test_a_reply_counts_when_it_answers_a_request(
             ("2026-03-14T10:03:00+00:00", "lol"),
         ]
     )
-    path = tmp_path / "export.json"
-    path.write_text(json.dumps(_replying(doc, {3: answered, 4: 1})), encoding="utf-8")
-    assert main(["analyze", str(path), "--format", "json", "--tz", "UTC"]) == 0
-    digest = json.loads(capsys.readouterr().out)
-    assert digest["totals"]["requests"] == requests  # "lol" never counts
+    counted = requests_counted(tmp_path, capsys, _replying(doc, {3: answered, 4: 1}))
+    assert counted == requests  # "lol" never counts
 
 
 def test_classify_reads_the_given_context(
@@ -91,11 +98,7 @@ def test_a_message_right_after_a_request_in_its_channel_counts(
             (f"2026-03-14T{posted}:00+00:00", FLOW_REACTION),  # within 5 minutes, or after
         ]
     )
-    path = tmp_path / "export.json"
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    assert main(["analyze", str(path), "--format", "json", "--tz", "UTC"]) == 0
-    digest = json.loads(capsys.readouterr().out)
-    assert digest["totals"]["requests"] == requests
+    assert requests_counted(tmp_path, capsys, doc) == requests
 
 
 def test_classify_reads_a_flow_context(
@@ -134,11 +137,7 @@ def test_a_forum_posts_opening_message_is_read_with_its_title(
     channel = doc["channel"]
     channel.update(type="GuildPublicThread", name=title)
     channel["id"] = doc["messages"][0]["id"]
-    path = tmp_path / "post.json"
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    assert main(["analyze", str(path), "--format", "json", "--tz", "UTC"]) == 0
-    digest = json.loads(capsys.readouterr().out)
-    assert digest["totals"]["requests"] == requests
+    assert requests_counted(tmp_path, capsys, doc) == requests
 
 
 def test_classify_reads_a_title_before_the_text(
