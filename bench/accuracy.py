@@ -153,15 +153,23 @@ def _analyse(texts: Iterable[str]) -> list[Analysis]:
     return [analyzer.analyze(text) for text in texts]
 
 
-def real_split(split: str, *, with_context: bool = True, with_flow: bool = False) -> list[Labelled]:
+def real_split(
+    split: str, *, with_context: bool = True, with_flow: bool = False, team_known: bool = False
+) -> list[Labelled]:
     """The split's real messages and Clamor's verdicts. With context, a reply in a thread whose
     opening post Clamor takes for a request is read as answering a request, as the bot reads a
     reply or a thread post: the opener's verdict is Clamor's own, never the gold label. With
     the flow too, a later message of another thread follows a request when one of the
-    FLOW_POSITIONS messages before it is one by Clamor's final verdict."""
+    FLOW_POSITIONS messages before it is one by Clamor's final verdict. With the team known,
+    the repositories' maintainers are a server's team (`/clamor-mod team`): their messages are
+    never requests, nor openers that replies answer."""
     items = [i for i in real_corpus.items() if i.split == split and i.real]
     analyzer = Analyzer()
-    analyses = [analyzer.analyze(i.text) for i in items]
+    team = [team_known and i.author_role == TEAM for i in items]
+    analyses = [
+        _answer(analyzer.analyze(i.text)) if by_team else analyzer.analyze(i.text)
+        for i, by_team in zip(items, team, strict=True)
+    ]
     alone = list(analyses)
     answering = [False] * len(items)
     flowing = [False] * len(items)
@@ -172,11 +180,11 @@ def real_split(split: str, *, with_context: bool = True, with_flow: bool = False
         answering = [i.position > 0 and i.thread in opened for i in items]
         context = Context(answers_request=True)
         analyses = [
-            analyzer.analyze(i.text, context=context) if answers else a
-            for i, a, answers in zip(items, analyses, answering, strict=True)
+            analyzer.analyze(i.text, context=context) if answers and not by_team else a
+            for i, a, answers, by_team in zip(items, analyses, answering, team, strict=True)
         ]
     if with_context and with_flow:
-        flowing = _read_in_flow(analyzer, items, analyses, answering)
+        flowing = _read_in_flow(analyzer, items, analyses, answering, team)
     return [
         Labelled(
             i.text,
@@ -203,9 +211,10 @@ def _read_in_flow(
     items: Sequence[real_corpus.Item],
     analyses: list[Analysis],
     answering: Sequence[bool],
+    team: Sequence[bool],
 ) -> list[bool]:
     """Read again, in each thread's order, the messages that follow a request of their thread
-    without answering one (updates `analyses`); which ones were."""
+    without answering one (updates `analyses`; the team's stay answers); which ones were."""
     flowing = [False] * len(items)
     order = sorted(range(len(items)), key=lambda n: (items[n].thread, items[n].position))
     recent: dict[str, list[bool]] = {}
@@ -213,11 +222,19 @@ def _read_in_flow(
     for n in order:
         item = items[n]
         said = recent.setdefault(item.thread, [])
-        if item.position > 0 and not answering[n] and any(said[-FLOW_POSITIONS:]):
+        if item.position > 0 and not answering[n] and not team[n] and any(said[-FLOW_POSITIONS:]):
             flowing[n] = True
             analyses[n] = analyzer.analyze(item.text, context=flow)
         said.append(analyses[n].request)
     return flowing
+
+
+TEAM = "owner"  # the corpus's author_role for a repository's own maintainers
+
+
+def _answer(analysis: Analysis) -> Analysis:
+    """A team member's message as the bot reads it: never a request."""
+    return analysis._replace(request=False, category=None)
 
 
 def in_house(split: str) -> list[Labelled]:
@@ -538,6 +555,35 @@ def print_context_targets(
     )
 
 
+def report_team(split: str, read_alone: Sequence[Labelled], items: Sequence[Labelled]) -> None:
+    """The split again with the repositories' maintainers as the server's team: what naming
+    the team's roles (`/clamor-mod team add`) changes, beside the default figures."""
+    team_alone = real_split(split, with_context=False, team_known=True)
+    team_items = real_split(split, team_known=True)
+    written = [i.author_role == TEAM for i in real_corpus.items() if i.split == split and i.real]
+    print(
+        f"\nWith the team known (the maintainers' {sum(written)} messages of {len(written)} as"
+        " a server's team: never requests)"
+    )
+    for name, plain, known in (
+        ("alone", read_alone, team_alone),
+        ("with the thread", items, team_items),
+    ):
+        before = binary_scores([i.request for i in plain], [i.analysis.request for i in plain])
+        after = binary_scores([i.request for i in known], [i.analysis.request for i in known])
+        print(
+            f"  {name:<16} P/R/F1 {before.precision:.3f}/{before.recall:.3f}/{before.f1:.3f}"
+            f" -> {after.precision:.3f}/{after.recall:.3f}/{after.f1:.3f}"
+        )
+    pairs = list(zip(team_alone, team_items, strict=True))
+    decided = [i for a, i in pairs if i.analysis.request and not a.analysis.request]
+    print(
+        f"  requests the context decided, right: {sum(i.request for i in decided)} of"
+        f" {len(decided)}; off-topic replies taken:"
+        f" {sum(i.analysis.request for i in team_items if i.answers_request and not i.request)}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
@@ -567,6 +613,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" {alone.macro_f1:.3f} -> {real.macro_f1:.3f} -> {flow.macro_f1:.3f}"
     )
     report_replies(read_alone, items)
+    report_team(args.split, read_alone, items)
     report_flow(flowing)
     report_spanish_tone(items)
     if not args.no_in_house:

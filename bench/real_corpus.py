@@ -45,6 +45,8 @@ class Item:
     base_rate: bool  # ordinary chat gathered for the false-alarm rate
     split: str
     corpus_slice: str = ""  # the collection it was gathered in ("en-ai-threads", ...)
+    # "owner" for the repository's own maintainers (a Discord server's team), else "member"
+    author_role: str = ""
 
 
 def hashed_split(thread: str) -> str:
@@ -97,6 +99,7 @@ def items(*, include_skipped: bool = False) -> Iterator[Item]:
                 base_rate=row.get("slice") == "base-rate-chat",
                 split=split.get(thread) or hashed_split(thread),
                 corpus_slice=str(row.get("slice") or ""),
+                author_role=str(row.get("author_role") or ""),
             )
 
 

@@ -57,6 +57,8 @@ class GuildConfig:
     # Keyed hashes of members who asked not to be logged in this guild.
     opted_out: frozenset[str] = frozenset()
     learning: LearningSettings = field(default_factory=lambda: LearningSettings(guild_id=0))
+    # Roles whose members answer requests rather than make them (the project's own team).
+    team_roles: frozenset[int] = frozenset()
 
     @property
     def keeps_content(self) -> bool:
@@ -98,6 +100,7 @@ class GuildConfigs:
                 privacy=await self._store.privacy_settings(guild_id),
                 opted_out=await self._store.opted_out_authors(guild_id),
                 learning=await self._store.learning_settings(guild_id),
+                team_roles=await self._store.team_roles(guild_id),
             )
             # A change made while we were reading would be lost if this copy were kept.
             if self._versions.get(guild_id, 0) == version:
@@ -139,6 +142,19 @@ class GuildConfigs:
 
     async def remove_term(self, guild_id: int, kind: TermKind, term: str) -> bool:
         removed = await self._store.remove_term(guild_id, kind, term)
+        if removed:
+            self.invalidate(guild_id)
+        return removed
+
+    async def add_team_role(self, guild_id: int, role_id: int) -> bool:
+        """Whether the role was new to the team."""
+        added = await self._store.add_team_role(guild_id, role_id)
+        if added:
+            self.invalidate(guild_id)
+        return added
+
+    async def remove_team_role(self, guild_id: int, role_id: int) -> bool:
+        removed = await self._store.remove_team_role(guild_id, role_id)
         if removed:
             self.invalidate(guild_id)
         return removed

@@ -112,6 +112,12 @@ def never_counted(*, author_is_bot: bool, webhook_id: int | None, message_type: 
     return f"Posted by {who}: I never count messages from bots, webhooks or Discord itself."
 
 
+BY_THE_TEAM = (
+    "Written by a member of this server's team (`/clamor-mod team list`): the team's messages "
+    "answer requests, so I never count them as requests."
+)
+
+
 def why_fresh(
     analysis: Analysis,
     link: str,

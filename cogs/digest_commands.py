@@ -15,7 +15,7 @@ from bot.guild_settings import GuildConfig
 from bot.moderation import describe_next_digest
 from bot.privacy import privacy_status_line
 from bot.watch.rules import INTENT_HELP
-from bot.why import never_counted, why_fresh, why_logged
+from bot.why import BY_THE_TEAM, never_counted, why_fresh, why_logged
 from cogs._member_privacy import MemberPrivacyCommands
 from cogs._trend_command import TrendCommands
 from cogs.moderation.channels import readable_channels
@@ -162,6 +162,12 @@ class DigestCommands(
                 webhook_id=fetched.webhook_id,
                 message_type=fetched.type.value,
             )
+            if (
+                excluded is None
+                and analysis.request
+                and await self.bot.watch_service.team.by_team(fetched, config.team_roles)
+            ):
+                excluded = BY_THE_TEAM
             text = why_fresh(analysis, found.link, correction, excluded=excluded)
         await interaction.response.send_message(
             text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()

@@ -102,8 +102,10 @@ async def test_changes_written_through_are_seen_at_once(store: Store, tmp_path: 
     await configs.set_retention_days(G, 30)
     await configs.opt_out_author(G, ALICE, NOW)
     assert await configs.add_term(G, "target", "gizmo")
+    assert await configs.add_team_role(G, 70)
     await configs.set_digest_schedule(G, 99, "07:30", "Europe/Madrid", at=NOW)
     after = await configs.get(G)
+    assert after.team_roles == {70}
     assert after.settings.watch_mode == "listed"
     assert after.watches(10)
     assert not after.watches(11)
@@ -114,8 +116,10 @@ async def test_changes_written_through_are_seen_at_once(store: Store, tmp_path: 
 
     await configs.set_channel_rule(G, 10, None)
     assert await configs.remove_term(G, "target", "gizmo")
+    assert await configs.remove_team_role(G, 70)
     await configs.opt_in_author(G, ALICE)
     again = await configs.get(G)
+    assert again.team_roles == frozenset()
     assert not again.watches(10)
     assert again.logs_author(ALICE)
     assert not again.analyzer.analyze("please open source gizmo").targets

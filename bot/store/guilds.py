@@ -261,6 +261,26 @@ class GuildQueries(Database):
         )
         return {row["channel_id"]: row["rule"] for row in rows}
 
+    async def add_team_role(self, guild_id: int, role_id: int) -> bool:
+        """Whether the role was new to the guild's team."""
+        added = await self._write(
+            "INSERT INTO team_roles (guild_id, role_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (guild_id, role_id),
+        )
+        return added > 0
+
+    async def remove_team_role(self, guild_id: int, role_id: int) -> bool:
+        removed = await self._write(
+            "DELETE FROM team_roles WHERE guild_id = ? AND role_id = ?", (guild_id, role_id)
+        )
+        return removed > 0
+
+    async def team_roles(self, guild_id: int) -> frozenset[int]:
+        rows = await self._fetch_all(
+            "SELECT role_id FROM team_roles WHERE guild_id = ?", (guild_id,)
+        )
+        return frozenset(row["role_id"] for row in rows)
+
     async def add_term(self, guild_id: int, kind: TermKind, term: str) -> bool:
         """Store `term` normalised; False if the guild already had it under this kind.
         TermLimitError when the guild already has MAX_TERMS_PER_KIND terms of this kind."""
@@ -352,6 +372,7 @@ GUILD_TABLES = (
     "alerts_posted",
     "thread_parents",
     "guild_learning",
+    "team_roles",
 )
 
 

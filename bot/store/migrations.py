@@ -402,6 +402,18 @@ _SCHEMA_13: Written = (
     """,
 )
 
+# A server's team (issue 14): members with one of these roles answer requests, as a GitHub
+# repository's maintainers answer its issues, so their messages are never counted as requests.
+_SCHEMA_14: Written = (
+    """
+    CREATE TABLE team_roles (
+        guild_id INTEGER NOT NULL,
+        role_id  INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, role_id)
+    ) WITHOUT ROWID
+    """,
+)
+
 HISTORY: tuple[Written, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
@@ -416,6 +428,7 @@ HISTORY: tuple[Written, ...] = (
     _SCHEMA_11,
     _SCHEMA_12,
     _SCHEMA_13,
+    _SCHEMA_14,
 )
 
 

@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Set
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from time import monotonic
 
 import discord
 
@@ -49,6 +50,7 @@ from bot.watch.rules import (
     posted_at,
     watch_key,
 )
+from bot.watch.team import TeamRoles
 from bot.watch.writer import ActivityFlusher, RequestWriter, request_record
 
 # Under load a flush (one transaction) every this many messages, besides the 2 s timer. A
@@ -202,6 +204,7 @@ class WatchService:
         self._shed: dict[tuple[int, int], int] = {}
         self._shed_listeners: list[Callable[[], object]] = []
         self._arrival_locks: dict[int, asyncio.Lock] = {}
+        self.team = TeamRoles(monotonic)
 
     def lock(self, guild_id: int) -> asyncio.Lock:
         """The guild's lock: its events and history pages are taken one after another."""
@@ -319,7 +322,7 @@ class WatchService:
         # Per message an isinstance check (~50 ns); in a thread also a set lookup (~60 ns).
         if isinstance(channel, discord.Thread) and channel.id not in self.threads:
             self.see_thread(guild_id, channel)
-        analysis = await self._analyse(guild_id, config.analyzer, message)
+        analysis = await self._analyse(guild_id, config, message)
         if analysis.request and await self._writer.write_soon(
             self._record(guild_id, message, analysis, edited=False, created_at=created_at)
         ):
@@ -343,7 +346,7 @@ class WatchService:
         # A logged message is kept truthful even if its channel stopped being watched.
         if stored is None and not config.watches(watch_key(channel.id, parent_id_of(channel))):
             return
-        analysis = await self._analyse(guild_id, config.analyzer, message)
+        analysis = await self._analyse(guild_id, config, message)
         outcome = edit_outcome(logged=stored is not None, request=analysis.request)
         if outcome == "write":
             if await self._writer.write(self._record(guild_id, message, analysis, edited=True)):
@@ -473,7 +476,7 @@ class WatchService:
             if stored is not None and stored.content == text_read(message):
                 result.already_logged += 1
                 return True  # unchanged
-        analysis = await self._analyse(guild_id, config.analyzer, message)
+        analysis = await self._analyse(guild_id, config, message)
         self._handled.add(message.id)
         if not analysis.request:
             return False
@@ -576,10 +579,11 @@ class WatchService:
         return Place(message.id, channel_id, posted_at(message.id), link)
 
     async def _analyse(
-        self, guild_id: int, analyzer: Analyzer, message: discord.Message
+        self, guild_id: int, config: GuildConfig, message: discord.Message
     ) -> Analysis:
         """The hot-path analysis of a member's message, read with what it answers; the verdict
-        is remembered for the replies that will answer it."""
+        is remembered for the replies that will answer it. The team's messages are answers."""
+        analyzer = config.analyzer
         context = await self.conversation_context(guild_id, message, analyzer)
         text = text_read(message)
         if analyse_off_loop(text):
@@ -588,6 +592,8 @@ class WatchService:
             )
         else:
             analysis = analyzer.analyze(text, score_all=False, context=context)
+        if analysis.request and await self.team.by_team(message, config.team_roles):
+            analysis = analysis._replace(request=False, category=None)
         # A request joins its channel's flow.
         place = self._place(guild_id, message) if analysis.request else None
         self._conversations.note(message.id, analysis.request, place=place)

@@ -41,6 +41,7 @@ from cogs.moderation.export import ExportCommands
 from cogs.moderation.learning import LearningCommands
 from cogs.moderation.privacy import PrivacyCommands
 from cogs.moderation.relabel import relabel_message
+from cogs.moderation.team import TeamCommands
 
 Interaction = discord.Interaction[ClamorBot]
 WatchableOption = app_commands.Transform[ChannelRef, ChannelOption(*WATCHABLE_TYPES)]
@@ -65,6 +66,7 @@ class Moderation(
     AlertCommands,
     ExportCommands,
     LearningCommands,
+    TeamCommands,
     commands.GroupCog,
     group_name="clamor-mod",
     group_description="Clamor's settings for this server (needs Manage Server)",

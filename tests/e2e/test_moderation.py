@@ -85,6 +85,7 @@ async def test_the_group_is_synced_guild_only_for_manage_server(
         "relabel": SUB_COMMAND, "backfill": SUB_COMMAND, "forget": SUB_COMMAND,
         "privacy": SUB_COMMAND_GROUP, "alerts": SUB_COMMAND, "export": SUB_COMMAND,
         "learning": SUB_COMMAND_GROUP, "relabel-undo": SUB_COMMAND, "rescore": SUB_COMMAND,
+        "team": SUB_COMMAND_GROUP,
     }  # fmt: skip
     assert [o["name"] for o in option(group, "learning")["options"]] == [
         "show", "off", "on", "reset",
@@ -96,6 +97,7 @@ async def test_the_group_is_synced_guild_only_for_manage_server(
         "add", "remove", "list", "mode",
     ]  # fmt: skip
     assert [o["name"] for o in option(group, "terms")["options"]] == ["add", "remove", "list"]
+    assert [o["name"] for o in option(group, "team")["options"]] == ["add", "remove", "list"]
     assert sorted(option(group, "watch", "add", "channel")["channel_types"]) == [
         CHANNEL_TEXT, CHANNEL_NEWS, CHANNEL_FORUM,
     ]  # fmt: skip

@@ -109,6 +109,19 @@ async def test_channel_rules(store: Store) -> None:
         await store.set_channel_rule(1, 12, "ignore")  # type: ignore[arg-type]
 
 
+async def test_team_roles(store: Store) -> None:
+    assert await store.team_roles(1) == frozenset()
+    assert await store.add_team_role(1, 70) is True
+    assert await store.add_team_role(1, 70) is False  # once, never duplicated
+    assert await store.add_team_role(1, 71) is True
+    assert await store.add_team_role(2, 72) is True
+    assert await store.team_roles(1) == {70, 71}
+    assert await store.remove_team_role(1, 70) is True
+    assert await store.remove_team_role(1, 70) is False
+    assert await store.team_roles(1) == {71}
+    assert await store.team_roles(2) == {72}
+
+
 @pytest.mark.parametrize(
     ("raw", "stored"),
     [

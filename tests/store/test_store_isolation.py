@@ -27,6 +27,7 @@ READERS: dict[str, tuple[Reader, Any]] = {
     ),
     "digest_error": (lambda s, g: s.digest_error(g), None),
     "channel_rules": (lambda s, g: s.channel_rules(g), {}),
+    "team_roles": (lambda s, g: s.team_roles(g), frozenset()),
     "list_terms": (
         lambda s, g: s.list_terms(g),
         {"target": [], "keyword": [], "ignore": []},
@@ -73,6 +74,7 @@ async def fill_guild(store: Store, guild: int, first_id: int = 1) -> None:
     await store.set_watch_mode(guild, "listed")
     await store.set_digest_error(guild, "Forbidden", at=BASE_TIME)
     await store.set_channel_rule(guild, CHANNEL, "watch")
+    await store.add_team_role(guild, guild * 10)
     await store.add_term(guild, "target", "sora")
     written = await store.upsert_requests(
         [request(first_id, guild), request(first_id + 1, guild, channel_id=CHANNEL)]

@@ -1,0 +1,79 @@
+"""`/clamor-mod team add|remove|list`: the roles of the server's own team, whose messages answer
+requests and are never counted as requests (bot/watch/team.py)."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import ClamorBot
+from bot.errors import UserFacingError
+from cogs._interactions import answer_quietly, guild_id_of
+
+Interaction = discord.Interaction[ClamorBot]
+
+ANSWERS_NOT_REQUESTS = "their messages answer requests and are not counted as requests"
+
+
+def describe_team(role_ids: frozenset[int], known: set[int]) -> str:
+    """The team's roles, for the moderators; a role deleted since is named by its id."""
+    if not role_ids:
+        return (
+            "No team roles: every member's messages can count as requests. Add the roles of "
+            "this server's own team (maintainers, staff) with `/clamor-mod team add`."
+        )
+    names = [
+        f"<@&{role_id}>" if role_id in known else f"a deleted role ({role_id})"
+        for role_id in sorted(role_ids)
+    ]
+    return f"Team roles: {', '.join(names)}. Members with one of them: {ANSWERS_NOT_REQUESTS}."
+
+
+# A Cog subclass only so the command decorators type-check; the commands land in `/clamor-mod`,
+# whose interaction_check already requires Manage Server.
+class TeamCommands(commands.Cog):
+    """Mixed into the `/clamor-mod` GroupCog, whose check already requires Manage Server."""
+
+    bot: ClamorBot
+
+    team = app_commands.Group(
+        name="team", description="Roles whose members answer requests rather than make them"
+    )
+
+    @team.command(name="add", description="Count a role's members as the team: answers only")
+    @app_commands.describe(role="The role of this server's own team (maintainers, staff)")
+    async def team_add(self, interaction: Interaction, role: discord.Role) -> None:
+        guild_id = guild_id_of(interaction)
+        if role.is_default():
+            raise UserFacingError("Every member has @everyone: pick the role only the team has.")
+        if await self.bot.guild_configs.add_team_role(guild_id, role.id):
+            text = (
+                f"{role.mention} is on the team: from now on {ANSWERS_NOT_REQUESTS}. "
+                "Messages already logged stay."
+            )
+        else:
+            text = f"{role.mention} already is a team role; nothing changed."
+        await answer_quietly(interaction, text)
+
+    @team.command(name="remove", description="Stop counting a role's members as the team")
+    @app_commands.describe(role="A team role, as listed")
+    async def team_remove(self, interaction: Interaction, role: discord.Role) -> None:
+        guild_id = guild_id_of(interaction)
+        if await self.bot.guild_configs.remove_team_role(guild_id, role.id):
+            text = f"{role.mention} is no longer a team role: its members' requests count."
+        else:
+            text = f"{role.mention} is not a team role; nothing changed."
+        await answer_quietly(interaction, text)
+
+    @commands.Cog.listener()
+    async def on_guild_role_delete(self, role: discord.Role) -> None:
+        # A deleted role cannot be picked to be removed; it leaves the team with itself.
+        await self.bot.guild_configs.remove_team_role(role.guild.id, role.id)
+
+    @team.command(name="list", description="The team's roles")
+    async def team_list(self, interaction: Interaction) -> None:
+        guild_id = guild_id_of(interaction)
+        config = await self.bot.guild_configs.get(guild_id)
+        known = {role.id for role in interaction.guild.roles} if interaction.guild else set()
+        await answer_quietly(interaction, describe_team(config.team_roles, known))
