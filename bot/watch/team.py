@@ -1,8 +1,8 @@
 """Whose messages answer requests rather than make them: a server's team.
 
-In the real corpus's GitHub threads the repository's own maintainers wrote 1,442 comments, and
-7 of them were requests: they answer ("the code is now available", "we plan to release it after
-the paper"), and read alone those answers look like requests. A Discord server run by a project
+In the real corpus's GitHub threads (train and dev) the repositories' own maintainers wrote 515
+comments, and 3 of them were requests: they answer ("the weights are up now", "we will release
+it after the paper"), and read alone those answers look like requests. A Discord server run by a project
 has the same voices; a moderator names their roles (`/clamor-mod team add`), and a message by a
 member with one of them is never counted as a request, nor read as one by the replies to it.
 
