@@ -136,8 +136,8 @@ class DigestCommands(
         if missing_since is not None:
             lines.append(
                 "**Message text:** Discord sends messages without their text since "
-                f"{stamp(missing_since)}: the Message Content intent is off, so none can be "
-                f"read as a request. The bot's owner can switch it on: {INTENT_HELP}."
+                f"{stamp(missing_since)}: the Message Content intent is off, so only forum posts' "
+                f"titles can be read as requests. The bot's owner can switch it on: {INTENT_HELP}."
             )
         opted_out = len(await store.opted_out_authors(guild.id))
         lines.append(privacy_status_line(await store.privacy_settings(guild.id), opted_out))

@@ -134,7 +134,7 @@ class Watcher(commands.Cog):
         if change == "missing":
             log.warning(
                 "Discord sends members' messages without their text: the Message Content intent "
-                "is off, so none can be read as a request. Switch it on: %s",
+                "is off, so only forum posts' titles can be read as requests. Switch it on: %s",
                 INTENT_HELP,
             )
         elif change == "back":

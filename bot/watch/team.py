@@ -2,9 +2,10 @@
 
 In the real corpus's GitHub threads (train and dev) the repositories' own maintainers wrote 515
 comments, and 3 of them were requests: they answer ("the weights are up now", "we will release
-it after the paper"), and read alone those answers look like requests. A Discord server run by a project
-has the same voices; a moderator names their roles (`/clamor-mod team add`), and a message by a
-member with one of them is never counted as a request, nor read as one by the replies to it.
+it after the paper"), and read alone those answers look like requests. A Discord server run by
+a project has the same voices; a moderator names their roles (`/clamor-mod team add`), and a
+message by a member with one of them is never counted as a request, nor read as one by the
+replies to it.
 
 A live message carries its author's roles. A message read from history, or fetched for
 `/clamor why`, carries only the user (Clamor has no Server Members intent), so the member is
