@@ -138,3 +138,17 @@ def test_issue_14s_targets_are_judged_on_what_the_context_changed(
         "PASS  request F1 gained with the thread: +0.500 >= 0.05 (0.000 -> 0.500)",
         "PASS  off-topic replies taken for requests, not more than read alone: 1 <= 1 (of 2)",
     ]
+
+
+@pytest.mark.skipif(not bench.real_corpus.available(), reason=bench.real_corpus.MISSING)
+def test_with_the_team_known_no_maintainers_message_counts_and_no_other_changes() -> None:
+    items = [i for i in bench.real_corpus.items() if i.split == "dev" and i.real]
+    plain = bench.real_split("dev", with_context=False)
+    known = bench.real_split("dev", with_context=False, team_known=True)
+    team = [i.author_role == bench.TEAM for i in items]
+    assert any(a.analysis.request for a, by_team in zip(plain, team, strict=True) if by_team)
+    for read, known_read, by_team in zip(plain, known, team, strict=True):
+        if by_team:
+            assert not known_read.analysis.request
+        else:
+            assert known_read.analysis == read.analysis
