@@ -271,18 +271,7 @@ class WatchService:
         if lock is None:
             lock = self._arrival_locks[guild_id] = asyncio.Lock()
         async with lock:
-            config = await self._configs.get(guild_id)
-            channel = message.channel
-            if not config.watches(watch_key(channel.id, parent_id_of(channel))):
-                self.activity.interrupt(guild_id, channel.id)
-                return False
-            if message.id in self._handled:
-                return False  # a replayed event: counted and logged already
-            bucket = volume_bucket(posted_at(message.id), config.settings.timezone)
-            self.activity.count(guild_id, channel.id, message.id, bucket=bucket)
-            if isinstance(channel, discord.Thread) and channel.id not in self.threads:
-                self.see_thread(guild_id, channel)
-            return True
+            return self._count_new(guild_id, await self._configs.get(guild_id), message)
 
     def shed(self, guild_id: int, message: discord.Message) -> None:
         """Leave an arrived message unanalysed (it is counted), its channel remembered for gap
@@ -294,6 +283,38 @@ class WatchService:
     def _refused(self, record: RequestRecord) -> None:
         # Handled again when its event comes back (a replay), as a failed write is.
         self._handled.discard(record.message_id)
+
+    def _count_new(self, guild_id: int, config: GuildConfig, message: discord.Message) -> bool:
+        """Count a live message of a watched channel; whether it is to be read (watched, and
+        not a replay of one handled already)."""
+        channel = message.channel
+        if not config.watches(watch_key(channel.id, parent_id_of(channel))):
+            self.activity.interrupt(guild_id, channel.id)
+            return False
+        if message.id in self._handled:
+            return False  # a replayed event: counted and logged already
+        self._count(guild_id, channel.id, config, message, live=True)
+        return True
+
+    def _count(
+        self,
+        guild_id: int,
+        channel_id: int,
+        config: GuildConfig,
+        message: discord.Message,
+        *,
+        live: bool,
+    ) -> float:
+        """Count `message` in its channel's volume, in the guild's local hour, and remember the
+        thread it is in; when it was posted."""
+        at = posted_at(message.id)
+        bucket = volume_bucket(at, config.settings.timezone)
+        self.activity.count(guild_id, channel_id, message.id, bucket=bucket, live=live)
+        channel = message.channel
+        # Per message an isinstance check (~50 ns); in a thread also a set lookup (~60 ns).
+        if isinstance(channel, discord.Thread) and channel.id not in self.threads:
+            self.see_thread(guild_id, channel)
+        return at
 
     def see_thread(self, guild_id: int, thread: discord.Thread) -> None:
         # Written once per thread and process (ThreadMemory drops repeats).
@@ -308,23 +329,13 @@ class WatchService:
     async def take(self, guild_id: int, message: discord.Message) -> None:
         """Count a member's new message and log it if it is a request."""
         config = await self._configs.get(guild_id)
-        if not config.watches(watch_key(message.channel.id, parent_id_of(message.channel))):
-            self.activity.interrupt(guild_id, message.channel.id)
-            return
-        if message.id in self._handled:
-            return  # a replayed event: counted and logged already
-        created_at = posted_at(message.id)
         # Counted at most once, even when the write below fails and the event comes back (and
         # not again when `arrive` counted it).
-        bucket = volume_bucket(created_at, config.settings.timezone)
-        self.activity.count(guild_id, message.channel.id, message.id, bucket=bucket)
-        channel = message.channel
-        # Per message an isinstance check (~50 ns); in a thread also a set lookup (~60 ns).
-        if isinstance(channel, discord.Thread) and channel.id not in self.threads:
-            self.see_thread(guild_id, channel)
+        if not self._count_new(guild_id, config, message):
+            return
         analysis = await self._analyse(guild_id, config, message)
         if analysis.request and await self._writer.write_soon(
-            self._record(guild_id, message, analysis, edited=False, created_at=created_at)
+            self._record(guild_id, message, analysis, edited=False)
         ):
             self.stats.logged += 1
         self._handled.add(message.id)
@@ -460,12 +471,7 @@ class WatchService:
         result: ScanResult,
     ) -> bool:
         """Count and log one message read from history; whether it is a request to keep."""
-        at = posted_at(message.id)
-        bucket = volume_bucket(at, config.settings.timezone)
-        self.activity.count(guild_id, channel_id, message.id, bucket=bucket, live=False)
-        channel = message.channel
-        if isinstance(channel, discord.Thread) and channel.id not in self.threads:
-            self.see_thread(guild_id, channel)
+        at = self._count(guild_id, channel_id, config, message, live=False)
         edited = message.edited_at is not None
         writer = self._writer
         stored: RequestRecord | None = None
