@@ -47,9 +47,11 @@ class IngestSummary:
     # With a team: messages by it that read as requests (not counted), and the roles authors
     # of the exports have (None until a message carries any), to tell a team role nobody has.
     team_answers: int = 0
+    team_met: bool = False  # a message of a guild with a team was read
     roles_seen: set[ExportRole] | None = None
 
     def saw_roles(self, roles: tuple[ExportRole, ...] | None) -> None:
+        self.team_met = True
         if roles is not None:
             if self.roles_seen is None:
                 self.roles_seen = set()

@@ -312,16 +312,14 @@ def _print(
 def _warn_of_roles_nobody_has(args: argparse.Namespace, summary: IngestSummary) -> None:
     """A `--team-role` no author in the exports has is most likely a typo, or an export that
     says nothing of roles: either way the team would be empty without a word."""
-    if not args.team_role:
-        return
-    if summary.roles_seen is None:
+    if summary.team_met and summary.roles_seen is None:
         print(
             "clamor analyze: warning: the exports say nothing of their authors' roles (made by "
-            "an older DiscordChatExporter?), so --team-role finds nobody",
+            "an older DiscordChatExporter?), so nobody is known to be on the server's team",
             file=sys.stderr,
         )
         return
-    for role in roles_nobody_has(args.team_role, summary.roles_seen):
+    for role in roles_nobody_has(args.team_role, summary.roles_seen or set()):
         print(
             f"clamor analyze: warning: --team-role '{visible(role)}': no author in the exports "
             "has this role (check its name or id)",

@@ -194,6 +194,19 @@ def test_an_export_without_roles_is_a_warning(
     assert "say nothing of their authors' roles" in warnings[0]
 
 
+def test_an_export_without_roles_is_a_warning_for_a_stored_team_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _export(tmp_path, [("10:00", ANSWER, None), ("11:00", REQUEST, None)])
+    db = tmp_path / "bot.db"
+    _store_team(db, MAINTAINERS_ID)
+    totals, err = _analyze(capsys, str(path), "--db", str(db))
+    assert totals["requests"] == 2
+    assert "nobody is known to be on the server's team" in err
+    # Without a team anywhere, an export without roles is nothing to warn of.
+    assert "warning" not in _analyze(capsys, str(path))[1]
+
+
 @pytest.mark.parametrize(
     ("value", "fragment"),
     [("", "an empty name names no role"), ("x" * 101, "at most 100 characters, not 101")],
