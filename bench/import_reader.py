@@ -1,6 +1,6 @@
 """Clamor's DiscordChatExporter reader against one built on ijson's C backend, on a large export.
 
-    .venv/bin/python bench/import_reader.py [--megabytes 200] [--runs 5] [--keep PATH]
+    .venv/bin/python bench/import_reader.py [--megabytes 200] [--runs 5] [--keep PATH] [--roles]
 
 Writes a seeded DCE-shaped export (indented as DCE writes it: a header, then a long `messages`
 array of members' posts, replies, reactions, mentions and the odd embed), then reads it with
@@ -9,7 +9,8 @@ the machine falls on both alike. Each child reports the CPU time of the read
 (`time.process_time`, the parse and the building of every `ExportMessage`) and its peak resident
 memory (`VmHWM`); a child that only imports reports the baseline memory to subtract.
 Prints the medians (and ranges) for both readers in one table, after checking that both read
-the same messages from a 5 MB export.
+the same messages from a 5 MB export. `--roles` adds a third: Clamor's reader with the authors'
+roles, as `clamor analyze` reads an export when a team is named (`--team-role`).
 
 The ijson reader is the least that does the same job: the header's `guild` and `channel` with
 `ijson.items` (a second, short pass that stops at once), then `ijson.items(f, "messages.item")`
@@ -49,6 +50,7 @@ from bot.chat_import import ExportMessage, read_export  # noqa: E402
 from bot.chat_import.fields import export_message, exported_channel  # noqa: E402
 
 READERS = ("clamor", "ijson")
+WITH_ROLES = "clamor+roles"
 DISCORD_EPOCH_MS = 1420070400000
 START_MS = 1733853871123  # 2024-12-10
 PHRASES = (
@@ -173,7 +175,10 @@ def _child(reader: str, path: Path | None) -> None:
     count = 0
     cpu = 0.0
     if path is not None:
-        messages = read_export(path) if reader == "clamor" else ijson_messages(path)
+        if reader == "ijson":
+            messages: Iterator[ExportMessage] = ijson_messages(path)
+        else:
+            messages = read_export(path, roles=reader == WITH_ROLES)
         started = time.process_time()
         for _ in messages:
             count += 1
@@ -209,12 +214,16 @@ def main() -> None:
     parser.add_argument("--megabytes", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="write the export here and keep it")
+    parser.add_argument(
+        "--roles", action="store_true", help=f"also time {WITH_ROLES}: the reader with roles"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args.child[0], Path(args.child[1]) if len(args.child) > 1 else None)
         return
 
+    readers = (*READERS, WITH_ROLES) if args.roles else READERS
     with tempfile.TemporaryDirectory() as folder:
         small = Path(folder) / "small.json"
         write_export(small, 5)
@@ -223,10 +232,10 @@ def main() -> None:
         path = args.keep or Path(folder) / "export.json"
         count = write_export(path, args.megabytes)
         size = path.stat().st_size
-        baseline = {reader: _run_child(reader, None)["peak_kib"] for reader in READERS}
-        results: dict[str, list[dict[str, Any]]] = {reader: [] for reader in READERS}
+        baseline = {reader: _run_child(reader, None)["peak_kib"] for reader in readers}
+        results: dict[str, list[dict[str, Any]]] = {reader: [] for reader in readers}
         for _ in range(args.runs):
-            for reader in READERS:
+            for reader in readers:
                 result = _run_child(reader, path)
                 if result["messages"] != count:
                     raise SystemExit(f"{reader} read {result['messages']} of {count} messages")
@@ -236,7 +245,7 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}; load average {' '.join(_load())}")
     print("| reader | CPU s, median (range) | MB/s | peak RSS above imports, MiB (range) |")
     print("|---|---|---|---|")
-    for reader in READERS:
+    for reader in readers:
         cpu = [r["cpu"] for r in results[reader]]
         rss = [(r["peak_kib"] - baseline[reader]) / 1024 for r in results[reader]]
         rate = size / 1e6 / statistics.median(cpu)

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from bot.analysis import NO_CONTEXT, Analyzer, Context, opening_post_text
+from bot.analysis import NO_CONTEXT, Analysis, Analyzer, Context, opening_post_text
 from bot.buckets import volume_bucket
 from bot.chat_import import ExportMessage, read_export
+from bot.chat_import.records import ExportRole
+from bot.chat_import.team import NO_TEAM, Team
 from bot.guild_settings import guild_analyzer
 from bot.store import Store
 from bot.store.records import ChannelMessages, RequestRecord
@@ -42,6 +44,18 @@ class IngestSummary:
     last_at: float | None = None
     guilds: dict[int, str] = field(default_factory=dict)
     channels: dict[int, str] = field(default_factory=dict)
+    # With a team: messages by it that read as requests (not counted), and the roles authors
+    # of the exports have (None until a message carries any), to tell a team role nobody has.
+    team_answers: int = 0
+    team_met: bool = False  # a message of a guild with a team was read
+    roles_seen: set[ExportRole] | None = None
+
+    def saw_roles(self, roles: tuple[ExportRole, ...] | None) -> None:
+        self.team_met = True
+        if roles is not None:
+            if self.roles_seen is None:
+                self.roles_seen = set()
+            self.roles_seen.update(roles)
 
     def saw(self, message: ExportMessage) -> None:
         self.messages += 1
@@ -113,28 +127,48 @@ class _ChannelRead:
 
 
 async def ingest_messages(
-    store: Store, messages: Iterable[ExportMessage], author_key: bytes, *, timezone: str
+    store: Store,
+    messages: Iterable[ExportMessage],
+    author_key: bytes,
+    *,
+    timezone: str,
+    team: Team = NO_TEAM,
 ) -> IngestSummary:
     """`ingest_exports` of messages from one export."""
-    return await ingest_exports(store, [messages], author_key, timezone=timezone)
+    return await ingest_exports(store, [messages], author_key, timezone=timezone, team=team)
+
+
+async def roles_wanted(store: Store, team: Team) -> bool:
+    """Whether the exports must be read with their authors' roles: a team is named, or the
+    database knows one (`ingest_exports` finds who is on it)."""
+    return bool(team) or bool(await store.team_guilds())
 
 
 async def ingest_exports(
-    store: Store, exports: Iterable[Iterable[ExportMessage]], author_key: bytes, *, timezone: str
+    store: Store,
+    exports: Iterable[Iterable[ExportMessage]],
+    author_key: bytes,
+    *,
+    timezone: str,
+    team: Team = NO_TEAM,
 ) -> IngestSummary:
     """Analyse exported messages; log request messages and count every user message's volume,
     in buckets on the local hours of `timezone` (the zone the digests are cut in).
 
     Volume is a count: each message id is counted once, whatever was read before, in which
-    order or at the same time (`Store.count_messages`). Request rows are upserts."""
+    order or at the same time (`Store.count_messages`). Request rows are upserts.
+
+    A message by `team`, or by a guild's stored team, answers requests: counted in volume,
+    never logged, and not a request for the replies to it (the messages must carry their
+    authors' roles: `roles_wanted`)."""
     summary = IngestSummary()
-    analyzers: dict[int, Analyzer] = {}
+    guilds: dict[int, tuple[Analyzer, Team | None]] = {}
     conversations = ConversationMemory()
     records: list[RequestRecord] = []
     reads: dict[tuple[int, int], _ChannelRead] = {}
-    # Per channel of the export being read: its read, its guild's analyzer and its jump link,
-    # found once rather than per message.
-    channels: dict[tuple[int, int], tuple[_ChannelRead, Analyzer, str]] = {}
+    # Per channel of the export being read: its read, its guild's analyzer and team (None when
+    # it has none), and its jump link, found once rather than per message.
+    channels: dict[tuple[int, int], tuple[_ChannelRead, Analyzer, Team | None, str]] = {}
     pending = 0
 
     async def flush(*, file_done: bool = False) -> None:
@@ -155,19 +189,18 @@ async def ingest_exports(
             key = (message.guild_id, message.channel_id)
             channel = channels.get(key)
             if channel is None:
-                analyzer = analyzers.get(message.guild_id)
-                if analyzer is None:
-                    analyzer = await guild_analyzer(store, message.guild_id)
-                    analyzers[message.guild_id] = analyzer
+                analyzer, guild_team = await _guild_reading(store, guilds, message.guild_id, team)
                 first = message.message_id
                 read = reads[key] = _ChannelRead(*key, low=first, high=first, previous=first)
                 link = f"https://discord.com/channels/{message.guild_id}/{message.channel_id}/"
-                channel = channels[key] = (read, analyzer, link)
-            read, analyzer, link = channel
+                channel = channels[key] = (read, analyzer, guild_team, link)
+            read, analyzer, guild_team, link = channel
             read.add(message.message_id, volume_bucket(message.created_at, timezone))
             pending += 1
             context, place = await _context(store, conversations, message, link)
             analysis = analyzer.analyze(_text_read(message), score_all=False, context=context)
+            if guild_team is not None:
+                analysis = _team_verdict(summary, guild_team, message, analysis)
             if not analysis.request:
                 conversations.note(message.message_id, False)
             else:
@@ -194,6 +227,31 @@ async def ingest_exports(
         reads.clear()
         channels.clear()
     return summary
+
+
+def _team_verdict(
+    summary: IngestSummary, team: Team, message: ExportMessage, analysis: Analysis
+) -> Analysis:
+    """The verdict on a message of a guild with a team: the team's messages answer requests,
+    so none is a request, as the bot reads them (`WatchService._analyse`)."""
+    summary.saw_roles(message.author_roles)
+    if analysis.request and team.wrote(message.author_roles):
+        summary.team_answers += 1
+        return analysis._replace(request=False, category=None)
+    return analysis
+
+
+async def _guild_reading(
+    store: Store, guilds: dict[int, tuple[Analyzer, Team | None]], guild_id: int, named: Team
+) -> tuple[Analyzer, Team | None]:
+    """How a guild's messages are read, found once per run: its analyser, and its team (the
+    one named, with the roles the database keeps for the guild; None without one)."""
+    found = guilds.get(guild_id)
+    if found is None:
+        analyzer = await guild_analyzer(store, guild_id)
+        guild_team = named.joined(await store.team_roles(guild_id))
+        found = guilds[guild_id] = (analyzer, guild_team or None)
+    return found
 
 
 def _text_read(message: ExportMessage) -> str:
@@ -237,12 +295,16 @@ async def _context(
 
 
 def export_files(
-    paths: Iterable[Path], on_progress: Callable[[Path, int, int], None] | None = None
+    paths: Iterable[Path],
+    on_progress: Callable[[Path, int, int], None] | None = None,
+    *,
+    roles: bool = False,
 ) -> Iterator[Iterator[ExportMessage]]:
-    """The messages of each export, one export after another, streamed."""
+    """The messages of each export, one export after another, streamed (with `roles`, with
+    their authors' roles)."""
     for path in paths:
         callback = partial(on_progress, path) if on_progress is not None else None
-        yield read_export(path, on_progress=callback)
+        yield read_export(path, on_progress=callback, roles=roles)
 
 
 def export_messages(

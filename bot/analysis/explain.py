@@ -24,9 +24,11 @@ def format_cue(cue: Cue) -> str:
     return line
 
 
-def summarize(analysis: Analysis) -> str:
-    """One line: the decision, language and tone."""
-    verdict = f"request ({analysis.category})" if analysis.request else "not a request"
+def summarize(analysis: Analysis, *, verdict: str | None = None) -> str:
+    """One line: the decision (or `verdict`, one made outside the analysis), language and
+    tone."""
+    if verdict is None:
+        verdict = f"request ({analysis.category})" if analysis.request else "not a request"
     tone = analysis.tone
     parts = [
         verdict,
@@ -40,8 +42,8 @@ def summarize(analysis: Analysis) -> str:
     return " · ".join(parts)
 
 
-def explain(analysis: Analysis) -> str:
+def explain(analysis: Analysis, *, verdict: str | None = None) -> str:
     """The summary line followed by one indented line per cue."""
-    lines = [summarize(analysis)]
+    lines = [summarize(analysis, verdict=verdict)]
     lines.extend(f"  - {format_cue(cue)}" for cue in analysis.cues)
     return "\n".join(lines)

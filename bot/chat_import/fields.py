@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.chat_import.records import ExportMessage, snippet
+from bot.chat_import.records import ExportMessage, ExportRole, snippet
 
 
 class FieldError(ValueError):
@@ -118,15 +118,18 @@ def exported_channel(guild: object, channel: object) -> ExportedChannel:
     )
 
 
-def export_message(raw: object, channel: ExportedChannel) -> ExportMessage:
+def export_message(raw: object, channel: ExportedChannel, *, roles: bool = False) -> ExportMessage:
+    """The message `raw`; with `roles`, its author's roles too (checked as strictly as the
+    other fields). Without, they are not looked at: most runs name no team, and an export's
+    every message carries its author's roles."""
     if type(raw) is dict:
         try:
-            found = _usual_message(raw, channel)
+            found = _usual_message(raw, channel, roles)
         except FieldError:
             found = None  # `_checked_message` names what is wrong, in its order
         if found is not None:
             return found
-    return _checked_message(raw, channel)
+    return _checked_message(raw, channel, roles)
 
 
 def _usual_snowflake(value: object) -> int | None:
@@ -139,7 +142,9 @@ def _usual_snowflake(value: object) -> int | None:
     return number if number <= MAX_SNOWFLAKE else None
 
 
-def _usual_message(message: dict[str, object], channel: ExportedChannel) -> ExportMessage | None:
+def _usual_message(
+    message: dict[str, object], channel: ExportedChannel, roles: bool
+) -> ExportMessage | None:
     """The message as DiscordChatExporter writes it (ids as strings of digits, every field of
     its type), read in one pass; None for anything else, which `_checked_message` reads or
     refuses. It decides as that does, in fewer calls: it runs on every message of an export."""
@@ -170,6 +175,13 @@ def _usual_message(message: dict[str, object], channel: ExportedChannel) -> Expo
             replies_to = _usual_snowflake(answered)
             if replies_to is None:
                 return None
+    author_roles = None
+    if roles:
+        listed = author.get("roles")
+        if listed is not None:
+            author_roles = _usual_roles(listed)
+            if author_roles is None:
+                return None
     created_at = timestamp(message.get("timestamp"), "'timestamp'")
     edited = message.get("timestampEdited")
     if edited is not None:
@@ -188,10 +200,28 @@ def _usual_message(message: dict[str, object], channel: ExportedChannel) -> Expo
         kind,
         content,
         replies_to,
+        author_roles,
     )
 
 
-def _checked_message(raw: object, channel: ExportedChannel) -> ExportMessage:
+def _usual_roles(listed: object) -> tuple[ExportRole, ...] | None:
+    """Roles as DCE writes them (objects with an id string and a name); None for anything
+    else, which `_checked_message` reads or refuses."""
+    if type(listed) is not list:
+        return None
+    found = []
+    for role in listed:
+        if type(role) is not dict:
+            return None
+        role_id = _usual_snowflake(role.get("id"))
+        name = role.get("name", "")
+        if role_id is None or type(name) is not str:
+            return None
+        found.append(ExportRole(role_id, name))
+    return tuple(found)
+
+
+def _checked_message(raw: object, channel: ExportedChannel, roles: bool) -> ExportMessage:
     message = _object(raw, "the message")
     message_id = snowflake(_required(message, "id", None), "'id'")
     created_at = timestamp(_required(message, "timestamp", None), "'timestamp'")
@@ -213,6 +243,25 @@ def _checked_message(raw: object, channel: ExportedChannel) -> ExportMessage:
         kind=_text(message, "type", "'type'", default="Default"),
         content=_text(message, "content", "'content'"),
         replies_to=_replies_to(message),
+        author_roles=_roles(author) if roles else None,
+    )
+
+
+def _roles(author: dict[str, object]) -> tuple[ExportRole, ...] | None:
+    """The author's roles (DCE's ``author.roles``); None when the export has none."""
+    listed = author.get("roles")
+    if listed is None:
+        return None
+    if not isinstance(listed, list):
+        raise FieldError(f"'author.roles' is not an array: {snippet(listed)}")
+    return tuple(_role(role, f"author.roles[{index}]") for index, role in enumerate(listed))
+
+
+def _role(raw: object, where: str) -> ExportRole:
+    role = _object(raw, f"'{where}'")
+    return ExportRole(
+        snowflake(_required(role, "id", f"'{where}'"), f"'{where}.id'"),
+        _text(role, "name", f"'{where}.name'"),
     )
 
 

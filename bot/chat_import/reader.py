@@ -30,17 +30,18 @@ def read_export(
     *,
     on_progress: ProgressCallback | None = None,
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+    roles: bool = False,
 ) -> Generator[ExportMessage, None, None]:
     """Yield every message of the export in file order; raise `ExportError` on a broken file.
 
     A missing or unreadable file is reported at the call, not at the first `next()`; `close()`
     the generator to release the file early. Messages a digest would skip (bots, joins, pins)
     are yielded all the same: the caller decides. `on_progress(bytes_read, total_bytes)` is
-    called after each chunk read.
+    called after each chunk read. With `roles`, each message carries its author's roles.
     """
     path = Path(path)
     total = _check_readable(path)
-    return _read(path, total, on_progress, chunk_bytes)
+    return _read(path, total, on_progress, chunk_bytes, roles)
 
 
 def _check_readable(path: Path) -> int:
@@ -58,7 +59,7 @@ def _check_readable(path: Path) -> int:
 
 
 def _read(
-    path: Path, total: int, on_progress: ProgressCallback | None, chunk_bytes: int
+    path: Path, total: int, on_progress: ProgressCallback | None, chunk_bytes: int, roles: bool
 ) -> Generator[ExportMessage, None, None]:
     try:
         handle = path.open("rb")
@@ -68,10 +69,10 @@ def _read(
         stream = JsonStream(
             handle, path, total_bytes=total, chunk_bytes=chunk_bytes, on_progress=on_progress
         )
-        yield from _root(stream)
+        yield from _root(stream, roles)
 
 
-def _root(stream: JsonStream) -> Iterator[ExportMessage]:
+def _root(stream: JsonStream, roles: bool) -> Iterator[ExportMessage]:
     first = stream.peek()
     if first == "":
         stream.fail("is empty")
@@ -95,7 +96,7 @@ def _root(stream: JsonStream) -> Iterator[ExportMessage]:
         if has_messages:
             stream.fail(f"has a second 'messages' array at byte {stream.offset()}")
         has_messages = True
-        yield from _messages(stream, _channel_of(stream, header))
+        yield from _messages(stream, _channel_of(stream, header), roles)
     if stream.peek() != "":
         stream.fail(f"has unexpected data after the root object at byte {stream.offset()}")
     for key in _HEADER_KEYS:
@@ -120,7 +121,7 @@ def _channel_of(stream: JsonStream, header: dict[str, object]) -> ExportedChanne
         stream.fail(str(err))
 
 
-def _messages(stream: JsonStream, channel: ExportedChannel) -> Iterator[ExportMessage]:
+def _messages(stream: JsonStream, channel: ExportedChannel, roles: bool) -> Iterator[ExportMessage]:
     if stream.need("the root object") != "[":
         stream.fail(f"'messages' is not an array (byte {stream.offset()})")
     stream.advance()
@@ -133,7 +134,7 @@ def _messages(stream: JsonStream, channel: ExportedChannel) -> Iterator[ExportMe
             raw = stream.value("the 'messages' array")
         number += 1
         try:
-            message = export_message(raw, channel)
+            message = export_message(raw, channel, roles=roles)
         except FieldError as err:
             stream.fail(f"message #{number} (byte {stream.last_value_offset()}): {err}")
         yield message

@@ -16,6 +16,13 @@ class ExportError(Exception):
         return cls(one_line(f"{path}: {problem}"))
 
 
+class ExportRole(NamedTuple):
+    """One of a message author's roles, as DiscordChatExporter writes it beside the author."""
+
+    role_id: int
+    name: str
+
+
 class ExportMessage(NamedTuple):
     """One message of an export, flattened with the guild and channel it was exported from (a
     named tuple: one is built per message read, at a quarter of a frozen dataclass's cost)."""
@@ -33,6 +40,9 @@ class ExportMessage(NamedTuple):
     kind: str  # DCE "type": "Default", "Reply", "GuildMemberJoin", ...
     content: str
     replies_to: int | None = None  # the message a reply answers
+    # The author's roles, read only when asked for (a team is named): None when not read, or
+    # when the export has no `roles` (DiscordChatExporter before roles were exported).
+    author_roles: tuple[ExportRole, ...] | None = None
 
 
 def one_line(text: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from bot.charts.output import ChartPathError, chart_paths, check_writable, write_chart
 from bot.charts.trend_series import TrendSeries
 from bot.chat_import import sample_export_paths
+from bot.chat_import.team import NO_TEAM, Team, roles_nobody_has
 from bot.cli.common import (
     EXIT_OK,
     MAX_DIGEST_DAYS,
@@ -33,12 +34,14 @@ from bot.cli.terminal import visible
 from bot.config import Settings
 from bot.digest.contents import Digest, Period, parse_day
 from bot.digest.from_store import digest_from_store
-from bot.ingest import IngestSummary, export_files, ingest_exports
+from bot.digest.headline import plural
+from bot.ingest import IngestSummary, export_files, ingest_exports, roles_wanted
 from bot.store import Store
 from bot.trends import trend_from_store
 
 MAX_CHART_DAYS = 366
 DEFAULT_MAX_CHART_DAYS = 90  # the longest /clamor trend
+MAX_ROLE_NAME = 100  # Discord's longest role name
 
 
 def _chart_days(value: str) -> int:
@@ -49,6 +52,17 @@ def _chart_days(value: str) -> int:
     if not 1 <= days <= MAX_CHART_DAYS:
         raise argparse.ArgumentTypeError(f"use 1 to {MAX_CHART_DAYS} days, not {days}")
     return days
+
+
+def _team_role(value: str) -> str:
+    role = value.strip()
+    if not role:
+        raise argparse.ArgumentTypeError("an empty name names no role")
+    if len(role) > MAX_ROLE_NAME:
+        raise argparse.ArgumentTypeError(
+            f"a role's name has at most {MAX_ROLE_NAME} characters, not {len(role):,}"
+        )
+    return role
 
 
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
@@ -86,6 +100,16 @@ def register(commands: Any) -> None:
         metavar="PATH|URL",
         help="keep the logged rows in this database (a SQLite file or a postgresql:// URL)",
     )
+    parser.add_argument(
+        "--team-role",
+        action="append",
+        default=[],
+        type=_team_role,
+        metavar="ROLE",
+        help="a role of the server's team, by id or by name as in the export (any case); its "
+        "members answer requests, so their messages are never counted as requests (repeat for "
+        "more roles; with --db, the team the bot keeps for the server counts too)",
+    )
     _add_output_options(parser)
     parser.set_defaults(handler=handle)
 
@@ -97,7 +121,7 @@ def register_demo(commands: Any) -> None:
         description="Analyse the sample conversation shipped with Clamor and print its digest.",
     )
     _add_output_options(parser)
-    parser.set_defaults(handler=handle_demo, exports=None, db=None)
+    parser.set_defaults(handler=handle_demo, exports=None, db=None, team_role=[])
 
 
 def _day_option(name: str, value: str | None) -> date | None:
@@ -205,9 +229,11 @@ async def _digests_in(
             key = await store.author_key(key_path_of(args.db, config))
         else:
             key = os.urandom(32)
+        team = Team.named(args.team_role) if args.team_role else NO_TEAM
+        roles = await roles_wanted(store, team)
         try:
             summary = await ingest_exports(
-                store, export_files(paths, progress), key, timezone=timezone
+                store, export_files(paths, progress, roles=roles), key, timezone=timezone, team=team
             )
         finally:
             progress.close()
@@ -265,6 +291,12 @@ def _print(
         f"{summary.requests:,} about open-sourcing.",
         file=sys.stderr,
     )
+    if summary.team_answers:
+        print(
+            f"Not counted as requests: {plural(summary.team_answers, 'message')} by the team, "
+            "which answers requests.",
+            file=sys.stderr,
+        )
     if summary.not_logged:
         print(
             f"Not logged: {summary.not_logged:,} of them, whose message ids are already logged "
@@ -277,8 +309,27 @@ def _print(
         print(f"\n{cut}", file=sys.stderr if args.format == "json" else sys.stdout)
 
 
+def _warn_of_roles_nobody_has(args: argparse.Namespace, summary: IngestSummary) -> None:
+    """A `--team-role` no author in the exports has is most likely a typo, or an export that
+    says nothing of roles: either way the team would be empty without a word."""
+    if summary.team_met and summary.roles_seen is None:
+        print(
+            "clamor analyze: warning: the exports say nothing of their authors' roles (made by "
+            "an older DiscordChatExporter?), so nobody is known to be on the server's team",
+            file=sys.stderr,
+        )
+        return
+    for role in roles_nobody_has(args.team_role, summary.roles_seen or set()):
+        print(
+            f"clamor analyze: warning: --team-role '{visible(role)}': no author in the exports "
+            "has this role (check its name or id)",
+            file=sys.stderr,
+        )
+
+
 def handle(args: argparse.Namespace) -> int:
     summary, digests, charts, spikes, cut = asyncio.run(_digests(args, list(args.exports)))
+    _warn_of_roles_nobody_has(args, summary)
     _print(args, summary, digests, cut)
     # With --format json, stdout stays one JSON document: the spike report goes to stderr.
     print(f"\n{visible(spikes)}", file=sys.stderr if args.format == "json" else sys.stdout)

@@ -24,6 +24,10 @@ from bot.analysis.results import Analysis
 from bot.cli.common import EXIT_OK, EXIT_PARTIAL, CommandError
 from bot.cli.terminal import json_visible, visible
 
+# What `--explain` says of a message the input marks as the team's ("team": true): as the bot
+# and `clamor analyze --team-role` read it, whatever its words.
+BY_THE_TEAM = "by the team: an answer, never counted"
+
 # The longest input line read: Discord's largest message (4,000 characters, up to 16,000 bytes
 # of UTF-8, 24,000 as JSON escapes) with room to spare. Longer lines are not read into memory:
 # each gets an error object in its place, so the output keeps one line per input line.
@@ -46,7 +50,7 @@ def register(commands: Any) -> None:
         'text of the message it answers, or {"request": true} when that one is a request; '
         '"flow": true in that object when the message only follows it in the channel; '
         "a 'title' when the message opens a post under one (a forum post, an issue): it is read "
-        "first",
+        'first; "team": true when the server\'s team wrote it: an answer, never a request',
     )
     parser.add_argument(
         "--explain",
@@ -66,7 +70,13 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=handle)
 
 
-def result(analysis: Analysis, *, explain: bool) -> dict[str, Any]:
+def by_the_team(analysis: Analysis) -> Analysis:
+    """The analysis of a message by the server's team: the team answers requests, so none of
+    its messages is one (the bot's `WatchService._analyse`, `clamor analyze --team-role`)."""
+    return analysis._replace(request=False, category=None)
+
+
+def result(analysis: Analysis, *, explain: bool, team: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "text": analysis.text,
         "request": analysis.request,
@@ -80,33 +90,37 @@ def result(analysis: Analysis, *, explain: bool) -> dict[str, Any]:
         "alternatives": list(analysis.alternatives),
     }
     if explain:
-        out["summary"] = summarize(analysis)
+        out["summary"] = summarize(analysis, verdict=BY_THE_TEAM if team else None)
         out["cues"] = [format_cue(cue) for cue in analysis.cues]
     return out
 
 
-def human_block(number: int, text: str, analysis: Analysis) -> str:
+def human_block(number: int, text: str, analysis: Analysis, *, team: bool = False) -> str:
     """What `--explain` prints for a person: the message, the verdict, one line per cue."""
     import textwrap  # for a person only: JSON lines, what scripts read, never load it
 
     shown = " ".join(text.split())
-    return f"{number}. {shown}\n" + textwrap.indent(explain(analysis), "   ") + "\n"
+    verdict = BY_THE_TEAM if team else None
+    return (
+        f"{number}. {shown}\n" + textwrap.indent(explain(analysis, verdict=verdict), "   ") + "\n"
+    )
 
 
 def wants_human(args: argparse.Namespace, stdout_is_terminal: bool) -> bool:
     return bool(args.human or (args.explain and stdout_is_terminal and not args.json))
 
 
-def _text_of(raw: bytes, number: int, *, jsonl: bool) -> tuple[str, str, object]:
-    """The message text of one input line, the title of the post it opens ("" without one)
-    and its 'context' value (None without one); ValueError says what is wrong with it."""
+def _text_of(raw: bytes, number: int, *, jsonl: bool) -> tuple[str, str, object, bool]:
+    """The message text of one input line, the title of the post it opens ("" without one),
+    its 'context' value (None without one) and whether the server's team wrote it; ValueError
+    says what is wrong with it."""
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError(f"line {number}: not valid UTF-8") from None
     line = line.rstrip("\r\n")
     if not jsonl:
-        return line, "", None
+        return line, "", None, False
     try:
         item = json.loads(line)
     except (json.JSONDecodeError, RecursionError):
@@ -117,7 +131,11 @@ def _text_of(raw: bytes, number: int, *, jsonl: bool) -> tuple[str, str, object]
     title = item.get("title")
     if title is not None and not isinstance(title, str):
         raise ValueError(f"line {number}: 'title' must be a string")
-    return text, title or "", item.get("context")  # a null title, as a null context: none
+    team = item.get("team")
+    if team is not None and not isinstance(team, bool):
+        raise ValueError(f"line {number}: 'team' must be true or false")
+    # A null title, team or context: none, as if the key were not there.
+    return text, title or "", item.get("context"), bool(team)
 
 
 def _context(analyzer: Analyzer, spec: object, number: int) -> Context:
@@ -189,7 +207,7 @@ def handle(args: argparse.Namespace) -> int:
                     sys.stdout.write(_dump({"line": number, "error": too_long(number)}) + "\n")
                 continue
             try:
-                text, title, spec = _text_of(raw, number, jsonl=args.jsonl)
+                text, title, spec, team = _text_of(raw, number, jsonl=args.jsonl)
                 context = _context(analyzer, spec, number)
             except ValueError as exc:
                 bad += 1
@@ -197,10 +215,12 @@ def handle(args: argparse.Namespace) -> int:
                 continue
             read = opening_post_text(title, text)
             analysis = analyzer.analyze(read, context=context, explain=human or args.explain)
+            if team:
+                analysis = by_the_team(analysis)
             if human:
-                sys.stdout.write(visible(human_block(number, read, analysis)) + "\n")
+                sys.stdout.write(visible(human_block(number, read, analysis, team=team)) + "\n")
                 continue
-            payload = result(analysis, explain=args.explain)
+            payload = result(analysis, explain=args.explain, team=team)
             payload["text"] = text  # echo the input as given, even where analysis had to mend it
             sys.stdout.write(_dump(payload) + "\n")
     sys.stdout.flush()

@@ -281,6 +281,11 @@ class GuildQueries(Database):
         )
         return frozenset(row["role_id"] for row in rows)
 
+    async def team_guilds(self) -> frozenset[int]:
+        """The guilds with a team: `clamor analyze --db` reads authors' roles only for them."""
+        rows = await self._fetch_all("SELECT DISTINCT guild_id FROM team_roles")
+        return frozenset(row["guild_id"] for row in rows)
+
     async def add_term(self, guild_id: int, kind: TermKind, term: str) -> bool:
         """Store `term` normalised; False if the guild already had it under this kind.
         TermLimitError when the guild already has MAX_TERMS_PER_KIND terms of this kind."""

@@ -122,6 +122,16 @@ async def test_team_roles(store: Store) -> None:
     assert await store.team_roles(2) == {72}
 
 
+async def test_team_guilds(store: Store) -> None:
+    assert await store.team_guilds() == frozenset()
+    await store.add_team_role(1, 70)
+    await store.add_team_role(1, 71)
+    await store.add_team_role(2, 72)
+    assert await store.team_guilds() == {1, 2}  # each once
+    await store.remove_team_role(2, 72)
+    assert await store.team_guilds() == {1}
+
+
 @pytest.mark.parametrize(
     ("raw", "stored"),
     [

@@ -1,0 +1,236 @@
+"""`clamor analyze --team-role`: the server's team answers requests, and is never counted."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from bot.store import Store
+from tests.cli.test_analyze import GUILD, export_doc
+
+MAINTAINERS_ID = 1150000000000000001
+MAINTAINERS = {"id": str(MAINTAINERS_ID), "name": "Maintainers", "color": "#E67E22", "position": 3}
+MEMBERS = {"id": "1150000000000000002", "name": "members", "color": None, "position": 1}
+# A request when read alone; from the project's maintainers, an answer.
+ANSWER = "We plan to open source the weights after the paper is accepted"
+REQUEST = "OpenAI should open source Sora"
+REACTION = "Olvídense eso jamás va a pasar!"  # alone not a request; answering one, it is
+FLOW_REACTION = "same, it's never happening"  # likewise, within minutes of one in the channel
+
+
+@pytest.fixture(autouse=True)
+def _clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("CLAMOR_TIMEZONE", "CLAMOR_DB", "DISCORD_TOKEN", "CLAMOR_DIGEST_TIME"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _export(
+    tmp_path: Path, messages: list[tuple[str, str, list[Any] | None]], name: str = "export"
+) -> Path:
+    """An export of (time on 2026-03-14, text, the author's roles or None for no `roles`
+    key); each message by an author of its own."""
+    doc = export_doc([(f"2026-03-14T{when}:00+00:00", text) for when, text, _ in messages])
+    for index, (message, (_, _, roles)) in enumerate(zip(doc["messages"], messages, strict=True)):
+        message["author"]["id"] = str(600 + index)
+        if roles is not None:
+            message["author"]["roles"] = roles
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def _reply(path: Path, reply: int, answered: int) -> Path:
+    """Mark message `reply` (1-based) of the export at `path` as answering message `answered`."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    message = doc["messages"][reply - 1]
+    message["type"] = "Reply"
+    message["reference"] = {"messageId": doc["messages"][answered - 1]["id"]}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def _analyze(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[dict[str, Any], str]:
+    """`clamor analyze ... --format json`: the digest's totals and the standard error."""
+    assert main(["analyze", *argv, "--format", "json", "--tz", "UTC"]) == 0
+    out, err = capsys.readouterr()
+    totals: dict[str, Any] = json.loads(out)["totals"]
+    return totals, err
+
+
+@pytest.fixture
+def maintainer_and_member(tmp_path: Path) -> Path:
+    return _export(
+        tmp_path,
+        [("10:00", ANSWER, [MEMBERS, MAINTAINERS]), ("11:00", REQUEST, [MEMBERS])],
+    )
+
+
+def test_without_a_team_both_count(
+    maintainer_and_member: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    totals, err = _analyze(capsys, str(maintainer_and_member))
+    assert (totals["seen"], totals["requests"]) == (2, 2)
+    assert "by the team" not in err
+
+
+@pytest.mark.parametrize(
+    "role", ["Maintainers", "maintainers", " MAINTAINERS ", str(MAINTAINERS_ID)]
+)
+def test_the_teams_message_is_seen_but_never_counted(
+    maintainer_and_member: Path, capsys: pytest.CaptureFixture[str], role: str
+) -> None:
+    totals, err = _analyze(capsys, str(maintainer_and_member), "--team-role", role)
+    assert (totals["seen"], totals["requests"]) == (2, 1)  # volume as always
+    assert "Not counted as requests: 1 message by the team, which answers requests." in err
+    assert "warning" not in err
+
+
+def test_only_the_members_message_is_logged(
+    maintainer_and_member: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "bot.db"
+    _analyze(capsys, str(maintainer_and_member), "--team-role", "Maintainers", "--db", str(db))
+    assert _logged(db) == [1_000_002]
+
+
+def _logged(db: Path) -> list[int]:
+    """The export's message ids (export_doc numbers them from 1,000,001) logged as requests."""
+
+    async def read() -> list[int]:
+        async with await Store.open(db) as store:
+            ids = range(1_000_001, 1_000_004)
+            return [i for i in ids if await store.get_request(GUILD, i) is not None]
+
+    return asyncio.run(read())
+
+
+@pytest.mark.parametrize("follower", ["reply", "flow"])
+def test_a_message_answering_the_team_is_not_answering_a_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], follower: str
+) -> None:
+    """A reaction to the maintainer's message (a reply, or minutes later in the channel) reads
+    it as what answers requests, not as a request to react to."""
+    text = REACTION if follower == "reply" else FLOW_REACTION
+    path = _export(tmp_path, [("10:00", ANSWER, [MAINTAINERS]), ("10:02", text, [MEMBERS])])
+    if follower == "reply":
+        _reply(path, 2, 1)
+    assert _analyze(capsys, str(path))[0]["requests"] == 2
+    assert _analyze(capsys, str(path), "--team-role", "Maintainers")[0]["requests"] == 0
+
+
+def _store_team(db: Path, *roles: int) -> None:
+    async def add() -> None:
+        async with await Store.open(db) as store:
+            for role in roles:
+                await store.add_team_role(GUILD, role)
+
+    asyncio.run(add())
+
+
+def test_the_team_the_bot_keeps_applies_with_db(
+    maintainer_and_member: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "bot.db"
+    _store_team(db, MAINTAINERS_ID)
+    totals, err = _analyze(capsys, str(maintainer_and_member), "--db", str(db))
+    assert (totals["seen"], totals["requests"]) == (2, 1)
+    assert "by the team" in err
+    assert _logged(db) == [1_000_002]
+
+
+def test_another_servers_stored_team_does_not_apply(
+    maintainer_and_member: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "bot.db"
+
+    async def add() -> None:
+        async with await Store.open(db) as store:
+            await store.add_team_role(GUILD + 1, MAINTAINERS_ID)
+
+    asyncio.run(add())
+    assert _analyze(capsys, str(maintainer_and_member), "--db", str(db))[0]["requests"] == 2
+
+
+def test_named_and_stored_roles_join(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    staff = {"id": "1150000000000000003", "name": "Staff", "color": None, "position": 2}
+    path = _export(
+        tmp_path,
+        [("10:00", ANSWER, [MAINTAINERS]), ("11:00", ANSWER, [staff]), ("12:00", REQUEST, [])],
+    )
+    db = tmp_path / "bot.db"
+    _store_team(db, MAINTAINERS_ID)
+    totals, _ = _analyze(capsys, str(path), "--db", str(db), "--team-role", "staff")
+    assert totals["requests"] == 1
+
+
+def test_a_team_role_nobody_has_is_a_warning(
+    maintainer_and_member: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    totals, err = _analyze(
+        capsys, str(maintainer_and_member), "--team-role", "Maintaners", "--team-role", "members"
+    )
+    assert totals["requests"] == 0  # every author has "members": the run went on with it
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert warnings == [
+        "clamor analyze: warning: --team-role 'Maintaners': no author in the exports has this "
+        "role (check its name or id)"
+    ]
+
+
+def test_an_export_without_roles_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _export(tmp_path, [("10:00", ANSWER, None), ("11:00", REQUEST, None)])
+    totals, err = _analyze(capsys, str(path), "--team-role", "Maintainers")
+    assert totals["requests"] == 2  # nobody's roles are known: nobody is on the team
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert len(warnings) == 1
+    assert "say nothing of their authors' roles" in warnings[0]
+
+
+def test_an_export_without_roles_is_a_warning_for_a_stored_team_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _export(tmp_path, [("10:00", ANSWER, None), ("11:00", REQUEST, None)])
+    db = tmp_path / "bot.db"
+    _store_team(db, MAINTAINERS_ID)
+    totals, err = _analyze(capsys, str(path), "--db", str(db))
+    assert totals["requests"] == 2
+    assert "nobody is known to be on the server's team" in err
+    # Without a team anywhere, an export without roles is nothing to warn of.
+    assert "warning" not in _analyze(capsys, str(path))[1]
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [("", "an empty name names no role"), ("x" * 101, "at most 100 characters, not 101")],
+)
+def test_a_bad_team_role_is_one_line(
+    maintainer_and_member: Path, capsys: pytest.CaptureFixture[str], value: str, fragment: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["analyze", str(maintainer_and_member), "--team-role", value])
+    assert exited.value.code == 2
+    _, err = capsys.readouterr()
+    assert err.count("\n") == 1, err
+    assert "argument --team-role: " in err
+    assert fragment in err
+
+
+def test_a_malformed_roles_array_is_one_line_with_a_team(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _export(tmp_path, [("10:00", ANSWER, [MAINTAINERS]), ("11:00", REQUEST, [{"id": 5.5}])])
+    assert main(["analyze", str(path), "--team-role", "Maintainers"]) == 2
+    _, err = capsys.readouterr()
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"clamor analyze: {path}: message #2 (byte ")
+    assert "'author.roles[0].id' is not a Discord id: 5.5" in err
+    # No team named: the roles are not read, and the export is digested as before.
+    assert _analyze(capsys, str(path))[0]["requests"] == 2
