@@ -28,11 +28,7 @@ def export(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture(autouse=True)
-def _clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name in ("CLAMOR_TIMEZONE", "CLAMOR_DB", "DISCORD_TOKEN", "CLAMOR_DIGEST_TIME"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("clean_settings")
 
 
 def test_chart_is_written_beside_the_digest(

@@ -23,11 +23,7 @@ REACTION = "Olvídense eso jamás va a pasar!"  # alone not a request; answering
 FLOW_REACTION = "same, it's never happening"  # likewise, within minutes of one in the channel
 
 
-@pytest.fixture(autouse=True)
-def _clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name in ("CLAMOR_TIMEZONE", "CLAMOR_DB", "DISCORD_TOKEN", "CLAMOR_DIGEST_TIME"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("clean_settings")
 
 
 def _export(

@@ -14,11 +14,7 @@ IN_CAP = "kw 000"  # the first keyword in alphabetical order: within the cap
 PAST_CAP = "zz past the cap"  # the last one: past it
 
 
-@pytest.fixture(autouse=True)
-def _clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(tmp_path)
-    for name in ("CLAMOR_TIMEZONE", "CLAMOR_DB", "DISCORD_TOKEN", "CLAMOR_DIGEST_TIME"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("clean_settings")
 
 
 def test_analyze_uses_at_most_the_cap_of_a_database_from_before_it(tmp_path: Path) -> None:
