@@ -30,7 +30,7 @@ for _path in (ROOT, ROOT / "bench"):
 
 import real_corpus  # noqa: E402
 
-from bot.analysis import CATEGORIES, Analysis, Analyzer, Context  # noqa: E402
+from bot.analysis import CATEGORIES, Analysis, Analyzer, Context, team_answer  # noqa: E402
 
 IN_HOUSE = ROOT / "tests" / "data" / "corpus.jsonl"
 ICWSM_DIR = Path(os.environ.get("CLAMOR_ICWSM_DIR", ROOT.parent / "shared/data/vader-icwsm2014"))
@@ -167,7 +167,7 @@ def real_split(
     analyzer = Analyzer()
     team = [team_known and i.author_role == TEAM for i in items]
     analyses = [
-        _answer(analyzer.analyze(i.text)) if by_team else analyzer.analyze(i.text)
+        team_answer(analyzer.analyze(i.text)) if by_team else analyzer.analyze(i.text)
         for i, by_team in zip(items, team, strict=True)
     ]
     alone = list(analyses)
@@ -230,11 +230,6 @@ def _read_in_flow(
 
 
 TEAM = "owner"  # the corpus's author_role for a repository's own maintainers
-
-
-def _answer(analysis: Analysis) -> Analysis:
-    """A team member's message as the bot reads it: never a request."""
-    return analysis._replace(request=False, category=None)
 
 
 def in_house(split: str) -> list[Labelled]:

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from bot.analysis import NO_CONTEXT, Analysis, Analyzer, Context, opening_post_text
+from bot.analysis import (
+    NO_CONTEXT,
+    Analysis,
+    Analyzer,
+    Context,
+    opening_post_text,
+    team_answer,
+)
 from bot.buckets import volume_bucket
 from bot.chat_import import ExportMessage, read_export
 from bot.chat_import.records import ExportRole
@@ -237,7 +244,7 @@ def _team_verdict(
     summary.saw_roles(message.author_roles)
     if analysis.request and team.wrote(message.author_roles):
         summary.team_answers += 1
-        return analysis._replace(request=False, category=None)
+        return team_answer(analysis)
     return analysis
 
 

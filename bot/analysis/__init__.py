@@ -20,6 +20,7 @@ from bot.analysis.results import (
     Cue,
     GuildTerms,
     Tone,
+    team_answer,
 )
 
 __all__ = [
@@ -42,5 +43,6 @@ __all__ = [
     "format_cue",
     "opening_post_text",
     "summarize",
+    "team_answer",
     "warm_up",
 ]

@@ -88,6 +88,12 @@ class Analysis(NamedTuple):
     replies_to: int | None = None  # the request message it answers, where the caller knows
 
 
+def team_answer(analysis: Analysis) -> Analysis:
+    """A message by the server's team as Clamor counts it: the team answers requests, so none of
+    its messages is one, whatever its words (the bot, `clamor analyze`, `clamor classify`)."""
+    return analysis._replace(request=False, category=None)
+
+
 class Adaptation(NamedTuple):
     """A server's own corrections' verdict on a message (``bot/learning``): request or not, the
     category they point to (None: the model's stands), and the cue that explains it."""

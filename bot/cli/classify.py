@@ -19,6 +19,7 @@ from bot.analysis import (
     format_cue,
     opening_post_text,
     summarize,
+    team_answer,
 )
 from bot.analysis.results import Analysis
 from bot.cli.common import EXIT_OK, EXIT_PARTIAL, CommandError
@@ -26,7 +27,7 @@ from bot.cli.terminal import json_visible, visible
 
 # What `--explain` says of a message the input marks as the team's ("team": true): as the bot
 # and `clamor analyze --team-role` read it, whatever its words.
-BY_THE_TEAM = "by the team: an answer, never counted"
+TEAM_VERDICT = "by the team: an answer, never counted"
 
 # The longest input line read: Discord's largest message (4,000 characters, up to 16,000 bytes
 # of UTF-8, 24,000 as JSON escapes) with room to spare. Longer lines are not read into memory:
@@ -70,12 +71,6 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=handle)
 
 
-def by_the_team(analysis: Analysis) -> Analysis:
-    """The analysis of a message by the server's team: the team answers requests, so none of
-    its messages is one (the bot's `WatchService._analyse`, `clamor analyze --team-role`)."""
-    return analysis._replace(request=False, category=None)
-
-
 def result(analysis: Analysis, *, explain: bool, team: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "text": analysis.text,
@@ -90,7 +85,7 @@ def result(analysis: Analysis, *, explain: bool, team: bool = False) -> dict[str
         "alternatives": list(analysis.alternatives),
     }
     if explain:
-        out["summary"] = summarize(analysis, verdict=BY_THE_TEAM if team else None)
+        out["summary"] = summarize(analysis, verdict=TEAM_VERDICT if team else None)
         out["cues"] = [format_cue(cue) for cue in analysis.cues]
     return out
 
@@ -100,7 +95,7 @@ def human_block(number: int, text: str, analysis: Analysis, *, team: bool = Fals
     import textwrap  # for a person only: JSON lines, what scripts read, never load it
 
     shown = " ".join(text.split())
-    verdict = BY_THE_TEAM if team else None
+    verdict = TEAM_VERDICT if team else None
     return (
         f"{number}. {shown}\n" + textwrap.indent(explain(analysis, verdict=verdict), "   ") + "\n"
     )
@@ -216,7 +211,7 @@ def handle(args: argparse.Namespace) -> int:
             read = opening_post_text(title, text)
             analysis = analyzer.analyze(read, context=context, explain=human or args.explain)
             if team:
-                analysis = by_the_team(analysis)
+                analysis = team_answer(analysis)
             if human:
                 sys.stdout.write(visible(human_block(number, read, analysis, team=team)) + "\n")
                 continue

@@ -30,7 +30,7 @@ from time import monotonic
 
 import discord
 
-from bot.analysis import Analysis, Analyzer, Context, opening_post_text
+from bot.analysis import Analysis, Analyzer, Context, opening_post_text, team_answer
 from bot.buckets import volume_bucket
 from bot.config import INTAKE_PER_GUILD
 from bot.guild_settings import GuildConfig, GuildConfigs
@@ -599,7 +599,7 @@ class WatchService:
         else:
             analysis = analyzer.analyze(text, score_all=False, context=context)
         if analysis.request and await self.team.by_team(message, config.team_roles):
-            analysis = analysis._replace(request=False, category=None)
+            analysis = team_answer(analysis)
         # A request joins its channel's flow.
         place = self._place(guild_id, message) if analysis.request else None
         self._conversations.note(message.id, analysis.request, place=place)
