@@ -166,6 +166,7 @@ class ClamorBot(commands.Bot):
             self.request_writer,
             self.conversations,
             author_key=author_key,
+            clock=clock,
         )
         # The digest as posted and when the next is due, for the loop and the commands alike.
         self.digests = DigestService(store, self.request_writer)

@@ -155,18 +155,15 @@ class DigestCommands(
         else:
             assert found.fetched is not None  # find_message returns one or the other
             config = await self.bot.guild_configs.get(found.guild_id)
-            analysis = await analyse_now(self.bot, found.guild_id, config.analyzer, found.fetched)
             fetched = found.fetched
+            analysis = await analyse_now(self.bot, found.guild_id, config, fetched)
             excluded = never_counted(
                 author_is_bot=fetched.author.bot,
                 webhook_id=fetched.webhook_id,
                 message_type=fetched.type.value,
             )
-            if (
-                excluded is None
-                and analysis.request
-                and await self.bot.watch_service.team.by_team(fetched, config.team_roles)
-            ):
+            counted = await self.bot.watch_service.counted(config, fetched, analysis)
+            if excluded is None and counted.request != analysis.request:
                 excluded = BY_THE_TEAM
             text = why_fresh(analysis, found.link, correction, excluded=excluded)
         await interaction.response.send_message(

@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Set
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from time import monotonic
+from time import time
 
 import discord
 
@@ -50,7 +50,7 @@ from bot.watch.rules import (
     posted_at,
     watch_key,
 )
-from bot.watch.team import TeamRoles
+from bot.watch.team import MemberRoles
 from bot.watch.writer import ActivityFlusher, RequestWriter, request_record
 
 # Under load a flush (one transaction) every this many messages, besides the 2 s timer. A
@@ -181,6 +181,7 @@ class WatchService:
         conversations: ConversationMemory,
         *,
         author_key: bytes,
+        clock: Callable[[], float] = time,
     ) -> None:
         self._store = store
         self._configs = guild_configs
@@ -204,7 +205,7 @@ class WatchService:
         self._shed: dict[tuple[int, int], int] = {}
         self._shed_listeners: list[Callable[[], object]] = []
         self._arrival_locks: dict[int, asyncio.Lock] = {}
-        self.team = TeamRoles(monotonic)
+        self.member_roles = MemberRoles(clock)
 
     def lock(self, guild_id: int) -> asyncio.Lock:
         """The guild's lock: its events and history pages are taken one after another."""
@@ -500,8 +501,17 @@ class WatchService:
 
     # -- one message into a row --------------------------------------------------------------
 
+    async def counted(
+        self, config: GuildConfig, message: discord.Message, analysis: Analysis
+    ) -> Analysis:
+        """`analysis` as Clamor counts it: a message by the server's team is an answer, never a
+        request (bot/watch/team.py)."""
+        if analysis.request and await self.member_roles.in_team(message, config.team_roles):
+            return team_answer(analysis)
+        return analysis
+
     async def conversation_context(
-        self, guild_id: int, message: discord.Message, analyzer: Analyzer
+        self, guild_id: int, message: discord.Message, config: GuildConfig
     ) -> Context:
         """The context `Analyzer.analyze` reads for `message` (NO_CONTEXT when it answers no
         request message). A reply answers the message it references; any other message in a
@@ -555,9 +565,12 @@ class WatchService:
                 return False
             # A forum post is its title and its text; a thread's name often says what it is for.
             text = opening_post_text(title, opener.content)
+            analyzer = config.analyzer
             if analyse_off_loop(text):
-                return (await asyncio.to_thread(analyzer.analyze, text, score_all=False)).request
-            return analyzer.analyze(text, score_all=False).request
+                read = await asyncio.to_thread(analyzer.analyze, text, score_all=False)
+            else:
+                read = analyzer.analyze(text, score_all=False)
+            return (await self.counted(config, opener, read)).request
 
         return await context_of(
             self._conversations,
@@ -590,7 +603,7 @@ class WatchService:
         """The hot-path analysis of a member's message, read with what it answers; the verdict
         is remembered for the replies that will answer it. The team's messages are answers."""
         analyzer = config.analyzer
-        context = await self.conversation_context(guild_id, message, analyzer)
+        context = await self.conversation_context(guild_id, message, config)
         text = text_read(message)
         if analyse_off_loop(text):
             analysis = await asyncio.to_thread(
@@ -598,8 +611,7 @@ class WatchService:
             )
         else:
             analysis = analyzer.analyze(text, score_all=False, context=context)
-        if analysis.request and await self.team.by_team(message, config.team_roles):
-            analysis = team_answer(analysis)
+        analysis = await self.counted(config, message, analysis)
         # A request joins its channel's flow.
         place = self._place(guild_id, message) if analysis.request else None
         self._conversations.note(message.id, analysis.request, place=place)

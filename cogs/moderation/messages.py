@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.analysis import Analysis, Analyzer
+from bot.analysis import Analysis
 from bot.client import ClamorBot
 from bot.errors import UserFacingError
+from bot.guild_settings import GuildConfig
 from bot.message_links import MessageRef, message_link, parse_message_ref
 from bot.store import RequestRecord
 from bot.watch.rules import analyse_off_loop
@@ -124,11 +125,13 @@ async def _fetch(interaction: Interaction, guild: discord.Guild, ref: MessageRef
 
 
 async def analyse_now(
-    bot: ClamorBot, guild_id: int, analyzer: Analyzer, message: discord.Message
+    bot: ClamorBot, guild_id: int, config: GuildConfig, message: discord.Message
 ) -> Analysis:
     """Every score, as `clamor classify` computes them, with what the message answers, as the
-    watcher reads it; long text off the event loop."""
-    context = await bot.watch_service.conversation_context(guild_id, message, analyzer)
+    watcher reads it; long text off the event loop. What the words say: whether the team wrote
+    it is `WatchService.counted`."""
+    analyzer = config.analyzer
+    context = await bot.watch_service.conversation_context(guild_id, message, config)
     text = text_read(message)
     if analyse_off_loop(text):
         return await asyncio.to_thread(analyzer.analyze, text, context=context)

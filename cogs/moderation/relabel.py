@@ -67,7 +67,8 @@ async def _correct_unlogged(bot: ClamorBot, found: FoundMessage, label: Label) -
             "Its author asked me not to log them in this server (forget-me), so I keep no "
             "correction of their message."
         )
-    analysis = await analyse_now(bot, found.guild_id, config.analyzer, fetched)
+    read = await analyse_now(bot, found.guild_id, config, fetched)
+    analysis = await bot.watch_service.counted(config, fetched, read)
     if label != NOT_A_REQUEST:
         record = request_record(
             message_id=fetched.id,

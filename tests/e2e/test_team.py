@@ -9,7 +9,9 @@ from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 
 from bot.client import ClamorBot
+from bot.watch.team import MEMBER_ROLES_SECONDS
 from bot.why import BY_THE_TEAM
+from tests.e2e.helpers import Clock
 from tests.e2e.test_backfill import backfill, finished
 from tests.e2e.test_gap_fill import filled
 from tests.e2e.test_moderation import mod, refused
@@ -23,6 +25,13 @@ Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 
 # Read alone, Clamor takes this for a request (a demand); it is the team's answer to one.
 ANSWER = "We plan to open source the weights after the paper is accepted"
+REACTION = "Olvídense eso jamás va a pasar!"  # a request only when it answers one
+
+
+def member_reads(fake: FakeDiscord, user: str) -> list[str]:
+    """The member reads (GET /guilds/{guild}/members/{user}) the bot made for `user`."""
+    path = f"/guilds/{fake.guild.id}/members/{fake.user(user).id}"
+    return [r.path for r in fake.requests if r.method == "GET" and r.path.endswith(path)]
 
 
 def maintainers(fake: FakeDiscord, *members: str) -> FakeRole:
@@ -98,13 +107,10 @@ async def test_history_reads_the_authors_roles_once(
         for answer in answers:
             assert await room.logged(answer) is None
         # History pages carry users, not members: carol's roles were asked for once.
-        carol = fake.user("carol").id
-        asked = [r for r in fake.requests if r.method == "GET" and r.path.endswith(f"/{carol}")]
-        assert len(asked) == 1, [r.path for r in asked]
+        assert len(member_reads(fake, "carol")) == 1
         again = await finished(fake, await backfill(fake, days=3))
         assert "0 requests newly logged, 1 already in the log" in again, again
-        asked = [r for r in fake.requests if r.method == "GET" and r.path.endswith(f"/{carol}")]
-        assert len(asked) == 1, "read again within MEMBER_ROLES_SECONDS"
+        assert len(member_reads(fake, "carol")) == 1, "read again within MEMBER_ROLES_SECONDS"
 
 
 async def test_a_deleted_role_leaves_the_team(fake_discord: FakeDiscord, clamor: Clamor) -> None:
@@ -122,3 +128,96 @@ async def test_a_deleted_role_leaves_the_team(fake_discord: FakeDiscord, clamor:
 
         await eventually(left, "the deleted role to leave the team")
         assert (await bot.guild_configs.get(fake.guild.id)).team_roles == frozenset()
+
+
+async def test_a_reply_to_the_teams_message_after_a_restart_answers_no_request(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    team = maintainers(fake, "carol")
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        await mod(fake, ["team", "add"], {"role": str(team.id)})
+        answer = await room.post(general, ANSWER, "carol")
+        assert await room.logged(answer) is None
+    async with clamor() as bot:  # a new process: its memory does not hold the answer's verdict
+        room = Room(fake, bot)
+        reaction = await room.post(general, REACTION, "bob", reply_to=answer)
+        assert await room.logged(reaction) is None, "read as answering a request"
+        request = await room.post(general, REQUEST, "bob")
+        counted = await room.post(general, REACTION, "dave", reply_to=request)
+        assert await room.logged(counted) is not None  # a reply to a member's request counts
+
+
+async def test_a_post_the_team_opened_before_the_bot_came_is_no_request_to_answer(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    team = maintainers(fake, "carol")
+    post = fake.old_thread(fake.channel("ideas"), "Open weights?", fake.user("carol"), ANSWER)
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        await mod(fake, ["team", "add"], {"role": str(team.id)})
+        reaction = await room.post(post, REACTION, "bob")
+        assert await room.logged(reaction) is None, "read as answering a request"
+
+
+async def test_an_undone_relabel_of_the_teams_answer_leaves_it_uncounted(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    team = maintainers(fake, "carol")
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        await mod(fake, ["team", "add"], {"role": str(team.id)})
+        answer = await room.post(general, ANSWER, "carol")
+        assert await room.logged(answer) is None
+        where = link(fake, general, answer)
+        relabelled = await mod(fake, ["relabel"], {"message": where, "label": "demand"})
+        assert "Clamor said: not a request" in str(relabelled.content), relabelled.content
+        assert await room.logged(answer) is not None  # the moderator's word counts
+        await mod(fake, ["relabel-undo"], {"message": where})
+        # The message counts as Clamor reads it: the team's answer, never counted.
+        assert await room.logged(answer) is None
+
+
+async def test_a_members_roles_are_read_again_after_ten_minutes(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    team = maintainers(fake, "carol")
+    carol = fake.guild.members[fake.user("carol").id]
+    answer = int(fake.user_message(general, fake.user("carol"), ANSWER)["id"])  # not dispatched
+    clock = Clock()
+    async with clamor(clock=clock):
+        await mod(fake, ["team", "add"], {"role": str(team.id)})
+        where = link(fake, general, answer)
+        assert BY_THE_TEAM in await why(fake, where)
+        carol.role_ids.remove(team.id)  # she leaves the team; Clamor keeps what it read
+        clock.now += MEMBER_ROLES_SECONDS - 1
+        assert BY_THE_TEAM in await why(fake, where)
+        clock.now += 2
+        assert BY_THE_TEAM not in await why(fake, where)
+        assert len(member_reads(fake, "carol")) == 2
+
+
+async def test_roles_discord_will_not_give_are_not_asked_for_each_message(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    team = maintainers(fake, "carol")
+    then = datetime.now(UTC) - timedelta(days=2)
+    for _ in range(3):
+        fake.user_message(general, fake.user("carol"), ANSWER, at=then)
+    fake.member_reads_refused = True
+    async with clamor() as bot:
+        await filled(bot)
+        await mod(fake, ["team", "add"], {"role": str(team.id)})
+        summary = await finished(fake, await backfill(fake, days=3))
+        # Not known to be the team's: read as anyone's, and Discord asked once, not per message.
+        assert "3 requests newly logged" in summary, summary
+        assert len(member_reads(fake, "carol")) == 1

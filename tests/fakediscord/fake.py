@@ -54,6 +54,8 @@ class FakeDiscord:
         self.rate_limits: list[QueuedRateLimit] = []
         # Channels where the bot's posts are refused with 403 Missing Permissions.
         self.posting_denied: set[int] = set()
+        # GET /guilds/{id}/members/{user} answers 403 Missing Access (a member's roles unread).
+        self.member_reads_refused = False
         # Discord refuses an interaction's first callback after 3 s (10062 Unknown interaction).
         # Off unless a test sets it: a loaded test machine must not make other tests flaky.
         self.callback_deadline: float | None = None

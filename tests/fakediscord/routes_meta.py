@@ -16,6 +16,7 @@ APPLICATION_FLAGS = (1 << 15) | (1 << 19)  # members and message-content intents
 UNKNOWN_APPLICATION = 10002
 UNKNOWN_GUILD = 10004
 UNKNOWN_MEMBER = 10007
+MISSING_ACCESS = 50001
 INVALID_FORM_BODY = 50035
 
 
@@ -107,6 +108,8 @@ class _MetaRoutes:
         guild = self.world.guilds.get(snowflake_param(request, "guild_id") or 0)
         if guild is None:
             return discord_error(404, UNKNOWN_GUILD, "Unknown Guild")
+        if self.fake.member_reads_refused:
+            return discord_error(403, MISSING_ACCESS, "Missing Access")
         member = guild.members.get(snowflake_param(request, "user_id") or 0)
         if member is None:
             return discord_error(404, UNKNOWN_MEMBER, "Unknown Member")
