@@ -54,10 +54,13 @@ class IngestSummary:
     # With a team: messages by it that read as requests (not counted), and the roles authors
     # of the exports have (None until a message carries any), to tell a team role nobody has.
     team_answers: int = 0
+    team_unlogged: int = 0  # ... of them, logged as requests by an earlier run: removed now
     team_met: bool = False  # a message of a guild with a team was read
     roles_seen: set[ExportRole] | None = None
 
     def saw_roles(self, roles: tuple[ExportRole, ...] | None) -> None:
+        """A message of a guild with a team was read, by an author with `roles` (None: the
+        export says nothing of roles)."""
         self.team_met = True
         if roles is not None:
             if self.roles_seen is None:
@@ -176,6 +179,9 @@ async def ingest_exports(
     # Per channel of the export being read: its read, its guild's analyzer and team (None when
     # it has none), and its jump link, found once rather than per message.
     channels: dict[tuple[int, int], tuple[_ChannelRead, Analyzer, Team | None, str]] = {}
+    # Per guild, the team's messages that read as requests: a row an earlier run wrote of one
+    # is removed, as the bot's backfill removes it.
+    team_written: dict[int, list[int]] = {}
     pending = 0
 
     async def flush(*, file_done: bool = False) -> None:
@@ -183,6 +189,7 @@ async def ingest_exports(
         if records:
             summary.not_logged += len(records) - await store.upsert_requests(records)
             records.clear()
+        summary.team_unlogged += await _unlog(store, team_written)
         for read in reads.values():
             await store.count_messages(read.take(file_done=file_done))
         pending = 0
@@ -207,7 +214,7 @@ async def ingest_exports(
             context, place = await _context(store, conversations, message, link)
             analysis = analyzer.analyze(_text_read(message), score_all=False, context=context)
             if guild_team is not None:
-                analysis = _team_verdict(summary, guild_team, message, analysis)
+                analysis = _team_verdict(summary, team_written, guild_team, message, analysis)
             if not analysis.request:
                 conversations.note(message.message_id, False)
             else:
@@ -237,15 +244,31 @@ async def ingest_exports(
 
 
 def _team_verdict(
-    summary: IngestSummary, team: Team, message: ExportMessage, analysis: Analysis
+    summary: IngestSummary,
+    written: dict[int, list[int]],
+    team: Team,
+    message: ExportMessage,
+    analysis: Analysis,
 ) -> Analysis:
     """The verdict on a message of a guild with a team: the team's messages answer requests,
-    so none is a request, as the bot reads them (`WatchService._analyse`)."""
+    so none is a request, as the bot reads them (`WatchService.counted`). One that reads as a
+    request joins `written`, its guild's list of rows to take out of the log."""
     summary.saw_roles(message.author_roles)
     if analysis.request and team.wrote(message.author_roles):
         summary.team_answers += 1
+        written.setdefault(message.guild_id, []).append(message.message_id)
         return team_answer(analysis)
     return analysis
+
+
+async def _unlog(store: Store, written: dict[int, list[int]]) -> int:
+    """Take the team's messages out of the log (an earlier run may have logged them), except
+    those a moderator relabelled; how many were there. `written` is emptied."""
+    removed = 0
+    for guild_id, ids in written.items():
+        removed += await store.delete_uncorrected_requests(guild_id, ids)
+    written.clear()
+    return removed
 
 
 async def _guild_reading(

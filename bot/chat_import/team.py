@@ -1,6 +1,6 @@
 """A server's team in exports: members whose messages answer requests rather than make them.
 
-In the real corpus's GitHub threads (train and dev) the repositories' maintainers wrote 515
+In the real corpus's GitHub threads (train and dev) the repositories' maintainers wrote 705
 comments and 3 were requests; their answers ("we plan to open source the weights after the
 paper") read alone like requests. `clamor analyze --team-role` names the team's roles, by id or
 by name as the export writes them, and a guild's stored team (`/clamor-mod team add`) joins

@@ -292,9 +292,14 @@ def _print(
         file=sys.stderr,
     )
     if summary.team_answers:
+        removed = (
+            f" ({summary.team_unlogged:,} of them logged as requests by an earlier run: removed)"
+            if summary.team_unlogged
+            else ""
+        )
         print(
             f"Not counted as requests: {plural(summary.team_answers, 'message')} by the team, "
-            "which answers requests.",
+            f"which answers requests{removed}.",
             file=sys.stderr,
         )
     if summary.not_logged:

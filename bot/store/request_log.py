@@ -107,6 +107,21 @@ class RequestQueries(Database):
             ((guild_id, message_id) for message_id in message_ids),
         )
 
+    async def delete_uncorrected_requests(self, guild_id: int, message_ids: Iterable[int]) -> int:
+        """Delete the rows of messages that are not requests after all, except those a
+        moderator relabelled (the moderator's word stands); how many were deleted."""
+        return await self._write_many(
+            """
+            DELETE FROM request_messages WHERE guild_id = ? AND message_id = ?
+            AND NOT EXISTS (
+                SELECT 1 FROM label_corrections AS c
+                WHERE c.guild_id = request_messages.guild_id
+                AND c.message_id = request_messages.message_id
+            )
+            """,
+            ((guild_id, message_id) for message_id in message_ids),
+        )
+
     async def requests_between(
         self, guild_id: int, start: float, end: float, channel_id: int | None = None
     ) -> list[RequestRecord]:

@@ -14,26 +14,24 @@ from cogs._interactions import answer_quietly, guild_id_of
 Interaction = discord.Interaction[ClamorBot]
 
 ANSWERS_NOT_REQUESTS = "their messages answer requests and are not counted as requests"
+# A team is a few roles; the list must fit one answer (2,000 characters, ~25 per role).
+MAX_TEAM_ROLES = 25
 
 
-def describe_team(role_ids: frozenset[int], known: set[int]) -> str:
-    """The team's roles, for the moderators; a role deleted since is named by its id."""
+def describe_team(role_ids: frozenset[int]) -> str:
+    """The team's roles, for the moderators."""
     if not role_ids:
         return (
             "No team roles: every member's messages can count as requests. Add the roles of "
             "this server's own team (maintainers, staff) with `/clamor-mod team add`."
         )
-    names = [
-        f"<@&{role_id}>" if role_id in known else f"a deleted role ({role_id})"
-        for role_id in sorted(role_ids)
-    ]
-    return f"Team roles: {', '.join(names)}. Members with one of them: {ANSWERS_NOT_REQUESTS}."
+    names = ", ".join(f"<@&{role_id}>" for role_id in sorted(role_ids))
+    return f"Team roles: {names}. Members with one of them: {ANSWERS_NOT_REQUESTS}."
 
 
-# A Cog subclass only so the command decorators type-check; the commands land in `/clamor-mod`,
-# whose interaction_check already requires Manage Server.
 class TeamCommands(commands.Cog):
-    """Mixed into the `/clamor-mod` GroupCog, whose check already requires Manage Server."""
+    """Mixed into the `/clamor-mod` GroupCog, whose check already requires Manage Server (a
+    Cog subclass only so the command decorators type-check)."""
 
     bot: ClamorBot
 
@@ -47,6 +45,12 @@ class TeamCommands(commands.Cog):
         guild_id = guild_id_of(interaction)
         if role.is_default():
             raise UserFacingError("Every member has @everyone: pick the role only the team has.")
+        team = (await self.bot.guild_configs.get(guild_id)).team_roles
+        if role.id not in team and len(team) >= MAX_TEAM_ROLES:
+            raise UserFacingError(
+                f"The team already has {MAX_TEAM_ROLES} roles, the most it may have: remove one "
+                "first (`/clamor-mod team list` shows them)."
+            )
         if await self.bot.guild_configs.add_team_role(guild_id, role.id):
             text = (
                 f"{role.mention} is on the team: from now on {ANSWERS_NOT_REQUESTS}. "
@@ -75,5 +79,10 @@ class TeamCommands(commands.Cog):
     async def team_list(self, interaction: Interaction) -> None:
         guild_id = guild_id_of(interaction)
         config = await self.bot.guild_configs.get(guild_id)
-        known = {role.id for role in interaction.guild.roles} if interaction.guild else set()
-        await answer_quietly(interaction, describe_team(config.team_roles, known))
+        guild = interaction.guild
+        if guild is not None:
+            # A role deleted while Clamor was away cannot be picked to be removed.
+            for role_id in config.team_roles - {role.id for role in guild.roles}:
+                await self.bot.guild_configs.remove_team_role(guild_id, role_id)
+            config = await self.bot.guild_configs.get(guild_id)
+        await answer_quietly(interaction, describe_team(config.team_roles))

@@ -13,6 +13,8 @@ import pytest
 from bot.cli import main
 from tests.cli.test_analyze import export_doc
 
+pytestmark = pytest.mark.usefixtures("clean_settings")
+
 REQUEST = "OpenAI should open source Sora"
 REACTION = "Olvídense eso jamás va a pasar!"
 

@@ -230,3 +230,17 @@ def test_a_malformed_roles_array_is_one_line_with_a_team(
     assert "'author.roles[0].id' is not a Discord id: 5.5" in err
     # No team named: the roles are not read, and the export is digested as before.
     assert _analyze(capsys, str(path))[0]["requests"] == 2
+
+
+def test_a_run_with_the_team_takes_out_what_an_earlier_run_logged_of_it(
+    maintainer_and_member: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "bot.db"
+    totals, _ = _analyze(capsys, str(maintainer_and_member), "--db", str(db))
+    assert totals["requests"] == 2
+    totals, err = _analyze(
+        capsys, str(maintainer_and_member), "--db", str(db), "--team-role", "Maintainers"
+    )
+    assert "1 of them logged as requests by an earlier run: removed" in err, err
+    assert _logged(db) == [1_000_002]
+    assert totals["requests"] == 1

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from bot.client import ClamorBot
 from bot.watch.team import MEMBER_ROLES_SECONDS
 from bot.why import BY_THE_TEAM
+from cogs.moderation.team import MAX_TEAM_ROLES
 from tests.e2e.helpers import Clock
 from tests.e2e.test_backfill import backfill, finished
 from tests.e2e.test_gap_fill import filled
@@ -65,7 +66,7 @@ async def test_the_teams_answers_are_not_counted_and_members_requests_are(
         await room.settled()
         assert await room.logged(answer) is None
         assert await room.logged(request) is not None
-        assert await room.logged(before) is not None  # rows logged before stay
+        assert await room.logged(before) is not None  # stays until read again
         explained = await why(fake, link(fake, general, answer))
         assert BY_THE_TEAM in explained
 
@@ -221,3 +222,31 @@ async def test_roles_discord_will_not_give_are_not_asked_for_each_message(
         # Not known to be the team's: read as anyone's, and Discord asked once, not per message.
         assert "3 requests newly logged" in summary, summary
         assert len(member_reads(fake, "carol")) == 1
+
+
+async def test_a_role_deleted_while_away_leaves_the_team_when_listed(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    team = maintainers(fake, "carol")
+    async with clamor() as bot:
+        await mod(fake, ["team", "add"], {"role": str(team.id)})
+    fake.guild.roles.remove(team)  # deleted while the bot is stopped: no event will say so
+    async with clamor() as bot:
+        listed = await mod(fake, ["team", "list"])
+        assert "No team roles" in str(listed.content), listed.content
+        assert await bot.store.team_roles(fake.guild.id) == frozenset()
+
+
+async def test_a_team_has_at_most_25_roles(fake_discord: FakeDiscord, clamor: Clamor) -> None:
+    fake = fake_discord
+    roles = [fake.world.add_role(fake.guild, f"Team {n}", 0) for n in range(MAX_TEAM_ROLES + 1)]
+    async with clamor() as bot:
+        for role in roles[:MAX_TEAM_ROLES]:
+            await mod(fake, ["team", "add"], {"role": str(role.id)})
+        await refused(fake, ["team", "add"], {"role": str(roles[-1].id)}, "remove one first")
+        again = await mod(fake, ["team", "add"], {"role": str(roles[0].id)})
+        assert "already is a team role" in str(again.content)
+        assert len(await bot.store.team_roles(fake.guild.id)) == MAX_TEAM_ROLES
+        listed = await mod(fake, ["team", "list"])
+        assert len(str(listed.content)) <= 2000

@@ -126,6 +126,16 @@ async def test_digest_rows_hide_not_a_request_and_take_the_corrected_category(
     assert await store.count_requests(A) == 4
 
 
+async def test_rows_that_are_no_requests_after_all_go_unless_a_moderator_relabelled_them(
+    store: Store,
+) -> None:
+    await store.upsert_requests([request(1), request(2), request(3)])
+    await store.set_label_correction(correction(2, "demand"))
+    assert await store.delete_uncorrected_requests(A, [1, 2, 99]) == 1
+    assert [r.message_id for r in await store.requests_between(A, 0, math.inf)] == [2, 3]
+    assert await store.delete_uncorrected_requests(B, [3]) == 0  # another guild's id: untouched
+
+
 async def test_one_guilds_correction_never_touches_another_guilds_rows(store: Store) -> None:
     await store.upsert_requests([request(1, A), request(2, B)])
     # Guild B labels "message 1" (an id of guild A) and its own message 2.
