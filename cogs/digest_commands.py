@@ -16,6 +16,7 @@ from bot.moderation import describe_next_digest
 from bot.privacy import privacy_status_line
 from bot.watch.rules import INTENT_HELP
 from bot.why import BY_THE_TEAM, never_counted, why_fresh, why_logged
+from cogs._interactions import answer_quietly, think_quietly
 from cogs._member_privacy import MemberPrivacyCommands
 from cogs._trend_command import TrendCommands
 from cogs.moderation.channels import readable_channels
@@ -154,6 +155,9 @@ class DigestCommands(
             text = why_logged(found.logged, found.link, correction)
         else:
             assert found.fetched is not None  # find_message returns one or the other
+            # What it answers and who wrote it may each be read from Discord: past the 3 s
+            # Discord gives a first answer, so the answer comes as a follow-up.
+            await think_quietly(interaction)
             config = await self.bot.guild_configs.get(found.guild_id)
             fetched = found.fetched
             analysis = await analyse_now(self.bot, found.guild_id, config, fetched)
@@ -166,9 +170,7 @@ class DigestCommands(
             if excluded is None and counted.request != analysis.request:
                 excluded = BY_THE_TEAM
             text = why_fresh(analysis, found.link, correction, excluded=excluded)
-        await interaction.response.send_message(
-            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-        )
+        await answer_quietly(interaction, text)
 
 
 async def setup(bot: ClamorBot) -> None:

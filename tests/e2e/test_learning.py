@@ -9,6 +9,7 @@ from contextlib import AbstractAsyncContextManager
 
 from bot.client import ClamorBot
 from tests.e2e.test_relabel import link, post_logged, relabel
+from tests.e2e.test_why import why
 from tests.fakediscord import EPHEMERAL, OTHER_GUILD, FakeChannel, FakeDiscord
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
@@ -25,20 +26,6 @@ async def mod_command(fake: FakeDiscord, path: list[str], options: dict[str, str
     reply = await handle.response()
     assert reply.type == 4, reply
     assert reply.flags & EPHEMERAL, reply
-    return str(reply.content)
-
-
-async def why(fake: FakeDiscord, message: str) -> str:
-    handle = await fake.invoke_command(
-        fake.guild,
-        fake.channel("general"),
-        fake.user("bob"),
-        "clamor",
-        ["why"],
-        {"message": message},
-    )
-    reply = await handle.response()
-    assert reply.type == 4, reply
     return str(reply.content)
 
 
