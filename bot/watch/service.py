@@ -611,7 +611,8 @@ class WatchService:
             )
         else:
             analysis = analyzer.analyze(text, score_all=False, context=context)
-        analysis = await self.counted(config, message, analysis)
+        if analysis.request:  # nearly every message is not: no coroutine made for it
+            analysis = await self.counted(config, message, analysis)
         # A request joins its channel's flow.
         place = self._place(guild_id, message) if analysis.request else None
         self._conversations.note(message.id, analysis.request, place=place)
