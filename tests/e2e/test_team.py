@@ -35,6 +35,12 @@ def member_reads(fake: FakeDiscord, user: str) -> list[str]:
     return [r.path for r in fake.requests if r.method == "GET" and r.path.endswith(path)]
 
 
+async def team_named(fake: FakeDiscord, bot: ClamorBot, team: FakeRole) -> Room:
+    """The bot's room once a moderator has named `team` the server's team."""
+    await mod(fake, ["team", "add"], {"role": str(team.id)})
+    return Room(fake, bot)
+
+
 def maintainers(fake: FakeDiscord, *members: str) -> FakeRole:
     """A role the server's team has, given to `members` (before the bot starts)."""
     role = fake.world.add_role(fake.guild, "Maintainers", 0)
@@ -118,8 +124,7 @@ async def test_a_deleted_role_leaves_the_team(fake_discord: FakeDiscord, clamor:
     fake = fake_discord
     team = maintainers(fake, "carol")
     async with clamor() as bot:
-        room = Room(fake, bot)
-        await mod(fake, ["team", "add"], {"role": str(team.id)})
+        room = await team_named(fake, bot, team)
         fake.guild.roles.remove(team)
         payload = {"guild_id": str(fake.guild.id), "role_id": str(team.id)}
         await room.dispatch("GUILD_ROLE_DELETE", payload)
@@ -138,8 +143,7 @@ async def test_a_reply_to_the_teams_message_after_a_restart_answers_no_request(
     general = fake.channel("general")
     team = maintainers(fake, "carol")
     async with clamor() as bot:
-        room = Room(fake, bot)
-        await mod(fake, ["team", "add"], {"role": str(team.id)})
+        room = await team_named(fake, bot, team)
         answer = await room.post(general, ANSWER, "carol")
         assert await room.logged(answer) is None
     async with clamor() as bot:  # a new process: its memory does not hold the answer's verdict
@@ -158,8 +162,7 @@ async def test_a_post_the_team_opened_before_the_bot_came_is_no_request_to_answe
     team = maintainers(fake, "carol")
     post = fake.old_thread(fake.channel("ideas"), "Open weights?", fake.user("carol"), ANSWER)
     async with clamor() as bot:
-        room = Room(fake, bot)
-        await mod(fake, ["team", "add"], {"role": str(team.id)})
+        room = await team_named(fake, bot, team)
         reaction = await room.post(post, REACTION, "bob")
         assert await room.logged(reaction) is None, "read as answering a request"
 
@@ -171,8 +174,7 @@ async def test_an_undone_relabel_of_the_teams_answer_leaves_it_uncounted(
     general = fake.channel("general")
     team = maintainers(fake, "carol")
     async with clamor() as bot:
-        room = Room(fake, bot)
-        await mod(fake, ["team", "add"], {"role": str(team.id)})
+        room = await team_named(fake, bot, team)
         answer = await room.post(general, ANSWER, "carol")
         assert await room.logged(answer) is None
         where = link(fake, general, answer)
