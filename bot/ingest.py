@@ -44,6 +44,9 @@ class IngestSummary:
     messages: int = 0
     requests: int = 0
     skipped: int = 0
+    # Messages an earlier run (or the bot) logged as requests that are not requests now (the
+    # team's, a reply to the team's, a verdict changed): taken out unless a moderator relabelled.
+    unlogged: int = 0
     # Request messages whose id is already logged under another guild: a row is never taken
     # over across guilds, so these are not logged and the digest does not count them.
     not_logged: int = 0
@@ -54,7 +57,6 @@ class IngestSummary:
     # With a team: messages by it that read as requests (not counted), and the roles authors
     # of the exports have (None until a message carries any), to tell a team role nobody has.
     team_answers: int = 0
-    team_unlogged: int = 0  # ... of them, logged as requests by an earlier run: removed now
     team_met: bool = False  # a message of a guild with a team was read
     roles_seen: set[ExportRole] | None = None
 
@@ -98,6 +100,8 @@ class _ChannelRead:
     # Until the file ends when it is out of order: 16 bytes a message.
     ids: array[int] = field(default_factory=lambda: array("q"))
     buckets: array[int] = field(default_factory=lambda: array("q"))
+    # The messages read since the last flush that are not requests (a row of one goes).
+    not_requests: array[int] = field(default_factory=lambda: array("q"))
 
     def add(self, message_id: int, bucket: int) -> None:
         step = (message_id > self.previous) - (message_id < self.previous)
@@ -179,9 +183,6 @@ async def ingest_exports(
     # Per channel of the export being read: its read, its guild's analyzer and team (None when
     # it has none), and its jump link, found once rather than per message.
     channels: dict[tuple[int, int], tuple[_ChannelRead, Analyzer, Team | None, str]] = {}
-    # Per guild, the team's messages that read as requests: a row an earlier run wrote of one
-    # is removed, as the bot's backfill removes it.
-    team_written: dict[int, list[int]] = {}
     pending = 0
 
     async def flush(*, file_done: bool = False) -> None:
@@ -189,9 +190,9 @@ async def ingest_exports(
         if records:
             summary.not_logged += len(records) - await store.upsert_requests(records)
             records.clear()
-        summary.team_unlogged += await _unlog(store, team_written)
         for read in reads.values():
             await store.count_messages(read.take(file_done=file_done))
+            summary.unlogged += await _unlog(store, read)
         pending = 0
 
     for export in exports:
@@ -214,9 +215,10 @@ async def ingest_exports(
             context, place = await _context(store, conversations, message, link)
             analysis = analyzer.analyze(_text_read(message), score_all=False, context=context)
             if guild_team is not None:
-                analysis = _team_verdict(summary, team_written, guild_team, message, analysis)
+                analysis = _team_verdict(summary, guild_team, message, analysis)
             if not analysis.request:
                 conversations.note(message.message_id, False)
+                read.not_requests.append(message.message_id)
             else:
                 # A request joins its channel's flow.
                 if place is None:
@@ -244,31 +246,29 @@ async def ingest_exports(
 
 
 def _team_verdict(
-    summary: IngestSummary,
-    written: dict[int, list[int]],
-    team: Team,
-    message: ExportMessage,
-    analysis: Analysis,
+    summary: IngestSummary, team: Team, message: ExportMessage, analysis: Analysis
 ) -> Analysis:
     """The verdict on a message of a guild with a team: the team's messages answer requests,
-    so none is a request, as the bot reads them (`WatchService.counted`). One that reads as a
-    request joins `written`, its guild's list of rows to take out of the log."""
+    so none is a request, as the bot reads them (`WatchService.counted`)."""
     summary.saw_roles(message.author_roles)
     if analysis.request and team.wrote(message.author_roles):
         summary.team_answers += 1
-        written.setdefault(message.guild_id, []).append(message.message_id)
         return team_answer(analysis)
     return analysis
 
 
-async def _unlog(store: Store, written: dict[int, list[int]]) -> int:
-    """Take the team's messages out of the log (an earlier run may have logged them), except
-    those a moderator relabelled; how many were there. `written` is emptied."""
-    removed = 0
-    for guild_id, ids in written.items():
-        removed += await store.delete_uncorrected_requests(guild_id, ids)
-    written.clear()
-    return removed
+async def _unlog(store: Store, read: _ChannelRead) -> int:
+    """Take the channel's messages read since the last flush that are not requests out of the
+    log, as the bot's backfill does (an earlier run, or the bot, may have logged them), except
+    those a moderator relabelled; how many were there. One look at the log per channel."""
+    if not read.not_requests:
+        return 0
+    ids, read.not_requests = read.not_requests, array("q")
+    logged = await store.logged_message_ids(read.guild_id, read.channel_id, min(ids) - 1, max(ids))
+    if not logged:
+        return 0
+    gone = set(ids).intersection(logged)
+    return await store.delete_uncorrected_requests(read.guild_id, sorted(gone)) if gone else 0
 
 
 async def _guild_reading(

@@ -292,14 +292,15 @@ def _print(
         file=sys.stderr,
     )
     if summary.team_answers:
-        removed = (
-            f" ({summary.team_unlogged:,} of them logged as requests by an earlier run: removed)"
-            if summary.team_unlogged
-            else ""
-        )
         print(
             f"Not counted as requests: {plural(summary.team_answers, 'message')} by the team, "
-            f"which answers requests{removed}.",
+            "which answers requests.",
+            file=sys.stderr,
+        )
+    if summary.unlogged:
+        print(
+            f"Taken out of the log: {plural(summary.unlogged, 'message')} logged as requests "
+            "before that are not requests now (a moderator's relabel stays).",
             file=sys.stderr,
         )
     if summary.not_logged:

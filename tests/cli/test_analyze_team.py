@@ -241,6 +241,36 @@ def test_a_run_with_the_team_takes_out_what_an_earlier_run_logged_of_it(
     totals, err = _analyze(
         capsys, str(maintainer_and_member), "--db", str(db), "--team-role", "Maintainers"
     )
-    assert "1 of them logged as requests by an earlier run: removed" in err, err
+    assert "Taken out of the log: 1 message logged as requests before" in err, err
     assert _logged(db) == [1_000_002]
     assert totals["requests"] == 1
+
+
+def test_a_team_reply_an_earlier_run_logged_is_taken_out_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A request before only because it answered the team's message: alone now, it is none.
+    path = _reply(
+        _export(tmp_path, [("10:00", ANSWER, [MAINTAINERS]), ("10:02", REACTION, [MAINTAINERS])]),
+        2,
+        1,
+    )
+    db = tmp_path / "bot.db"
+    assert _analyze(capsys, str(path), "--db", str(db))[0]["requests"] == 2
+    totals, _ = _analyze(capsys, str(path), "--db", str(db), "--team-role", "Maintainers")
+    assert totals["requests"] == 0
+    assert _logged(db) == []
+
+
+def test_a_members_reply_to_the_team_an_earlier_run_logged_is_taken_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _reply(
+        _export(tmp_path, [("10:00", ANSWER, [MAINTAINERS]), ("10:02", REACTION, [MEMBERS])]), 2, 1
+    )
+    db = tmp_path / "bot.db"
+    assert _analyze(capsys, str(path), "--db", str(db))[0]["requests"] == 2
+    totals, err = _analyze(capsys, str(path), "--db", str(db), "--team-role", "Maintainers")
+    assert totals["requests"] == 0
+    assert _logged(db) == []
+    assert "Taken out of the log: 2 messages" in err, err
