@@ -75,14 +75,22 @@ class TeamCommands(commands.Cog):
         # A deleted role cannot be picked to be removed; it leaves the team with itself.
         await self.bot.guild_configs.remove_team_role(role.guild.id, role.id)
 
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self._forget_deleted_roles(guild.id)
+
+    async def _forget_deleted_roles(self, guild_id: int) -> frozenset[int]:
+        """The guild's team without the roles deleted while Clamor was away; only from a guild
+        whose roles are cached (before its GUILD_CREATE, discord.py knows none of them)."""
+        team = (await self.bot.guild_configs.get(guild_id)).team_roles
+        guild = self.bot.get_guild(guild_id)
+        if guild is None or guild.unavailable or not guild.roles:
+            return team
+        for role_id in team - {role.id for role in guild.roles}:
+            await self.bot.guild_configs.remove_team_role(guild_id, role_id)
+        return (await self.bot.guild_configs.get(guild_id)).team_roles
+
     @team.command(name="list", description="The team's roles")
     async def team_list(self, interaction: Interaction) -> None:
-        guild_id = guild_id_of(interaction)
-        config = await self.bot.guild_configs.get(guild_id)
-        guild = interaction.guild
-        if guild is not None:
-            # A role deleted while Clamor was away cannot be picked to be removed.
-            for role_id in config.team_roles - {role.id for role in guild.roles}:
-                await self.bot.guild_configs.remove_team_role(guild_id, role_id)
-            config = await self.bot.guild_configs.get(guild_id)
-        await answer_quietly(interaction, describe_team(config.team_roles))
+        team = await self._forget_deleted_roles(guild_id_of(interaction))
+        await answer_quietly(interaction, describe_team(team))

@@ -226,7 +226,7 @@ async def test_roles_discord_will_not_give_are_not_asked_for_each_message(
         assert len(member_reads(fake, "carol")) == 1
 
 
-async def test_a_role_deleted_while_away_leaves_the_team_when_listed(
+async def test_a_role_deleted_while_away_leaves_the_team_when_the_server_is_back(
     fake_discord: FakeDiscord, clamor: Clamor
 ) -> None:
     fake = fake_discord
@@ -235,9 +235,28 @@ async def test_a_role_deleted_while_away_leaves_the_team_when_listed(
         await mod(fake, ["team", "add"], {"role": str(team.id)})
     fake.guild.roles.remove(team)  # deleted while the bot is stopped: no event will say so
     async with clamor() as bot:
+
+        async def left() -> bool:
+            return await bot.store.team_roles(fake.guild.id) == frozenset()
+
+        await eventually(left, "the role deleted meanwhile to leave the team")
         listed = await mod(fake, ["team", "list"])
         assert "No team roles" in str(listed.content), listed.content
-        assert await bot.store.team_roles(fake.guild.id) == frozenset()
+
+
+async def test_the_team_is_kept_while_the_server_is_not_cached_yet(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    team = maintainers(fake, "carol")
+    async with clamor() as bot:
+        await mod(fake, ["team", "add"], {"role": str(team.id)})
+        cached = bot.get_guild(fake.guild.id)
+        assert cached is not None
+        # As between READY and the server's GUILD_CREATE: the interaction's server knows no roles.
+        bot._connection._remove_guild(cached)
+        await mod(fake, ["team", "list"])
+        assert await bot.store.team_roles(fake.guild.id) == {team.id}
 
 
 async def test_a_team_has_at_most_25_roles(fake_discord: FakeDiscord, clamor: Clamor) -> None:
