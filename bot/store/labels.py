@@ -148,6 +148,18 @@ class LabelQueries(Database):
         rows = await self._fetch_all(sql + " ORDER BY corrected_at, guild_id, message_id", params)
         return [correction_from_row(row) for row in rows]
 
+    async def corrected_ids(self, guild_id: int, message_ids: Collection[int]) -> set[int]:
+        """Which of these messages a moderator relabelled."""
+        if not message_ids:
+            return set()
+        marks = ", ".join("?" for _ in message_ids)
+        rows = await self._fetch_all(
+            "SELECT message_id FROM label_corrections "
+            f"WHERE guild_id = ? AND message_id IN ({marks})",
+            (guild_id, *message_ids),
+        )
+        return {int(row[0]) for row in rows}
+
     async def delete_label_corrections(self, guild_id: int, message_ids: Iterable[int]) -> int:
         """Forget the corrections of deleted messages; how many there were."""
         return await self._write_many(

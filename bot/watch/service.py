@@ -454,6 +454,7 @@ class WatchService:
     ) -> None:
         config = await self._configs.get(guild_id)
         async with self.lock(guild_id):
+            others: list[int] = []
             for message in page:
                 result.scanned += 1
                 result.newest = max(result.newest or 0, message.id)
@@ -461,6 +462,11 @@ class WatchService:
                     guild_id, channel_id, config, spec, message, result
                 ):
                     still_requests.add(message.id)
+                else:
+                    others.append(message.id)
+            # A message a moderator relabelled keeps its row while it is on Discord: the
+            # moderator's word stands (the team's message relabelled a request, say).
+            still_requests.update(await self._store.corrected_ids(guild_id, others))
 
     async def _take_from_history(
         self,

@@ -271,3 +271,24 @@ async def test_a_team_has_at_most_25_roles(fake_discord: FakeDiscord, clamor: Cl
         assert len(await bot.store.team_roles(fake.guild.id)) == MAX_TEAM_ROLES
         listed = await mod(fake, ["team", "list"])
         assert len(str(listed.content)) <= 2000
+
+
+async def test_a_backfill_keeps_a_moderators_relabel_of_the_teams_message(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    team = maintainers(fake, "carol")
+    async with clamor() as bot:
+        room = await team_named(fake, bot, team)
+        answer = await room.post(general, ANSWER, "carol")
+        where = link(fake, general, answer)
+        await mod(fake, ["relabel"], {"message": where, "label": "demand"})
+        assert await room.logged(answer) is not None
+        await finished(fake, await backfill(fake, days=1))
+        assert await bot.store.label_correction(fake.guild.id, answer) is not None
+        assert await room.logged(answer) is not None  # the moderator's word stands
+        await room.dispatch("MESSAGE_DELETE", fake.message_delete(answer))
+        await room.settled()
+        assert await room.logged(answer) is None  # deleted: no trace, correction included
+        assert await bot.store.label_correction(fake.guild.id, answer) is None
