@@ -149,15 +149,15 @@ class DigestCommands(
     )
     @app_commands.describe(message="A message link (Copy Message Link) or a message id")
     async def why(self, interaction: discord.Interaction[ClamorBot], message: str) -> None:
+        # The message, what it answers and who wrote it may each be read from Discord: past the
+        # 3 s Discord gives a first answer, so the answer comes as a follow-up.
+        await think_quietly(interaction)
         found = await find_message(self.bot, interaction, message)
         correction = await self.bot.store.label_correction(found.guild_id, found.message_id)
         if found.logged is not None:
             text = why_logged(found.logged, found.link, correction)
         else:
             assert found.fetched is not None  # find_message returns one or the other
-            # What it answers and who wrote it may each be read from Discord: past the 3 s
-            # Discord gives a first answer, so the answer comes as a follow-up.
-            await think_quietly(interaction)
             config = await self.bot.guild_configs.get(found.guild_id)
             fetched = found.fetched
             analysis = await analyse_now(self.bot, found.guild_id, config, fetched)
@@ -166,9 +166,9 @@ class DigestCommands(
                 webhook_id=fetched.webhook_id,
                 message_type=fetched.type.value,
             )
-            counted = await self.bot.watch_service.counted(config, fetched, analysis)
-            if excluded is None and counted.request != analysis.request:
-                excluded = BY_THE_TEAM
+            if excluded is None:
+                counted = await self.bot.watch_service.counted(config, fetched, analysis)
+                excluded = BY_THE_TEAM if counted.request != analysis.request else None
             text = why_fresh(analysis, found.link, correction, excluded=excluded)
         await answer_quietly(interaction, text)
 

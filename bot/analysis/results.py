@@ -91,7 +91,8 @@ class Analysis(NamedTuple):
 def team_answer(analysis: Analysis) -> Analysis:
     """A message by the server's team as Clamor counts it: the team answers requests, so none of
     its messages is one, whatever its words (the bot, `clamor analyze`, `clamor classify`)."""
-    return analysis._replace(request=False, category=None)
+    cues = tuple(cue for cue in analysis.cues if cue.kind != "category")
+    return analysis._replace(request=False, category=None, cues=cues)
 
 
 class Adaptation(NamedTuple):

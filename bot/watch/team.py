@@ -19,6 +19,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
+import aiohttp
 import discord
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ class MemberRoles:
             member = await guild.fetch_member(user_id)
         except discord.NotFound:
             until = now + MEMBER_ROLES_SECONDS  # no longer a member: nobody's team
-        except discord.HTTPException as error:
+        except (discord.HTTPException, OSError, aiohttp.ClientError, TimeoutError) as error:
             log.warning("could not read the roles of member %s: %s", user_id, error)
             until = now + FAILED_READ_SECONDS
         else:

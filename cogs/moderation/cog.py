@@ -24,6 +24,7 @@ from bot.moderation import (
     timezone_suggestions,
 )
 from bot.store import Label, TermKind, TermLimitError, WatchMode
+from cogs._interactions import answer_quietly, think_quietly
 from cogs.moderation.alerts import AlertCommands
 from cogs.moderation.backfill import BackfillCommands
 from cogs.moderation.channels import (
@@ -214,7 +215,11 @@ class Moderation(
         label="Its reaction category, or not-a-request to leave it out of digests",
     )
     async def relabel(self, interaction: Interaction, message: str, label: Label) -> None:
-        await answer(interaction, await relabel_message(self.bot, interaction, message, label))
+        # The message, what it answers and who wrote it may each be read from Discord: past the
+        # 3 s Discord gives a first answer, so the answer comes as a follow-up.
+        await think_quietly(interaction)
+        text = await relabel_message(self.bot, interaction, message, label)
+        await answer_quietly(interaction, text)
 
 
 def _code(term: str) -> str:

@@ -14,7 +14,7 @@ from cogs._interactions import answer_quietly, guild_id_of
 Interaction = discord.Interaction[ClamorBot]
 
 ANSWERS_NOT_REQUESTS = "their messages answer requests and are not counted as requests"
-# A team is a few roles; the list must fit one answer (2,000 characters, ~25 per role).
+# A team is a few roles (a server may have 250); 25 keep `team list` one short answer.
 MAX_TEAM_ROLES = 25
 
 

@@ -37,6 +37,10 @@ def test_a_message_by_the_team_is_never_a_request(
     assert results[0]["summary"].startswith(f"{BY_THE_TEAM} · language en · tone ")
     assert results[1]["summary"].startswith("request (")
     assert results[0]["compound"] == results[1]["compound"]  # read all the same
+    # No reaction category is claimed for an answer; the model's reading stays explained.
+    assert not [c for c in results[0]["cues"] if c.startswith("category")]
+    assert [c for c in results[1]["cues"] if c.startswith("category")]
+    assert [c for c in results[0]["cues"] if c.startswith("request")]
     assert err == "clamor classify: line 6: 'team' must be true or false\n"
 
 

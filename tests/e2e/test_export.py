@@ -344,7 +344,7 @@ async def test_relabelled_messages_show_both_verdicts(
                 ["relabel"],
                 {"message": link, "label": label},
             )
-            assert str((await relabel.response()).content).startswith("Relabelled ")
+            assert str((await relabel.answer()).content).startswith("Relabelled ")
         logged_request = await bot.store.get_request(fake.guild.id, request_id)
         [answer] = await export(fake, {"format": "jsonl"})
 

@@ -11,8 +11,9 @@ from typing import Any
 
 from bot.client import ClamorBot
 from tests.e2e.helpers import Clock
+from tests.e2e.test_moderation import mod
 from tests.e2e.waiting import eventually
-from tests.fakediscord import EPHEMERAL, OTHER_GUILD, FakeChannel, FakeDiscord
+from tests.fakediscord import OTHER_GUILD, FakeChannel, FakeDiscord
 from tests.fakediscord.interactions import CallbackRecord
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
@@ -28,18 +29,8 @@ def link(fake: FakeDiscord, channel: FakeChannel, message_id: int, guild_id: int
 
 
 async def relabel(fake: FakeDiscord, message: str, label: str, *, user: str = "alice") -> str:
-    handle = await fake.invoke_command(
-        fake.guild,
-        fake.channel("general"),
-        fake.user(user),
-        "clamor-mod",
-        ["relabel"],
-        {"message": message, "label": label},
-    )
-    reply = await handle.response()
-    assert reply.type == 4, reply
-    assert reply.flags & EPHEMERAL, reply
-    assert reply.content
+    reply = await mod(fake, ["relabel"], {"message": message, "label": label}, user=user)
+    assert reply.content is not None
     assert "\n" not in reply.content
     return reply.content
 

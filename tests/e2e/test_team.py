@@ -8,6 +8,8 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.client import ClamorBot
 from bot.watch.team import MEMBER_ROLES_SECONDS
 from bot.why import BY_THE_TEAM
@@ -292,3 +294,43 @@ async def test_a_backfill_keeps_a_moderators_relabel_of_the_teams_message(
         await room.settled()
         assert await room.logged(answer) is None  # deleted: no trace, correction included
         assert await bot.store.label_correction(fake.guild.id, answer) is None
+
+
+# A member read Discord holds back longer than the 3 s it gives a command's first answer.
+SLOW_MEMBER_READ = 3.5
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "expected"),
+    [
+        (["clamor-mod", "relabel"], {"label": "demand"}, "Relabelled "),
+        (["clamor", "why"], {}, BY_THE_TEAM),
+    ],
+)
+async def test_a_slow_read_of_the_authors_roles_still_gets_an_answer(
+    fake_discord: FakeDiscord,
+    clamor: Clamor,
+    command: list[str],
+    options: dict[str, str],
+    expected: str,
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    team = maintainers(fake, "carol")
+    answer = int(fake.user_message(general, fake.user("carol"), ANSWER)["id"])  # not dispatched
+    fake.callback_deadline = 3.0
+    async with clamor() as bot:
+        await team_named(fake, bot, team)
+        carol = fake.user("carol").id
+        fake.queue_rate_limit("GET", rf"/guilds/{fake.guild.id}/members/{carol}", SLOW_MEMBER_READ)
+        group, name = command
+        handle = await fake.invoke_command(
+            fake.guild,
+            general,
+            fake.user("alice"),
+            group,
+            [name],
+            {"message": link(fake, general, answer), **options},
+        )
+        assert (await handle.response()).type == 5  # "thinking", at once
+        assert expected in str((await handle.answer()).content)
