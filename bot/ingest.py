@@ -44,8 +44,8 @@ class IngestSummary:
     messages: int = 0
     requests: int = 0
     skipped: int = 0
-    # Messages an earlier run (or the bot) logged as requests that are not requests now (the
-    # team's, a reply to the team's, a verdict changed): taken out unless a moderator relabelled.
+    # Messages an earlier run (or the bot) logged as requests that the team makes no requests
+    # now (the team's own, a reply to one, a post one opened): taken out, unless relabelled.
     unlogged: int = 0
     # Request messages whose id is already logged under another guild: a row is never taken
     # over across guilds, so these are not logged and the digest does not count them.
@@ -100,7 +100,7 @@ class _ChannelRead:
     # Until the file ends when it is out of order: 16 bytes a message.
     ids: array[int] = field(default_factory=lambda: array("q"))
     buckets: array[int] = field(default_factory=lambda: array("q"))
-    # The messages read since the last flush that are not requests (a row of one goes).
+    # Messages read since the last flush that the team makes no requests (a row of one goes).
     not_requests: array[int] = field(default_factory=lambda: array("q"))
 
     def add(self, message_id: int, bucket: int) -> None:
@@ -183,6 +183,7 @@ async def ingest_exports(
     # Per channel of the export being read: its read, its guild's analyzer and team (None when
     # it has none), and its jump link, found once rather than per message.
     channels: dict[tuple[int, int], tuple[_ChannelRead, Analyzer, Team | None, str]] = {}
+    team_said: set[int] = set()  # the ids of the team's messages read (a few in a hundred)
     pending = 0
 
     async def flush(*, file_done: bool = False) -> None:
@@ -215,10 +216,9 @@ async def ingest_exports(
             context, place = await _context(store, conversations, message, link)
             analysis = analyzer.analyze(_text_read(message), score_all=False, context=context)
             if guild_team is not None:
-                analysis = _team_verdict(summary, guild_team, message, analysis)
+                analysis = _team_reading(summary, guild_team, team_said, read, message, analysis)
             if not analysis.request:
                 conversations.note(message.message_id, False)
-                read.not_requests.append(message.message_id)
             else:
                 # A request joins its channel's flow.
                 if place is None:
@@ -245,30 +245,37 @@ async def ingest_exports(
     return summary
 
 
-def _team_verdict(
-    summary: IngestSummary, team: Team, message: ExportMessage, analysis: Analysis
+def _team_reading(
+    summary: IngestSummary,
+    team: Team,
+    said: set[int],
+    read: _ChannelRead,
+    message: ExportMessage,
+    analysis: Analysis,
 ) -> Analysis:
     """The verdict on a message of a guild with a team: the team's messages answer requests,
-    so none is a request, as the bot reads them (`WatchService.counted`)."""
+    so none is a request, as the bot reads them (`WatchService.counted`). A row an earlier
+    run may have logged of one, or of a reply to one (a post one opened), is to be taken out
+    (`read.not_requests`); other rows stay, as this export may lack what made them requests."""
     summary.saw_roles(message.author_roles)
-    if analysis.request and team.wrote(message.author_roles):
-        summary.team_answers += 1
-        return team_answer(analysis)
+    if team.wrote(message.author_roles):
+        said.add(message.message_id)
+        if analysis.request:
+            summary.team_answers += 1
+            analysis = team_answer(analysis)
+        read.not_requests.append(message.message_id)
+    elif not analysis.request and (message.replies_to in said or message.channel_id in said):
+        read.not_requests.append(message.message_id)
     return analysis
 
 
 async def _unlog(store: Store, read: _ChannelRead) -> int:
-    """Take the channel's messages read since the last flush that are not requests out of the
-    log, as the bot's backfill does (an earlier run, or the bot, may have logged them), except
-    those a moderator relabelled; how many were there. One look at the log per channel."""
+    """Take `read.not_requests` out of the log, except those a moderator relabelled; how many
+    were there."""
     if not read.not_requests:
         return 0
     ids, read.not_requests = read.not_requests, array("q")
-    logged = await store.logged_message_ids(read.guild_id, read.channel_id, min(ids) - 1, max(ids))
-    if not logged:
-        return 0
-    gone = set(ids).intersection(logged)
-    return await store.delete_uncorrected_requests(read.guild_id, sorted(gone)) if gone else 0
+    return await store.delete_uncorrected_requests(read.guild_id, ids)
 
 
 async def _guild_reading(

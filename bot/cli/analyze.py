@@ -300,7 +300,7 @@ def _print(
     if summary.unlogged:
         print(
             f"Taken out of the log: {plural(summary.unlogged, 'message')} logged as requests "
-            "before that are not requests now (a moderator's relabel stays).",
+            "before, the team's or answering the team's (a moderator's relabel stays).",
             file=sys.stderr,
         )
     if summary.not_logged:

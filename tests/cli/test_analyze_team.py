@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.store import Store
+from bot.store import LabelCorrection, Store
 from tests.cli.test_analyze import GUILD, export_doc
 
 MAINTAINERS_ID = 1150000000000000001
@@ -274,3 +274,75 @@ def test_a_members_reply_to_the_team_an_earlier_run_logged_is_taken_out(
     assert totals["requests"] == 0
     assert _logged(db) == []
     assert "Taken out of the log: 2 messages" in err, err
+
+
+def _written(tmp_path: Path, name: str, doc: dict[str, Any]) -> Path:
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def test_a_later_export_without_the_request_before_keeps_the_flow_reply(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    full = export_doc(
+        [("2026-03-14T10:00:00+00:00", REQUEST), ("2026-03-14T10:02:00+00:00", FLOW_REACTION)]
+    )
+    late = export_doc([("2026-03-14T10:02:00+00:00", FLOW_REACTION)])
+    late["messages"][0]["id"] = full["messages"][1]["id"]  # the same message, exported again
+    late["messages"][0]["author"] = full["messages"][1]["author"]
+    db = tmp_path / "bot.db"
+    totals, _ = _analyze(capsys, str(_written(tmp_path, "full", full)), "--db", str(db))
+    assert totals["requests"] == 2
+    # Read alone now, it is no request; what made it one is not in this export: the row stays.
+    _, err = _analyze(capsys, str(_written(tmp_path, "late", late)), "--db", str(db))
+    assert _logged(db) == [1_000_001, 1_000_002], err
+
+
+def test_a_thread_export_without_its_opener_keeps_the_replies_an_earlier_run_logged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    full = export_doc(
+        [("2026-03-14T10:00:00+00:00", REQUEST), ("2026-03-14T12:00:00+00:00", REACTION)]
+    )
+    # A forum post: its opening message has the thread's id.
+    full["channel"].update({"id": "1000001", "type": "GuildPublicThread", "name": "Open Sora?"})
+    late = json.loads(json.dumps(full))
+    late["messages"] = late["messages"][1:]
+    late["messageCount"] = 1
+    db = tmp_path / "bot.db"
+    totals, _ = _analyze(capsys, str(_written(tmp_path, "full", full)), "--db", str(db))
+    assert totals["requests"] == 2
+    _, err = _analyze(capsys, str(_written(tmp_path, "late", late)), "--db", str(db))
+    assert _logged(db) == [1_000_001, 1_000_002], err
+
+
+def test_a_moderators_relabel_keeps_the_teams_row_through_analyze_db(
+    maintainer_and_member: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "bot.db"
+    _analyze(capsys, str(maintainer_and_member), "--db", str(db))
+
+    async def relabel() -> None:
+        async with await Store.open(db) as store:
+            [row] = [r for r in await store.requests_between(GUILD, 0, 2e9) if r.content == ANSWER]
+            await store.set_label_correction(
+                LabelCorrection(
+                    guild_id=GUILD,
+                    message_id=row.message_id,
+                    channel_id=row.channel_id,
+                    label="demand",
+                    content=ANSWER,
+                    language="en",
+                    original_category="demand",
+                    corrected_at=1.0,
+                    author_hash=None,
+                )
+            )
+
+    asyncio.run(relabel())
+    _, err = _analyze(
+        capsys, str(maintainer_and_member), "--db", str(db), "--team-role", "Maintainers"
+    )
+    assert _logged(db) == [1_000_001, 1_000_002], err  # the moderator's word stands
+    assert "Taken out of the log" not in err
