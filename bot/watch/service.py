@@ -25,7 +25,7 @@ import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Set
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from time import time
 
 import discord
@@ -106,6 +106,12 @@ def readable_targets(guilds: list[discord.Guild]) -> list[tuple[discord.Guild, R
 
 def parent_id_of(channel: object) -> int | None:
     return channel.parent_id if isinstance(channel, discord.Thread) else None
+
+
+def _relabelled(record: RequestRecord, stored: RequestRecord) -> RequestRecord:
+    """`record`, a message no longer read as a request, as the row of one a moderator
+    relabelled: under the category its row had (the correction lays its label over it)."""
+    return replace(record, category=stored.category, replies_to=stored.replies_to)
 
 
 def _opens_post(message: discord.Message) -> bool:
@@ -360,6 +366,13 @@ class WatchService:
             return
         analysis = await self._analyse(guild_id, config, message)
         outcome = edit_outcome(logged=stored is not None, request=analysis.request)
+        if outcome == "remove" and await self._store.corrected_ids(guild_id, [message.id]):
+            # The moderator's word stands while the message is on Discord; its text follows.
+            assert stored is not None
+            await self._writer.write(
+                _relabelled(self._record(guild_id, message, analysis, edited=True), stored)
+            )
+            return
         if outcome == "write":
             if await self._writer.write(self._record(guild_id, message, analysis, edited=True)):
                 self.stats.logged += 1
@@ -466,7 +479,26 @@ class WatchService:
                     others.append(message.id)
             # A message a moderator relabelled keeps its row while it is on Discord: the
             # moderator's word stands (the team's message relabelled a request, say).
-            still_requests.update(await self._store.corrected_ids(guild_id, others))
+            corrected = await self._store.corrected_ids(guild_id, others)
+            for message in page:
+                if message.id in corrected:
+                    await self._keep_relabelled(guild_id, config, message)
+            still_requests.update(corrected)
+
+    async def _keep_relabelled(
+        self, guild_id: int, config: GuildConfig, message: discord.Message
+    ) -> None:
+        """A relabelled message's row, if it has one, with the text it has now (edited while
+        Clamor was away, say): kept truthful, under the category it had."""
+        stored = await self._writer.current(guild_id, message.id)
+        text = text_read(message)
+        if stored is None or stored.content == text:
+            return
+        analysis = config.analyzer.analyze(text, score_all=False)
+        edited = message.edited_at is not None
+        await self._writer.write(
+            _relabelled(self._record(guild_id, message, analysis, edited=edited), stored)
+        )
 
     async def _take_from_history(
         self,

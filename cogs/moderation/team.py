@@ -54,7 +54,7 @@ class TeamCommands(commands.Cog):
         if await self.bot.guild_configs.add_team_role(guild_id, role.id):
             text = (
                 f"{role.mention} is on the team: from now on {ANSWERS_NOT_REQUESTS}. "
-                "Messages already logged stay."
+                "Messages already logged stay until read again."
             )
         else:
             text = f"{role.mention} already is a team role; nothing changed."

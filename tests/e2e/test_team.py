@@ -334,3 +334,40 @@ async def test_a_slow_read_of_the_authors_roles_still_gets_an_answer(
         )
         assert (await handle.response()).type == 5  # "thinking", at once
         assert expected in str((await handle.answer()).content)
+
+
+async def test_an_edit_keeps_a_moderators_relabel_of_the_teams_message(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    team = maintainers(fake, "carol")
+    async with clamor() as bot:
+        room = await team_named(fake, bot, team)
+        answer = await room.post(general, ANSWER, "carol")
+        await mod(fake, ["relabel"], {"message": link(fake, general, answer), "label": "demand"})
+        await room.edit(answer, ANSWER + ", promise")  # a typo fixed, say
+        await room.settled()
+        # As a backfill over it keeps them: the moderator's word stands, the text follows.
+        assert await bot.store.label_correction(fake.guild.id, answer) is not None
+        row = await room.logged(answer)
+        assert row is not None
+        assert (row.content, row.edited) == (ANSWER + ", promise", True)
+
+
+async def test_a_backfill_brings_a_relabelled_rows_text_up_to_date(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    team = maintainers(fake, "carol")
+    async with clamor() as bot:
+        room = await team_named(fake, bot, team)
+        answer = await room.post(general, ANSWER, "carol")
+        await mod(fake, ["relabel"], {"message": link(fake, general, answer), "label": "demand"})
+        fake.message_edit(answer, "never mind, the text is gone")  # edited while unseen
+        await finished(fake, await backfill(fake, days=1))
+        row = await room.logged(answer)
+        assert row is not None
+        assert row.content == "never mind, the text is gone"
+        assert row.category == "demand"
