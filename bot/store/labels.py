@@ -160,6 +160,17 @@ class LabelQueries(Database):
         )
         return {int(row[0]) for row in rows}
 
+    async def corrected_ids_between(
+        self, guild_id: int, channel_id: int, after_id: int, up_to_id: int
+    ) -> set[int]:
+        """The channel's relabelled messages with after_id < id <= up_to_id."""
+        rows = await self._fetch_all(
+            "SELECT message_id FROM label_corrections WHERE guild_id = ? AND channel_id = ? "
+            "AND message_id > ? AND message_id <= ?",
+            (guild_id, channel_id, after_id, up_to_id),
+        )
+        return {int(row[0]) for row in rows}
+
     async def delete_label_corrections(self, guild_id: int, message_ids: Iterable[int]) -> int:
         """Forget the corrections of deleted messages; how many there were."""
         return await self._write_many(

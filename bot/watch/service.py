@@ -453,6 +453,15 @@ class WatchService:
                 if gone:
                     await self._writer.remove(guild_id, gone, channel_id=channel.id)
                     result.removed += len(gone)
+                # A relabel of a message never logged has no row; deleted unseen, the
+                # message must leave no correction either (every one seen is in
+                # `still_requests`).
+                corrected = await self._store.corrected_ids_between(
+                    guild_id, channel.id, spec.after, top
+                )
+                if corrected - still_requests:
+                    unseen = sorted(corrected - still_requests)
+                    await self._writer.remove(guild_id, unseen, channel_id=channel.id)
         await self._writer.flush()  # what the caller reports is in the log
         return result
 

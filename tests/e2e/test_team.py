@@ -371,3 +371,23 @@ async def test_a_backfill_brings_a_relabelled_rows_text_up_to_date(
         assert row is not None
         assert row.content == "never mind, the text is gone"
         assert row.category == "demand"
+
+
+async def test_a_backfill_drops_the_correction_of_a_message_deleted_unseen(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    team = maintainers(fake, "carol")
+    async with clamor() as bot:
+        room = await team_named(fake, bot, team)
+        answer = await room.post(general, ANSWER, "carol")  # the team's: no row
+        kept = await room.post(general, ANSWER, "carol")
+        for message in (answer, kept):
+            where = link(fake, general, message)
+            await mod(fake, ["relabel"], {"message": where, "label": "not-a-request"})
+        fake.messages.delete(answer)  # deleted while Clamor did not see it
+        await finished(fake, await backfill(fake, days=1))
+        # A deleted message leaves no trace: its correction holds its text.
+        assert await bot.store.label_correction(fake.guild.id, answer) is None
+        assert await bot.store.label_correction(fake.guild.id, kept) is not None
