@@ -7,11 +7,13 @@ row from digests; a category replaces the logged one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from bot.store.database import Database
+from bot.store.dialect import in_id_list
 from bot.store.records import REQUEST_COLUMNS, RequestRecord, Row, message_text, request_record
 
 Label = Literal["demand", "frustration", "optimism", "skepticism", "defeatism", "not-a-request"]
@@ -152,11 +154,10 @@ class LabelQueries(Database):
         """Which of these messages a moderator relabelled."""
         if not message_ids:
             return set()
-        marks = ", ".join("?" for _ in message_ids)
         rows = await self._fetch_all(
-            "SELECT message_id FROM label_corrections "
-            f"WHERE guild_id = ? AND message_id IN ({marks})",
-            (guild_id, *message_ids),
+            "SELECT message_id FROM label_corrections WHERE guild_id = ? AND "
+            + in_id_list("message_id", self.dialect),
+            (guild_id, json.dumps(list(message_ids))),
         )
         return {int(row[0]) for row in rows}
 

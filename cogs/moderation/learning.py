@@ -12,7 +12,7 @@ from bot.client import ClamorBot
 from bot.learning import CorrectionMemory
 from bot.learning.rescore import describe_rescore
 from bot.learning.summary import describe_learning
-from cogs._interactions import answer_quietly, guild_id_of
+from cogs._interactions import answer_quietly, guild_id_of, think_quietly
 from cogs.moderation.messages import find_message
 
 Interaction = discord.Interaction[ClamorBot]
@@ -75,6 +75,7 @@ class LearningCommands(commands.Cog):
     @app_commands.command(name="relabel-undo", description="Undo a relabel of one message")
     @app_commands.describe(message="A message link (Copy Message Link) or a message id")
     async def relabel_undo(self, interaction: Interaction, message: str) -> None:
+        await think_quietly(interaction)  # the message may be read from Discord first
         found = await find_message(self.bot, interaction, message)
         undone = await self.bot.guild_configs.undo_label_correction(
             found.guild_id, found.message_id

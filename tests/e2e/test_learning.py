@@ -8,6 +8,7 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
 from bot.client import ClamorBot
+from tests.e2e.test_moderation import mod
 from tests.e2e.test_relabel import link, post_logged, relabel
 from tests.e2e.test_why import why
 from tests.fakediscord import EPHEMERAL, OTHER_GUILD, FakeChannel, FakeDiscord
@@ -20,13 +21,7 @@ SENTINEL = "OpenAI should open source Sora"
 
 
 async def mod_command(fake: FakeDiscord, path: list[str], options: dict[str, str]) -> str:
-    handle = await fake.invoke_command(
-        fake.guild, fake.channel("general"), fake.user("alice"), "clamor-mod", path, options
-    )
-    reply = await handle.response()
-    assert reply.type == 4, reply
-    assert reply.flags & EPHEMERAL, reply
-    return str(reply.content)
+    return str((await mod(fake, path, options)).content)
 
 
 async def logged_after(
