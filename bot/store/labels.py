@@ -161,6 +161,15 @@ class LabelQueries(Database):
         )
         return {int(row[0]) for row in rows}
 
+    async def now_not_requests(self, guild_id: int, message_ids: Iterable[int]) -> int:
+        """Record that Clamor reads these relabelled messages as no requests now (an edit, say):
+        undoing the relabel then takes the row out, as Clamor would not log it."""
+        return await self._write_many(
+            "UPDATE label_corrections SET original_category = NULL "
+            "WHERE guild_id = ? AND message_id = ? AND original_category IS NOT NULL",
+            ((guild_id, message_id) for message_id in message_ids),
+        )
+
     async def corrected_ids_between(
         self, guild_id: int, channel_id: int, after_id: int, up_to_id: int
     ) -> set[int]:

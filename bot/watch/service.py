@@ -369,6 +369,7 @@ class WatchService:
         if outcome == "remove" and await self._store.corrected_ids(guild_id, [message.id]):
             # The moderator's word stands while the message is on Discord; its text follows.
             assert stored is not None
+            await self._store.now_not_requests(guild_id, [message.id])
             await self._writer.write(
                 _relabelled(self._record(guild_id, message, analysis, edited=True), stored)
             )
@@ -453,15 +454,12 @@ class WatchService:
                 if gone:
                     await self._writer.remove(guild_id, gone, channel_id=channel.id)
                     result.removed += len(gone)
-                # A relabel of a message never logged has no row; deleted unseen, the
-                # message must leave no correction either (every one seen is in
-                # `still_requests`).
-                corrected = await self._store.corrected_ids_between(
-                    guild_id, channel.id, spec.after, top
-                )
-                if corrected - still_requests:
-                    unseen = sorted(corrected - still_requests)
-                    await self._writer.remove(guild_id, unseen, channel_id=channel.id)
+                # Past the newest message read, up to the range's end, nothing is on Discord.
+                newest = spec.after if result.newest is None else result.newest
+                if top > newest:
+                    await self._drop_corrections_of_deleted(
+                        guild_id, channel.id, newest, top, set()
+                    )
         await self._writer.flush()  # what the caller reports is in the log
         return result
 
@@ -476,6 +474,7 @@ class WatchService:
     ) -> None:
         config = await self._configs.get(guild_id)
         async with self.lock(guild_id):
+            after = spec.after if result.newest is None else result.newest
             others: list[int] = []
             for message in page:
                 result.scanned += 1
@@ -492,7 +491,24 @@ class WatchService:
             for message in page:
                 if message.id in corrected:
                     await self._keep_relabelled(guild_id, config, message)
+            if corrected:
+                await self._store.now_not_requests(guild_id, corrected)
             still_requests.update(corrected)
+            # Pages come oldest first: from the last one up to this one's newest message, what
+            # the page lacks was deleted, and a relabel of it (its row, if any, goes with the
+            # scan's end) goes now, in this turn: a relabel made meanwhile is of a message seen.
+            await self._drop_corrections_of_deleted(
+                guild_id, channel_id, after, page[-1].id, {message.id for message in page}
+            )
+
+    async def _drop_corrections_of_deleted(
+        self, guild_id: int, channel_id: int, after: int, up_to: int, seen: set[int]
+    ) -> None:
+        """Forget the relabels of the channel's messages in (after, up_to] not `seen` on
+        Discord: a deleted message leaves no correction (its text) behind."""
+        deleted = await self._store.corrected_ids_between(guild_id, channel_id, after, up_to)
+        if deleted - seen:
+            await self._writer.remove(guild_id, sorted(deleted - seen), channel_id=channel_id)
 
     async def _keep_relabelled(
         self, guild_id: int, config: GuildConfig, message: discord.Message
@@ -501,9 +517,13 @@ class WatchService:
         Clamor was away, say): kept truthful, under the category it had."""
         stored = await self._writer.current(guild_id, message.id)
         text = text_read(message)
-        if stored is None or stored.content == text:
+        # Without text kept there is nothing to bring up to date (and nothing to compare).
+        if stored is None or stored.content == text or not config.keeps_content:
             return
-        analysis = config.analyzer.analyze(text, score_all=False)
+        if analyse_off_loop(text):
+            analysis = await asyncio.to_thread(config.analyzer.analyze, text, score_all=False)
+        else:
+            analysis = config.analyzer.analyze(text, score_all=False)
         edited = message.edited_at is not None
         await self._writer.write(
             _relabelled(self._record(guild_id, message, analysis, edited=edited), stored)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -391,3 +392,55 @@ async def test_a_backfill_drops_the_correction_of_a_message_deleted_unseen(
         # A deleted message leaves no trace: its correction holds its text.
         assert await bot.store.label_correction(fake.guild.id, answer) is None
         assert await bot.store.label_correction(fake.guild.id, kept) is not None
+
+
+async def test_a_relabel_made_during_a_backfill_survives_it(
+    fake_discord: FakeDiscord, clamor: Clamor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    then = datetime.now(UTC) - timedelta(hours=3)
+    ids = [
+        int(
+            fake.user_message(
+                general, fake.user("bob"), f"chat {n}", at=then + timedelta(seconds=n)
+            )["id"]
+        )
+        for n in range(150)  # two pages of history
+    ]
+    async with clamor() as bot:
+        service = bot.watch_service
+        take_page, pages = service._take_page, 0
+
+        async def page_then_relabel(*args: Any, **kwargs: Any) -> None:
+            nonlocal pages
+            await take_page(*args, **kwargs)
+            pages += 1
+            if pages == 1:  # a moderator relabels a message of the page just read
+                where = link(fake, general, ids[0])
+                await mod(fake, ["relabel"], {"message": where, "label": "not-a-request"})
+
+        monkeypatch.setattr(service, "_take_page", page_then_relabel)
+        await finished(fake, await backfill(fake, days=1))
+        assert pages == 2
+        # The message is on Discord: the moderator's word stands.
+        assert await bot.store.label_correction(fake.guild.id, ids[0]) is not None
+
+
+async def test_an_undone_relabel_leaves_no_row_an_edit_kept_only_for_it(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        asked = await room.post(general, REQUEST, "bob")
+        assert await room.logged(asked) is not None
+        where = link(fake, general, asked)
+        await mod(fake, ["relabel"], {"message": where, "label": "optimism"})
+        await room.edit(asked, "thanks, never mind")  # no request any more
+        await room.settled()
+        assert await room.logged(asked) is not None  # kept for the moderator's word
+        undone = await mod(fake, ["relabel-undo"], {"message": where})
+        assert "counts as Clamor read it" in str(undone.content)
+        assert await room.logged(asked) is None  # as Clamor reads it now: no request
