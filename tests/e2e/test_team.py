@@ -44,6 +44,17 @@ async def team_named(fake: FakeDiscord, bot: ClamorBot, team: FakeRole) -> Room:
     return Room(fake, bot)
 
 
+async def relabelled_answer(
+    fake: FakeDiscord, bot: ClamorBot, team: FakeRole, label: str
+) -> tuple[Room, int]:
+    """Once `team` is named: carol's answer in #general, which a moderator relabelled."""
+    room = await team_named(fake, bot, team)
+    general = fake.channel("general")
+    answer = await room.post(general, ANSWER, "carol")
+    await mod(fake, ["relabel"], {"message": link(fake, general, answer), "label": label})
+    return room, answer
+
+
 def maintainers(fake: FakeDiscord, *members: str) -> FakeRole:
     """A role the server's team has, given to `members` (before the bot starts)."""
     role = fake.world.add_role(fake.guild, "Maintainers", 0)
@@ -341,12 +352,9 @@ async def test_an_edit_keeps_a_moderators_relabel_of_the_teams_message(
     fake_discord: FakeDiscord, clamor: Clamor
 ) -> None:
     fake = fake_discord
-    general = fake.channel("general")
     team = maintainers(fake, "carol")
     async with clamor() as bot:
-        room = await team_named(fake, bot, team)
-        answer = await room.post(general, ANSWER, "carol")
-        await mod(fake, ["relabel"], {"message": link(fake, general, answer), "label": "demand"})
+        room, answer = await relabelled_answer(fake, bot, team, "demand")
         await room.edit(answer, ANSWER + ", promise")  # a typo fixed, say
         await room.settled()
         # As a backfill over it keeps them: the moderator's word stands, the text follows.
@@ -360,12 +368,9 @@ async def test_a_backfill_brings_a_relabelled_rows_text_up_to_date(
     fake_discord: FakeDiscord, clamor: Clamor
 ) -> None:
     fake = fake_discord
-    general = fake.channel("general")
     team = maintainers(fake, "carol")
     async with clamor() as bot:
-        room = await team_named(fake, bot, team)
-        answer = await room.post(general, ANSWER, "carol")
-        await mod(fake, ["relabel"], {"message": link(fake, general, answer), "label": "demand"})
+        room, answer = await relabelled_answer(fake, bot, team, "demand")
         fake.message_edit(answer, "never mind, the text is gone")  # edited while unseen
         await finished(fake, await backfill(fake, days=1))
         row = await room.logged(answer)
