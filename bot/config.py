@@ -60,6 +60,8 @@ LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 MIN_TERM_CHARS = 2
 MAX_TERM_CHARS = 100
 MAX_TERMS_PER_KIND = 100
+# A team is a few roles (a server may have 250); 25 keep `/clamor-mod team list` one short answer.
+MAX_TEAM_ROLES = 25
 
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 # Bot tokens are three base64url segments joined by dots; anything else is a paste error.

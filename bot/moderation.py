@@ -12,6 +12,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.config import (
+    MAX_TEAM_ROLES,
     MAX_TERM_CHARS,
     MAX_TERMS_PER_KIND,
     MIN_TERM_CHARS,
@@ -241,6 +242,27 @@ def term_limit_reached(kind: TermKind) -> str:
     return (
         f"This server already has {MAX_TERMS_PER_KIND} {kind} terms, the most it may have: "
         f"remove one with `/clamor-mod terms remove` to add another."
+    )
+
+
+ANSWERS_NOT_REQUESTS = "their messages answer requests and are not counted as requests"
+
+
+def describe_team(role_ids: frozenset[int]) -> str:
+    """The team's roles (`/clamor-mod team list`)."""
+    if not role_ids:
+        return (
+            "No team roles: every member's messages can count as requests. Add the roles of "
+            "this server's own team (maintainers, staff) with `/clamor-mod team add`."
+        )
+    names = ", ".join(f"<@&{role_id}>" for role_id in sorted(role_ids))
+    return f"Team roles: {names}. Members with one of them: {ANSWERS_NOT_REQUESTS}."
+
+
+def team_limit_reached() -> str:
+    return (
+        f"The team already has {MAX_TEAM_ROLES} roles, the most it may have: remove one "
+        "first (`/clamor-mod team list` shows them)."
     )
 
 

@@ -7,13 +7,11 @@ row from digests; a category replaces the logged one.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from bot.store.database import Database
-from bot.store.dialect import in_id_list
 from bot.store.records import REQUEST_COLUMNS, RequestRecord, Row, message_text, request_record
 
 Label = Literal["demand", "frustration", "optimism", "skepticism", "defeatism", "not-a-request"]
@@ -149,17 +147,6 @@ class LabelQueries(Database):
             params.append(guild_id)
         rows = await self._fetch_all(sql + " ORDER BY corrected_at, guild_id, message_id", params)
         return [correction_from_row(row) for row in rows]
-
-    async def corrected_ids(self, guild_id: int, message_ids: Collection[int]) -> set[int]:
-        """Which of these messages a moderator relabelled."""
-        if not message_ids:
-            return set()
-        rows = await self._fetch_all(
-            "SELECT message_id FROM label_corrections WHERE guild_id = ? AND "
-            + in_id_list("message_id", self.dialect),
-            (guild_id, json.dumps(list(message_ids))),
-        )
-        return {int(row[0]) for row in rows}
 
     async def now_not_requests(self, guild_id: int, message_ids: Iterable[int]) -> int:
         """Record that Clamor reads these relabelled messages as no requests now (an edit, say):

@@ -366,7 +366,7 @@ class WatchService:
             return
         analysis = await self._analyse(guild_id, config, message)
         outcome = edit_outcome(logged=stored is not None, request=analysis.request)
-        if outcome == "remove" and await self._store.corrected_ids(guild_id, [message.id]):
+        if outcome == "remove" and await self._store.label_correction(guild_id, message.id):
             # The moderator's word stands while the message is on Discord; its text follows.
             assert stored is not None
             await self._store.now_not_requests(guild_id, [message.id])
@@ -457,9 +457,10 @@ class WatchService:
                 # Past the newest message read, up to the range's end, nothing is on Discord.
                 newest = spec.after if result.newest is None else result.newest
                 if top > newest:
-                    await self._drop_corrections_of_deleted(
-                        guild_id, channel.id, newest, top, set()
+                    unseen = await self._store.corrected_ids_between(
+                        guild_id, channel.id, newest, top
                     )
+                    await self._drop_corrections(guild_id, channel.id, unseen)
         await self._writer.flush()  # what the caller reports is in the log
         return result
 
@@ -485,30 +486,31 @@ class WatchService:
                     still_requests.add(message.id)
                 else:
                     others.append(message.id)
+            # The page's relabels, and those of messages between the last page and this one's
+            # newest (oldest first): one look, in this turn, so a relabel made meanwhile is of
+            # a message seen.
+            relabelled = await self._store.corrected_ids_between(
+                guild_id, channel_id, after, page[-1].id
+            )
             # A message a moderator relabelled keeps its row while it is on Discord: the
             # moderator's word stands (the team's message relabelled a request, say).
-            corrected = await self._store.corrected_ids(guild_id, others)
+            kept = relabelled.intersection(others)
             for message in page:
-                if message.id in corrected:
+                if message.id in kept:
                     await self._keep_relabelled(guild_id, config, message)
-            if corrected:
-                await self._store.now_not_requests(guild_id, corrected)
-            still_requests.update(corrected)
-            # Pages come oldest first: from the last one up to this one's newest message, what
-            # the page lacks was deleted, and a relabel of it (its row, if any, goes with the
-            # scan's end) goes now, in this turn: a relabel made meanwhile is of a message seen.
-            await self._drop_corrections_of_deleted(
-                guild_id, channel_id, after, page[-1].id, {message.id for message in page}
+            if kept:
+                await self._store.now_not_requests(guild_id, kept)
+            still_requests.update(kept)
+            # What the page lacks was deleted; its relabel goes now (its row with the scan's end).
+            await self._drop_corrections(
+                guild_id, channel_id, relabelled.difference(message.id for message in page)
             )
 
-    async def _drop_corrections_of_deleted(
-        self, guild_id: int, channel_id: int, after: int, up_to: int, seen: set[int]
-    ) -> None:
-        """Forget the relabels of the channel's messages in (after, up_to] not `seen` on
-        Discord: a deleted message leaves no correction (its text) behind."""
-        deleted = await self._store.corrected_ids_between(guild_id, channel_id, after, up_to)
-        if deleted - seen:
-            await self._writer.remove(guild_id, sorted(deleted - seen), channel_id=channel_id)
+    async def _drop_corrections(self, guild_id: int, channel_id: int, deleted: set[int]) -> None:
+        """Forget the relabels of messages deleted unseen: a deleted message leaves no
+        correction (its text) behind."""
+        if deleted:
+            await self._writer.remove(guild_id, sorted(deleted), channel_id=channel_id)
 
     async def _keep_relabelled(
         self, guild_id: int, config: GuildConfig, message: discord.Message

@@ -8,25 +8,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ClamorBot
+from bot.config import MAX_TEAM_ROLES
 from bot.errors import UserFacingError
+from bot.moderation import ANSWERS_NOT_REQUESTS, describe_team, team_limit_reached
 from cogs._interactions import answer_quietly, guild_id_of
 
 Interaction = discord.Interaction[ClamorBot]
-
-ANSWERS_NOT_REQUESTS = "their messages answer requests and are not counted as requests"
-# A team is a few roles (a server may have 250); 25 keep `team list` one short answer.
-MAX_TEAM_ROLES = 25
-
-
-def describe_team(role_ids: frozenset[int]) -> str:
-    """The team's roles, for the moderators."""
-    if not role_ids:
-        return (
-            "No team roles: every member's messages can count as requests. Add the roles of "
-            "this server's own team (maintainers, staff) with `/clamor-mod team add`."
-        )
-    names = ", ".join(f"<@&{role_id}>" for role_id in sorted(role_ids))
-    return f"Team roles: {names}. Members with one of them: {ANSWERS_NOT_REQUESTS}."
 
 
 class TeamCommands(commands.Cog):
@@ -47,10 +34,7 @@ class TeamCommands(commands.Cog):
             raise UserFacingError("Every member has @everyone: pick the role only the team has.")
         team = (await self.bot.guild_configs.get(guild_id)).team_roles
         if role.id not in team and len(team) >= MAX_TEAM_ROLES:
-            raise UserFacingError(
-                f"The team already has {MAX_TEAM_ROLES} roles, the most it may have: remove one "
-                "first (`/clamor-mod team list` shows them)."
-            )
+            raise UserFacingError(team_limit_reached())
         if await self.bot.guild_configs.add_team_role(guild_id, role.id):
             text = (
                 f"{role.mention} is on the team: from now on {ANSWERS_NOT_REQUESTS}. "

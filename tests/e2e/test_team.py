@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from bot.client import ClamorBot
+from bot.config import MAX_TEAM_ROLES
 from bot.watch.team import MEMBER_ROLES_SECONDS
 from bot.why import BY_THE_TEAM
-from cogs.moderation.team import MAX_TEAM_ROLES
 from tests.e2e.helpers import Clock
 from tests.e2e.test_backfill import backfill, finished
 from tests.e2e.test_gap_fill import filled

@@ -140,11 +140,10 @@ async def test_which_messages_were_relabelled(store: Store) -> None:
     await store.set_label_correction(correction(2, "demand"))
     await store.set_label_correction(correction(5, "not-a-request", channel_id=11))
     await store.set_label_correction(correction(7, "optimism", guild_id=B))
-    assert await store.corrected_ids(A, [1, 2, 5, 7]) == {2, 5}
-    assert await store.corrected_ids(A, []) == set()
     assert await store.corrected_ids_between(A, 10, 1, 5) == {2}  # (after, up to], one channel
     assert await store.corrected_ids_between(A, 11, 0, 5) == {5}
     assert await store.corrected_ids_between(A, 11, 5, 9) == set()
+    assert await store.corrected_ids_between(B, 10, 0, 9) == {7}  # each guild its own
 
 
 async def test_one_guilds_correction_never_touches_another_guilds_rows(store: Store) -> None:
