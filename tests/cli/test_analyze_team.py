@@ -282,6 +282,18 @@ def _written(tmp_path: Path, name: str, doc: dict[str, Any]) -> Path:
     return path
 
 
+def _both_kept_after(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], full: dict[str, Any], late: dict[str, Any]
+) -> None:
+    """`analyze --db` of `full` logs its two requests; of `late` (a part of it) after it,
+    takes neither out of the log."""
+    db = tmp_path / "bot.db"
+    totals, _ = _analyze(capsys, str(_written(tmp_path, "full", full)), "--db", str(db))
+    assert totals["requests"] == 2
+    _, err = _analyze(capsys, str(_written(tmp_path, "late", late)), "--db", str(db))
+    assert _logged(db) == [1_000_001, 1_000_002], err
+
+
 def test_a_later_export_without_the_request_before_keeps_the_flow_reply(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -291,12 +303,8 @@ def test_a_later_export_without_the_request_before_keeps_the_flow_reply(
     late = export_doc([("2026-03-14T10:02:00+00:00", FLOW_REACTION)])
     late["messages"][0]["id"] = full["messages"][1]["id"]  # the same message, exported again
     late["messages"][0]["author"] = full["messages"][1]["author"]
-    db = tmp_path / "bot.db"
-    totals, _ = _analyze(capsys, str(_written(tmp_path, "full", full)), "--db", str(db))
-    assert totals["requests"] == 2
     # Read alone now, it is no request; what made it one is not in this export: the row stays.
-    _, err = _analyze(capsys, str(_written(tmp_path, "late", late)), "--db", str(db))
-    assert _logged(db) == [1_000_001, 1_000_002], err
+    _both_kept_after(tmp_path, capsys, full, late)
 
 
 def test_a_thread_export_without_its_opener_keeps_the_replies_an_earlier_run_logged(
@@ -310,11 +318,7 @@ def test_a_thread_export_without_its_opener_keeps_the_replies_an_earlier_run_log
     late = json.loads(json.dumps(full))
     late["messages"] = late["messages"][1:]
     late["messageCount"] = 1
-    db = tmp_path / "bot.db"
-    totals, _ = _analyze(capsys, str(_written(tmp_path, "full", full)), "--db", str(db))
-    assert totals["requests"] == 2
-    _, err = _analyze(capsys, str(_written(tmp_path, "late", late)), "--db", str(db))
-    assert _logged(db) == [1_000_001, 1_000_002], err
+    _both_kept_after(tmp_path, capsys, full, late)
 
 
 def test_a_moderators_relabel_keeps_the_teams_row_through_analyze_db(

@@ -19,6 +19,7 @@ from tests.e2e.helpers import Clock
 from tests.e2e.test_backfill import backfill, finished
 from tests.e2e.test_gap_fill import filled
 from tests.e2e.test_moderation import mod, refused
+from tests.e2e.test_relabel import relabel
 from tests.e2e.test_watcher import REQUEST, Room
 from tests.e2e.test_why import link, why
 from tests.e2e.waiting import eventually
@@ -51,7 +52,7 @@ async def relabelled_answer(
     room = await team_named(fake, bot, team)
     general = fake.channel("general")
     answer = await room.post(general, ANSWER, "carol")
-    await mod(fake, ["relabel"], {"message": link(fake, general, answer), "label": label})
+    await relabel(fake, link(fake, general, answer), label)
     return room, answer
 
 
@@ -192,8 +193,8 @@ async def test_an_undone_relabel_of_the_teams_answer_leaves_it_uncounted(
         answer = await room.post(general, ANSWER, "carol")
         assert await room.logged(answer) is None
         where = link(fake, general, answer)
-        relabelled = await mod(fake, ["relabel"], {"message": where, "label": "demand"})
-        assert "Clamor said: not a request" in str(relabelled.content), relabelled.content
+        relabelled = await relabel(fake, where, "demand")
+        assert "Clamor said: not a request" in relabelled, relabelled
         assert await room.logged(answer) is not None  # the moderator's word counts
         await mod(fake, ["relabel-undo"], {"message": where})
         # The message counts as Clamor reads it: the team's answer, never counted.
@@ -297,7 +298,7 @@ async def test_a_backfill_keeps_a_moderators_relabel_of_the_teams_message(
         room = await team_named(fake, bot, team)
         answer = await room.post(general, ANSWER, "carol")
         where = link(fake, general, answer)
-        await mod(fake, ["relabel"], {"message": where, "label": "demand"})
+        await relabel(fake, where, "demand")
         assert await room.logged(answer) is not None
         await finished(fake, await backfill(fake, days=1))
         assert await bot.store.label_correction(fake.guild.id, answer) is not None
@@ -391,7 +392,7 @@ async def test_a_backfill_drops_the_correction_of_a_message_deleted_unseen(
         kept = await room.post(general, ANSWER, "carol")
         for message in (answer, kept):
             where = link(fake, general, message)
-            await mod(fake, ["relabel"], {"message": where, "label": "not-a-request"})
+            await relabel(fake, where, "not-a-request")
         fake.messages.delete(answer)  # deleted while Clamor did not see it
         await finished(fake, await backfill(fake, days=1))
         # A deleted message leaves no trace: its correction holds its text.
@@ -423,7 +424,7 @@ async def test_a_relabel_made_during_a_backfill_survives_it(
             pages += 1
             if pages == 1:  # a moderator relabels a message of the page just read
                 where = link(fake, general, ids[0])
-                await mod(fake, ["relabel"], {"message": where, "label": "not-a-request"})
+                await relabel(fake, where, "not-a-request")
 
         monkeypatch.setattr(service, "_take_page", page_then_relabel)
         await finished(fake, await backfill(fake, days=1))
@@ -442,7 +443,7 @@ async def test_an_undone_relabel_leaves_no_row_an_edit_kept_only_for_it(
         asked = await room.post(general, REQUEST, "bob")
         assert await room.logged(asked) is not None
         where = link(fake, general, asked)
-        await mod(fake, ["relabel"], {"message": where, "label": "optimism"})
+        await relabel(fake, where, "optimism")
         await room.edit(asked, "thanks, never mind")  # no request any more
         await room.settled()
         assert await room.logged(asked) is not None  # kept for the moderator's word
