@@ -44,8 +44,8 @@ class IngestSummary:
     messages: int = 0
     requests: int = 0
     skipped: int = 0
-    # Messages an earlier run (or the bot) logged as requests that the team makes no requests
-    # now (the team's own, a reply to one, a post one opened): taken out, unless relabelled.
+    # Rows an earlier run (or the bot) logged of the team's messages, or of replies to them
+    # (messages in a post one opened): taken out of the log, except relabelled ones.
     unlogged: int = 0
     # Request messages whose id is already logged under another guild: a row is never taken
     # over across guilds, so these are not logged and the digest does not count them.
@@ -100,8 +100,8 @@ class _ChannelRead:
     # Until the file ends when it is out of order: 16 bytes a message.
     ids: array[int] = field(default_factory=lambda: array("q"))
     buckets: array[int] = field(default_factory=lambda: array("q"))
-    # Messages read since the last flush that the team makes no requests (a row of one goes).
-    not_requests: array[int] = field(default_factory=lambda: array("q"))
+    # Read since the last flush: the team's messages and the replies to them, whose rows go.
+    to_unlog: array[int] = field(default_factory=lambda: array("q"))
 
     def add(self, message_id: int, bucket: int) -> None:
         step = (message_id > self.previous) - (message_id < self.previous)
@@ -256,25 +256,25 @@ def _team_reading(
     """The verdict on a message of a guild with a team: the team's messages answer requests,
     so none is a request, as the bot reads them (`WatchService.counted`). A row an earlier
     run may have logged of one, or of a reply to one (a post one opened), is to be taken out
-    (`read.not_requests`); other rows stay, as this export may lack what made them requests."""
+    (`read.to_unlog`); other rows stay, as this export may lack what made them requests."""
     summary.saw_roles(message.author_roles)
     if team.wrote(message.author_roles):
         said.add(message.message_id)
         if analysis.request:
             summary.team_answers += 1
             analysis = team_answer(analysis)
-        read.not_requests.append(message.message_id)
+        read.to_unlog.append(message.message_id)
     elif not analysis.request and (message.replies_to in said or message.channel_id in said):
-        read.not_requests.append(message.message_id)
+        read.to_unlog.append(message.message_id)
     return analysis
 
 
 async def _unlog(store: Store, read: _ChannelRead) -> int:
-    """Take `read.not_requests` out of the log, except those a moderator relabelled; how many
+    """Take `read.to_unlog` out of the log, except those a moderator relabelled; how many
     were there."""
-    if not read.not_requests:
+    if not read.to_unlog:
         return 0
-    ids, read.not_requests = read.not_requests, array("q")
+    ids, read.to_unlog = read.to_unlog, array("q")
     return await store.delete_uncorrected_requests(read.guild_id, ids)
 
 
