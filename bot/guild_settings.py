@@ -147,7 +147,7 @@ class GuildConfigs:
         return removed
 
     async def add_team_role(self, guild_id: int, role_id: int) -> bool:
-        """Whether the role was new to the team."""
+        """Whether the role was new to the team (TeamLimitError past the limit)."""
         added = await self._store.add_team_role(guild_id, role_id)
         if added:
             self.invalidate(guild_id)

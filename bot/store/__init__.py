@@ -2,7 +2,7 @@
 and every SQL statement of Clamor."""
 
 from bot.store.errors import StoreError, StoreUnavailableError
-from bot.store.guilds import TermLimitError, normalize_term
+from bot.store.guilds import TeamLimitError, TermLimitError, normalize_term
 from bot.store.keys import MissingKeyError, author_hash, load_or_create_key
 from bot.store.labels import LABELS, NOT_A_REQUEST, Label, LabelCorrection
 from bot.store.privacy import CONTENT_MODES
@@ -44,6 +44,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreUnavailableError",
+    "TeamLimitError",
     "TermKind",
     "TermLimitError",
     "WatchMode",

@@ -13,6 +13,7 @@ from bot.analysis.results import GuildTerms
 from bot.config import (
     DEFAULT_DIGEST_TIME,
     DEFAULT_TIMEZONE,
+    MAX_TEAM_ROLES,
     MAX_TERM_CHARS,
     MAX_TERMS_PER_KIND,
 )
@@ -50,6 +51,13 @@ class TermLimitError(ValueError):
             f"this server already has {MAX_TERMS_PER_KIND} {kind} terms, the most it may have"
         )
         self.kind = kind
+
+
+class TeamLimitError(ValueError):
+    """The guild's team already has as many roles as it may."""
+
+    def __init__(self) -> None:
+        super().__init__(f"the team already has {MAX_TEAM_ROLES} roles, the most it may have")
 
 
 def normalize_term(term: str) -> str:
@@ -262,12 +270,25 @@ class GuildQueries(Database):
         return {row["channel_id"]: row["rule"] for row in rows}
 
     async def add_team_role(self, guild_id: int, role_id: int) -> bool:
-        """Whether the role was new to the guild's team."""
+        """Whether the role was new to the guild's team; TeamLimitError when the team already
+        has MAX_TEAM_ROLES roles. Checked in the statement itself, so two moderators adding at
+        once cannot pass the limit together."""
         added = await self._write(
-            "INSERT INTO team_roles (guild_id, role_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO team_roles (guild_id, role_id) "
+            "SELECT CAST(? AS BIGINT), CAST(? AS BIGINT) "
+            "WHERE (SELECT COUNT(*) FROM team_roles WHERE guild_id = ?) < ? "
+            "ON CONFLICT (guild_id, role_id) DO NOTHING",
+            (guild_id, role_id, guild_id, MAX_TEAM_ROLES),
+        )
+        if added > 0:
+            return True
+        known = await self._fetch_one(
+            "SELECT 1 AS known FROM team_roles WHERE guild_id = ? AND role_id = ?",
             (guild_id, role_id),
         )
-        return added > 0
+        if known is None:
+            raise TeamLimitError
+        return False
 
     async def remove_team_role(self, guild_id: int, role_id: int) -> bool:
         removed = await self._write(

@@ -8,9 +8,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ClamorBot
-from bot.config import MAX_TEAM_ROLES
 from bot.errors import UserFacingError
 from bot.moderation import ANSWERS_NOT_REQUESTS, describe_team, team_limit_reached
+from bot.store import TeamLimitError
 from cogs._interactions import answer_quietly, guild_id_of
 
 Interaction = discord.Interaction[ClamorBot]
@@ -32,10 +32,11 @@ class TeamCommands(commands.Cog):
         guild_id = guild_id_of(interaction)
         if role.is_default():
             raise UserFacingError("Every member has @everyone: pick the role only the team has.")
-        team = (await self.bot.guild_configs.get(guild_id)).team_roles
-        if role.id not in team and len(team) >= MAX_TEAM_ROLES:
-            raise UserFacingError(team_limit_reached())
-        if await self.bot.guild_configs.add_team_role(guild_id, role.id):
+        try:
+            added = await self.bot.guild_configs.add_team_role(guild_id, role.id)
+        except TeamLimitError:
+            raise UserFacingError(team_limit_reached()) from None
+        if added:
             text = (
                 f"{role.mention} is on the team: from now on {ANSWERS_NOT_REQUESTS}. "
                 "Messages already logged stay until read again."

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.analysis.results import GuildTerms
-from bot.store import GuildSettings, Store, normalize_term
+from bot.config import MAX_TEAM_ROLES
+from bot.store import GuildSettings, Store, TeamLimitError, normalize_term
 
 DEFAULTS = {"default_time": "18:00", "default_timezone": "UTC"}
 SET_AT = 1_700_000_000.0  # when a schedule was set up: its first digest is the first due after
@@ -120,6 +123,28 @@ async def test_team_roles(store: Store) -> None:
     assert await store.remove_team_role(1, 70) is False
     assert await store.team_roles(1) == {71}
     assert await store.team_roles(2) == {72}
+
+
+async def test_a_team_has_at_most_its_limit_of_roles_even_when_added_at_once(
+    store: Store,
+) -> None:
+    # Two moderators adding at the same moment must not pass the limit together: the Store
+    # checks it in the statement that adds.
+    outcomes = await asyncio.gather(
+        *(store.add_team_role(1, role) for role in range(MAX_TEAM_ROLES + 5)),
+        return_exceptions=True,
+    )
+    assert outcomes.count(True) == MAX_TEAM_ROLES
+    refused = [outcome for outcome in outcomes if isinstance(outcome, TeamLimitError)]
+    assert len(refused) == 5
+    assert "the team already has 25 roles" in str(refused[0])
+    team = sorted(await store.team_roles(1))
+    assert len(team) == MAX_TEAM_ROLES
+    # A role the full team has is "nothing changed", not an error; another guild has room.
+    assert await store.add_team_role(1, team[0]) is False
+    assert await store.add_team_role(2, team[0]) is True
+    await store.remove_team_role(1, team[1])
+    assert await store.add_team_role(1, 99) is True
 
 
 async def test_team_guilds(store: Store) -> None:
