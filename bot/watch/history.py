@@ -95,12 +95,6 @@ def plan_backfill(*, days: int, now: float) -> ScanSpec:
     return ScanSpec(after=snowflake_at(now - days * DAY) - 1)
 
 
-def rows_to_remove(logged: set[int], still_requests: set[int]) -> list[int]:
-    """Logged ids in a scanned range that are no longer requests on Discord (deleted, or edited
-    into something else) while the bot was away."""
-    return sorted(logged - still_requests)
-
-
 @dataclass(slots=True)
 class Throttle:
     """At most one progress update per `every` seconds (the first is always due)."""

@@ -37,7 +37,7 @@ from bot.guild_settings import GuildConfig, GuildConfigs
 from bot.learning.rescore import Rescore, rescore
 from bot.store import RequestRecord, Store
 from bot.watch.activity import ActivityBuffer, RecentIds, ThreadMemory
-from bot.watch.history import ScanSpec, rows_to_remove
+from bot.watch.history import ScanSpec
 from bot.watch.rules import (
     ConversationMemory,
     Place,
@@ -419,9 +419,11 @@ class WatchService:
         """Read `channel`'s history as `spec` says, oldest first, a page at a time: count
         volume (the Store counts an id once, however often it is read), log requests (edited
         ones with their current text) and remove logged rows of the range that Discord no
-        longer has or that stopped being requests."""
+        longer has or that stopped being requests.
+
+        A page's rows are settled in the page's turn: a relabel made after it (by a moderator
+        while later pages are read) is of a message seen, and stands."""
         result = ScanResult()
-        still_requests: set[int] = set()
         page: list[discord.Message] = []
         read = 0
         history = channel.history(
@@ -434,7 +436,7 @@ class WatchService:
             read += 1
             page.append(message)
             if len(page) == HISTORY_PAGE:
-                await self._take_page(guild_id, channel.id, spec, page, result, still_requests)
+                await self._take_page(guild_id, channel.id, spec, page, result)
                 page = []
                 # Read in full from `after` up to the newest message read.
                 self.activity.mark_read(guild_id, channel.id, spec.after, message.id)
@@ -442,25 +444,18 @@ class WatchService:
                     await on_page(result)
                 await asyncio.sleep(self.page_pause)
         if page:
-            await self._take_page(guild_id, channel.id, spec, page, result, still_requests)
+            await self._take_page(guild_id, channel.id, spec, page, result)
         result.exhausted = spec.limit is None or read < spec.limit
         top = spec.top(newest_read=result.newest, exhausted=result.exhausted)
         if top is not None:
             self.activity.mark_read(guild_id, channel.id, spec.after, top)
-        if top is not None and top > spec.after:
+        newest = spec.after if result.newest is None else result.newest
+        if top is not None and top > newest:
+            # Past the newest message read, up to the range's end, nothing is on Discord.
             async with self.lock(guild_id):
-                logged = await self._writer.logged_ids(guild_id, channel.id, spec.after, top)
-                gone = rows_to_remove(logged, still_requests)
-                if gone:
-                    await self._writer.remove(guild_id, gone, channel_id=channel.id)
-                    result.removed += len(gone)
-                # Past the newest message read, up to the range's end, nothing is on Discord.
-                newest = spec.after if result.newest is None else result.newest
-                if top > newest:
-                    unseen = await self._store.corrected_ids_between(
-                        guild_id, channel.id, newest, top
-                    )
-                    await self._drop_corrections(guild_id, channel.id, unseen)
+                gone = await self._writer.logged_ids(guild_id, channel.id, newest, top)
+                unseen = await self._store.corrected_ids_between(guild_id, channel.id, newest, top)
+                await self._remove(guild_id, channel.id, gone, unseen, result)
         await self._writer.flush()  # what the caller reports is in the log
         return result
 
@@ -471,11 +466,13 @@ class WatchService:
         spec: ScanSpec,
         page: list[discord.Message],
         result: ScanResult,
-        still_requests: set[int],
     ) -> None:
+        """Count and log a page of history, and take out the rows of its range that are no
+        longer requests on Discord (deleted, or edited into something else while away)."""
         config = await self._configs.get(guild_id)
         async with self.lock(guild_id):
             after = spec.after if result.newest is None else result.newest
+            still_requests: set[int] = set()
             others: list[int] = []
             for message in page:
                 result.scanned += 1
@@ -501,16 +498,23 @@ class WatchService:
             if kept:
                 await self._store.now_not_requests(guild_id, kept)
             still_requests.update(kept)
-            # What the page lacks was deleted; its relabel goes now (its row with the scan's end).
-            await self._drop_corrections(
-                guild_id, channel_id, relabelled.difference(message.id for message in page)
-            )
+            logged = await self._writer.logged_ids(guild_id, channel_id, after, page[-1].id)
+            deleted = relabelled.difference(message.id for message in page)
+            await self._remove(guild_id, channel_id, logged - still_requests, deleted, result)
 
-    async def _drop_corrections(self, guild_id: int, channel_id: int, deleted: set[int]) -> None:
-        """Forget the relabels of messages deleted unseen: a deleted message leaves no
-        correction (its text) behind."""
-        if deleted:
-            await self._writer.remove(guild_id, sorted(deleted), channel_id=channel_id)
+    async def _remove(
+        self,
+        guild_id: int,
+        channel_id: int,
+        rows: set[int],
+        corrections: set[int],
+        result: ScanResult,
+    ) -> None:
+        """Take out `rows`, no longer requests on Discord, and the relabels of `corrections`,
+        messages deleted unseen: a deleted message leaves no correction (its text) behind."""
+        if rows or corrections:
+            await self._writer.remove(guild_id, sorted(rows | corrections), channel_id=channel_id)
+            result.removed += len(rows)
 
     async def _keep_relabelled(
         self, guild_id: int, config: GuildConfig, message: discord.Message

@@ -433,6 +433,40 @@ async def test_a_relabel_made_during_a_backfill_survives_it(
         assert await bot.store.label_correction(fake.guild.id, ids[0]) is not None
 
 
+async def test_a_row_a_relabel_writes_during_a_backfill_survives_it(
+    fake_discord: FakeDiscord, clamor: Clamor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    then = datetime.now(UTC) - timedelta(hours=3)
+    ids = [
+        int(
+            fake.user_message(
+                general, fake.user("bob"), f"chat {n}", at=then + timedelta(seconds=n)
+            )["id"]
+        )
+        for n in range(150)  # two pages of history
+    ]
+    async with clamor() as bot:
+        service = bot.watch_service
+        take_page, pages = service._take_page, 0
+
+        async def page_then_relabel(*args: Any, **kwargs: Any) -> None:
+            nonlocal pages
+            await take_page(*args, **kwargs)
+            pages += 1
+            if pages == 1:  # a moderator makes a request of chat the page just read
+                await relabel(fake, link(fake, general, ids[0]), "defeatism")
+
+        monkeypatch.setattr(service, "_take_page", page_then_relabel)
+        await finished(fake, await backfill(fake, days=1))
+        assert pages == 2
+        row = await bot.store.get_request(fake.guild.id, ids[0])
+        assert row is not None
+        assert row.category == "defeatism"
+        assert await bot.store.label_correction(fake.guild.id, ids[0]) is not None
+
+
 async def test_an_undone_relabel_leaves_no_row_an_edit_kept_only_for_it(
     fake_discord: FakeDiscord, clamor: Clamor
 ) -> None:

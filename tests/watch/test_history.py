@@ -10,7 +10,6 @@ from bot.watch.history import (
     Throttle,
     plan_backfill,
     plan_gap_fill,
-    rows_to_remove,
     snowflake_at,
 )
 
@@ -89,10 +88,6 @@ def test_plan_backfill_refuses_days_out_of_range(days: int) -> None:
 )
 def test_scanned_range_top(spec: ScanSpec, newest: int | None, exhausted: bool, top: int) -> None:
     assert spec.top(newest_read=newest, exhausted=exhausted) == top
-
-
-def test_rows_to_remove_are_logged_ids_no_longer_requests() -> None:
-    assert rows_to_remove({1, 2, 3, 4}, {2, 4, 5}) == [1, 3]
 
 
 def test_throttle_lets_one_update_through_per_interval() -> None:
