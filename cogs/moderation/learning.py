@@ -77,9 +77,11 @@ class LearningCommands(commands.Cog):
     async def relabel_undo(self, interaction: Interaction, message: str) -> None:
         await think_quietly(interaction)  # the message may be read from Discord first
         found = await find_message(self.bot, interaction, message)
-        undone = await self.bot.guild_configs.undo_label_correction(
-            found.guild_id, found.message_id
-        )
+        # In the guild's turn, as the relabel was: not between a history page's reads.
+        async with self.bot.watch_service.lock(found.guild_id):
+            undone = await self.bot.guild_configs.undo_label_correction(
+                found.guild_id, found.message_id
+            )
         text = (
             f"Undid the relabel of {found.link}: it counts as Clamor read it, and nothing is "
             "learned from it."

@@ -15,7 +15,7 @@ import discord
 
 from bot.client import ClamorBot
 from bot.errors import UserFacingError
-from bot.store import NOT_A_REQUEST, Label, LabelCorrection, author_hash
+from bot.store import NOT_A_REQUEST, Label, LabelCorrection, RequestRecord, author_hash
 from bot.watch.service import is_member_message
 from bot.watch.writer import request_record
 from cogs.moderation.messages import FoundMessage, analyse_now, find_message
@@ -28,6 +28,7 @@ async def relabel_message(
 ) -> str:
     """Store the correction; the one-line answer for the moderator."""
     found = await find_message(bot, interaction, message)
+    record: RequestRecord | None = None
     if found.logged is not None:
         correction = LabelCorrection(
             guild_id=found.guild_id,
@@ -42,8 +43,14 @@ async def relabel_message(
             author_hash=found.logged.author_hash or None,
         )
     else:
-        correction = await _correct_unlogged(bot, found, label)
-    await bot.guild_configs.set_label_correction(correction)
+        correction, record = await _correct_unlogged(bot, found, label)
+    # In the guild's turn: a history page read meanwhile settles its rows before or after the
+    # relabel, never between the row it writes and the correction that keeps it.
+    async with bot.watch_service.lock(found.guild_id):
+        if record is not None:
+            # The writer applies the guild's privacy settings, as for every other logged message.
+            await bot.request_writer.write(record)
+        await bot.guild_configs.set_label_correction(correction)
     was = correction.original_category or "not a request"
     effect = (
         "it is left out of digests from now on"
@@ -53,7 +60,11 @@ async def relabel_message(
     return f"Relabelled {found.link} as `{label}` (Clamor said: {was}); {effect}."
 
 
-async def _correct_unlogged(bot: ClamorBot, found: FoundMessage, label: Label) -> LabelCorrection:
+async def _correct_unlogged(
+    bot: ClamorBot, found: FoundMessage, label: Label
+) -> tuple[LabelCorrection, RequestRecord | None]:
+    """The correction of a message never logged, and the row to log it under the moderator's
+    category (None for "not a request")."""
     fetched = found.fetched
     assert fetched is not None  # find_message returns the row or the message
     if not is_member_message(fetched):
@@ -69,8 +80,9 @@ async def _correct_unlogged(bot: ClamorBot, found: FoundMessage, label: Label) -
         )
     read = await analyse_now(bot, found.guild_id, config, fetched)
     analysis = await bot.watch_service.counted(config, fetched, read)
+    record = None
     if label != NOT_A_REQUEST:
-        record = request_record(
+        logged = request_record(
             message_id=fetched.id,
             guild_id=found.guild_id,
             channel_id=found.channel_id,
@@ -81,9 +93,8 @@ async def _correct_unlogged(bot: ClamorBot, found: FoundMessage, label: Label) -
             analysis=analysis,
         )
         # Logged under the moderator's category; the correction keeps Clamor's own verdict.
-        # The writer applies the guild's privacy settings, as for every other logged message.
-        await bot.request_writer.write(replace(record, category=label))
-    return LabelCorrection(
+        record = replace(logged, category=label)
+    correction = LabelCorrection(
         guild_id=found.guild_id,
         message_id=found.message_id,
         channel_id=found.channel_id,
@@ -94,3 +105,4 @@ async def _correct_unlogged(bot: ClamorBot, found: FoundMessage, label: Label) -
         corrected_at=bot.clock(),
         author_hash=author,
     )
+    return correction, record

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
@@ -216,3 +217,33 @@ async def test_deleting_a_message_removes_its_correction_too(
         await eventually(gone, "the deleted message's correction to go")
         assert await bot.store.get_request(fake.guild.id, message_id) is None
         assert corrections(tmp_path / "clamor.db") == []
+
+
+async def test_a_relabel_and_its_undo_wait_for_the_guilds_turn(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    chat = int(fake.user_message(general, fake.user("bob"), "anyone up for lunch")["id"])
+    guild_id = fake.guild.id
+    where = link(fake, general, chat)
+    async with clamor() as bot:
+        store = bot.store
+        for command, before_done, after_done in (
+            (relabel(fake, where, "defeatism"), None, "defeatism"),
+            (mod(fake, ["relabel-undo"], {"message": where}), "defeatism", None),
+        ):
+            # The guild's turn held, as while a history page is read: its rows and relabels
+            # are settled together, so the command must wait, whatever it has read.
+            async with bot.watch_service.lock(guild_id):
+                task = asyncio.ensure_future(command)
+                # Bounded: unheld, the command ends in a fraction of this.
+                done, _ = await asyncio.wait({task}, timeout=1.0)
+                assert not done
+                row = await store.get_request(guild_id, chat)
+                assert (row.category if row else None) == before_done
+            await task
+            row = await store.get_request(guild_id, chat)
+            assert (row.category if row else None) == after_done
+            correction = await store.label_correction(guild_id, chat)
+            assert (correction.label if correction else None) == after_done
