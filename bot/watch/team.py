@@ -61,7 +61,8 @@ class MemberRoles:
         key = (guild.id, user_id)
         now = self._clock()
         kept = self._read.pop(key, None)
-        if kept is not None and now < kept[0]:
+        # Bounded on both sides: a wall clock set back must not keep an answer longer.
+        if kept is not None and now < kept[0] <= now + MEMBER_ROLES_SECONDS:
             self._read[key] = kept
             return kept[1]
         roles: frozenset[int] = frozenset()

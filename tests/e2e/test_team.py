@@ -222,6 +222,27 @@ async def test_a_members_roles_are_read_again_after_ten_minutes(
         assert len(member_reads(fake, "carol")) == 2
 
 
+async def test_a_clock_set_back_does_not_keep_a_members_roles_longer(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    team = maintainers(fake, "carol")
+    carol = fake.guild.members[fake.user("carol").id]
+    answer = int(fake.user_message(general, fake.user("carol"), ANSWER)["id"])  # not dispatched
+    clock = Clock()
+    async with clamor(clock=clock):
+        await mod(fake, ["team", "add"], {"role": str(team.id)})
+        where = link(fake, general, answer)
+        assert BY_THE_TEAM in await why(fake, where)
+        carol.role_ids.remove(team.id)
+        clock.now -= 3600  # the machine's clock corrected an hour back
+        # What was read may hold for ten minutes from now at most, not for seventy.
+        clock.now += MEMBER_ROLES_SECONDS + 1
+        assert BY_THE_TEAM not in await why(fake, where)
+        assert len(member_reads(fake, "carol")) == 2
+
+
 async def test_roles_discord_will_not_give_are_not_asked_for_each_message(
     fake_discord: FakeDiscord, clamor: Clamor
 ) -> None:
