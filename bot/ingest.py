@@ -5,7 +5,7 @@ rows (`bot.watch.writer.request_record`)."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -152,10 +152,12 @@ async def ingest_messages(
     return await ingest_exports(store, [messages], author_key, timezone=timezone, team=team)
 
 
-async def roles_wanted(store: Store, team: Team) -> bool:
-    """Whether the exports must be read with their authors' roles: a team is named, or the
-    database knows one (`ingest_exports` finds who is on it)."""
-    return bool(team) or bool(await store.team_guilds())
+async def roles_wanted(store: Store, team: Team) -> bool | frozenset[int]:
+    """Which exports must be read with their authors' roles (`read_export`'s `roles`): every
+    one when a team is named, else those of the guilds the database keeps a team for
+    (`ingest_exports` finds who is on it). Decided per export, not per run: another guild's
+    export neither pays for its roles nor stops at a malformed `roles` array it never uses."""
+    return True if team else await store.team_guilds()
 
 
 async def ingest_exports(
@@ -335,10 +337,10 @@ def export_files(
     paths: Iterable[Path],
     on_progress: Callable[[Path, int, int], None] | None = None,
     *,
-    roles: bool = False,
+    roles: bool | Collection[int] = False,
 ) -> Iterator[Iterator[ExportMessage]]:
     """The messages of each export, one export after another, streamed (with `roles`, with
-    their authors' roles)."""
+    their authors' roles: in every export, or only in those of the guilds `roles` holds)."""
     for path in paths:
         callback = partial(on_progress, path) if on_progress is not None else None
         yield read_export(path, on_progress=callback, roles=roles)

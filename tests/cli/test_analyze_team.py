@@ -350,3 +350,60 @@ def test_a_moderators_relabel_keeps_the_teams_row_through_analyze_db(
     )
     assert _logged(db) == [1_000_001, 1_000_002], err  # the moderator's word stands
     assert "Taken out of the log" not in err
+
+
+def _of_another_guild(path: Path) -> Path:
+    """The export at `path` moved to another server (its own channel and message ids)."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["guild"] = {"id": str(OTHER_GUILD), "name": "Elsewhere", "iconUrl": ""}
+    doc["channel"]["id"] = str(int(doc["channel"]["id"]) + 1)
+    for message in doc["messages"]:
+        message["id"] = str(int(message["id"]) + 1000)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+OTHER_GUILD = GUILD + 1
+
+
+def _store_team_of(db: Path, guild_id: int, role_id: int) -> None:
+    async def add() -> None:
+        async with await Store.open(db) as store:
+            await store.add_team_role(guild_id, role_id)
+
+    asyncio.run(add())
+
+
+def test_a_stored_team_of_another_server_leaves_this_exports_roles_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The database keeps a team for one server only: an export of another is read as
+    without a team, so a malformed `roles` array in it, never used, stops nothing."""
+    path = _export(tmp_path, [("10:00", ANSWER, [MAINTAINERS]), ("11:00", REQUEST, [{"id": 5.5}])])
+    db = tmp_path / "bot.db"
+    _store_team_of(db, OTHER_GUILD, MAINTAINERS_ID)
+    totals, err = _analyze(capsys, str(path), "--db", str(db))
+    assert totals["requests"] == 2
+    assert "warning" not in err
+
+
+def test_a_stored_team_reads_the_roles_of_its_own_servers_exports_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ours = _export(tmp_path, [("10:00", ANSWER, [MAINTAINERS]), ("11:00", REQUEST, [MEMBERS])])
+    theirs = _of_another_guild(
+        _export(tmp_path, [("10:00", ANSWER, "not an array"), ("11:00", REQUEST, None)], "theirs")
+    )
+    db = tmp_path / "bot.db"
+    _store_team(db, MAINTAINERS_ID)
+    assert main(["analyze", str(theirs), str(ours), "--db", str(db), "--tz", "UTC"]) == 0
+    _, err = capsys.readouterr()
+    assert "Not counted as requests: 1 message by the team" in err
+    assert "warning" not in err  # the other server's export needs no roles
+    assert _logged(db) == [1_000_002]
+    # Where the team applies, a malformed roles array is still one line, exit status 2.
+    broken = _export(tmp_path, [("10:00", ANSWER, [MAINTAINERS]), ("11:00", REQUEST, "x")], "ours")
+    assert main(["analyze", str(broken), "--db", str(db)]) == 2
+    _, err = capsys.readouterr()
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"clamor analyze: {broken}: message #2 (byte ")
