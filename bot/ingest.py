@@ -59,15 +59,29 @@ class IngestSummary:
     team_answers: int = 0
     team_met: bool = False  # a message of a guild with a team was read
     roles_seen: set[ExportRole] | None = None
+    # The positions, among the exports read, of those of a guild with a team whose messages
+    # say nothing of roles (an older DiscordChatExporter; a newer one writes `"roles": []` for
+    # a member without any): their team's messages could not be told from members'.
+    exports_without_roles: list[int] = field(default_factory=list)
+    # In the export being read: a message of a guild with a team, and one with roles.
+    _team_met_here: bool = field(default=False, init=False, repr=False)
+    _roles_here: bool = field(default=False, init=False, repr=False)
 
     def saw_roles(self, roles: tuple[ExportRole, ...] | None) -> None:
         """A message of a guild with a team was read, by an author with `roles` (None: the
         export says nothing of roles)."""
-        self.team_met = True
+        self.team_met = self._team_met_here = True
         if roles is not None:
+            self._roles_here = True
             if self.roles_seen is None:
                 self.roles_seen = set()
             self.roles_seen.update(roles)
+
+    def export_read(self, position: int) -> None:
+        """The export at `position` among those read is read to its end."""
+        if self._team_met_here and not self._roles_here:
+            self.exports_without_roles.append(position)
+        self._team_met_here = self._roles_here = False
 
     def saw(self, message: ExportMessage) -> None:
         self.messages += 1
@@ -198,7 +212,7 @@ async def ingest_exports(
             summary.unlogged += await _unlog(store, read)
         pending = 0
 
-    for export in exports:
+    for position, export in enumerate(exports):
         for message in export:
             if message.author_is_bot or message.kind not in USER_MESSAGE_KINDS:
                 summary.skipped += 1
@@ -244,6 +258,7 @@ async def ingest_exports(
         await flush(file_done=True)
         reads.clear()
         channels.clear()
+        summary.export_read(position)
     return summary
 
 
