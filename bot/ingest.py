@@ -5,7 +5,7 @@ rows (`bot.watch.writer.request_record`)."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -59,15 +59,29 @@ class IngestSummary:
     team_answers: int = 0
     team_met: bool = False  # a message of a guild with a team was read
     roles_seen: set[ExportRole] | None = None
+    # The positions, among the exports read, of those of a guild with a team whose messages
+    # say nothing of roles (an older DiscordChatExporter; a newer one writes `"roles": []` for
+    # a member without any): their team's messages could not be told from members'.
+    exports_without_roles: list[int] = field(default_factory=list)
+    # In the export being read: a message of a guild with a team, and one with roles.
+    _team_met_here: bool = field(default=False, init=False, repr=False)
+    _roles_here: bool = field(default=False, init=False, repr=False)
 
     def saw_roles(self, roles: tuple[ExportRole, ...] | None) -> None:
         """A message of a guild with a team was read, by an author with `roles` (None: the
         export says nothing of roles)."""
-        self.team_met = True
+        self.team_met = self._team_met_here = True
         if roles is not None:
+            self._roles_here = True
             if self.roles_seen is None:
                 self.roles_seen = set()
             self.roles_seen.update(roles)
+
+    def export_read(self, position: int) -> None:
+        """The export at `position` among those read is read to its end."""
+        if self._team_met_here and not self._roles_here:
+            self.exports_without_roles.append(position)
+        self._team_met_here = self._roles_here = False
 
     def saw(self, message: ExportMessage) -> None:
         self.messages += 1
@@ -152,10 +166,12 @@ async def ingest_messages(
     return await ingest_exports(store, [messages], author_key, timezone=timezone, team=team)
 
 
-async def roles_wanted(store: Store, team: Team) -> bool:
-    """Whether the exports must be read with their authors' roles: a team is named, or the
-    database knows one (`ingest_exports` finds who is on it)."""
-    return bool(team) or bool(await store.team_guilds())
+async def roles_wanted(store: Store, team: Team) -> bool | frozenset[int]:
+    """Which exports must be read with their authors' roles (`read_export`'s `roles`): every
+    one when a team is named, else those of the guilds the database keeps a team for
+    (`ingest_exports` finds who is on it). Decided per export, not per run: another guild's
+    export neither pays for its roles nor stops at a malformed `roles` array it never uses."""
+    return True if team else await store.team_guilds()
 
 
 async def ingest_exports(
@@ -196,7 +212,7 @@ async def ingest_exports(
             summary.unlogged += await _unlog(store, read)
         pending = 0
 
-    for export in exports:
+    for position, export in enumerate(exports):
         for message in export:
             if message.author_is_bot or message.kind not in USER_MESSAGE_KINDS:
                 summary.skipped += 1
@@ -242,6 +258,7 @@ async def ingest_exports(
         await flush(file_done=True)
         reads.clear()
         channels.clear()
+        summary.export_read(position)
     return summary
 
 
@@ -335,10 +352,10 @@ def export_files(
     paths: Iterable[Path],
     on_progress: Callable[[Path, int, int], None] | None = None,
     *,
-    roles: bool = False,
+    roles: bool | Collection[int] = False,
 ) -> Iterator[Iterator[ExportMessage]]:
     """The messages of each export, one export after another, streamed (with `roles`, with
-    their authors' roles)."""
+    their authors' roles: in every export, or only in those of the guilds `roles` holds)."""
     for path in paths:
         callback = partial(on_progress, path) if on_progress is not None else None
         yield read_export(path, on_progress=callback, roles=roles)

@@ -8,7 +8,7 @@ element at a time.
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Iterator
+from collections.abc import Collection, Generator, Iterator
 from pathlib import Path
 
 from bot.chat_import.fields import ExportedChannel, FieldError, export_message, exported_channel
@@ -30,14 +30,17 @@ def read_export(
     *,
     on_progress: ProgressCallback | None = None,
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
-    roles: bool = False,
+    roles: bool | Collection[int] = False,
 ) -> Generator[ExportMessage, None, None]:
     """Yield every message of the export in file order; raise `ExportError` on a broken file.
 
     A missing or unreadable file is reported at the call, not at the first `next()`; `close()`
     the generator to release the file early. Messages a digest would skip (bots, joins, pins)
     are yielded all the same: the caller decides. `on_progress(bytes_read, total_bytes)` is
-    called after each chunk read. With `roles`, each message carries its author's roles.
+    called after each chunk read. With `roles`, each message carries its author's roles: True
+    in any export, a collection of guild ids only in an export of one of those guilds (the
+    header names it before any message). Where they are not wanted they are never looked at,
+    so a malformed `roles` array there stops nothing.
     """
     path = Path(path)
     total = _check_readable(path)
@@ -59,7 +62,11 @@ def _check_readable(path: Path) -> int:
 
 
 def _read(
-    path: Path, total: int, on_progress: ProgressCallback | None, chunk_bytes: int, roles: bool
+    path: Path,
+    total: int,
+    on_progress: ProgressCallback | None,
+    chunk_bytes: int,
+    roles: bool | Collection[int],
 ) -> Generator[ExportMessage, None, None]:
     try:
         handle = path.open("rb")
@@ -72,7 +79,7 @@ def _read(
         yield from _root(stream, roles)
 
 
-def _root(stream: JsonStream, roles: bool) -> Iterator[ExportMessage]:
+def _root(stream: JsonStream, roles: bool | Collection[int]) -> Iterator[ExportMessage]:
     first = stream.peek()
     if first == "":
         stream.fail("is empty")
@@ -96,7 +103,9 @@ def _root(stream: JsonStream, roles: bool) -> Iterator[ExportMessage]:
         if has_messages:
             stream.fail(f"has a second 'messages' array at byte {stream.offset()}")
         has_messages = True
-        yield from _messages(stream, _channel_of(stream, header), roles)
+        channel = _channel_of(stream, header)
+        wanted = roles if isinstance(roles, bool) else channel.guild_id in roles
+        yield from _messages(stream, channel, wanted)
     if stream.peek() != "":
         stream.fail(f"has unexpected data after the root object at byte {stream.offset()}")
     for key in _HEADER_KEYS:

@@ -40,8 +40,9 @@ class ExportMessage(NamedTuple):
     kind: str  # DCE "type": "Default", "Reply", "GuildMemberJoin", ...
     content: str
     replies_to: int | None = None  # the message a reply answers
-    # The author's roles, read only when asked for (a team is named): None when not read, or
-    # when the export has no `roles` (DiscordChatExporter before roles were exported).
+    # The author's roles, read only when asked for (a team is named, or kept for the export's
+    # guild): None when not read, or when the export has no `roles` (DiscordChatExporter
+    # before roles were exported; since, a member without any has `"roles": []`).
     author_roles: tuple[ExportRole, ...] | None = None
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from bot.charts.output import ChartPathError, chart_paths, check_writable, write_chart
 from bot.charts.trend_series import TrendSeries
 from bot.chat_import import sample_export_paths
+from bot.chat_import.records import one_line
 from bot.chat_import.team import NO_TEAM, Team, roles_nobody_has
 from bot.cli.common import (
     EXIT_OK,
@@ -42,6 +43,7 @@ from bot.trends import trend_from_store
 MAX_CHART_DAYS = 366
 DEFAULT_MAX_CHART_DAYS = 90  # the longest /clamor trend
 MAX_ROLE_NAME = 100  # Discord's longest role name
+MAX_NAMED_EXPORTS = 3  # in a warning's one line
 
 
 def _chart_days(value: str) -> int:
@@ -315,9 +317,11 @@ def _print(
         print(f"\n{cut}", file=sys.stderr if args.format == "json" else sys.stdout)
 
 
-def _warn_of_roles_nobody_has(args: argparse.Namespace, summary: IngestSummary) -> None:
+def _warn_of_roles_nobody_has(
+    args: argparse.Namespace, summary: IngestSummary, paths: list[Path]
+) -> None:
     """A `--team-role` no author in the exports has is most likely a typo, or an export that
-    says nothing of roles: either way the team would be empty without a word."""
+    says nothing of roles: either way the team would be empty (there) without a word."""
     if summary.team_met and summary.roles_seen is None:
         print(
             "clamor analyze: warning: the exports say nothing of their authors' roles (made by "
@@ -325,6 +329,18 @@ def _warn_of_roles_nobody_has(args: argparse.Namespace, summary: IngestSummary) 
             file=sys.stderr,
         )
         return
+    without = [paths[position] for position in summary.exports_without_roles]
+    if without:
+        # The others carry roles, so the team is found there and the run looks right: only
+        # this line tells that in these its messages are counted as anyone's.
+        said = (
+            "an export says nothing of its authors' roles (made by an older "
+            "DiscordChatExporter?), so the team's messages in it count as members'"
+            if len(without) == 1
+            else f"{len(without):,} exports say nothing of their authors' roles (made by an "
+            "older DiscordChatExporter?), so the team's messages in them count as members'"
+        )
+        print(f"clamor analyze: warning: {said}: {_files(without)}", file=sys.stderr)
     for role in roles_nobody_has(args.team_role, summary.roles_seen or set()):
         print(
             f"clamor analyze: warning: --team-role '{visible(role)}': no author in the exports "
@@ -333,9 +349,18 @@ def _warn_of_roles_nobody_has(args: argparse.Namespace, summary: IngestSummary) 
         )
 
 
+def _files(paths: list[Path]) -> str:
+    """Files as given on the command line, for one line: the first few, then how many more
+    (a run may read thousands)."""
+    shown = ", ".join(visible(one_line(str(path))) for path in paths[:MAX_NAMED_EXPORTS])
+    more = len(paths) - MAX_NAMED_EXPORTS
+    return f"{shown} and {more:,} more" if more > 0 else shown
+
+
 def handle(args: argparse.Namespace) -> int:
-    summary, digests, charts, spikes, cut = asyncio.run(_digests(args, list(args.exports)))
-    _warn_of_roles_nobody_has(args, summary)
+    paths = list(args.exports)
+    summary, digests, charts, spikes, cut = asyncio.run(_digests(args, paths))
+    _warn_of_roles_nobody_has(args, summary, paths)
     _print(args, summary, digests, cut)
     # With --format json, stdout stays one JSON document: the spike report goes to stderr.
     print(f"\n{visible(spikes)}", file=sys.stderr if args.format == "json" else sys.stdout)

@@ -1,4 +1,5 @@
-"""Authors' roles in an export: read when a team is named, left alone otherwise."""
+"""Authors' roles in an export: read when a team is named, or for the guilds a team is kept
+for, left alone otherwise."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from bot.chat_import import ExportError, read_export
 from bot.chat_import.records import ExportRole
+from tests.chat_import.conftest import GUILD_ID
 
 DocBuilder = Callable[..., dict[str, Any]]
 Writer = Callable[..., Path]
@@ -74,3 +76,19 @@ def test_a_malformed_roles_array_is_one_line_naming_the_file_and_message(
     assert text.startswith(f"{path}: message #2 (byte ")
     assert text.endswith(problem)
     assert "\n" not in text
+
+
+def test_roles_are_read_only_in_the_exports_of_the_guilds_asked_for(
+    make_doc: DocBuilder, write_export: Writer
+) -> None:
+    """A team kept for one guild: another guild's export is read as if no team were named,
+    so a malformed `roles` array there stops nothing (and costs nothing to read)."""
+    path = write_export(_doc_with_roles(make_doc, [MAINTAINERS], "not an array"))
+    other_guild = GUILD_ID + 1
+    assert [m.author_roles for m in read_export(path, roles={other_guild})] == [None, None]
+    assert [m.author_roles for m in read_export(path, roles=frozenset())] == [None, None]
+    messages = read_export(path, roles={other_guild, GUILD_ID})
+    assert next(messages).author_roles == (ExportRole(1150000000000000001, "Maintainers"),)
+    with pytest.raises(ExportError) as raised:
+        next(messages)
+    assert str(raised.value).endswith("'author.roles' is not an array: 'not an array'")

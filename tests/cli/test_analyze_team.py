@@ -350,3 +350,130 @@ def test_a_moderators_relabel_keeps_the_teams_row_through_analyze_db(
     )
     assert _logged(db) == [1_000_001, 1_000_002], err  # the moderator's word stands
     assert "Taken out of the log" not in err
+
+
+def _of_another_guild(path: Path) -> Path:
+    """The export at `path` moved to another server (its own channel and message ids)."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["guild"] = {"id": str(OTHER_GUILD), "name": "Elsewhere", "iconUrl": ""}
+    doc["channel"]["id"] = str(int(doc["channel"]["id"]) + 1)
+    for message in doc["messages"]:
+        message["id"] = str(int(message["id"]) + 1000)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+OTHER_GUILD = GUILD + 1
+
+
+def _store_team_of(db: Path, guild_id: int, role_id: int) -> None:
+    async def add() -> None:
+        async with await Store.open(db) as store:
+            await store.add_team_role(guild_id, role_id)
+
+    asyncio.run(add())
+
+
+def test_a_stored_team_of_another_server_leaves_this_exports_roles_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The database keeps a team for one server only: an export of another is read as
+    without a team, so a malformed `roles` array in it, never used, stops nothing."""
+    path = _export(tmp_path, [("10:00", ANSWER, [MAINTAINERS]), ("11:00", REQUEST, [{"id": 5.5}])])
+    db = tmp_path / "bot.db"
+    _store_team_of(db, OTHER_GUILD, MAINTAINERS_ID)
+    totals, err = _analyze(capsys, str(path), "--db", str(db))
+    assert totals["requests"] == 2
+    assert "warning" not in err
+
+
+def test_a_stored_team_reads_the_roles_of_its_own_servers_exports_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ours = _export(tmp_path, [("10:00", ANSWER, [MAINTAINERS]), ("11:00", REQUEST, [MEMBERS])])
+    theirs = _of_another_guild(
+        _export(tmp_path, [("10:00", ANSWER, "not an array"), ("11:00", REQUEST, None)], "theirs")
+    )
+    db = tmp_path / "bot.db"
+    _store_team(db, MAINTAINERS_ID)
+    assert main(["analyze", str(theirs), str(ours), "--db", str(db), "--tz", "UTC"]) == 0
+    _, err = capsys.readouterr()
+    assert "Not counted as requests: 1 message by the team" in err
+    assert "warning" not in err  # the other server's export needs no roles
+    assert _logged(db) == [1_000_002]
+    # Where the team applies, a malformed roles array is still one line, exit status 2.
+    broken = _export(tmp_path, [("10:00", ANSWER, [MAINTAINERS]), ("11:00", REQUEST, "x")], "ours")
+    assert main(["analyze", str(broken), "--db", str(db)]) == 2
+    _, err = capsys.readouterr()
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"clamor analyze: {broken}: message #2 (byte ")
+
+
+def _warnings(err: str) -> list[str]:
+    return [line for line in err.splitlines() if "warning" in line]
+
+
+def test_exports_without_roles_beside_ones_with_are_named_in_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An older DiscordChatExporter's export read with newer ones: its team's messages count
+    as members', which only the warning tells."""
+    new = _export(tmp_path, [("10:00", ANSWER, [MAINTAINERS]), ("11:00", REQUEST, [MEMBERS])])
+    old = _export(tmp_path, [("12:00", ANSWER, None)], "old")
+    _renumber(old, 10)
+    totals, err = _analyze(capsys, str(new), str(old), "--team-role", "Maintainers")
+    assert totals["requests"] == 2  # the member's request, and the old export's answer
+    assert _warnings(err) == [
+        "clamor analyze: warning: an export says nothing of its authors' roles (made by an older "
+        "DiscordChatExporter?), so the team's messages in it count as members': " + str(old)
+    ]
+
+
+def _renumber(path: Path, offset: int) -> Path:
+    """The export at `path` with message ids `offset` on, apart from another of its channel."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for message in doc["messages"]:
+        message["id"] = str(int(message["id"]) + offset)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def test_many_exports_without_roles_are_named_a_few_then_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "bot.db"
+    _store_team(db, MAINTAINERS_ID)
+    new = _export(tmp_path, [("10:00", REQUEST, [MEMBERS])])
+    old = [
+        _renumber(_export(tmp_path, [("11:00", REQUEST, None)], f"old-{n}"), n + 1)
+        for n in range(5)
+    ]
+    _, err = _analyze(capsys, *map(str, [old[0], new, *old[1:]]), "--db", str(db))
+    assert _warnings(err) == [
+        "clamor analyze: warning: 5 exports say nothing of their authors' roles (made by an "
+        "older DiscordChatExporter?), so the team's messages in them count as members': "
+        f"{old[0]}, {old[1]}, {old[2]} and 2 more"
+    ]
+
+
+def test_members_without_roles_are_not_an_export_without_roles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DiscordChatExporter writes `"roles": []` for a member without any (or one who left):
+    only an export with no `roles` at all is an older one's."""
+    new = _export(tmp_path, [("10:00", ANSWER, [MAINTAINERS])])
+    roleless = _renumber(_export(tmp_path, [("11:00", REQUEST, []), ("12:00", ANSWER, [])], "b"), 5)
+    totals, err = _analyze(capsys, str(new), str(roleless), "--team-role", "Maintainers")
+    assert totals["requests"] == 2
+    assert _warnings(err) == []
+
+
+def test_an_export_without_roles_of_a_server_without_a_team_is_no_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ours = _export(tmp_path, [("10:00", ANSWER, [MAINTAINERS]), ("11:00", REQUEST, [MEMBERS])])
+    theirs = _of_another_guild(_export(tmp_path, [("10:00", REQUEST, None)], "theirs"))
+    db = tmp_path / "bot.db"
+    _store_team(db, MAINTAINERS_ID)
+    assert main(["analyze", str(ours), str(theirs), "--db", str(db)]) == 0
+    assert _warnings(capsys.readouterr().err) == []
