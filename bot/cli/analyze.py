@@ -311,7 +311,12 @@ def _print(
             "under another server in this database; the digest leaves them out.",
             file=sys.stderr,
         )
-    print("\n\n".join(printable_digest(digest, args.format) for digest in digests))
+    printed = [printable_digest(digest, args.format) for digest in digests]
+    if args.format == "json" and len(printed) != 1:
+        # stdout stays one JSON document: with several servers, a list of their digests.
+        print("[\n" + ",\n".join(printed) + "\n]")
+    else:
+        print("\n\n".join(printed))
     if cut is not None:
         # Beside the digest, where its reader looks; JSON's stdout stays one document.
         print(f"\n{cut}", file=sys.stderr if args.format == "json" else sys.stdout)

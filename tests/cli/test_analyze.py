@@ -379,3 +379,22 @@ def test_run_with_bad_settings_exits_2_without_traceback(
     assert fragment in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_exports_of_two_servers_print_one_json_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = []
+    for guild in (GUILD, GUILD + 1):
+        doc = export_doc(MESSAGES)
+        doc["guild"]["id"] = str(guild)
+        for message in doc["messages"]:
+            message["id"] = str(int(message["id"]) + guild % 1000 * 100)
+        path = tmp_path / f"{guild}.json"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        paths.append(str(path))
+    assert main(["analyze", *paths, "--format", "json"]) == 0
+    # A list, one digest per server, so that a reader of stdout parses it in one go.
+    digests = json.loads(capsys.readouterr().out)
+    assert [digest["guild_id"] for digest in digests] == [GUILD, GUILD + 1]
+    assert [digest["totals"]["requests"] for digest in digests] == [4, 4]
