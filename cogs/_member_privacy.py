@@ -33,8 +33,10 @@ async def forget_author(bot: ClamorBot, guild_id: int, user_id: int) -> tuple[in
     Returns how many rows were erased and whether they had already opted out.
     """
     hashed = author_hash(bot.author_key, user_id)
-    already = hashed in await bot.store.opted_out_authors(guild_id)
-    erased = await bot.guild_configs.opt_out_author(guild_id, hashed, bot.clock())
+    # In the guild's turn: a relabel waiting for it checks the author again once this is done.
+    async with bot.watch_service.lock(guild_id):
+        already = hashed in await bot.store.opted_out_authors(guild_id)
+        erased = await bot.guild_configs.opt_out_author(guild_id, hashed, bot.clock())
     return erased, already
 
 

@@ -72,7 +72,9 @@ class PrivacyCommands(commands.Cog):
         erased = 0
         if mode != previous:
             await think_quietly(interaction)
-            erased = await self.bot.guild_configs.set_content_mode(guild_id, mode)
+            # In the guild's turn, as forget-me: a relabel waiting for it stores no text after.
+            async with self.bot.watch_service.lock(guild_id):
+                erased = await self.bot.guild_configs.set_content_mode(guild_id, mode)
         await answer_quietly(interaction, content_mode_answer(mode, previous, erased))
 
     @privacy.command(name="show", description="What Clamor keeps about this server, and how long")

@@ -1,20 +1,23 @@
 """`/clamor-mod relabel`: a moderator's correction of one message's label, stored and applied.
 
 The logged row keeps what Clamor decided; the correction is laid over it by the digest queries.
-A message that was never logged but is relabelled with a category is logged now (with that
-category), so the next digest counts it. The correction keeps the author's keyed hash, so
+A message that was never logged is logged now if it is to count: as Clamor reads it when Clamor
+takes it for a request (an undo then leaves it counted so), else under the moderator's category,
+so the next digest counts it. The correction keeps the author's keyed hash, so
 forget-me and retention reach its copy of the text too; a member who opted out is never logged
 this way either.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import discord
 
+from bot.analysis import Analysis
 from bot.client import ClamorBot
 from bot.errors import UserFacingError
+from bot.guild_settings import GuildConfig
 from bot.store import NOT_A_REQUEST, Label, LabelCorrection, RequestRecord, author_hash
 from bot.watch.service import is_member_message
 from bot.watch.writer import request_record
@@ -23,30 +26,47 @@ from cogs.moderation.messages import FoundMessage, analyse_now, find_message
 Interaction = discord.Interaction[ClamorBot]
 
 
+# A history page (or an erasure) settled the message's row while the relabel waited its turn.
+CHANGED_MEANWHILE = (
+    "That message's row changed while I was relabelling it (I was reading the channel's "
+    "history); run the command once more."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unlogged:
+    """A message never logged, as Clamor reads it now."""
+
+    analysis: Analysis
+    author_hash: str
+    record: RequestRecord  # its row, were it logged as Clamor reads it
+
+
 async def relabel_message(
     bot: ClamorBot, interaction: Interaction, message: str, label: Label
 ) -> str:
     """Store the correction; the one-line answer for the moderator."""
     found = await find_message(bot, interaction, message)
-    record: RequestRecord | None = None
-    if found.logged is not None:
-        correction = LabelCorrection(
-            guild_id=found.guild_id,
-            message_id=found.message_id,
-            channel_id=found.channel_id,
-            label=label,
-            content=found.logged.content,
-            language=found.logged.language,
-            original_category=found.logged.category,
-            corrected_at=bot.clock(),
-            # Retention blanks the hash of old rows; an empty one must never stand for an author.
-            author_hash=found.logged.author_hash or None,
-        )
-    else:
-        correction, record = await _correct_unlogged(bot, found, label)
-    # In the guild's turn: a history page read meanwhile settles its rows before or after the
-    # relabel, never between the row it writes and the correction that keeps it.
+    unlogged = None if found.logged is not None else await _read_unlogged(bot, found)
+    # Written in the guild's turn, so that a history page settles its rows before or after the
+    # relabel, never between the row it writes and the correction that keeps it. What was read
+    # before the turn is checked again in it: a page, forget-me or a content drop may have
+    # changed the row or the server's privacy while the relabel waited.
     async with bot.watch_service.lock(found.guild_id):
+        config = await bot.guild_configs.get(found.guild_id)
+        current = await bot.request_writer.current(found.guild_id, found.message_id)
+        if (current is None) != (found.logged is None):
+            raise UserFacingError(CHANGED_MEANWHILE)
+        if current is not None:
+            correction, record = _correction_of_row(bot, current, label, config), None
+        else:
+            assert unlogged is not None
+            correction, record = _correction_of_unlogged(bot, found, unlogged, label, config)
+        if correction.author_hash is not None and not config.logs_author(correction.author_hash):
+            raise UserFacingError(
+                "Its author asked me not to log them in this server (forget-me), so I keep no "
+                "correction of their message."
+            )
         if record is not None:
             # The writer applies the guild's privacy settings, as for every other logged message.
             await bot.request_writer.write(record)
@@ -60,11 +80,26 @@ async def relabel_message(
     return f"Relabelled {found.link} as `{label}` (Clamor said: {was}); {effect}."
 
 
-async def _correct_unlogged(
-    bot: ClamorBot, found: FoundMessage, label: Label
-) -> tuple[LabelCorrection, RequestRecord | None]:
-    """The correction of a message never logged, and the row to log it under the moderator's
-    category (None for "not a request")."""
+def _correction_of_row(
+    bot: ClamorBot, row: RequestRecord, label: Label, config: GuildConfig
+) -> LabelCorrection:
+    return LabelCorrection(
+        guild_id=row.guild_id,
+        message_id=row.message_id,
+        channel_id=row.channel_id,
+        label=label,
+        content=row.content if config.keeps_content else "",
+        language=row.language,
+        original_category=row.category,
+        corrected_at=bot.clock(),
+        # Retention blanks the hash of old rows; an empty one must never stand for an author.
+        author_hash=row.author_hash or None,
+    )
+
+
+async def _read_unlogged(bot: ClamorBot, found: FoundMessage) -> _Unlogged:
+    """Clamor's reading of a message never logged (Discord may be asked what it answers and
+    who wrote it: done before the guild's turn, not in it)."""
     fetched = found.fetched
     assert fetched is not None  # find_message returns the row or the message
     if not is_member_message(fetched):
@@ -72,28 +107,33 @@ async def _correct_unlogged(
             "That message is from a bot, a webhook or Discord itself; I never count those."
         )
     config = await bot.guild_configs.get(found.guild_id)
-    author = author_hash(bot.author_key, fetched.author.id)
-    if not config.logs_author(author):
-        raise UserFacingError(
-            "Its author asked me not to log them in this server (forget-me), so I keep no "
-            "correction of their message."
-        )
     read = await analyse_now(bot, found.guild_id, config, fetched)
     analysis = await bot.watch_service.counted(config, fetched, read)
-    record = None
-    if label != NOT_A_REQUEST:
-        logged = request_record(
-            message_id=fetched.id,
-            guild_id=found.guild_id,
-            channel_id=found.channel_id,
-            author_key=bot.author_key,
-            author_id=fetched.author.id,
-            created_at=discord.utils.snowflake_time(fetched.id).timestamp(),
-            edited=fetched.edited_at is not None,
-            analysis=analysis,
-        )
-        # Logged under the moderator's category; the correction keeps Clamor's own verdict.
-        record = replace(logged, category=label)
+    record = request_record(
+        message_id=fetched.id,
+        guild_id=found.guild_id,
+        channel_id=found.channel_id,
+        author_key=bot.author_key,
+        author_id=fetched.author.id,
+        created_at=discord.utils.snowflake_time(fetched.id).timestamp(),
+        edited=fetched.edited_at is not None,
+        analysis=analysis,
+    )
+    return _Unlogged(analysis, author_hash(bot.author_key, fetched.author.id), record)
+
+
+def _correction_of_unlogged(
+    bot: ClamorBot, found: FoundMessage, unlogged: _Unlogged, label: Label, config: GuildConfig
+) -> tuple[LabelCorrection, RequestRecord | None]:
+    """The correction of a message never logged, and the row it is logged with: Clamor's own
+    when Clamor reads a request (an undo then leaves it counted as Clamor read it), else one
+    under the moderator's category (none for "not a request")."""
+    analysis = unlogged.analysis
+    record: RequestRecord | None = None
+    if analysis.request:
+        record = unlogged.record
+    elif label != NOT_A_REQUEST:
+        record = replace(unlogged.record, category=label)
     correction = LabelCorrection(
         guild_id=found.guild_id,
         message_id=found.message_id,
@@ -103,6 +143,6 @@ async def _correct_unlogged(
         language=analysis.language,
         original_category=analysis.category,
         corrected_at=bot.clock(),
-        author_hash=author,
+        author_hash=unlogged.author_hash,
     )
     return correction, record

@@ -6,12 +6,16 @@ import asyncio
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.client import ClamorBot
-from tests.e2e.helpers import Clock
+from cogs.moderation.relabel import CHANGED_MEANWHILE
+from tests.e2e.helpers import Clock, private_line
+from tests.e2e.test_backfill import backfill, finished
 from tests.e2e.test_moderation import mod
 from tests.e2e.waiting import eventually
 from tests.fakediscord import OTHER_GUILD, FakeChannel, FakeDiscord
@@ -247,3 +251,100 @@ async def test_a_relabel_and_its_undo_wait_for_the_guilds_turn(
             assert (row.category if row else None) == after_done
             correction = await store.label_correction(guild_id, chat)
             assert (correction.label if correction else None) == after_done
+
+
+async def _waiting(task: asyncio.Future[Any]) -> None:
+    """Give `task` time to reach the guild's turn, held by the test: it must still wait there."""
+    # Bounded: unheld, a command ends in a fraction of this.
+    done, _ = await asyncio.wait({task}, timeout=0.5)
+    assert not done
+
+
+@pytest.mark.parametrize("erasure", ["forget-me", "content drop"])
+async def test_a_relabel_waiting_for_its_turn_keeps_no_text_an_erasure_took(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path, erasure: str
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    async with clamor() as bot:
+        request = await post_logged(bot, fake, general, REQUEST)  # carol's
+        async with bot.watch_service.lock(fake.guild.id):  # the guild busy (a history page)
+            relabelled = asyncio.ensure_future(
+                mod(fake, ["relabel"], {"message": link(fake, general, request), "label": "demand"})
+            )
+            await _waiting(relabelled)
+            if erasure == "forget-me":
+                erased = asyncio.ensure_future(
+                    private_line(fake, "carol", "clamor", ["forget-me"], {"confirm": "yes"})
+                )
+            else:
+                erased = asyncio.ensure_future(
+                    mod(fake, ["privacy", "content"], {"mode": "drop"}, user="alice")
+                )
+            await _waiting(erased)
+        await relabelled
+        await erased
+        # Whichever took its turn first, no text the erasure took is stored after it.
+        texts = [row[4] for row in corrections(tmp_path / "clamor.db")]
+        assert texts in ([], [""])
+        row = await bot.store.get_request(fake.guild.id, request)
+        assert row is None if erasure == "forget-me" else row is not None and row.content == ""
+
+
+async def test_a_relabel_of_a_row_a_history_page_removed_meanwhile_says_so(
+    fake_discord: FakeDiscord, clamor: Clamor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    async with clamor() as bot:
+        guild_id = fake.guild.id
+        request = await post_logged(bot, fake, general, REQUEST)
+        # Edited while Clamor did not see it: a backfill takes its row out.
+        fake.message_edit(request, "anyone up for lunch")
+        where = link(fake, general, request)
+        service = bot.watch_service
+        take_page, page_read = service._take_page, asyncio.Event()
+
+        async def page(*args: Any, **kwargs: Any) -> None:
+            page_read.set()  # read from Discord: next, the page waits for the guild's turn
+            await take_page(*args, **kwargs)
+
+        monkeypatch.setattr(service, "_take_page", page)
+        async with service.lock(guild_id):
+            handle = await backfill(fake, days=1)
+            await asyncio.wait_for(page_read.wait(), 5)
+            relabelled = asyncio.ensure_future(relabel(fake, where, "optimism"))
+            await _waiting(relabelled)
+        answer = await relabelled
+        await finished(fake, handle)
+        row = await bot.store.get_request(guild_id, request)
+        correction = await bot.store.label_correction(guild_id, request)
+        if answer == CHANGED_MEANWHILE:  # the page took its turn first
+            assert (row, correction) == (None, None)
+            answer = await relabel(fake, where, "optimism")  # once more, as it asks
+            row = await bot.store.get_request(guild_id, request)
+            correction = await bot.store.label_correction(guild_id, request)
+        # The moderator's word stands, with a row that counts it.
+        assert "digests count it as optimism" in answer
+        assert row is not None
+        assert correction is not None
+
+
+async def test_an_undone_relabel_of_a_request_never_logged_counts_as_clamor_read_it(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    then = datetime.now(UTC) - timedelta(hours=3)
+    old = int(fake.user_message(general, fake.user("bob"), REQUEST, at=then)["id"])
+    async with clamor() as bot:
+        guild_id = fake.guild.id
+        assert await bot.store.get_request(guild_id, old) is None  # before Clamor came
+        where = link(fake, general, old)
+        assert "Clamor said: demand" in await relabel(fake, where, "frustration")
+        undo = await mod(fake, ["relabel-undo"], {"message": where})
+        assert "it counts as Clamor read it" in str(undo.content)
+        assert await bot.store.label_correction(guild_id, old) is None
+        row = await bot.store.get_request(guild_id, old)
+        assert row is not None
+        assert row.category == "demand"
