@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Set
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from time import time
@@ -390,15 +390,17 @@ class WatchService:
         )
 
     async def rescore(
-        self, guild_id: int, since: float, until: float, relabelled: Set[int], analyzer: Analyzer
+        self, guild_id: int, since: float, until: float, analyzer: Analyzer
     ) -> Rescore:
         """Read the guild's logged rows of [since, until) again (`bot.learning.rescore`) in the
         guild's turn, rows waiting in the write group included: an edit or a deletion of one of
         them waits for it, instead of being overwritten by a verdict on its old text or a
         deleted row being written back. The new verdicts go through the writer (privacy, the
-        outage queue)."""
+        outage queue). Which messages a moderator relabelled is read in the turn too: a relabel
+        that took its turn first keeps its row."""
         async with self.lock(guild_id):
             await self._writer.flush()
+            relabelled = {c.message_id for c in await self._store.label_corrections(guild_id)}
             records = await self._store.requests_between(guild_id, since, until)
             result = await asyncio.to_thread(rescore, records, analyzer, relabelled)
             for record in result.updated:

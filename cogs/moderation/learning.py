@@ -101,9 +101,8 @@ class LearningCommands(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = self.bot.clock()
         config = await self.bot.guild_configs.get(guild_id)
-        relabelled = {c.message_id for c in await self.bot.store.label_corrections(guild_id)}
         result = await self.bot.watch_service.rescore(
-            guild_id, now - days * DAY_SECONDS, now + 1, relabelled, config.analyzer
+            guild_id, now - days * DAY_SECONDS, now + 1, config.analyzer
         )
         await interaction.followup.send(
             describe_rescore(result, days),

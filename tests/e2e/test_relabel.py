@@ -348,3 +348,24 @@ async def test_an_undone_relabel_of_a_request_never_logged_counts_as_clamor_read
         row = await bot.store.get_request(guild_id, old)
         assert row is not None
         assert row.category == "demand"
+
+
+async def test_a_rescore_that_waited_behind_a_relabel_keeps_that_relabel(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    chat = int(fake.user_message(general, fake.user("bob"), "anyone up for lunch")["id"])
+    async with clamor() as bot:
+        guild_id = fake.guild.id
+        async with bot.watch_service.lock(guild_id):  # the guild busy
+            relabelled = asyncio.ensure_future(relabel(fake, link(fake, general, chat), "demand"))
+            await _waiting(relabelled)
+            rescored = asyncio.ensure_future(mod(fake, ["rescore"], {"days": 1}))
+            await _waiting(rescored)
+        await relabelled
+        await rescored
+        # The rescore read which messages are relabelled in its turn, after the relabel's: the
+        # row the relabel wrote is the moderator's, not a verdict of Clamor's to take back.
+        assert await bot.store.label_correction(guild_id, chat) is not None
+        assert await bot.store.get_request(guild_id, chat) is not None
