@@ -7,7 +7,7 @@ row from digests; a category replaces the logged one.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Iterable
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -148,13 +148,14 @@ class LabelQueries(Database):
         rows = await self._fetch_all(sql + " ORDER BY corrected_at, guild_id, message_id", params)
         return [correction_from_row(row) for row in rows]
 
-    async def now_not_requests(self, guild_id: int, message_ids: Iterable[int]) -> int:
-        """Record that Clamor reads these relabelled messages as no requests now (an edit, say):
-        undoing the relabel then takes the row out, as Clamor would not log it."""
+    async def now_read_as(self, guild_id: int, categories: Mapping[int, str | None]) -> int:
+        """Record how Clamor reads these messages now, if a moderator relabelled them (an edit,
+        say): their category, None for no request. Undoing the relabel then leaves the row as
+        Clamor reads it, or takes it out when Clamor would not log it."""
         return await self._write_many(
-            "UPDATE label_corrections SET original_category = NULL "
-            "WHERE guild_id = ? AND message_id = ? AND original_category IS NOT NULL",
-            ((guild_id, message_id) for message_id in message_ids),
+            "UPDATE label_corrections SET original_category = ? "
+            "WHERE guild_id = ? AND message_id = ?",
+            ((category, guild_id, message_id) for message_id, category in categories.items()),
         )
 
     async def corrected_ids_between(

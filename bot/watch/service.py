@@ -369,7 +369,7 @@ class WatchService:
         if outcome == "remove" and await self._store.label_correction(guild_id, message.id):
             # The moderator's word stands while the message is on Discord; its text follows.
             assert stored is not None
-            await self._store.now_not_requests(guild_id, [message.id])
+            await self._store.now_read_as(guild_id, {message.id: None})
             await self._writer.write(
                 _relabelled(self._record(guild_id, message, analysis, edited=True), stored)
             )
@@ -377,6 +377,8 @@ class WatchService:
         if outcome == "write":
             if await self._writer.write(self._record(guild_id, message, analysis, edited=True)):
                 self.stats.logged += 1
+            # Were it relabelled, undoing that now leaves the request Clamor reads.
+            await self._store.now_read_as(guild_id, {message.id: analysis.category})
         elif outcome == "remove":
             self._conversations.forget([message.id], channel_id=channel.id)
             await self._writer.remove(guild_id, [message.id], channel_id=channel.id)
@@ -476,11 +478,12 @@ class WatchService:
             after = spec.after if result.newest is None else result.newest
             still_requests: set[int] = set()
             others: list[int] = []
+            read_as: dict[int, str | None] = {}  # the requests analysed, by their category
             for message in page:
                 result.scanned += 1
                 result.newest = max(result.newest or 0, message.id)
                 if is_member_message(message) and await self._take_from_history(
-                    guild_id, channel_id, config, spec, message, result
+                    guild_id, channel_id, config, spec, message, result, read_as
                 ):
                     still_requests.add(message.id)
                 else:
@@ -497,8 +500,11 @@ class WatchService:
             for message in page:
                 if message.id in kept:
                     await self._keep_relabelled(guild_id, config, message)
-            if kept:
-                await self._store.now_not_requests(guild_id, kept)
+            # What Clamor reads now of the relabelled messages, for an undo of their relabel.
+            verdicts = {id_: read_as[id_] for id_ in relabelled.intersection(read_as)}
+            verdicts.update(dict.fromkeys(kept))
+            if verdicts:
+                await self._store.now_read_as(guild_id, verdicts)
             still_requests.update(kept)
             logged = await self._writer.logged_ids(guild_id, channel_id, after, page[-1].id)
             deleted = relabelled.difference(message.id for message in page)
@@ -545,8 +551,10 @@ class WatchService:
         spec: ScanSpec,
         message: discord.Message,
         result: ScanResult,
+        read_as: dict[int, str | None],
     ) -> bool:
-        """Count and log one message read from history; whether it is a request to keep."""
+        """Count and log one message read from history; whether it is a request to keep. A
+        request analysed is noted in `read_as` with its category."""
         at = self._count(guild_id, channel_id, config, message, live=False)
         edited = message.edited_at is not None
         writer = self._writer
@@ -562,6 +570,7 @@ class WatchService:
         self._handled.add(message.id)
         if not analysis.request:
             return False
+        read_as[message.id] = analysis.category
         if not spec.recheck:
             # Looked up for requests only (a few in a hundred messages read), so that a second
             # backfill of the same days says it found nothing new.

@@ -369,3 +369,33 @@ async def test_a_rescore_that_waited_behind_a_relabel_keeps_that_relabel(
         # row the relabel wrote is the moderator's, not a verdict of Clamor's to take back.
         assert await bot.store.label_correction(guild_id, chat) is not None
         assert await bot.store.get_request(guild_id, chat) is not None
+
+
+@pytest.mark.parametrize("read", ["live", "by a backfill"])
+async def test_an_undone_relabel_keeps_a_message_edited_into_a_request_since(
+    fake_discord: FakeDiscord, clamor: Clamor, read: str
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    chat = int(fake.user_message(general, fake.user("bob"), "anyone up for lunch")["id"])
+    async with clamor() as bot:
+        guild_id = fake.guild.id
+        where = link(fake, general, chat)
+        assert "Clamor said: not a request" in await relabel(fake, where, "demand")
+        # Edited into a request: Clamor now reads it as one, and logs it as its own.
+        edit = fake.message_edit(chat, OTHER_REQUEST)
+        if read == "live":
+            await fake.dispatch("MESSAGE_UPDATE", edit)
+        else:
+            await finished(fake, await backfill(fake, days=1))
+
+        async def rewritten() -> bool:
+            row = await bot.store.get_request(guild_id, chat)
+            return row is not None and row.content == OTHER_REQUEST
+
+        await eventually(rewritten, "the edit to be read")
+        await mod(fake, ["relabel-undo"], {"message": where})
+        # "It counts as Clamor read it": a request.
+        row = await bot.store.get_request(guild_id, chat)
+        assert row is not None
+        assert row.category == "demand"

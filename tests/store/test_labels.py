@@ -146,6 +146,18 @@ async def test_which_messages_were_relabelled(store: Store) -> None:
     assert await store.corrected_ids_between(B, 10, 0, 9) == {7}  # each guild its own
 
 
+async def test_how_clamor_reads_a_relabelled_message_now_is_recorded(store: Store) -> None:
+    await store.set_label_correction(correction(2, "demand"))
+    await store.set_label_correction(correction(3, "optimism"))
+    await store.set_label_correction(correction(2, "demand", guild_id=B))
+    # 99 has no correction: nothing to record.
+    assert await store.now_read_as(A, {2: "skepticism", 3: None, 99: "demand"}) == 2
+    read = {c.message_id: c.original_category for c in await store.label_corrections(A)}
+    assert read == {2: "skepticism", 3: None}
+    (other,) = await store.label_corrections(B)
+    assert other.original_category == correction(2, "demand").original_category
+
+
 async def test_one_guilds_correction_never_touches_another_guilds_rows(store: Store) -> None:
     await store.upsert_requests([request(1, A), request(2, B)])
     # Guild B labels "message 1" (an id of guild A) and its own message 2.
