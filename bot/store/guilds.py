@@ -272,7 +272,8 @@ class GuildQueries(Database):
     async def add_team_role(self, guild_id: int, role_id: int) -> bool:
         """Whether the role was new to the guild's team; TeamLimitError when the team already
         has MAX_TEAM_ROLES roles. Checked in the statement itself, so two moderators adding at
-        once cannot pass the limit together."""
+        once through one Store (a guild's commands reach one process) cannot pass the limit
+        together; two PostgreSQL connections adding at once could, as for terms."""
         added = await self._write(
             "INSERT INTO team_roles (guild_id, role_id) "
             "SELECT CAST(? AS BIGINT), CAST(? AS BIGINT) "
