@@ -230,7 +230,12 @@ async def ingest_exports(
             read.add(message.message_id, volume_bucket(message.created_at, timezone))
             pending += 1
             context, place = await _context(store, conversations, message, link)
-            analysis = analyzer.analyze(_text_read(message), score_all=False, context=context)
+            analysis = analyzer.analyze(
+                _text_read(message),
+                score_all=False,
+                context=context,
+                message_id=message.message_id,
+            )
             if guild_team is not None:
                 analysis = _team_reading(summary, guild_team, team_said, read, message, analysis)
             if not analysis.request:

@@ -128,10 +128,15 @@ class ModelInputs(NamedTuple):
 class Adapter(Protocol):
     """A server's learned adjustment (``bot/learning``): given what the request model read of a
     message, its P(request) and threshold, the server's own verdict, or None to leave the
-    model's standing."""
+    model's standing. ``exclude``: the message's own id, whose correction has no vote on it."""
 
     def adapt(
-        self, features: Sequence[str], probability: float, threshold: float
+        self,
+        features: Sequence[str],
+        probability: float,
+        threshold: float,
+        *,
+        exclude: int | None = None,
     ) -> Adaptation | None: ...
 
 
@@ -218,6 +223,7 @@ class Analyzer:
         score_all: bool = True,
         context: Context = NO_CONTEXT,
         explain: bool = True,
+        message_id: int | None = None,
     ) -> Analysis:
         """``score_all=False`` is the bot's hot path: only ``request``, ``category`` and
         ``text`` are decided as by the full analysis. A message that is not a request gets
@@ -225,7 +231,9 @@ class Analyzer:
         the cleaned text) is not read further either: language "und", no names, no cues.
         ``context``: what the message answers, where the caller knows (a reply, a thread).
         ``explain=False``: no cues, and no work to find them (``clamor classify`` without
-        ``--explain``); every decision is the same."""
+        ``--explain``); every decision is the same. ``message_id``: the message's own id, where
+        known: a moderator's correction of it has no say in Clamor's own reading of it (after
+        an edit, say), so that undoing the correction leaves what Clamor reads."""
         raw = _safe_text(text)
         answers = context.answers_request
         if not score_all and not answers and not self._detector.could_be_request(raw):
@@ -244,7 +252,7 @@ class Analyzer:
             explain=explain,
         )
         detection = reading.detection
-        adapted = self._adapt(detection)
+        adapted = self._adapt(detection, message_id)
         request = detection.request if adapted is None else adapted.request
         language = reading.language
         if request and not detection.request and not score_all:
@@ -294,11 +302,13 @@ class Analyzer:
             replies_to=context.message_id if answers and not context.flow else None,
         )
 
-    def _adapt(self, detection: Detection) -> Adaptation | None:
+    def _adapt(self, detection: Detection, message_id: int | None) -> Adaptation | None:
         """The guild's corrections' verdict, where the model decided (not a guild term)."""
         if self.adapter is None or not detection.features or detection.by_guild_terms:
             return None
-        return self.adapter.adapt(detection.features, detection.probability, detection.threshold)
+        return self.adapter.adapt(
+            detection.features, detection.probability, detection.threshold, exclude=message_id
+        )
 
     def passes_gate(self, text: str) -> bool:
         """The topic gate as the hot path takes it: False means the message is not read

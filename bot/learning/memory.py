@@ -135,13 +135,22 @@ class CorrectionMemory:
         return candidates
 
     def adapt(
-        self, features: Sequence[str], probability: float, threshold: float
+        self,
+        features: Sequence[str],
+        probability: float,
+        threshold: float,
+        *,
+        exclude: int | None = None,
     ) -> Adaptation | None:
         """The server's verdict on a message the model scored `probability` (request from
-        `threshold` up); None when no remembered message is like it."""
+        `threshold` up); None when no remembered message is like it. The correction of message
+        `exclude` (the one read) has no vote: it is a verdict on messages like it, and on itself
+        it stands over Clamor's reading, not in it."""
         if not self.examples:
             return None
         near = self.neighbours(similarity_words(features))
+        if exclude is not None:
+            near = [(s, e) for s, e in near if e.message_id != exclude]
         if not near:
             return None
         vote = sum(s if e.request else -s for s, e in near)

@@ -42,7 +42,9 @@ def rescore(records: Iterable[RequestRecord], analyzer: Analyzer, relabelled: Se
             erased += 1
             continue
         read += 1
-        analysis = analyzer.analyze(record.content, context=_context_of(record))
+        analysis = analyzer.analyze(
+            record.content, context=_context_of(record), message_id=record.message_id
+        )
         if not analysis.request:
             removed.append(record.message_id)
         elif analysis.category != record.category:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -59,6 +59,8 @@ from bot.watch.writer import ActivityFlusher, RequestWriter, request_record
 FLUSH_EVERY_MESSAGES = 1000
 PAGE_PAUSE = 0.1  # seconds between history pages: discord.py honours 429s, we also stay polite
 HISTORY_PAGE = 100  # Discord's largest page
+# Edits and deletions remembered for a relabel waiting its turn (seconds of a busy guild's).
+CHANGES_KEPT = 4096
 
 # What history can be read from: text and news channels, threads and forum posts.
 Readable = discord.TextChannel | discord.Thread
@@ -212,6 +214,28 @@ class WatchService:
         self._shed_listeners: list[Callable[[], object]] = []
         self._arrival_locks: dict[int, asyncio.Lock] = {}
         self.member_roles = MemberRoles(clock)
+        # The last messages edited or deleted, (guild, message) -> the change's number: a
+        # relabel that read a message before its turn asks whether it changed meanwhile.
+        self._changes = 0
+        self._changed: OrderedDict[tuple[int, int], int] = OrderedDict()
+
+    def change_mark(self) -> int:
+        """A mark for `changed_since`: edits and deletions handled from now on are after it."""
+        return self._changes
+
+    def changed_since(self, guild_id: int, message_id: int, mark: int) -> bool:
+        """Whether an edit of the message's text or its deletion was handled after `mark`
+        (asked in the guild's turn, so every such event that came before is handled)."""
+        return self._changed.get((guild_id, message_id), mark) > mark
+
+    def _note_changed(self, guild_id: int, message_ids: list[int]) -> None:
+        for message_id in message_ids:
+            self._changes += 1
+            key = (guild_id, message_id)
+            self._changed[key] = self._changes
+            self._changed.move_to_end(key)
+        while len(self._changed) > CHANGES_KEPT:
+            self._changed.popitem(last=False)
 
     def lock(self, guild_id: int) -> asyncio.Lock:
         """The guild's lock: its events and history pages are taken one after another."""
@@ -359,6 +383,7 @@ class WatchService:
         cached = None if before is None else text_read(message, before)
         if not edit_needs_analysis(previous, cached, text_read(message)):
             return
+        self._note_changed(guild_id, [message.id])
         config = await self._configs.get(guild_id)
         channel = message.channel
         # A logged message is kept truthful even if its channel stopped being watched.
@@ -385,6 +410,7 @@ class WatchService:
             self.stats.removed += 1
 
     async def delete(self, guild_id: int, channel_id: int, message_ids: list[int]) -> None:
+        self._note_changed(guild_id, message_ids)
         # The writer also drops their label corrections: a deleted message leaves no trace.
         self._conversations.forget(message_ids, channel_id=channel_id)
         self.stats.removed += await self._writer.remove(
@@ -535,9 +561,11 @@ class WatchService:
         if stored is None or stored.content == text or not config.keeps_content:
             return
         if analyse_off_loop(text):
-            analysis = await asyncio.to_thread(config.analyzer.analyze, text, score_all=False)
+            analysis = await asyncio.to_thread(
+                config.analyzer.analyze, text, score_all=False, message_id=message.id
+            )
         else:
-            analysis = config.analyzer.analyze(text, score_all=False)
+            analysis = config.analyzer.analyze(text, score_all=False, message_id=message.id)
         edited = message.edited_at is not None
         await self._writer.write(
             _relabelled(self._record(guild_id, message, analysis, edited=edited), stored)
@@ -691,10 +719,12 @@ class WatchService:
         text = text_read(message)
         if analyse_off_loop(text):
             analysis = await asyncio.to_thread(
-                analyzer.analyze, text, score_all=False, context=context
+                analyzer.analyze, text, score_all=False, context=context, message_id=message.id
             )
         else:
-            analysis = analyzer.analyze(text, score_all=False, context=context)
+            analysis = analyzer.analyze(
+                text, score_all=False, context=context, message_id=message.id
+            )
         if analysis.request:  # nearly every message is not: no coroutine made for it
             analysis = await self.counted(config, message, analysis)
         # A request joins its channel's flow.

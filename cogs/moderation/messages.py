@@ -134,5 +134,7 @@ async def analyse_now(
     context = await bot.watch_service.conversation_context(guild_id, message, config)
     text = text_read(message)
     if analyse_off_loop(text):
-        return await asyncio.to_thread(analyzer.analyze, text, context=context)
-    return analyzer.analyze(text, context=context)
+        return await asyncio.to_thread(
+            analyzer.analyze, text, context=context, message_id=message.id
+        )
+    return analyzer.analyze(text, context=context, message_id=message.id)

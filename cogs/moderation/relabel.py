@@ -19,17 +19,19 @@ from bot.client import ClamorBot
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildConfig
 from bot.store import NOT_A_REQUEST, Label, LabelCorrection, RequestRecord, author_hash
-from bot.watch.service import is_member_message
+from bot.watch.rules import watch_key
+from bot.watch.service import is_member_message, parent_id_of
 from bot.watch.writer import request_record
 from cogs.moderation.messages import FoundMessage, analyse_now, find_message
 
 Interaction = discord.Interaction[ClamorBot]
 
 
-# A history page (or an erasure) settled the message's row while the relabel waited its turn.
+# The message was edited or deleted, or a history read or an erasure settled its row, while
+# the relabel waited for its turn.
 CHANGED_MEANWHILE = (
-    "That message's row changed while I was relabelling it (I was reading the channel's "
-    "history); run the command once more."
+    "That message changed while I was relabelling it (edited, deleted, or read again from the "
+    "channel's history); run the command once more."
 )
 
 
@@ -40,12 +42,14 @@ class _Unlogged:
     analysis: Analysis
     author_hash: str
     record: RequestRecord  # its row, were it logged as Clamor reads it
+    watch_key: int  # the channel whose rule says whether Clamor watches it
 
 
 async def relabel_message(
     bot: ClamorBot, interaction: Interaction, message: str, label: Label
 ) -> str:
     """Store the correction; the one-line answer for the moderator."""
+    changes = bot.watch_service.change_mark()
     found = await find_message(bot, interaction, message)
     unlogged = None if found.logged is not None else await _read_unlogged(bot, found)
     # Written in the guild's turn, so that a history page settles its rows before or after the
@@ -55,7 +59,8 @@ async def relabel_message(
     async with bot.watch_service.lock(found.guild_id):
         config = await bot.guild_configs.get(found.guild_id)
         current = await bot.request_writer.current(found.guild_id, found.message_id)
-        if (current is None) != (found.logged is None):
+        changed = bot.watch_service.changed_since(found.guild_id, found.message_id, changes)
+        if changed or (current is None) != (found.logged is None):
             raise UserFacingError(CHANGED_MEANWHILE)
         if current is not None:
             correction, record = _correction_of_row(bot, current, label, config), None
@@ -119,16 +124,20 @@ async def _read_unlogged(bot: ClamorBot, found: FoundMessage) -> _Unlogged:
         edited=fetched.edited_at is not None,
         analysis=analysis,
     )
-    return _Unlogged(analysis, author_hash(bot.author_key, fetched.author.id), record)
+    channel = fetched.channel
+    key = watch_key(channel.id, parent_id_of(channel))
+    return _Unlogged(analysis, author_hash(bot.author_key, fetched.author.id), record, key)
 
 
 def _correction_of_unlogged(
     bot: ClamorBot, found: FoundMessage, unlogged: _Unlogged, label: Label, config: GuildConfig
 ) -> tuple[LabelCorrection, RequestRecord | None]:
     """The correction of a message never logged, and the row it is logged with: Clamor's own
-    when Clamor reads a request (an undo then leaves it counted as Clamor read it), else one
-    under the moderator's category (none for "not a request")."""
+    when Clamor would log it (a request in a watched channel; an undo then leaves it counted as
+    Clamor read it), else one under the moderator's category (none for "not a request")."""
     analysis = unlogged.analysis
+    if analysis.request and not config.watches(unlogged.watch_key):
+        analysis = analysis._replace(request=False, category=None)
     record: RequestRecord | None = None
     if analysis.request:
         record = unlogged.record

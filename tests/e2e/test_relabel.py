@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 
+from bot.analysis import Analysis
 from bot.client import ClamorBot
 from cogs.moderation.relabel import CHANGED_MEANWHILE
 from tests.e2e.helpers import Clock, private_line
 from tests.e2e.test_backfill import backfill, finished
 from tests.e2e.test_moderation import mod
+from tests.e2e.test_watcher import Room
 from tests.e2e.waiting import eventually
 from tests.fakediscord import OTHER_GUILD, FakeChannel, FakeDiscord
 from tests.fakediscord.interactions import CallbackRecord
@@ -399,3 +401,92 @@ async def test_an_undone_relabel_keeps_a_message_edited_into_a_request_since(
         row = await bot.store.get_request(guild_id, chat)
         assert row is not None
         assert row.category == "demand"
+
+
+@pytest.mark.parametrize(
+    ("change", "label"),
+    [("deleted", "frustration"), ("deleted", "not-a-request"), ("edited into chat", "optimism")],
+)
+async def test_a_message_changed_while_a_relabel_waits_is_not_written_as_it_was(
+    fake_discord: FakeDiscord,
+    clamor: Clamor,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: str,
+    label: str,
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    then = datetime.now(UTC) - timedelta(hours=3)
+    old = int(fake.user_message(general, fake.user("bob"), REQUEST, at=then)["id"])  # unlogged
+    async with clamor() as bot:
+        room, service = Room(fake, bot), bot.watch_service
+        counted = service.counted
+
+        async def changed_meanwhile(config: Any, message: Any, analysis: Analysis) -> Analysis:
+            # The relabel has read the message from Discord; its author changes it now, and
+            # the change is handled before the relabel's turn.
+            if message.id == old and message.content == REQUEST:
+                if change == "deleted":
+                    await room.dispatch("MESSAGE_DELETE", fake.message_delete(old))
+                else:
+                    await room.edit(old, "anyone up for lunch")
+                await room.settled()
+            return await counted(config, message, analysis)
+
+        monkeypatch.setattr(service, "counted", changed_meanwhile)
+        assert await relabel(fake, link(fake, general, old), label) == CHANGED_MEANWHILE
+        # Nothing written from what was read before: no row, no text kept.
+        assert await bot.store.get_request(fake.guild.id, old) is None
+        assert corrections(tmp_path / "clamor.db") == []
+
+
+async def test_an_undone_relabel_in_an_unwatched_channel_counts_nothing(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        await mod(fake, ["watch", "remove"], {"channel": general.id})
+        posted = await room.post(general, REQUEST)
+        assert await room.logged(posted) is None  # a channel Clamor does not watch
+        where = link(fake, general, posted)
+        assert "Clamor said: not a request" in await relabel(fake, where, "frustration")
+        undo = await mod(fake, ["relabel-undo"], {"message": where})
+        assert "counts as Clamor read it" in str(undo.content)
+        assert await room.logged(posted) is None
+
+
+@pytest.mark.parametrize("read", ["live", "by a backfill"])
+@pytest.mark.parametrize(
+    ("text", "label", "counted_after_undo"),
+    [(CHAT, "demand", False), (OTHER_REQUEST, "not-a-request", True)],
+)
+async def test_an_undone_relabel_of_a_message_edited_a_little_counts_as_clamor_reads_it(
+    fake_discord: FakeDiscord,
+    clamor: Clamor,
+    read: str,
+    text: str,
+    label: str,
+    counted_after_undo: bool,
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    posted = int(fake.user_message(general, fake.user("bob"), text)["id"])
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        if counted_after_undo:  # a request: logged when it is posted
+            posted = await room.post(general, text)
+            assert await room.logged(posted) is not None
+        where = link(fake, general, posted)
+        await relabel(fake, where, label)
+        # A typo fixed: Clamor reads the message as before, its own correction no vote on it.
+        if read == "live":
+            await room.edit(posted, text + "!")
+            await room.settled()
+        else:
+            fake.message_edit(posted, text + "!")
+            await finished(fake, await backfill(fake, days=1))
+        await mod(fake, ["relabel-undo"], {"message": where})
+        assert (await room.logged(posted) is not None) is counted_after_undo

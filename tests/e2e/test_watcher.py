@@ -320,10 +320,15 @@ async def test_long_and_emoji_heavy_messages_are_analysed_off_the_loop(
     original = Analyzer.analyze
 
     def spy(
-        self: Analyzer, text: str, *, score_all: bool = True, context: Context = NO_CONTEXT
+        self: Analyzer,
+        text: str,
+        *,
+        score_all: bool = True,
+        context: Context = NO_CONTEXT,
+        message_id: int | None = None,
     ) -> Analysis:
         threads[len(text)] = threading.current_thread() is threading.main_thread()
-        return original(self, text, score_all=score_all, context=context)
+        return original(self, text, score_all=score_all, context=context, message_id=message_id)
 
     monkeypatch.setattr(Analyzer, "analyze", spy)
     long_text = ("please open source the weights of Sora, " * 100)[:4000]

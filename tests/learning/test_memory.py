@@ -52,6 +52,23 @@ def test_a_correction_reaches_only_similar_messages(
     assert verdict(memory, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("message_id", "expected"),
+    [
+        (None, (False, None, True)),  # another message: its correction votes
+        (7, (False, None, True)),  # another message's correction votes
+        (5, (True, "demand", False)),  # the message itself: its own correction has no say
+    ],
+)
+def test_a_messages_own_correction_has_no_vote_on_it(
+    message_id: int | None, expected: tuple[bool, str | None, bool]
+) -> None:
+    memory = CorrectionMemory([example(GYM, "not-a-request", 5)])
+    adapted = Analyzer(adapter=memory).analyze(GYM_AGAIN, message_id=message_id)
+    said = any(cue.kind == "learning" for cue in adapted.cues)
+    assert (adapted.request, adapted.category, said) == expected
+
+
 @pytest.mark.parametrize("probability", [0.9, 0.2])
 def test_contradicting_corrections_cancel(probability: float) -> None:
     contradicting = CorrectionMemory([example(GYM, "not-a-request", 1), example(GYM, "demand", 2)])
