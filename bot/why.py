@@ -88,6 +88,13 @@ def why_not_request(analysis: Analysis) -> str:
     vetoes = [cue for cue in analysis.cues if cue.kind == "ignore"]
     if vetoes:
         return "an ignore rule vetoed it: " + "; ".join(format_cue(cue) for cue in vetoes[:3])
+    # The corrections overturned the model (bot/learning/memory.py says "decided" then).
+    learned = [cue for cue in analysis.cues if cue.kind == "learning" and "decided" in cue.detail]
+    if learned:
+        return (
+            "this server's corrections of messages like it decided; the corrected message most "
+            f"like it: {learned[0].text}"
+        )
     model = [cue for cue in analysis.cues if cue.kind == "request" and cue.text == "model"]
     if model:
         return (

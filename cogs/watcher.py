@@ -165,6 +165,20 @@ class Watcher(commands.Cog):
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         await self._remove(payload.guild_id, payload.channel_id, sorted(payload.message_ids))
 
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        # Discord deletes the messages of a deleted thread or forum post without a deletion
+        # event for each: their rows go with the thread.
+        guild_id, thread_id = payload.guild_id, payload.thread_id
+        try:
+            await self._serially(
+                guild_id,
+                f"remove the messages of deleted thread {thread_id}",
+                lambda: self.watch.delete_thread(guild_id, thread_id),
+            )
+        finally:
+            self.stats.handled += 1
+
     async def _remove(self, guild_id: int | None, channel_id: int, message_ids: list[int]) -> None:
         try:
             if guild_id is not None:

@@ -80,10 +80,29 @@ def test_a_correction_is_shown_with_clamors_own_verdict() -> None:
 
 
 IGNORE = Cue("ignore", "weights room", "guild ignore phrase")
+LEARNED_NOT_A_REQUEST = (
+    "this server's corrections decided: the model alone said request; not a request by 1 of 1 "
+    "similar corrected messages, the most alike (0.92) linked"
+)
 WHY_NOT = [
     ((IGNORE,), 'an ignore rule vetoed it: ignore: "weights room"'),
     (
         (Cue("request", "model", "learned model: not a request", 0.31),),
+        "it is on the topic, but the model's confidence (0.31) stayed under its threshold",
+    ),
+    (
+        (
+            Cue("request", "model", "learned model: request", 0.96),
+            Cue("learning", LINK, LEARNED_NOT_A_REQUEST, -3.1),
+        ),
+        f"this server's corrections of messages like it decided; the corrected message most "
+        f"like it: {LINK}",
+    ),
+    (  # corrections that agree with the model: the model's reason stands
+        (
+            Cue("request", "model", "learned model: not a request", 0.31),
+            Cue("learning", LINK, "this server's corrections agree with the model", -1.0),
+        ),
         "it is on the topic, but the model's confidence (0.31) stayed under its threshold",
     ),
     ((Cue("request", "topic gate", "no word about opening anything"),), NO_REQUEST_CUES),

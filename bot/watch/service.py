@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -59,8 +59,6 @@ from bot.watch.writer import ActivityFlusher, RequestWriter, request_record
 FLUSH_EVERY_MESSAGES = 1000
 PAGE_PAUSE = 0.1  # seconds between history pages: discord.py honours 429s, we also stay polite
 HISTORY_PAGE = 100  # Discord's largest page
-# Edits and deletions remembered for a relabel waiting its turn (seconds of a busy guild's).
-CHANGES_KEPT = 4096
 
 # What history can be read from: text and news channels, threads and forum posts.
 Readable = discord.TextChannel | discord.Thread
@@ -214,28 +212,6 @@ class WatchService:
         self._shed_listeners: list[Callable[[], object]] = []
         self._arrival_locks: dict[int, asyncio.Lock] = {}
         self.member_roles = MemberRoles(clock)
-        # The last messages edited or deleted, (guild, message) -> the change's number: a
-        # relabel that read a message before its turn asks whether it changed meanwhile.
-        self._changes = 0
-        self._changed: OrderedDict[tuple[int, int], int] = OrderedDict()
-
-    def change_mark(self) -> int:
-        """A mark for `changed_since`: edits and deletions handled from now on are after it."""
-        return self._changes
-
-    def changed_since(self, guild_id: int, message_id: int, mark: int) -> bool:
-        """Whether an edit of the message's text or its deletion was handled after `mark`
-        (asked in the guild's turn, so every such event that came before is handled)."""
-        return self._changed.get((guild_id, message_id), mark) > mark
-
-    def _note_changed(self, guild_id: int, message_ids: list[int]) -> None:
-        for message_id in message_ids:
-            self._changes += 1
-            key = (guild_id, message_id)
-            self._changed[key] = self._changes
-            self._changed.move_to_end(key)
-        while len(self._changed) > CHANGES_KEPT:
-            self._changed.popitem(last=False)
 
     def lock(self, guild_id: int) -> asyncio.Lock:
         """The guild's lock: its events and history pages are taken one after another."""
@@ -383,7 +359,6 @@ class WatchService:
         cached = None if before is None else text_read(message, before)
         if not edit_needs_analysis(previous, cached, text_read(message)):
             return
-        self._note_changed(guild_id, [message.id])
         config = await self._configs.get(guild_id)
         channel = message.channel
         # A logged message is kept truthful even if its channel stopped being watched.
@@ -402,20 +377,34 @@ class WatchService:
         if outcome == "write":
             if await self._writer.write(self._record(guild_id, message, analysis, edited=True)):
                 self.stats.logged += 1
-            # Were it relabelled, undoing that now leaves the request Clamor reads.
-            await self._store.now_read_as(guild_id, {message.id: analysis.category})
+            # Were it relabelled, undoing that now leaves the request Clamor reads: none in a
+            # channel Clamor does not watch, where only the relabel logged it.
+            read_as = analysis.category
+            if not config.watches(watch_key(channel.id, parent_id_of(channel))):
+                correction = await self._store.label_correction(guild_id, message.id)
+                if correction is not None and correction.original_category is None:
+                    read_as = None
+            await self._store.now_read_as(guild_id, {message.id: read_as})
         elif outcome == "remove":
             self._conversations.forget([message.id], channel_id=channel.id)
             await self._writer.remove(guild_id, [message.id], channel_id=channel.id)
             self.stats.removed += 1
 
     async def delete(self, guild_id: int, channel_id: int, message_ids: list[int]) -> None:
-        self._note_changed(guild_id, message_ids)
         # The writer also drops their label corrections: a deleted message leaves no trace.
         self._conversations.forget(message_ids, channel_id=channel_id)
         self.stats.removed += await self._writer.remove(
             guild_id, message_ids, channel_id=channel_id
         )
+
+    async def delete_thread(self, guild_id: int, thread_id: int) -> None:
+        """A deleted thread or forum post: Discord sends no deletion of the messages in it, so
+        their rows and relabels go here (a deleted message leaves no trace)."""
+        everything = (0, 2**63 - 1)
+        ids = await self._writer.logged_ids(guild_id, thread_id, *everything)
+        ids |= await self._store.corrected_ids_between(guild_id, thread_id, *everything)
+        if ids:
+            await self.delete(guild_id, thread_id, sorted(ids))
 
     async def rescore(
         self, guild_id: int, since: float, until: float, analyzer: Analyzer

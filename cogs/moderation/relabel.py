@@ -20,7 +20,7 @@ from bot.errors import UserFacingError
 from bot.guild_settings import GuildConfig
 from bot.store import NOT_A_REQUEST, Label, LabelCorrection, RequestRecord, author_hash
 from bot.watch.rules import watch_key
-from bot.watch.service import is_member_message, parent_id_of
+from bot.watch.service import is_member_message, parent_id_of, text_read
 from bot.watch.writer import request_record
 from cogs.moderation.messages import FoundMessage, analyse_now, find_message
 
@@ -49,7 +49,6 @@ async def relabel_message(
     bot: ClamorBot, interaction: Interaction, message: str, label: Label
 ) -> str:
     """Store the correction; the one-line answer for the moderator."""
-    changes = bot.watch_service.change_mark()
     found = await find_message(bot, interaction, message)
     unlogged = None if found.logged is not None else await _read_unlogged(bot, found)
     # Written in the guild's turn, so that a history page settles its rows before or after the
@@ -59,13 +58,18 @@ async def relabel_message(
     async with bot.watch_service.lock(found.guild_id):
         config = await bot.guild_configs.get(found.guild_id)
         current = await bot.request_writer.current(found.guild_id, found.message_id)
-        changed = bot.watch_service.changed_since(found.guild_id, found.message_id, changes)
-        if changed or (current is None) != (found.logged is None):
+        if (current is None) != (found.logged is None):
             raise UserFacingError(CHANGED_MEANWHILE)
         if current is not None:
             correction, record = _correction_of_row(bot, current, label, config), None
+            earlier = await bot.store.label_correction(found.guild_id, found.message_id)
+            if earlier is not None:
+                # Relabelled before: the row's category may be that relabel's, not Clamor's.
+                correction = replace(correction, original_category=earlier.original_category)
         else:
             assert unlogged is not None
+            assert found.fetched is not None
+            await _check_unchanged(found.fetched)
             correction, record = _correction_of_unlogged(bot, found, unlogged, label, config)
         if correction.author_hash is not None and not config.logs_author(correction.author_hash):
             raise UserFacingError(
@@ -83,6 +87,22 @@ async def relabel_message(
         else f"digests count it as {label} from now on"
     )
     return f"Relabelled {found.link} as `{label}` (Clamor said: {was}); {effect}."
+
+
+async def _check_unchanged(fetched: discord.Message) -> None:
+    """Raise unless the message is on Discord as it was read: an edit or a deletion the bot
+    did not see (its event lost, or the message in a thread deleted whole) must not be written
+    as it was. Read again in the guild's turn: a relabel is rare, one request is cheap."""
+    try:
+        again = await fetched.channel.fetch_message(fetched.id)
+    except discord.NotFound:
+        raise UserFacingError(CHANGED_MEANWHILE) from None
+    except discord.HTTPException:
+        raise UserFacingError(
+            "Discord did not let me read that message again; run the command once more."
+        ) from None
+    if text_read(again) != text_read(fetched):
+        raise UserFacingError(CHANGED_MEANWHILE)
 
 
 def _correction_of_row(

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime, timedelta
 
 from bot.client import ClamorBot
 from tests.e2e.test_moderation import mod
-from tests.e2e.test_relabel import link, post_logged, relabel
+from tests.e2e.test_relabel import REQUEST, link, post_logged, relabel
 from tests.e2e.test_why import why
 from tests.fakediscord import EPHEMERAL, OTHER_GUILD, FakeChannel, FakeDiscord
 
@@ -104,3 +105,21 @@ async def test_rescore_reads_the_log_again_with_the_servers_corrections(
     assert similar_row is None
     assert corrected_row is not None  # the relabel decides it; the row keeps Clamor's verdict
     assert kept_row is not None
+
+
+async def test_why_says_when_the_corrections_kept_a_message_out(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    then = datetime.now(UTC) - timedelta(hours=3)
+    # The same words said before Clamor came: never logged, read afresh by /clamor why.
+    old = int(fake.user_message(general, fake.user("carol"), REQUEST, at=then)["id"])
+    async with clamor() as bot:
+        corrected = await post_logged(bot, fake, general, REQUEST)
+        await relabel(fake, link(fake, general, corrected), "not-a-request")
+        answer = await why(fake, link(fake, general, old))
+        (why_not,) = [line for line in answer.splitlines() if line.startswith("**Why not:**")]
+        # Not the model's threshold: the model said request, the corrections decided.
+        assert "corrections of messages like it decided" in why_not
+        assert link(fake, general, corrected) in why_not

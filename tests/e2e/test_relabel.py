@@ -490,3 +490,98 @@ async def test_an_undone_relabel_of_a_message_edited_a_little_counts_as_clamor_r
             await finished(fake, await backfill(fake, days=1))
         await mod(fake, ["relabel-undo"], {"message": where})
         assert (await room.logged(posted) is not None) is counted_after_undo
+
+
+async def test_an_undone_relabel_in_an_unwatched_channel_counts_nothing_after_an_edit(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        await mod(fake, ["watch", "remove"], {"channel": general.id})
+        posted = await room.post(general, REQUEST)
+        where = link(fake, general, posted)
+        assert "Clamor said: not a request" in await relabel(fake, where, "frustration")
+        # A typo fixed: the row the relabel wrote is read again, in a channel still unwatched.
+        await room.edit(posted, REQUEST + "!")
+        await room.settled()
+        await mod(fake, ["relabel-undo"], {"message": where})
+        assert await room.logged(posted) is None
+
+
+@pytest.mark.parametrize("change", ["deleted", "edited into chat"])
+async def test_a_message_changed_unseen_while_a_relabel_waits_is_not_written_as_it_was(
+    fake_discord: FakeDiscord,
+    clamor: Clamor,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: str,
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    then = datetime.now(UTC) - timedelta(hours=3)
+    old = int(fake.user_message(general, fake.user("bob"), REQUEST, at=then)["id"])  # unlogged
+    fake.user_message(general, fake.user("carol"), "later chatter", at=then + timedelta(hours=1))
+    async with clamor() as bot:
+        service = bot.watch_service
+        counted = service.counted
+
+        async def changed_meanwhile(config: Any, message: Any, analysis: Analysis) -> Analysis:
+            if message.id == old and message.content == REQUEST:
+                # Changed while Clamor did not see it (its event lost in a reconnect), and a
+                # history read of the channel finds nothing of it to take out (never logged).
+                if change == "deleted":
+                    fake.message_delete(old)
+                else:
+                    fake.message_edit(old, "anyone up for lunch")
+                await finished(fake, await backfill(fake, days=1))
+            return await counted(config, message, analysis)
+
+        monkeypatch.setattr(service, "counted", changed_meanwhile)
+        assert await relabel(fake, link(fake, general, old), "frustration") == CHANGED_MEANWHILE
+        assert await bot.store.get_request(fake.guild.id, old) is None
+        assert corrections(tmp_path / "clamor.db") == []
+
+
+@pytest.mark.parametrize("watched", [True, False])
+async def test_a_second_relabel_keeps_what_clamor_read_and_its_undo_counts_nothing(
+    fake_discord: FakeDiscord, clamor: Clamor, watched: bool
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        if not watched:
+            await mod(fake, ["watch", "remove"], {"channel": general.id})
+        posted = await room.post(general, CHAT if watched else REQUEST)
+        assert await room.logged(posted) is None  # chat, or a channel Clamor does not watch
+        where = link(fake, general, posted)
+        assert "Clamor said: not a request" in await relabel(fake, where, "demand")
+        # The moderator changes their mind about the category: Clamor's verdict is the same.
+        assert "Clamor said: not a request" in await relabel(fake, where, "frustration")
+        await mod(fake, ["relabel-undo"], {"message": where})
+        assert await room.logged(posted) is None
+
+
+async def test_an_update_that_leaves_the_text_as_it_was_does_not_stop_a_relabel(
+    fake_discord: FakeDiscord, clamor: Clamor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    then = datetime.now(UTC) - timedelta(hours=3)
+    old = int(fake.user_message(general, fake.user("bob"), CHAT, at=then)["id"])  # unlogged
+    async with clamor() as bot:
+        room, service = Room(fake, bot), bot.watch_service
+        counted = service.counted
+
+        async def pinned_meanwhile(config: Any, message: Any, analysis: Analysis) -> Analysis:
+            if message.id == old and message.edited_at is None:
+                # Discord sends the whole message again on a pin or an embed change.
+                await room.dispatch("MESSAGE_UPDATE", fake.message_edit(old, CHAT))
+                await room.settled()
+            return await counted(config, message, analysis)
+
+        monkeypatch.setattr(service, "counted", pinned_meanwhile)
+        answer = await relabel(fake, link(fake, general, old), "demand")
+        assert "digests count it as demand" in answer

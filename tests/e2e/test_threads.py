@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 from typing import cast
 
 from bot.client import ClamorBot
@@ -15,7 +16,9 @@ from bot.store.threads import ThreadParent
 from cogs.watcher import Watcher
 from tests.e2e.helpers import Clock
 from tests.e2e.test_digests import digest_reply, field, logged
+from tests.e2e.test_relabel import corrections, link, relabel
 from tests.e2e.test_trend import chart_answer, trend
+from tests.e2e.test_watcher import REQUEST, Room
 from tests.e2e.waiting import eventually
 from tests.fakediscord import ChannelType, FakeChannel, FakeDiscord, StoredMessage
 
@@ -157,3 +160,33 @@ async def test_threads_wait_in_memory_while_the_database_is_read_only(
         await watcher.flush()
         assert watcher.threads.pending == 0
         assert await bot.store.threads_under(guild_id, ideas.id) == [post.id]
+
+
+async def test_a_deleted_thread_takes_its_messages_rows_and_relabels_with_it(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake = fake_discord
+    thread = fake.channel("will they ever release it")
+    general = fake.channel("general")
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        posted = await room.post(thread, REQUEST)
+        relabelled = await room.post(thread, REQUEST)
+        elsewhere = await room.post(general, REQUEST)
+        await relabel(fake, link(fake, thread, relabelled), "frustration")
+        # Discord sends THREAD_DELETE, and no MESSAGE_DELETE for the messages in the thread.
+        await room.dispatch(
+            "THREAD_DELETE",
+            {
+                "id": str(thread.id),
+                "guild_id": str(fake.guild.id),
+                "parent_id": str(general.id),
+                "type": int(ChannelType.PUBLIC_THREAD),
+            },
+        )
+        await room.settled()
+        # A deleted message leaves no trace: neither its row nor a relabel's copy of its text.
+        assert await room.logged(posted) is None
+        assert await room.logged(relabelled) is None
+        assert corrections(tmp_path / "clamor.db") == []
+        assert await room.logged(elsewhere) is not None
