@@ -179,6 +179,19 @@ class Watcher(commands.Cog):
         finally:
             self.stats.handled += 1
 
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        # As for a thread: Discord sends no deletion of each message in a deleted channel.
+        guild_id, channel_id = channel.guild.id, channel.id
+        try:
+            await self._serially(
+                guild_id,
+                f"remove the messages of deleted channel {channel_id}",
+                lambda: self.watch.delete_channel(guild_id, channel_id),
+            )
+        finally:
+            self.stats.handled += 1
+
     async def _remove(self, guild_id: int | None, channel_id: int, message_ids: list[int]) -> None:
         try:
             if guild_id is not None:

@@ -406,6 +406,13 @@ class WatchService:
         if ids:
             await self.delete(guild_id, thread_id, sorted(ids))
 
+    async def delete_channel(self, guild_id: int, channel_id: int) -> None:
+        """A deleted channel: its messages, and those of its threads (archived ones too, which
+        discord.py announces no deletion of), as a deleted thread's."""
+        await self.delete_thread(guild_id, channel_id)
+        for thread_id in await self._store.threads_under(guild_id, channel_id):
+            await self.delete_thread(guild_id, thread_id)
+
     async def rescore(
         self, guild_id: int, since: float, until: float, analyzer: Analyzer
     ) -> Rescore:

@@ -10,6 +10,7 @@ this way either.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, replace
 
 import discord
@@ -33,6 +34,10 @@ CHANGED_MEANWHILE = (
     "That message changed while I was relabelling it (edited, deleted, or read again from the "
     "channel's history); run the command once more."
 )
+
+
+# The longest a relabel's re-read may hold the guild's turn.
+REREAD_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +99,18 @@ async def _check_unchanged(fetched: discord.Message) -> None:
     did not see (its event lost, or the message in a thread deleted whole) must not be written
     as it was. Read again in the guild's turn: a relabel is rare, one request is cheap."""
     try:
-        again = await fetched.channel.fetch_message(fetched.id)
+        # Bounded: the guild's live events wait behind this turn (discord.py sleeps out a 429).
+        async with asyncio.timeout(REREAD_SECONDS):
+            again = await fetched.channel.fetch_message(fetched.id)
     except discord.NotFound:
         raise UserFacingError(CHANGED_MEANWHILE) from None
     except discord.HTTPException:
         raise UserFacingError(
             "Discord did not let me read that message again; run the command once more."
+        ) from None
+    except TimeoutError:
+        raise UserFacingError(
+            "Discord was slow to let me read that message again; run the command once more."
         ) from None
     if text_read(again) != text_read(fetched):
         raise UserFacingError(CHANGED_MEANWHILE)

@@ -585,3 +585,29 @@ async def test_an_update_that_leaves_the_text_as_it_was_does_not_stop_a_relabel(
         monkeypatch.setattr(service, "counted", pinned_meanwhile)
         answer = await relabel(fake, link(fake, general, old), "demand")
         assert "digests count it as demand" in answer
+
+
+async def test_a_rate_limited_re_read_does_not_hold_the_guilds_live_messages_back(
+    fake_discord: FakeDiscord, clamor: Clamor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = fake_discord
+    general, ideas = fake.channel("general"), fake.channel("ideas")
+    then = datetime.now(UTC) - timedelta(hours=3)
+    old = int(fake.user_message(general, fake.user("bob"), REQUEST, at=then)["id"])  # unlogged
+    async with clamor() as bot:
+        room, service = Room(fake, bot), bot.watch_service
+        counted = service.counted
+
+        async def then_limited(config: Any, message: Any, analysis: Analysis) -> Analysis:
+            if message.id == old:  # read once; the re-read in the guild's turn meets a 429
+                fake.queue_rate_limit("GET", rf"/channels/{general.id}/messages/{old}", 30.0)
+            return await counted(config, message, analysis)
+
+        monkeypatch.setattr(service, "counted", then_limited)
+        relabelling = asyncio.ensure_future(relabel(fake, link(fake, general, old), "demand"))
+        await _waiting(relabelling)  # in the guild's turn, its re-read waiting out the 429
+        live = await room.post(ideas, OTHER_REQUEST, user="carol")
+        # Logged within the waiting's bound (seconds), not after Discord's 30.
+        assert await room.logged(live) is not None
+        assert "Discord was slow" in await relabelling
+        assert await bot.store.label_correction(fake.guild.id, old) is None

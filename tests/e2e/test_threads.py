@@ -190,3 +190,23 @@ async def test_a_deleted_thread_takes_its_messages_rows_and_relabels_with_it(
         assert await room.logged(relabelled) is None
         assert corrections(tmp_path / "clamor.db") == []
         assert await room.logged(elsewhere) is not None
+
+
+async def test_a_deleted_channel_takes_its_messages_rows_and_relabels_with_it(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake = fake_discord
+    ideas, general = fake.channel("ideas"), fake.channel("general")
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        posted = await room.post(ideas, REQUEST)
+        relabelled = await room.post(ideas, REQUEST)
+        elsewhere = await room.post(general, REQUEST)
+        await relabel(fake, link(fake, ideas, relabelled), "frustration")
+        # As for a thread: CHANNEL_DELETE, and no MESSAGE_DELETE for the messages in it.
+        await room.dispatch("CHANNEL_DELETE", ideas.payload())
+        await room.settled()
+        assert await room.logged(posted) is None
+        assert await room.logged(relabelled) is None
+        assert corrections(tmp_path / "clamor.db") == []
+        assert await room.logged(elsewhere) is not None
