@@ -404,8 +404,16 @@ async def test_an_undone_relabel_keeps_a_message_edited_into_a_request_since(
 
 
 @pytest.mark.parametrize(
-    ("change", "label"),
-    [("deleted", "frustration"), ("deleted", "not-a-request"), ("edited into chat", "optimism")],
+    ("change", "label", "seen"),
+    [
+        ("deleted", "frustration", True),
+        ("deleted", "not-a-request", True),
+        ("edited into chat", "optimism", True),
+        # Unseen: its event lost in a reconnect; a history read finds nothing of it to take
+        # out (it was never logged).
+        ("deleted", "frustration", False),
+        ("edited into chat", "frustration", False),
+    ],
 )
 async def test_a_message_changed_while_a_relabel_waits_is_not_written_as_it_was(
     fake_discord: FakeDiscord,
@@ -414,24 +422,32 @@ async def test_a_message_changed_while_a_relabel_waits_is_not_written_as_it_was(
     monkeypatch: pytest.MonkeyPatch,
     change: str,
     label: str,
+    seen: bool,
 ) -> None:
     fake = fake_discord
     general = fake.channel("general")
     then = datetime.now(UTC) - timedelta(hours=3)
     old = int(fake.user_message(general, fake.user("bob"), REQUEST, at=then)["id"])  # unlogged
+    fake.user_message(general, fake.user("carol"), "later chatter", at=then + timedelta(hours=1))
     async with clamor() as bot:
         room, service = Room(fake, bot), bot.watch_service
         counted = service.counted
 
         async def changed_meanwhile(config: Any, message: Any, analysis: Analysis) -> Analysis:
-            # The relabel has read the message from Discord; its author changes it now, and
-            # the change is handled before the relabel's turn.
+            # The relabel has read the message from Discord; its author changes it now, before
+            # the relabel's turn.
             if message.id == old and message.content == REQUEST:
                 if change == "deleted":
-                    await room.dispatch("MESSAGE_DELETE", fake.message_delete(old))
+                    payload = fake.message_delete(old)
+                    event = "MESSAGE_DELETE"
                 else:
-                    await room.edit(old, "anyone up for lunch")
-                await room.settled()
+                    payload = fake.message_edit(old, "anyone up for lunch")
+                    event = "MESSAGE_UPDATE"
+                if seen:
+                    await room.dispatch(event, payload)
+                    await room.settled()
+                else:
+                    await finished(fake, await backfill(fake, days=1))
             return await counted(config, message, analysis)
 
         monkeypatch.setattr(service, "counted", changed_meanwhile)
@@ -508,40 +524,6 @@ async def test_an_undone_relabel_in_an_unwatched_channel_counts_nothing_after_an
         await room.settled()
         await mod(fake, ["relabel-undo"], {"message": where})
         assert await room.logged(posted) is None
-
-
-@pytest.mark.parametrize("change", ["deleted", "edited into chat"])
-async def test_a_message_changed_unseen_while_a_relabel_waits_is_not_written_as_it_was(
-    fake_discord: FakeDiscord,
-    clamor: Clamor,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    change: str,
-) -> None:
-    fake = fake_discord
-    general = fake.channel("general")
-    then = datetime.now(UTC) - timedelta(hours=3)
-    old = int(fake.user_message(general, fake.user("bob"), REQUEST, at=then)["id"])  # unlogged
-    fake.user_message(general, fake.user("carol"), "later chatter", at=then + timedelta(hours=1))
-    async with clamor() as bot:
-        service = bot.watch_service
-        counted = service.counted
-
-        async def changed_meanwhile(config: Any, message: Any, analysis: Analysis) -> Analysis:
-            if message.id == old and message.content == REQUEST:
-                # Changed while Clamor did not see it (its event lost in a reconnect), and a
-                # history read of the channel finds nothing of it to take out (never logged).
-                if change == "deleted":
-                    fake.message_delete(old)
-                else:
-                    fake.message_edit(old, "anyone up for lunch")
-                await finished(fake, await backfill(fake, days=1))
-            return await counted(config, message, analysis)
-
-        monkeypatch.setattr(service, "counted", changed_meanwhile)
-        assert await relabel(fake, link(fake, general, old), "frustration") == CHANGED_MEANWHILE
-        assert await bot.store.get_request(fake.guild.id, old) is None
-        assert corrections(tmp_path / "clamor.db") == []
 
 
 @pytest.mark.parametrize("watched", [True, False])
