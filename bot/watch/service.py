@@ -400,18 +400,21 @@ class WatchService:
     async def delete_thread(self, guild_id: int, thread_id: int) -> None:
         """A deleted thread or forum post: Discord sends no deletion of the messages in it, so
         their rows and relabels go here (a deleted message leaves no trace)."""
-        everything = (0, 2**63 - 1)
-        ids = await self._writer.logged_ids(guild_id, thread_id, *everything)
-        ids |= await self._store.corrected_ids_between(guild_id, thread_id, *everything)
-        if ids:
-            await self.delete(guild_id, thread_id, sorted(ids))
+        await self._delete_everything_in(guild_id, thread_id)
 
     async def delete_channel(self, guild_id: int, channel_id: int) -> None:
         """A deleted channel: its messages, and those of its threads (archived ones too, which
         discord.py announces no deletion of), as a deleted thread's."""
-        await self.delete_thread(guild_id, channel_id)
+        await self._delete_everything_in(guild_id, channel_id)
         for thread_id in await self._store.threads_under(guild_id, channel_id):
-            await self.delete_thread(guild_id, thread_id)
+            await self._delete_everything_in(guild_id, thread_id)
+
+    async def _delete_everything_in(self, guild_id: int, channel_id: int) -> None:
+        everything = (0, 2**63 - 1)
+        ids = await self._writer.logged_ids(guild_id, channel_id, *everything)
+        ids |= await self._store.corrected_ids_between(guild_id, channel_id, *everything)
+        if ids:
+            await self.delete(guild_id, channel_id, sorted(ids))
 
     async def rescore(
         self, guild_id: int, since: float, until: float, analyzer: Analyzer
