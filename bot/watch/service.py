@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -59,6 +59,10 @@ from bot.watch.writer import ActivityFlusher, RequestWriter, request_record
 FLUSH_EVERY_MESSAGES = 1000
 PAGE_PAUSE = 0.1  # seconds between history pages: discord.py honours 429s, we also stay polite
 HISTORY_PAGE = 100  # Discord's largest page
+# Deletions remembered for the history pages read before them: one page's wait for the guild's
+# turn sees few; past this many the oldest are forgotten (a page may then write one back, which
+# the next gap fill's recheck takes out).
+DELETIONS_KEPT = 4096
 
 # What history can be read from: text and news channels, threads and forum posts.
 Readable = discord.TextChannel | discord.Thread
@@ -212,6 +216,10 @@ class WatchService:
         self._shed_listeners: list[Callable[[], object]] = []
         self._arrival_locks: dict[int, asyncio.Lock] = {}
         self.member_roles = MemberRoles(clock)
+        # Messages and channels deleted, (guild, id) -> the deletion's number: a history page
+        # read from Discord before a deletion and taken after it must not write it back.
+        self._deletions = 0
+        self._deleted: OrderedDict[tuple[int, int], int] = OrderedDict()
 
     def lock(self, guild_id: int) -> asyncio.Lock:
         """The guild's lock: its events and history pages are taken one after another."""
@@ -391,6 +399,7 @@ class WatchService:
             self.stats.removed += 1
 
     async def delete(self, guild_id: int, channel_id: int, message_ids: list[int]) -> None:
+        self._note_deleted(guild_id, message_ids)
         # The writer also drops their label corrections: a deleted message leaves no trace.
         self._conversations.forget(message_ids, channel_id=channel_id)
         self.stats.removed += await self._writer.remove(
@@ -410,6 +419,7 @@ class WatchService:
             await self._delete_everything_in(guild_id, thread_id)
 
     async def _delete_everything_in(self, guild_id: int, channel_id: int) -> None:
+        self._note_deleted(guild_id, [channel_id])
         everything = (0, 2**63 - 1)
         ids = await self._writer.logged_ids(guild_id, channel_id, *everything)
         ids |= await self._store.corrected_ids_between(guild_id, channel_id, *everything)
@@ -455,6 +465,7 @@ class WatchService:
         result = ScanResult()
         page: list[discord.Message] = []
         read = 0
+        deletions = self._deletions  # before the page is read from Discord
         history = channel.history(
             limit=spec.limit,
             after=discord.Object(spec.after),
@@ -465,15 +476,16 @@ class WatchService:
             read += 1
             page.append(message)
             if len(page) == HISTORY_PAGE:
-                await self._take_page(guild_id, channel.id, spec, page, result)
+                await self._take_page(guild_id, channel.id, spec, page, result, deletions)
                 page = []
                 # Read in full from `after` up to the newest message read.
                 self.activity.mark_read(guild_id, channel.id, spec.after, message.id)
                 if on_page is not None:
                     await on_page(result)
                 await asyncio.sleep(self.page_pause)
+                deletions = self._deletions
         if page:
-            await self._take_page(guild_id, channel.id, spec, page, result)
+            await self._take_page(guild_id, channel.id, spec, page, result, deletions)
         result.exhausted = spec.limit is None or read < spec.limit
         top = spec.top(newest_read=result.newest, exhausted=result.exhausted)
         if top is not None:
@@ -495,9 +507,12 @@ class WatchService:
         spec: ScanSpec,
         page: list[discord.Message],
         result: ScanResult,
+        deletions: int,
     ) -> None:
         """Count and log a page of history, and take out the rows of its range that are no
-        longer requests on Discord (deleted, or edited into something else while away)."""
+        longer requests on Discord (deleted, or edited into something else while away). A
+        message deleted after the page was read from Discord (`deletions`: the number of the
+        last deletion before) is left out: its deletion took its row already."""
         config = await self._configs.get(guild_id)
         async with self.lock(guild_id):
             after = spec.after if result.newest is None else result.newest
@@ -507,7 +522,9 @@ class WatchService:
             for message in page:
                 result.scanned += 1
                 result.newest = max(result.newest or 0, message.id)
-                if is_member_message(message) and await self._take_from_history(
+                if self._deleted_after(guild_id, message, deletions):
+                    others.append(message.id)
+                elif is_member_message(message) and await self._take_from_history(
                     guild_id, channel_id, config, spec, message, result, read_as
                 ):
                     still_requests.add(message.id)
@@ -534,6 +551,24 @@ class WatchService:
             logged = await self._writer.logged_ids(guild_id, channel_id, after, page[-1].id)
             deleted = relabelled.difference(message.id for message in page)
             await self._remove(guild_id, channel_id, logged - still_requests, deleted, result)
+
+    def _note_deleted(self, guild_id: int, ids: list[int]) -> None:
+        for deleted_id in ids:
+            self._deletions += 1
+            key = (guild_id, deleted_id)
+            self._deleted[key] = self._deletions
+            self._deleted.move_to_end(key)
+        while len(self._deleted) > DELETIONS_KEPT:
+            self._deleted.popitem(last=False)
+
+    def _deleted_after(self, guild_id: int, message: discord.Message, deletions: int) -> bool:
+        """Whether `message`, or its channel, was deleted after deletion number `deletions`."""
+        if not self._deleted:
+            return False
+        for deleted_id in (message.id, message.channel.id):
+            if self._deleted.get((guild_id, deleted_id), 0) > deletions:
+                return True
+        return False
 
     async def _remove(
         self,

@@ -110,3 +110,38 @@ async def test_a_second_backfill_is_refused_while_one_runs_and_members_cannot_st
         assert (await member.response()).content == (
             "You need the Manage Server permission to change Clamor's settings."
         )
+
+
+@pytest.mark.parametrize("deleted", ["the message", "its thread"])
+async def test_a_page_read_before_a_deletion_does_not_write_the_deleted_back(
+    fake_discord: FakeDiscord, clamor: Clamor, monkeypatch: pytest.MonkeyPatch, deleted: str
+) -> None:
+    fake = fake_discord
+    thread, general = fake.channel("will they ever release it"), fake.channel("general")
+    then = datetime.now(UTC) - timedelta(hours=3)
+    old = int(fake.user_message(thread, fake.user("bob"), REQUEST, at=then)["id"])
+    async with clamor() as bot:
+        room, service = Room(fake, bot), bot.watch_service
+        take_page, pages_read = service._take_page, []
+
+        async def deleted_meanwhile(guild_id: int, channel_id: int, *rest: Any) -> None:
+            if channel_id == thread.id and not pages_read:
+                pages_read.append(channel_id)
+                # The page is read from Discord; the deletion is handled before its turn.
+                if deleted == "the message":
+                    await room.dispatch("MESSAGE_DELETE", fake.message_delete(old))
+                else:
+                    payload = {
+                        "id": str(thread.id),
+                        "guild_id": str(fake.guild.id),
+                        "parent_id": str(general.id),
+                        "type": 11,  # a public thread
+                    }
+                    await room.dispatch("THREAD_DELETE", payload)
+                await room.settled()
+            await take_page(guild_id, channel_id, *rest)
+
+        monkeypatch.setattr(service, "_take_page", deleted_meanwhile)
+        await finished(fake, await backfill(fake, days=1))
+        assert pages_read == [thread.id]
+        assert await room.logged(old) is None
