@@ -35,6 +35,7 @@ from bot.buckets import volume_bucket
 from bot.config import INTAKE_PER_GUILD
 from bot.guild_settings import GuildConfig, GuildConfigs
 from bot.learning.rescore import Rescore, rescore
+from bot.message_links import MAX_SNOWFLAKE
 from bot.store import RequestRecord, Store
 from bot.watch.activity import ActivityBuffer, RecentIds, ThreadMemory
 from bot.watch.history import ScanSpec
@@ -108,8 +109,10 @@ def readable_targets(guilds: list[discord.Guild]) -> list[tuple[discord.Guild, R
     return targets
 
 
-def parent_id_of(channel: object) -> int | None:
-    return channel.parent_id if isinstance(channel, discord.Thread) else None
+def watch_key_of(channel: discord.abc.Snowflake) -> int:
+    """The channel whose watch rule applies to `channel` (`watch_key`: a thread's parent)."""
+    parent_id = channel.parent_id if isinstance(channel, discord.Thread) else None
+    return watch_key(channel.id, parent_id)
 
 
 def _relabelled(record: RequestRecord, stored: RequestRecord) -> RequestRecord:
@@ -303,7 +306,7 @@ class WatchService:
         """Count a live message of a watched channel; whether it is to be read (watched, and
         not a replay of one handled already)."""
         channel = message.channel
-        if not config.watches(watch_key(channel.id, parent_id_of(channel))):
+        if not config.watches(watch_key_of(channel)):
             self.activity.interrupt(guild_id, channel.id)
             return False
         if message.id in self._handled:
@@ -370,7 +373,7 @@ class WatchService:
         config = await self._configs.get(guild_id)
         channel = message.channel
         # A logged message is kept truthful even if its channel stopped being watched.
-        if stored is None and not config.watches(watch_key(channel.id, parent_id_of(channel))):
+        if stored is None and not config.watches(watch_key_of(channel)):
             return
         analysis = await self._analyse(guild_id, config, message)
         outcome = edit_outcome(logged=stored is not None, request=analysis.request)
@@ -388,7 +391,7 @@ class WatchService:
             # Were it relabelled, undoing that now leaves the request Clamor reads: none in a
             # channel Clamor does not watch, where only the relabel logged it.
             read_as = analysis.category
-            if not config.watches(watch_key(channel.id, parent_id_of(channel))):
+            if not config.watches(watch_key_of(channel)):
                 correction = await self._store.label_correction(guild_id, message.id)
                 if correction is not None and correction.original_category is None:
                     read_as = None
@@ -420,7 +423,7 @@ class WatchService:
 
     async def _delete_everything_in(self, guild_id: int, channel_id: int) -> None:
         self._note_deleted(guild_id, [channel_id])
-        everything = (0, 2**63 - 1)
+        everything = (0, MAX_SNOWFLAKE)
         ids = await self._writer.logged_ids(guild_id, channel_id, *everything)
         ids |= await self._store.corrected_ids_between(guild_id, channel_id, *everything)
         if ids:

@@ -20,8 +20,7 @@ from bot.client import ClamorBot
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildConfig
 from bot.store import NOT_A_REQUEST, Label, LabelCorrection, RequestRecord, author_hash
-from bot.watch.rules import watch_key
-from bot.watch.service import is_member_message, parent_id_of, text_read
+from bot.watch.service import is_member_message, text_read, watch_key_of
 from bot.watch.writer import request_record
 from cogs.moderation.messages import FoundMessage, analyse_now, find_message
 
@@ -155,8 +154,7 @@ async def _read_unlogged(bot: ClamorBot, found: FoundMessage) -> _Unlogged:
         edited=fetched.edited_at is not None,
         analysis=analysis,
     )
-    channel = fetched.channel
-    key = watch_key(channel.id, parent_id_of(channel))
+    key = watch_key_of(fetched.channel)
     return _Unlogged(analysis, author_hash(bot.author_key, fetched.author.id), record, key)
 
 

@@ -45,14 +45,20 @@ async def team_named(fake: FakeDiscord, bot: ClamorBot, team: FakeRole) -> Room:
     return Room(fake, bot)
 
 
+async def teams_answer(fake: FakeDiscord, bot: ClamorBot, team: FakeRole) -> tuple[Room, int]:
+    """Once `team` is named: carol's answer in #general, not logged (the team's)."""
+    room = await team_named(fake, bot, team)
+    answer = await room.post(fake.channel("general"), ANSWER, "carol")
+    assert await room.logged(answer) is None
+    return room, answer
+
+
 async def relabelled_answer(
     fake: FakeDiscord, bot: ClamorBot, team: FakeRole, label: str
 ) -> tuple[Room, int]:
     """Once `team` is named: carol's answer in #general, which a moderator relabelled."""
-    room = await team_named(fake, bot, team)
-    general = fake.channel("general")
-    answer = await room.post(general, ANSWER, "carol")
-    await relabel(fake, link(fake, general, answer), label)
+    room, answer = await teams_answer(fake, bot, team)
+    await relabel(fake, link(fake, fake.channel("general"), answer), label)
     return room, answer
 
 
@@ -158,9 +164,7 @@ async def test_a_reply_to_the_teams_message_after_a_restart_answers_no_request(
     general = fake.channel("general")
     team = maintainers(fake, "carol")
     async with clamor() as bot:
-        room = await team_named(fake, bot, team)
-        answer = await room.post(general, ANSWER, "carol")
-        assert await room.logged(answer) is None
+        room, answer = await teams_answer(fake, bot, team)
     async with clamor() as bot:  # a new process: its memory does not hold the answer's verdict
         room = Room(fake, bot)
         reaction = await room.post(general, REACTION, "bob", reply_to=answer)
@@ -189,9 +193,7 @@ async def test_an_undone_relabel_of_the_teams_answer_leaves_it_uncounted(
     general = fake.channel("general")
     team = maintainers(fake, "carol")
     async with clamor() as bot:
-        room = await team_named(fake, bot, team)
-        answer = await room.post(general, ANSWER, "carol")
-        assert await room.logged(answer) is None
+        room, answer = await teams_answer(fake, bot, team)
         where = link(fake, general, answer)
         relabelled = await relabel(fake, where, "demand")
         assert "Clamor said: not a request" in relabelled, relabelled
@@ -301,13 +303,9 @@ async def test_a_backfill_keeps_a_moderators_relabel_of_the_teams_message(
     fake_discord: FakeDiscord, clamor: Clamor
 ) -> None:
     fake = fake_discord
-    general = fake.channel("general")
     team = maintainers(fake, "carol")
     async with clamor() as bot:
-        room = await team_named(fake, bot, team)
-        answer = await room.post(general, ANSWER, "carol")
-        where = link(fake, general, answer)
-        await relabel(fake, where, "demand")
+        room, answer = await relabelled_answer(fake, bot, team, "demand")
         assert await room.logged(answer) is not None
         await finished(fake, await backfill(fake, days=1))
         assert await bot.store.label_correction(fake.guild.id, answer) is not None
