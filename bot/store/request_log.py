@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from bot.store.backend import Backend
 from bot.store.database import Database
 from bot.store.records import REQUEST_COLUMNS, RequestRecord, message_text, request_record
 
@@ -34,6 +35,13 @@ _UPSERT = f"""
     WHERE request_messages.guild_id = excluded.guild_id
 """
 
+
+# A channel's messages, or those of a thread remembered under it (a thread's rows keep its id).
+_IN_CHANNEL = """
+    WHERE guild_id = ? AND (channel_id = ? OR channel_id IN (
+        SELECT thread_id FROM thread_parents WHERE guild_id = ? AND parent_id = ?
+    ))
+"""
 
 # RETURNING arrived in SQLite 3.35 (2021); older libraries take the two-trip way.
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35)
@@ -106,6 +114,20 @@ class RequestQueries(Database):
             "DELETE FROM request_messages WHERE guild_id = ? AND message_id = ?",
             ((guild_id, message_id) for message_id in message_ids),
         )
+
+    async def delete_channels_messages(self, guild_id: int, channel_ids: Iterable[int]) -> int:
+        """Delete the rows and label corrections of deleted channels' messages, and of the
+        threads remembered under them, in one transaction; how many rows went. Discord sends no
+        deletion of each message of a deleted channel, and the ids need not be read first: the
+        writer queues this while the database is down, as it does a single deletion."""
+        params = [(guild_id, channel_id, guild_id, channel_id) for channel_id in channel_ids]
+
+        async def work(db: Backend) -> int:
+            removed = await db.executemany(f"DELETE FROM request_messages {_IN_CHANNEL}", params)
+            await db.executemany(f"DELETE FROM label_corrections {_IN_CHANNEL}", params)
+            return removed
+
+        return await self._run(work, transaction=True) if params else 0
 
     async def delete_uncorrected_requests(self, guild_id: int, message_ids: Iterable[int]) -> int:
         """Delete the rows of messages that are not requests after all, except those a

@@ -219,6 +219,14 @@ class ThreadMemory:
         self._pending[thread_id] = (guild_id, thread_id, parent_id, private)
         return True
 
+    def pending_under(self, guild_id: int, parent_id: int) -> list[int]:
+        """The threads under `parent_id` seen but not written yet."""
+        return [
+            thread_id
+            for (guild, thread_id, parent, _private) in self._pending.values()
+            if (guild, parent) == (guild_id, parent_id)
+        ]
+
     def drain(self) -> list[ThreadSeen]:
         """The sightings to write, leaving none pending (the threads stay seen)."""
         batch = list(self._pending.values())

@@ -210,6 +210,11 @@ class ConversationMemory:
             gone = set(message_ids)
             flow[:] = [entry for entry in flow if entry.message_id not in gone]
 
+    def forget_channel(self, channel_id: int) -> None:
+        """Forget a deleted channel's flow (its messages' verdicts age out: nothing can answer
+        a message of a deleted channel)."""
+        self._flows.pop(channel_id, None)
+
 
 async def context_of(
     memory: ConversationMemory,

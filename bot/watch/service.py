@@ -35,7 +35,6 @@ from bot.buckets import volume_bucket
 from bot.config import INTAKE_PER_GUILD
 from bot.guild_settings import GuildConfig, GuildConfigs
 from bot.learning.rescore import Rescore, rescore
-from bot.message_links import MAX_SNOWFLAKE
 from bot.store import RequestRecord, Store
 from bot.watch.activity import ActivityBuffer, RecentIds, ThreadMemory
 from bot.watch.history import ScanSpec
@@ -412,22 +411,22 @@ class WatchService:
     async def delete_thread(self, guild_id: int, thread_id: int) -> None:
         """A deleted thread or forum post: Discord sends no deletion of the messages in it, so
         their rows and relabels go here (a deleted message leaves no trace)."""
-        await self._delete_everything_in(guild_id, thread_id)
+        await self._delete_channels(guild_id, [thread_id])
 
     async def delete_channel(self, guild_id: int, channel_id: int) -> None:
         """A deleted channel: its messages, and those of its threads (archived ones too, which
-        discord.py announces no deletion of), as a deleted thread's."""
-        await self._delete_everything_in(guild_id, channel_id)
-        for thread_id in await self._store.threads_under(guild_id, channel_id):
-            await self._delete_everything_in(guild_id, thread_id)
+        discord.py announces no deletion of), as a deleted thread's. The Store finds the threads
+        it remembers; those seen but not written yet are named here."""
+        threads = self.threads.pending_under(guild_id, channel_id)
+        await self._delete_channels(guild_id, [channel_id, *threads])
 
-    async def _delete_everything_in(self, guild_id: int, channel_id: int) -> None:
-        self._note_deleted(guild_id, [channel_id])
-        everything = (0, MAX_SNOWFLAKE)
-        ids = await self._writer.logged_ids(guild_id, channel_id, *everything)
-        ids |= await self._store.corrected_ids_between(guild_id, channel_id, *everything)
-        if ids:
-            await self.delete(guild_id, channel_id, sorted(ids))
+    async def _delete_channels(self, guild_id: int, channel_ids: list[int]) -> None:
+        # Nothing is read first: the removal waits in the writer's queue while the database is
+        # down, behind the rows queued before it.
+        self._note_deleted(guild_id, channel_ids)
+        for channel_id in channel_ids:
+            self._conversations.forget_channel(channel_id)
+        self.stats.removed += await self._writer.remove_channels(guild_id, channel_ids)
 
     async def rescore(
         self, guild_id: int, since: float, until: float, analyzer: Analyzer
@@ -565,7 +564,9 @@ class WatchService:
             self._deleted.popitem(last=False)
 
     def _deleted_after(self, guild_id: int, message: discord.Message, deletions: int) -> bool:
-        """Whether `message`, or its channel, was deleted after deletion number `deletions`."""
+        """Whether `message`, or its channel, was deleted after deletion number `deletions`.
+        (A deleted channel's threads: discord.py announces the deletion of those it holds,
+        the only ones history is read from.)"""
         if not self._deleted:
             return False
         for deleted_id in (message.id, message.channel.id):

@@ -224,7 +224,15 @@ class RequestWriter:
         ids = tuple(message_ids)
         if not ids:
             return 0
-        removal = Removal(guild_id, channel_id, ids)
+        return await self._remove(Removal(guild_id, channel_id, ids))
+
+    async def remove_channels(self, guild_id: int, channel_ids: Iterable[int]) -> int:
+        """Delete the rows and label corrections of deleted channels (and of the threads
+        remembered under them) without reading their ids first, so that a deletion met by an
+        outage waits in the queue like any other; how many rows went (0 if queued)."""
+        return await self._remove(ChannelRemoval(guild_id, tuple(channel_ids)))
+
+    async def _remove(self, removal: Removal | ChannelRemoval) -> int:
         async with self._lock:
             await self._commit_group()  # rows grouped before the deletion land before it
             if not self._queue:
@@ -241,13 +249,19 @@ class RequestWriter:
         for grouped in reversed(self._group):
             if (grouped.record.guild_id, grouped.record.message_id) == (guild_id, message_id):
                 return grouped.record
+        removed_channels: set[int] = set()  # by removals queued after the op looked at
         for op in reversed(self._queue):
             if isinstance(op, Upsert):
                 if (op.record.guild_id, op.record.message_id) == (guild_id, message_id):
-                    return op.record
-            elif op.guild_id == guild_id and message_id in op.message_ids:
+                    return None if op.record.channel_id in removed_channels else op.record
+            elif op.guild_id != guild_id:
+                continue
+            elif isinstance(op, ChannelRemoval):
+                removed_channels.update(op.channel_ids)
+            elif message_id in op.message_ids:
                 return None
-        return await self._store.get_request(guild_id, message_id)
+        stored = await self._store.get_request(guild_id, message_id)
+        return None if stored is not None and stored.channel_id in removed_channels else stored
 
     async def logged_ids(
         self, guild_id: int, channel_id: int, after_id: int, up_to_id: int
@@ -431,7 +445,7 @@ class RequestWriter:
             listener()
 
     async def _apply(self, ops: list[WriteOp]) -> None:
-        if len(ops) == 1 and isinstance(ops[0], Removal):
+        if len(ops) == 1 and not isinstance(ops[0], Upsert):
             await self._remove_now(ops[0])
             return
         records = []
@@ -445,7 +459,9 @@ class RequestWriter:
             await self._store.upsert_requests(records)
             self.commits += 1
 
-    async def _remove_now(self, removal: Removal) -> int:
+    async def _remove_now(self, removal: Removal | ChannelRemoval) -> int:
+        if isinstance(removal, ChannelRemoval):
+            return await self._store.delete_channels_messages(removal.guild_id, removal.channel_ids)
         removed = await self._store.delete_requests(removal.guild_id, removal.message_ids)
         # A moderator's correction keeps the text too; a deleted message leaves no trace.
         await self._store.delete_label_corrections(removal.guild_id, removal.message_ids)
@@ -467,7 +483,15 @@ class Removal:
     message_ids: tuple[int, ...]
 
 
-WriteOp = Upsert | Removal
+@dataclass(frozen=True, slots=True)
+class ChannelRemoval:
+    """Every message of deleted channels, and of the threads remembered under them."""
+
+    guild_id: int
+    channel_ids: tuple[int, ...]
+
+
+WriteOp = Upsert | Removal | ChannelRemoval
 
 
 class WaitingWrites:
@@ -498,7 +522,7 @@ class WaitingWrites:
         """What to write next: the first op alone if it is a removal, else the run of upserts
         at the head (at most BATCH)."""
         first = self._ops[0]
-        if isinstance(first, Removal):
+        if not isinstance(first, Upsert):
             return [first]
         batch: list[WriteOp] = []
         for op in self._ops:
@@ -519,7 +543,8 @@ class WaitingWrites:
         if isinstance(op, Upsert):
             key, oldest = (op.record.guild_id, op.record.channel_id), op.record.message_id
         else:
-            assert op.channel_id is not None  # _unplaceable keeps channel-less removals
+            assert isinstance(op, Removal)  # see _unplaceable
+            assert op.channel_id is not None
             key, oldest = (op.guild_id, op.channel_id), min(op.message_ids)
         self.dropped[key] = min(self.dropped.get(key, oldest), oldest)
         if not self._overflowed:
@@ -532,8 +557,11 @@ class WaitingWrites:
 
 
 def _unplaceable(op: WriteOp) -> bool:
-    """A removal whose channel is unknown cannot be recovered by gap filling: it always waits."""
-    return isinstance(op, Removal) and op.channel_id is None
+    """A removal gap filling cannot make again (its channel is unknown, or deleted) always
+    waits."""
+    if isinstance(op, Removal):
+        return op.channel_id is None
+    return isinstance(op, ChannelRemoval)
 
 
 # -- volume, ranges read and threads first seen ----------------------------------------------

@@ -112,7 +112,7 @@ async def test_a_second_backfill_is_refused_while_one_runs_and_members_cannot_st
         )
 
 
-@pytest.mark.parametrize("deleted", ["the message", "its thread"])
+@pytest.mark.parametrize("deleted", ["the message", "its thread", "the thread's channel"])
 async def test_a_page_read_before_a_deletion_does_not_write_the_deleted_back(
     fake_discord: FakeDiscord, clamor: Clamor, monkeypatch: pytest.MonkeyPatch, deleted: str
 ) -> None:
@@ -122,6 +122,8 @@ async def test_a_page_read_before_a_deletion_does_not_write_the_deleted_back(
     old = int(fake.user_message(thread, fake.user("bob"), REQUEST, at=then)["id"])
     async with clamor() as bot:
         room, service = Room(fake, bot), bot.watch_service
+        await service.flush()  # the thread is remembered under its channel, not only pending
+        assert await bot.store.threads_under(fake.guild.id, general.id) == [thread.id]
         take_page, pages_read = service._take_page, []
 
         async def deleted_meanwhile(guild_id: int, channel_id: int, *rest: Any) -> None:
@@ -130,14 +132,10 @@ async def test_a_page_read_before_a_deletion_does_not_write_the_deleted_back(
                 # The page is read from Discord; the deletion is handled before its turn.
                 if deleted == "the message":
                     await room.dispatch("MESSAGE_DELETE", fake.message_delete(old))
+                elif deleted == "its thread":
+                    await room.dispatch("THREAD_DELETE", fake.thread_delete(thread))
                 else:
-                    payload = {
-                        "id": str(thread.id),
-                        "guild_id": str(fake.guild.id),
-                        "parent_id": str(general.id),
-                        "type": 11,  # a public thread
-                    }
-                    await room.dispatch("THREAD_DELETE", payload)
+                    await room.dispatch("CHANNEL_DELETE", general.payload())
                 await room.settled()
             await take_page(guild_id, channel_id, *rest)
 

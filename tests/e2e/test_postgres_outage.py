@@ -15,10 +15,11 @@ import asyncpg
 import pytest
 
 from bot.client import ClamorBot
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.store import Store
+from tests.e2e.test_relabel import link, relabel
 from tests.e2e.test_watcher import REQUEST
-from tests.e2e.test_watcher_writer import started
+from tests.e2e.test_watcher_writer import started, written
 from tests.e2e.waiting import eventually
 from tests.fakediscord import FakeDiscord, running_bot
 from tests.store.conftest import BINARIES, NO_POSTGRES
@@ -26,8 +27,8 @@ from tests.store.pg_server import PgServer
 
 
 @pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    """An empty database of a throwaway server of this module's own."""
+async def postgres() -> AsyncIterator[PgServer]:
+    """A throwaway server of this module's own, with an empty database `clamor_outage`."""
     if BINARIES is None:
         pytest.skip(NO_POSTGRES)
     server = PgServer.start(BINARIES)
@@ -37,9 +38,27 @@ async def postgres_url() -> AsyncIterator[str]:
             await admin.execute("CREATE DATABASE clamor_outage")
         finally:
             await admin.close()
-        yield server.url("clamor_outage")
+        yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres: PgServer) -> str:
+    return postgres.url("clamor_outage")
+
+
+def bot_settings(fake: FakeDiscord, url: str, tmp_path: Path) -> Settings:
+    return load_settings(
+        {
+            "DISCORD_TOKEN": fake.token,
+            "CLAMOR_DB": url,
+            "CLAMOR_KEY_FILE": str(tmp_path / "clamor.key"),
+            "CLAMOR_DEV_GUILD": str(fake.guild.id),
+            "CLAMOR_DB_TIMEOUT": "1",
+        },
+        env_file=None,
+    )
 
 
 @contextlib.contextmanager
@@ -59,16 +78,7 @@ async def test_a_hung_server_sends_request_messages_to_the_outage_queue(
 ) -> None:
     fake = fake_discord
     url = postgres_url
-    settings = load_settings(
-        {
-            "DISCORD_TOKEN": fake.token,
-            "CLAMOR_DB": url,
-            "CLAMOR_KEY_FILE": str(tmp_path / "clamor.key"),
-            "CLAMOR_DEV_GUILD": str(fake.guild.id),
-            "CLAMOR_DB_TIMEOUT": "1",
-        },
-        env_file=None,
-    )
+    settings = bot_settings(fake, url, tmp_path)
     admin = await asyncpg.connect(url)
     try:
         async with await Store.open(url, command_timeout=settings.db_timeout) as store:
@@ -105,3 +115,35 @@ async def test_a_hung_server_sends_request_messages_to_the_outage_queue(
     outages = [r for r in caplog.records if "cannot write to the database" in r.getMessage()]
     assert len(outages) == 1
     assert "the server did not answer in time" in outages[0].getMessage()
+
+
+async def test_a_thread_deleted_while_the_server_is_down_leaves_no_row_once_it_is_back(
+    fake_discord: FakeDiscord, postgres: PgServer, tmp_path: Path
+) -> None:
+    # Discord sends no deletion of each message of a deleted thread, so which rows to take out
+    # cannot be read while the server is down: the removal waits in the outage queue.
+    fake = fake_discord
+    thread, general = fake.channel("will they ever release it"), fake.channel("general")
+    url = postgres.url("clamor_outage")
+    settings = bot_settings(fake, url, tmp_path)
+    async with await Store.open(url, command_timeout=settings.db_timeout) as store:
+        key = await store.author_key(settings.author_key_path)
+        bot = ClamorBot(settings, store, author_key=key)
+        async with running_bot(bot, fake):
+            room = await started(fake, bot)
+            posted = await room.post(thread, REQUEST)
+            relabelled = await room.post(thread, REQUEST)
+            elsewhere = await room.post(general, REQUEST)
+            await relabel(fake, link(fake, thread, relabelled), "frustration")
+            postgres.pause()
+            try:
+                await room.dispatch("THREAD_DELETE", fake.thread_delete(thread))
+                await room.settled()
+                assert bot.request_writer.pending == 1
+            finally:
+                postgres.resume()
+            await written(bot)
+            assert await room.logged(posted) is None
+            assert await room.logged(relabelled) is None
+            assert await room.logged(elsewhere) is not None
+            assert await store.label_corrections(fake.guild.id) == []

@@ -175,15 +175,7 @@ async def test_a_deleted_thread_takes_its_messages_rows_and_relabels_with_it(
         elsewhere = await room.post(general, REQUEST)
         await relabel(fake, link(fake, thread, relabelled), "frustration")
         # Discord sends THREAD_DELETE, and no MESSAGE_DELETE for the messages in the thread.
-        await room.dispatch(
-            "THREAD_DELETE",
-            {
-                "id": str(thread.id),
-                "guild_id": str(fake.guild.id),
-                "parent_id": str(general.id),
-                "type": int(ChannelType.PUBLIC_THREAD),
-            },
-        )
+        await room.dispatch("THREAD_DELETE", fake.thread_delete(thread))
         await room.settled()
         # A deleted message leaves no trace: neither its row nor a relabel's copy of its text.
         assert await room.logged(posted) is None

@@ -279,6 +279,15 @@ class FakeDiscord:
             self.messages.delete(message_id)
         return events.bulk_deletion(channel, list(message_ids))
 
+    def thread_delete(self, thread: FakeChannel) -> Payload:
+        """THREAD_DELETE's payload. Discord sends no MESSAGE_DELETE for the messages in it."""
+        return {
+            "id": str(thread.id),
+            "guild_id": str(thread.guild_id),
+            "parent_id": str(thread.parent_id),
+            "type": int(thread.type),
+        }
+
     def _message(self, message_id: int) -> StoredMessage:
         message = self.messages.get(message_id)
         if message is None:

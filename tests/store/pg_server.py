@@ -86,21 +86,29 @@ class PgServer:
                 "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8",
                 "--locale=C", "--no-sync",
             )  # fmt: skip
-            options = (
-                f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c full_page_writes=off -c synchronous_commit=off -c max_connections=200"
-            )
-            server._run(
-                str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
-                "-l", str(folder / "server.log"), "-w", "start",
-            )  # fmt: skip
+            server.resume()
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         return server
 
+    def pause(self, mode: str = "fast") -> None:
+        """Stop the server, keeping its data: connections are refused until `resume`. Only
+        "fast" keeps every commit (this server does not wait for the disk)."""
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", mode,
+                  "-w", "stop")  # fmt: skip
+
+    def resume(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c full_page_writes=off -c synchronous_commit=off -c max_connections=200"
+        )
+        self._run(
+            str(self.bin_dir / "pg_ctl"), "-D", str(self.folder / "data"), "-o", options,
+            "-l", str(self.folder / "server.log"), "-w", "start",
+        )  # fmt: skip
+
     def stop(self) -> None:
         with contextlib.suppress(subprocess.SubprocessError, OSError):
-            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.folder / "data"), "-m",
-                      "immediate", "-w", "stop")  # fmt: skip
+            self.pause("immediate")
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from bot.store import Store, StoreError
+from bot.store import LabelCorrection, Store, StoreError
 from tests.store.store_factory import BASE_TIME, request
 
 
@@ -96,3 +96,34 @@ async def test_a_nul_character_does_not_lose_the_message(store: Store) -> None:
     assert kept is not None
     assert kept.content in {"open\x00source it", "open\ufffdsource it"}
     assert kept.targets in {("a\x00",), ("a\ufffd",)}
+
+
+async def test_a_deleted_channel_takes_its_rows_its_threads_and_their_relabels(
+    store: Store,
+) -> None:
+    # Channel 10 with thread 11 under it (remembered), and thread 13 named by the caller (seen
+    # but not remembered yet); channel 20 and guild 2 keep theirs.
+    await store.remember_threads([(1, 11, 10, False), (2, 12, 10, False)])
+    rows = {
+        1: request(1, channel_id=10),
+        2: request(2, channel_id=11),
+        3: request(3, channel_id=13),
+        4: request(4, channel_id=20),
+        5: request(5, guild_id=2, channel_id=10),
+        6: request(6, guild_id=2, channel_id=12),
+    }
+    await store.upsert_requests(rows.values())
+    for row in rows.values():
+        await store.set_label_correction(
+            LabelCorrection(
+                row.guild_id, row.message_id, row.channel_id, "frustration", row.content,
+                "en", "demand", BASE_TIME,
+            )
+        )  # fmt: skip
+    assert await store.delete_channels_messages(1, [10, 13]) == 3
+    assert await store.delete_channels_messages(1, []) == 0
+    left = {(r.guild_id, r.message_id) for r in await store.requests_between(1, 0, math.inf)}
+    left |= {(r.guild_id, r.message_id) for r in await store.requests_between(2, 0, math.inf)}
+    assert left == {(1, 4), (2, 5), (2, 6)}
+    relabelled = {(c.guild_id, c.message_id) for c in await store.label_corrections()}
+    assert relabelled == left

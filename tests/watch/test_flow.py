@@ -174,3 +174,10 @@ async def test_a_deleted_reference_is_missing_context_not_flow() -> None:
         flow=place(950, POSTED + 30),
     )
     assert context == Context(False, missing=True)
+
+
+def test_a_deleted_channel_leaves_no_flow() -> None:
+    memory = with_request()
+    memory.forget_channel(CHANNEL)
+    assert not memory.flowing(CHANNEL)
+    assert memory.follows(place(600, POSTED + 1)) is None

@@ -42,3 +42,14 @@ def test_the_oldest_threads_are_forgotten_past_the_bound() -> None:
     assert memory.see(1, 11, 100, False) is True
     assert memory.see(1, 13, 100, False) is False
     assert memory.drain() == [(1, 11, 100, False)]
+
+
+def test_the_threads_of_a_channel_not_written_yet_are_named_for_its_deletion() -> None:
+    memory = ThreadMemory()
+    memory.see(1, 11, 100, False)
+    memory.see(1, 12, 200, False)
+    memory.see(2, 13, 100, False)  # another guild: ids are unique, but the guild is asked too
+    memory.see(1, 14, 100, True)
+    assert memory.pending_under(1, 100) == [11, 14]
+    memory.drain()
+    assert memory.pending_under(1, 100) == []  # written: the Store finds them

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from bot.watch import writer
-from bot.watch.writer import Removal, Upsert, WaitingWrites
+from bot.watch.writer import ChannelRemoval, Removal, Upsert, WaitingWrites
 from tests.store.store_factory import request
 
 
@@ -54,3 +54,15 @@ def test_a_removal_without_a_channel_always_waits() -> None:
     assert queue.add(Removal(1, None, (1,))) is True
     assert len(queue) == 2
     assert queue.dropped == {}
+
+
+def test_a_deleted_channels_removal_always_waits_and_goes_alone() -> None:
+    # Gap filling cannot read a deleted channel again: its removal is never dropped.
+    queue = WaitingWrites(1)
+    queue.add(upsert(1))
+    removal = ChannelRemoval(1, (10,))
+    assert queue.add(removal) is True
+    assert queue.add(upsert(2)) is False
+    queue.pop_head(1)
+    assert queue.head() == [removal]
+    assert queue.dropped == {(1, 10): 2}

@@ -4,15 +4,18 @@ row waiting in a group is seen by lookups, ordered before a deletion, and writte
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from bot.config import load_settings
 from bot.guild_settings import GuildConfigs
 from bot.store import RequestRecord, Store
 from bot.watch.writer import RequestWriter
+from tests.e2e.waiting import eventually
 
 GUILD = 10
 CHANNEL = 20
+OTHER = 21
 NOW = 1_800_000_000.0
 NEVER = 3600.0  # a group delay no test waits for: only size, flush or close write a group
 
@@ -106,4 +109,31 @@ async def test_a_refused_row_costs_the_rest_of_its_group_nothing(tmp_path: Path)
         await writer.flush()
         assert refused == [3]
         assert sorted(await store.logged_message_ids(GUILD, CHANNEL, 0, 10)) == [1, 2, 4, 5]
+        await writer.close()
+
+
+async def test_a_deleted_channel_waits_behind_its_rows_during_an_outage(tmp_path: Path) -> None:
+    async with await Store.open(tmp_path / "clamor.db") as store:
+        writer = grouped_writer(store, rows=100)
+        writer.retry_first = writer.retry_max = 0.01
+        await writer.write(record(1))  # written before the outage
+        await writer.write(replace(record(2), channel_id=OTHER))
+        await store.set_read_only(True)
+        await writer.write(record(3))  # meets the outage: queued
+        assert await writer.remove_channels(GUILD, [CHANNEL]) == 0  # queued behind it
+        await writer.write(record(4))  # a message of the same id range, after the deletion
+        assert writer.pending == 3
+        # Lookups see the rows as they will be once the queue lands.
+        assert await writer.current(GUILD, 1) is None
+        assert await writer.current(GUILD, 3) is None
+        assert await writer.current(GUILD, 2) is not None
+        assert await writer.current(GUILD, 4) is not None
+        await store.set_read_only(False)
+
+        async def landed() -> bool:
+            return writer.pending == 0
+
+        await eventually(landed, "the queue to land")
+        assert sorted(await store.logged_message_ids(GUILD, CHANNEL, 0, 10)) == [4]
+        assert await store.logged_message_ids(GUILD, OTHER, 0, 10) == [2]
         await writer.close()
