@@ -170,7 +170,7 @@ async def write_cost(path: Path, total: int, rows: int = 10_000, batch: int = 50
             timings.append(time.perf_counter() - started)
             for guild in {record.guild_id for record in fresh}:
                 ids = [r.message_id for r in fresh if r.guild_id == guild]
-                await store.delete_requests(guild, ids)
+                await store.delete_messages(guild, ids)
     return statistics.median(timings) / rows * 1e6
 
 

@@ -141,10 +141,18 @@ class Database:
         self._scrub_owed = True
         await self.finish_scrub()
 
+    def _scrub_later(self) -> None:
+        """Owe the scrub of just-deleted rows to the next `finish_scrub` (the hourly privacy
+        upkeep), a later erasure or a clean close: messages are deleted on Discord far more
+        often than members ask to be forgotten, and a deletion must not wait for other
+        connections' readers (nor PostgreSQL's VACUUM) on the way of every write."""
+        self._scrub_owed = True
+
     @property
     def scrub_owed(self) -> bool:
-        """Whether an erasure's copies may still be in the write-ahead log: another
-        connection's reader held back its last scrub."""
+        """Whether copies of erased or deleted text may still be in the database's files: a
+        deletion's scrub waits for the next `finish_scrub`, or another connection's reader
+        held back an erasure's."""
         return self._scrub_owed
 
     async def finish_scrub(self) -> bool:

@@ -156,10 +156,6 @@ def _keep_alive(connection: asyncpg.Connection) -> None:
 ERASED_TEXT_TABLES = ("request_messages", "label_corrections")
 
 
-# The tables that hold members' text (and author hashes): what an erasure must not leave behind.
-ERASED_TEXT_TABLES = ("request_messages", "label_corrections")
-
-
 class PgBackend:
     """One asyncpg connection, re-opened after it is lost. Open it with `PgBackend.connect`."""
 

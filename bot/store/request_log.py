@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bot.store.backend import Backend
-from bot.store.database import Database
+from bot.store.backend import Backend, Params
+from bot.store.database import Database, Work
 from bot.store.records import REQUEST_COLUMNS, RequestRecord, message_text, request_record
 
 # Message ids are unique across Discord, but the WHERE makes sure a row can never be taken over
@@ -36,6 +36,7 @@ _UPSERT = f"""
 """
 
 
+_BY_ID = "WHERE guild_id = ? AND message_id = ?"
 # A channel's messages, or those of a thread remembered under it (a thread's rows keep its id).
 _IN_CHANNEL = """
     WHERE guild_id = ? AND (channel_id = ? OR channel_id IN (
@@ -108,26 +109,42 @@ class RequestQueries(Database):
         )
         return changed > 0
 
-    async def delete_requests(self, guild_id: int, message_ids: Iterable[int]) -> int:
-        """Delete many messages (e.g. a bulk delete) in one transaction; how many were there."""
-        return await self._write_many(
-            "DELETE FROM request_messages WHERE guild_id = ? AND message_id = ?",
-            ((guild_id, message_id) for message_id in message_ids),
-        )
+    async def delete_messages(self, guild_id: int, message_ids: Iterable[int]) -> int:
+        """Messages deleted on Discord, or no longer requests: their rows and label corrections
+        (a relabel keeps a copy of the text) in one transaction, and the copies of their text
+        scrubbed from the database's files soon after (`_scrub_later`); how many rows went."""
+        params = [(guild_id, message_id) for message_id in message_ids]
+
+        async def work(db: Backend) -> tuple[int, int]:
+            removed = await db.executemany(f"DELETE FROM request_messages {_BY_ID}", params)
+            corrected = await db.executemany(f"DELETE FROM label_corrections {_BY_ID}", params)
+            return removed, corrected
+
+        return await self._deleted(work, params)
 
     async def delete_channels_messages(self, guild_id: int, channel_ids: Iterable[int]) -> int:
         """Delete the rows and label corrections of deleted channels' messages, and of the
         threads remembered under them, in one transaction; how many rows went. Discord sends no
         deletion of each message of a deleted channel, and the ids need not be read first: the
-        writer queues this while the database is down, as it does a single deletion."""
+        writer queues this while the database is down, as it does a single deletion. Scrubbed
+        as `delete_messages`."""
         params = [(guild_id, channel_id, guild_id, channel_id) for channel_id in channel_ids]
 
-        async def work(db: Backend) -> int:
+        async def work(db: Backend) -> tuple[int, int]:
             removed = await db.executemany(f"DELETE FROM request_messages {_IN_CHANNEL}", params)
-            await db.executemany(f"DELETE FROM label_corrections {_IN_CHANNEL}", params)
-            return removed
+            corrected = await db.executemany(f"DELETE FROM label_corrections {_IN_CHANNEL}", params)
+            return removed, corrected
 
-        return await self._run(work, transaction=True) if params else 0
+        return await self._deleted(work, params)
+
+    async def _deleted(self, work: Work[tuple[int, int]], params: Sequence[Params]) -> int:
+        """Run a deletion of rows and corrections; owe the scrub if it took any text."""
+        if not params:
+            return 0
+        removed, corrected = await self._run(work, transaction=True)
+        if removed or corrected:
+            self._scrub_later()
+        return removed
 
     async def delete_uncorrected_requests(self, guild_id: int, message_ids: Iterable[int]) -> int:
         """Delete the rows of messages that are not requests after all, except those a

@@ -462,10 +462,8 @@ class RequestWriter:
     async def _remove_now(self, removal: Removal | ChannelRemoval) -> int:
         if isinstance(removal, ChannelRemoval):
             return await self._store.delete_channels_messages(removal.guild_id, removal.channel_ids)
-        removed = await self._store.delete_requests(removal.guild_id, removal.message_ids)
         # A moderator's correction keeps the text too; a deleted message leaves no trace.
-        await self._store.delete_label_corrections(removal.guild_id, removal.message_ids)
-        return removed
+        return await self._store.delete_messages(removal.guild_id, removal.message_ids)
 
 
 # -- writes waiting for the database ---------------------------------------------------------

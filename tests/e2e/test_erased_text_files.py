@@ -1,5 +1,6 @@
 """Every erasure the bot offers leaves no byte of the erased text in any file of its SQLite
-database (main file, free pages, write-ahead log) once it answers, while it keeps running."""
+database (main file, free pages, write-ahead log) once it answers, while it keeps running; a
+message deleted on Discord, none after the next privacy tick."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import Any
 
 from bot.client import ClamorBot
 from tests.e2e.helpers import FAST_TICK, Clock, post_logged, private_line, purge_now
+from tests.e2e.test_relabel import link, relabel
+from tests.e2e.test_watcher import REQUEST, Room
 from tests.e2e.waiting import eventually
 from tests.fakediscord import FakeDiscord
 
@@ -152,3 +155,35 @@ async def test_the_hourly_tick_finishes_a_scrub_a_reader_held_back(
 
         await eventually(scrubbed, "the hourly tick to scrub the erased text")
         assert copies_in_files(db_path, ERASED) == 0
+
+
+async def test_messages_deleted_on_discord_leave_no_copy_after_the_hourly_tick(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    """A deletion does not wait for a scrub on its way (they come far more often than
+    erasures): the privacy upkeep's next tick cuts the write-ahead log."""
+    fake, db_path = fake_discord, tmp_path / "clamor.db"
+    thread = fake.channel("will they ever release it")
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        deleted = await room.post(fake.channel("general"), f"{REQUEST} {ERASED} 1")
+        in_thread = await room.post(thread, f"{REQUEST} {ERASED} 2")
+        await relabel(fake, link(fake, thread, in_thread), "frustration")  # a copy of its text
+        kept = await room.post(fake.channel("general"), f"{REQUEST} {KEPT}")
+        assert copies_in_files(db_path, ERASED) >= 3  # the check below can fail
+
+        await room.dispatch("MESSAGE_DELETE", fake.message_delete(deleted))
+        await room.dispatch("THREAD_DELETE", fake.thread_delete(thread))
+        await room.settled()
+        assert await room.logged(deleted) is None
+        assert await room.logged(in_thread) is None
+        cog: Any = bot.get_cog("PrivacyUpkeep")
+        cog.tick.change_interval(seconds=FAST_TICK)
+
+        async def scrubbed() -> bool:
+            return copies_in_files(db_path, ERASED) == 0
+
+        await eventually(scrubbed, "the hourly tick to scrub the deleted text")
+        assert not bot.store.scrub_owed
+        assert await room.logged(kept) is not None
+        assert copies_in_files(db_path, KEPT) >= 1

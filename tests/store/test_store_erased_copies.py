@@ -73,6 +73,19 @@ async def guild_departed(store: Store) -> None:
     assert await store.erase_departed(now=BASE_TIME + 40 * 86400, grace_seconds=30 * 86400) == [1]
 
 
+async def messages_deleted(store: Store) -> None:
+    assert await store.delete_messages(1, range(1, COPIES + 1)) == COPIES
+    # Owed to the hourly privacy upkeep, which a deletion does not wait for.
+    assert store.scrub_owed
+    assert await store.finish_scrub()
+
+
+async def channel_deleted(store: Store) -> None:
+    assert await store.delete_channels_messages(1, [10]) == COPIES + 1
+    assert store.scrub_owed
+    assert await store.finish_scrub()
+
+
 @pytest.mark.parametrize(
     ("erase", "old", "kept"),
     [
@@ -80,8 +93,17 @@ async def guild_departed(store: Store) -> None:
         (retention, True, True),
         (content_drop, False, False),
         (guild_departed, False, False),
+        (messages_deleted, False, True),
+        (channel_deleted, False, False),
     ],
-    ids=["forget-me", "retention", "content-drop", "guild-departed"],
+    ids=[
+        "forget-me",
+        "retention",
+        "content-drop",
+        "guild-departed",
+        "messages-deleted",
+        "channel-deleted",
+    ],
 )
 async def test_no_copy_of_erased_text_is_left_in_any_file(
     db_path: Path, erase: Callable[[Store], Awaitable[None]], old: bool, kept: bool

@@ -122,7 +122,8 @@ async def test_other_guild_writes_never_touch_this_guild(filled: Store) -> None:
     assert await filled.upsert_request(request(1, B, content="hijacked")) is False
     assert await filled.upsert_requests([request(2, B, content="hijacked")]) == 0
     assert await filled.delete_request(B, 1) is False
-    assert await filled.delete_requests(B, [1, 2]) == 0
+    assert await filled.delete_messages(B, [1, 2]) == 0
+    assert await filled.delete_channels_messages(B, [CHANNEL]) == 0
     assert await filled.remove_channel_rule(B, CHANNEL) is False
     assert await filled.remove_term(B, "target", "sora") is False
     await filled.set_channel_rule(B, CHANNEL, "exclude")

@@ -84,8 +84,8 @@ async def test_delete_one_and_many(store: Store) -> None:
     await store.upsert_requests([request(n) for n in range(1, 6)])
     assert await store.delete_request(1, 2) is True
     assert await store.delete_request(1, 2) is False
-    assert await store.delete_requests(1, [1, 3, 99]) == 2
-    assert await store.delete_requests(1, []) == 0
+    assert await store.delete_messages(1, [1, 3, 99]) == 2
+    assert await store.delete_messages(1, []) == 0
     assert [r.message_id for r in await store.requests_between(1, 0, math.inf)] == [4, 5]
 
 
