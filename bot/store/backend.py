@@ -52,6 +52,13 @@ class Backend(Protocol):
         """Everything run inside lands together or not at all; a failure rolls it back."""
         ...
 
+    async def hold_lock(self, key: int, /) -> None:
+        """Inside a transaction: wait until no other connection's transaction holds the lock
+        named `key` (a signed 64-bit integer), then hold it until this transaction ends: work
+        that counts before it writes takes turns with other processes' instead of counting
+        the same rows at once."""
+        ...
+
     def classify(self, exc: BaseException) -> ErrorKind | None:
         """What a failure of this engine means; None for an exception that is not its own."""
         ...

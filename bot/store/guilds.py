@@ -17,7 +17,7 @@ from bot.config import (
     MAX_TERM_CHARS,
     MAX_TERMS_PER_KIND,
 )
-from bot.store.backend import Backend
+from bot.store.backend import Backend, Params
 from bot.store.database import Database
 from bot.store.records import (
     TERM_KINDS,
@@ -271,25 +271,22 @@ class GuildQueries(Database):
 
     async def add_team_role(self, guild_id: int, role_id: int) -> bool:
         """Whether the role was new to the guild's team; TeamLimitError when the team already
-        has MAX_TEAM_ROLES roles. Checked in the statement itself, so two moderators adding at
-        once through one Store (a guild's commands reach one process) cannot pass the limit
-        together; two PostgreSQL connections adding at once could, as for terms."""
-        added = await self._write(
+        has MAX_TEAM_ROLES roles. Adds to one guild take turns, in every process on the
+        database, so two moderators (or two shards, or the CLI) adding at once cannot pass the
+        limit together."""
+        added = await self._add_within_limit(
+            guild_id,
             "INSERT INTO team_roles (guild_id, role_id) "
             "SELECT CAST(? AS BIGINT), CAST(? AS BIGINT) "
             "WHERE (SELECT COUNT(*) FROM team_roles WHERE guild_id = ?) < ? "
             "ON CONFLICT (guild_id, role_id) DO NOTHING",
             (guild_id, role_id, guild_id, MAX_TEAM_ROLES),
-        )
-        if added > 0:
-            return True
-        known = await self._fetch_one(
             "SELECT 1 AS known FROM team_roles WHERE guild_id = ? AND role_id = ?",
             (guild_id, role_id),
         )
-        if known is None:
+        if added is None:
             raise TeamLimitError
-        return False
+        return added
 
     async def remove_team_role(self, guild_id: int, role_id: int) -> bool:
         removed = await self._write(
@@ -310,24 +307,48 @@ class GuildQueries(Database):
 
     async def add_term(self, guild_id: int, kind: TermKind, term: str) -> bool:
         """Store `term` normalised; False if the guild already had it under this kind.
-        TermLimitError when the guild already has MAX_TERMS_PER_KIND terms of this kind."""
+        TermLimitError when the guild already has MAX_TERMS_PER_KIND terms of this kind (held
+        across processes as the team's limit is)."""
         normal = _checked_term(kind, term)
-        changed = await self._write(
+        added = await self._add_within_limit(
+            guild_id,
             "INSERT INTO guild_terms (guild_id, kind, term) "
             "SELECT CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT) "
             "WHERE (SELECT COUNT(*) FROM guild_terms WHERE guild_id = ? AND kind = ?) < ? "
             "ON CONFLICT (guild_id, kind, term) DO NOTHING",
             (guild_id, kind, normal, guild_id, kind, MAX_TERMS_PER_KIND),
-        )
-        if changed > 0:
-            return True
-        known = await self._fetch_one(
             "SELECT 1 AS known FROM guild_terms WHERE guild_id = ? AND kind = ? AND term = ?",
             (guild_id, kind, normal),
         )
-        if known is None:
+        if added is None:
             raise TermLimitError(kind)
-        return False
+        return added
+
+    async def _add_within_limit(
+        self,
+        guild_id: int,
+        insert: str,
+        insert_params: Params,
+        known: str,
+        known_params: Params,
+    ) -> bool | None:
+        """Run `insert`, which adds its row only while the guild is under a limit: True if it
+        added, False if `known` finds the row already there, None if the limit refused it."""
+
+        async def work(db: Backend) -> bool | None:
+            # PostgreSQL's READ COMMITTED counts only committed rows: two processes adding at
+            # once would both count one under the limit and both add. The guild's lock, held
+            # until commit, makes them take turns, and the second INSERT, begun after the first
+            # committed, counts its row. Not SERIALIZABLE: its failures would need retrying,
+            # even for other guilds' rows on the same index page; not a row lock: a guild may
+            # have no row to lock. Keyed by the guild id, so other guilds never wait (the
+            # Store's other advisory keys are ASCII words, below any Discord id).
+            await db.hold_lock(guild_id)
+            if await db.execute(insert, insert_params) > 0:
+                return True
+            return None if await db.fetch_one(known, known_params) is None else False
+
+        return await self._run(work, transaction=True)
 
     async def remove_term(self, guild_id: int, kind: TermKind, term: str) -> bool:
         changed = await self._write(

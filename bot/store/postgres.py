@@ -250,6 +250,13 @@ class PgBackend:
         finally:
             self._in_transaction = False
 
+    async def hold_lock(self, key: int, /) -> None:
+        # Transaction-scoped, so the commit or rollback that ends the work lets it go: a failed
+        # statement or a lost connection never leaves it held. A wait longer than lock_timeout
+        # is a lock timeout, retried by the Store like any other.
+        assert self._in_transaction, "outside a transaction the lock would end with the SELECT"
+        await self.execute("SELECT pg_advisory_xact_lock(?::bigint)", (key,))
+
     def classify(self, exc: BaseException) -> ErrorKind | None:
         if not isinstance(exc, (asyncpg.PostgresError, *CONNECTION_ERRORS)):
             return None

@@ -157,6 +157,11 @@ class SqliteBackend:
             await self._roll_back()
             raise
 
+    async def hold_lock(self, key: int, /) -> None:
+        # A transaction here begins IMMEDIATE, with the file's one write lock: writers already
+        # take turns, whatever the key.
+        return None
+
     async def _roll_back(self) -> None:
         # Unconditional: a cancelled BEGIN may still run after this point in aiosqlite's queue,
         # and `in_transaction` cannot see it yet; the ROLLBACK queues behind it. It fails when

@@ -128,8 +128,8 @@ async def test_team_roles(store: Store) -> None:
 async def test_a_team_has_at_most_its_limit_of_roles_even_when_added_at_once(
     store: Store,
 ) -> None:
-    # Two moderators adding at the same moment must not pass the limit together: the Store
-    # checks it in the statement that adds.
+    # Two moderators adding at the same moment must not pass the limit together: adds to a
+    # guild take turns (across Stores too: test_store_limits_across_stores.py).
     outcomes = await asyncio.gather(
         *(store.add_team_role(1, role) for role in range(MAX_TEAM_ROLES + 5)),
         return_exceptions=True,
