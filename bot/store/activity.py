@@ -230,10 +230,9 @@ class ActivityQueries(Database):
             return 0
 
         async def work(db: Backend) -> int:
-            if self.dialect == "postgresql":
-                # One writer counts at a time, across processes (SQLite's write lock does the
-                # same there): ranges read and then rewritten must not change in between.
-                await db.execute("SELECT pg_advisory_xact_lock(?::bigint)", (_COUNT_LOCK,))
+            # One writer counts at a time, across processes: ranges read and then rewritten
+            # must not change in between.
+            await db.hold_lock(_COUNT_LOCK)
             return await _count(db, self.dialect, batches)
 
         return await self._run(work, transaction=True)
@@ -278,7 +277,7 @@ _ADVANCE_ONLY = {
 
 
 MAX_COUNTED_RANGES = 256
-# pg_advisory_xact_lock key for counting volume by id: "counts" in ASCII.
+# `Backend.hold_lock` key for counting volume by id: "counts" in ASCII.
 _COUNT_LOCK = int.from_bytes(b"counts", "big")
 # The stored ranges touching each [guild, channel, low, high] of a JSON array.
 _TOUCHING = {

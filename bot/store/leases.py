@@ -18,7 +18,7 @@ from bot.store.database import Database
 
 EVERY_SHARD = -1  # the lease of a bot that runs all shards with the count Discord recommends
 
-# pg_advisory_xact_lock key for taking leases: "shards" in ASCII.
+# `Backend.hold_lock` key for taking leases: "shards" in ASCII.
 _LEASE_LOCK = int.from_bytes(b"shards", "big")
 
 _NOW = {
@@ -52,8 +52,7 @@ class LeaseQueries(Database):
         wanted = None if shards is None else sorted(set(shards))
 
         async def work(db: Backend) -> list[HeldShard]:
-            if self.dialect == "postgresql":
-                await db.execute("SELECT pg_advisory_xact_lock(?::bigint)", (_LEASE_LOCK,))
+            await db.hold_lock(_LEASE_LOCK)
             [(now,)] = await db.fetch_all(_NOW[self.dialect])
             rows = await db.fetch_all(
                 "SELECT shard_id, holder, expires_at FROM shard_leases "
