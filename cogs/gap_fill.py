@@ -4,7 +4,8 @@ Runs on every READY (start-up, or a new session after Discord dropped the old on
 RESUME: Discord replays those events itself. Also runs for the channels whose writes a full
 queue had to drop, once the database is writable again, and for those whose messages the watcher
 shed in a flood, once it is idle again. One channel at a time, a background task; a channel that
-cannot be read is logged and skipped.
+cannot be read is logged and skipped. On READY it also takes out the rows of channels deleted
+while Clamor was away, which no later event names.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ from bot.watch.service import Readable, readable_targets
 
 log = logging.getLogger(__name__)
 
+# Channels with rows that the cache does not know are asked about one request each; a run asks
+# about at most this many per guild (the rest at the next start).
+MAX_DELETED_LOOKUPS = 25
+
 Target = tuple[discord.Guild, Readable]
 
 
@@ -38,13 +43,14 @@ class GapSummary:
     scanned: int = 0
     requests: int = 0
     removed: int = 0
+    deleted_channels: int = 0
 
     def line(self, limit: int) -> str:
         return (
             f"gap filling: {self.channels} channels checked ({self.seeded} new), "
             f"{self.scanned} messages read, {self.requests} requests logged, "
             f"{self.removed} rows removed, {self.limited} channels stopped at {limit} messages, "
-            f"{self.skipped} unreadable"
+            f"{self.skipped} unreadable, {self.deleted_channels} deleted channels taken out"
         )
 
 
@@ -143,6 +149,9 @@ class GapFill(commands.Cog):
                 await self._read(guild, channel, plan, summary)
                 held.remove((guild, channel))
                 watch.activity.release(guild.id, channel.id)
+            if not only_dropped:
+                for guild in {guild for guild, _ in targets}:
+                    await self._forget_deleted_channels(guild, summary)
             self.runs += 1
             self.last = summary
             log.info(summary.line(self.bot.settings.gap_fill_messages))
@@ -153,6 +162,34 @@ class GapFill(commands.Cog):
                 watch.flushing.end_settling()
             for guild, channel in held:
                 watch.activity.release(guild.id, channel.id)
+
+    async def _forget_deleted_channels(self, guild: discord.Guild, summary: GapSummary) -> None:
+        """Take out the rows of the channels and threads deleted while Clamor was away (or
+        whose removal a stop lost): Discord announces a deletion once, to whoever is
+        connected. A channel the cache lacks may only be a thread Discord archived, so only
+        Discord's "Unknown Channel" counts, asked about those not remembered under a channel
+        that is still there (at most MAX_DELETED_LOOKUPS a run)."""
+        watch, store = self.bot.watch_service, self.bot.store
+        unknown = [c for c in await store.logged_channels(guild.id) if not _known(guild, c)]
+        if not unknown:
+            return
+        parents = await store.thread_parents(guild.id, unknown)
+        suspects = [
+            channel_id
+            for channel_id in sorted(unknown)
+            if channel_id not in parents or not _known(guild, parents[channel_id].parent_id)
+        ]
+        for channel_id in suspects[:MAX_DELETED_LOOKUPS]:
+            try:
+                await self.bot.fetch_channel(channel_id)
+                continue  # there, and not in the cache: archived, or hidden from the bot
+            except discord.NotFound:
+                pass
+            except discord.HTTPException:
+                continue  # Forbidden: there; anything else: asked again at the next start
+            async with watch.lock(guild.id):
+                await watch.delete_channel(guild.id, channel_id)
+            summary.deleted_channels += 1
 
     async def _plan(
         self,
@@ -214,3 +251,7 @@ class GapFill(commands.Cog):
 
 async def setup(bot: ClamorBot) -> None:
     await bot.add_cog(GapFill(bot))
+
+
+def _known(guild: discord.Guild, channel_id: int) -> bool:
+    return guild.get_channel_or_thread(channel_id) is not None

@@ -1,7 +1,8 @@
 """Daily privacy upkeep: the retention purge, and erasing guilds Clamor has left.
 
-An hourly tick finishes any scrub of erased text that another connection held back
-(`Database.finish_scrub`), and runs the purge at start-up and then once per UTC day
+An hourly tick scrubs the copies of deleted text (`Database.finish_scrub`: deletions owe
+it, and an erasure another connection's reader held back; at start-up, whatever a crashed
+process owed), and runs the purge at start-up and then once per UTC day
 (`bot.privacy.purge_due`): `erase_expired` blanks text, cues and author hashes past each
 guild's retention, and `erase_departed` deletes everything of guilds Clamor left more than
 CLAMOR_LEAVE_GRACE_DAYS ago.
@@ -41,6 +42,7 @@ class PrivacyUpkeep(PeriodicCog):
     def __init__(self, bot: ClamorBot) -> None:
         super().__init__(bot)
         self.last_purge_day: date | None = None
+        self._scrubbed_since_start = False
 
     async def run_tick(self) -> None:
         await self.purge_if_due()  # first: a failing scrub must not hold up the day's purge
@@ -48,8 +50,13 @@ class PrivacyUpkeep(PeriodicCog):
 
     async def _finish_scrub(self) -> None:
         # An erasure whose scrub another connection's reader held back (a CLI digest, another
-        # shard's process) left copies in the write-ahead log: finish it within the hour.
-        if not await self.bot.store.finish_scrub():
+        # shard's process), or deletions since the last tick, left copies in the write-ahead
+        # log: finish it within the hour. At start-up, scrub whether owed or not: a process
+        # that crashed took what it owed with it.
+        store = self.bot.store
+        done = await (store.finish_scrub() if self._scrubbed_since_start else store.scrub())
+        self._scrubbed_since_start = True
+        if not done:
             log.warning(
                 "erased text may still be in the database's write-ahead log (another"
                 " connection is reading); trying again in an hour"

@@ -15,6 +15,7 @@ transaction is always rolled back before the error leaves.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Iterable
 from time import monotonic
 from typing import TypeVar
@@ -87,7 +88,11 @@ class Database:
         return self._backend.name
 
     async def close(self) -> None:
-        """Finish queued work and close the connection; closing twice is harmless."""
+        """Scrub what deletions owe (the tick that would have will not come), finish queued
+        work and close the connection; closing twice is harmless."""
+        if self._scrub_owed and not self._closed:
+            with contextlib.suppress(StoreError):  # bounded like a busy lock; see finish_scrub
+                await self.finish_scrub()
         async with self._lock:
             if self._closed:
                 return
@@ -147,6 +152,13 @@ class Database:
         often than members ask to be forgotten, and a deletion must not wait for other
         connections' readers (nor PostgreSQL's VACUUM) on the way of every write."""
         self._scrub_owed = True
+
+    async def scrub(self) -> bool:
+        """Scrub now whatever copies of deleted text the database's files may hold, owed or
+        not: at start-up, for a process that stopped without its close (a crash) with a
+        deletion's scrub owed. True when done; False when readers held it back (then owed)."""
+        self._scrub_owed = True
+        return await self.finish_scrub()
 
     @property
     def scrub_owed(self) -> bool:

@@ -399,6 +399,7 @@ class GuildQueries(Database):
             await delete_guild_rows(db, guild_id)
 
         await self._run(work, transaction=True)
+        await self._scrub_erased()  # an erasure: its copies go before it returns
 
 
 # Every table with a guild_id. Names are fixed here, never taken from input, so formatting

@@ -171,10 +171,13 @@ class LabelQueries(Database):
 
     async def delete_label_corrections(self, guild_id: int, message_ids: Iterable[int]) -> int:
         """Forget the corrections of deleted messages; how many there were."""
-        return await self._write_many(
+        deleted = await self._write_many(
             "DELETE FROM label_corrections WHERE guild_id = ? AND message_id = ?",
             ((guild_id, message_id) for message_id in message_ids),
         )
+        if deleted:
+            self._scrub_later()
+        return deleted
 
     async def corrected_requests_between(
         self, guild_id: int, start: float, end: float, channel_id: int | None = None

@@ -107,6 +107,8 @@ class RequestQueries(Database):
             "DELETE FROM request_messages WHERE guild_id = ? AND message_id = ?",
             (guild_id, message_id),
         )
+        if changed:
+            self._scrub_later()
         return changed > 0
 
     async def delete_messages(self, guild_id: int, message_ids: Iterable[int]) -> int:
@@ -145,6 +147,15 @@ class RequestQueries(Database):
         if removed or corrected:
             self._scrub_later()
         return removed
+
+    async def logged_channels(self, guild_id: int) -> set[int]:
+        """The channels and threads the guild's rows and label corrections are in."""
+        rows = await self._fetch_all(
+            "SELECT channel_id FROM request_messages WHERE guild_id = ? "
+            "UNION SELECT channel_id FROM label_corrections WHERE guild_id = ?",
+            (guild_id, guild_id),
+        )
+        return {int(row[0]) for row in rows}
 
     async def delete_uncorrected_requests(self, guild_id: int, message_ids: Iterable[int]) -> int:
         """Delete the rows of messages that are not requests after all, except those a

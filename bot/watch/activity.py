@@ -201,6 +201,8 @@ class ThreadMemory:
     size: int = REMEMBERED_THREADS
     _seen: RecentIds = field(init=False)
     _pending: dict[int, ThreadSeen] = field(default_factory=dict)
+    # Drained by the flusher and not written yet: still named by `pending_under`.
+    _writing: dict[int, ThreadSeen] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._seen = RecentIds(self.size)
@@ -223,17 +225,24 @@ class ThreadMemory:
         """The threads under `parent_id` seen but not written yet."""
         return [
             thread_id
-            for (guild, thread_id, parent, _private) in self._pending.values()
+            for (guild, thread_id, parent, _private) in {**self._writing, **self._pending}.values()
             if (guild, parent) == (guild_id, parent_id)
         ]
 
     def drain(self) -> list[ThreadSeen]:
         """The sightings to write, leaving none pending (the threads stay seen)."""
         batch = list(self._pending.values())
+        self._writing.update(self._pending)
         self._pending.clear()
         return batch
+
+    def written(self, batch: Iterable[ThreadSeen]) -> None:
+        """The flusher wrote these sightings: the Store names them from now on."""
+        for seen in batch:
+            self._writing.pop(seen[1], None)
 
     def restore(self, batch: Iterable[ThreadSeen]) -> None:
         """Put back sightings whose write failed, for the next flush."""
         for seen in batch:
+            self._writing.pop(seen[1], None)
             self._pending.setdefault(seen[1], seen)

@@ -443,6 +443,11 @@ class WatchService:
             records = await self._store.requests_between(guild_id, since, until)
             result = await asyncio.to_thread(rescore, records, analyzer, relabelled)
             for record in result.updated:
+                # During an outage the database still answers reads, with rows whose removal
+                # waits in the queue: a new verdict queued behind it would bring the row back.
+                waiting = self._writer.pending
+                if waiting and await self._writer.current(guild_id, record.message_id) is None:
+                    continue
                 await self._writer.write_soon(record)
             await self._writer.flush()
             await self._writer.remove(guild_id, result.removed)

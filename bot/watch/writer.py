@@ -299,7 +299,7 @@ class RequestWriter:
                 except StoreError as exc:
                     log.error(
                         "stopping with %d request writes not saved (%s); gap filling re-reads "
-                        "what it can at the next start",
+                        "what it can, and takes out deleted channels, at the next start",
                         len(self._queue),
                         exc,
                     )
@@ -603,6 +603,7 @@ class ActivityFlusher:
                 # Threads first: writing one twice is harmless, counting volume twice is not,
                 # so whatever fails below, the volume is the last write and rolls back alone.
                 await self._store.remember_threads(threads)
+                self._threads.written(threads)
                 threads = []
                 if not snapshot.empty:
                     await self._store.count_messages(snapshot.channels)

@@ -187,3 +187,30 @@ async def test_messages_deleted_on_discord_leave_no_copy_after_the_hourly_tick(
         assert not bot.store.scrub_owed
         assert await room.logged(kept) is not None
         assert copies_in_files(db_path, KEPT) >= 1
+
+
+async def test_the_first_tick_scrubs_what_a_stopped_process_owed(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    """A process that stopped without its close (a crash) took the scrub it owed with it:
+    the next start's first privacy tick scrubs whether or not it owes one."""
+    db_path = tmp_path / "clamor.db"
+    other = sqlite3.connect(db_path, isolation_level=None)  # that process, still holding the log
+    try:
+        other.execute("PRAGMA secure_delete = ON")
+        other.execute(
+            "INSERT INTO request_messages (message_id, guild_id, channel_id, author_hash, "
+            "created_at, content, language, compound, pos, neu, neg, category) "
+            "VALUES (7, 1, 10, 'h', 0, ?, 'en', 0, 0, 1, 0, 'demand')",
+            (f"{REQUEST} {ERASED}",),
+        )
+        other.execute("DELETE FROM request_messages WHERE message_id = 7")
+        assert copies_in_files(db_path, ERASED) > 0  # the check below can fail
+        async with clamor():  # this process deleted nothing: it owes no scrub
+
+            async def scrubbed() -> bool:
+                return copies_in_files(db_path, ERASED) == 0
+
+            await eventually(scrubbed, "the first tick to scrub the log")
+    finally:
+        other.close()

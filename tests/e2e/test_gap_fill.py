@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
@@ -15,7 +16,7 @@ from bot.watch.history import snowflake_at
 from cogs.gap_fill import GapFill
 from tests.e2e.test_watcher import CHAT, DAY, DEFEATIST, REQUEST, SPANISH, Room
 from tests.e2e.waiting import eventually
-from tests.fakediscord import FakeDiscord
+from tests.fakediscord import ChannelType, FakeDiscord
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 
@@ -158,3 +159,37 @@ async def test_gap_filling_stops_at_the_per_channel_limit_and_can_be_off(
             assert await room.logged(message) is not None
         for message in missed[5:]:
             assert await room.logged(message) is None
+
+
+async def test_channels_deleted_while_stopped_leave_the_log_and_archived_threads_stay(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    # Discord announces a deletion once, to whoever is connected: no event names these later.
+    fake = fake_discord
+    ideas, general = fake.channel("ideas"), fake.channel("general")
+    archived = fake.channel("will they ever release it")  # a thread of #general
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        await filled(bot)
+        under_ideas = fake.world.add_channel(
+            fake.guild, "weights when", ChannelType.PUBLIC_THREAD, parent=ideas, new=True
+        )
+        await room.dispatch("THREAD_CREATE", under_ideas.payload() | {"newly_created": True})
+        gone = [await room.post(ideas, REQUEST), await room.post(under_ideas, REQUEST)]
+        kept = [await room.post(general, REQUEST), await room.post(archived, REQUEST)]
+        await bot.watch_service.flush()  # the threads remembered under their channels
+    fake.guild.channels.remove(ideas)
+    fake.guild.channels.remove(under_ideas)
+    archived.archived = True  # out of the cache: only asking Discord finds it
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        summary = (await filled(bot)).last
+        assert summary is not None
+        assert summary.deleted_channels == 2
+        for message in gone:
+            assert await room.logged(message) is None
+        for message in kept:
+            assert await room.logged(message) is not None
+        # Asked about: the two deleted ones only (the archived thread's channel is there).
+        asked = {r.path for r in fake.requests if re.fullmatch(r"/channels/\d+", r.path)}
+        assert asked == {f"/channels/{ideas.id}", f"/channels/{under_ideas.id}"}

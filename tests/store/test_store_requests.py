@@ -120,6 +120,7 @@ async def test_a_deleted_channel_takes_its_rows_its_threads_and_their_relabels(
                 "en", "demand", BASE_TIME,
             )
         )  # fmt: skip
+    assert await store.logged_channels(1) == {10, 11, 13, 20}
     assert await store.delete_channels_messages(1, [10, 13]) == 3
     assert await store.delete_channels_messages(1, []) == 0
     left = {(r.guild_id, r.message_id) for r in await store.requests_between(1, 0, math.inf)}
@@ -127,3 +128,9 @@ async def test_a_deleted_channel_takes_its_rows_its_threads_and_their_relabels(
     assert left == {(1, 4), (2, 5), (2, 6)}
     relabelled = {(c.guild_id, c.message_id) for c in await store.label_corrections()}
     assert relabelled == left
+    assert await store.logged_channels(1) == {20}
+    # A relabel alone (a message Clamor never logged) places its channel too.
+    await store.set_label_correction(
+        LabelCorrection(1, 7, 30, "demand", "text", "en", None, BASE_TIME)
+    )
+    assert await store.logged_channels(1) == {20, 30}

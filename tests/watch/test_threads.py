@@ -51,5 +51,7 @@ def test_the_threads_of_a_channel_not_written_yet_are_named_for_its_deletion() -
     memory.see(2, 13, 100, False)  # another guild: ids are unique, but the guild is asked too
     memory.see(1, 14, 100, True)
     assert memory.pending_under(1, 100) == [11, 14]
-    memory.drain()
+    batch = memory.drain()
+    assert memory.pending_under(1, 100) == [11, 14]  # being written: still named
+    memory.written(batch)
     assert memory.pending_under(1, 100) == []  # written: the Store finds them

@@ -1,0 +1,96 @@
+"""A deleted channel or thread through the watch service while the database cannot be written
+(another process holds its write lock): its removal waits in the writer's queue, and nothing
+queued or read meanwhile brings its rows back."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from bot.config import load_settings
+from bot.guild_settings import GuildConfigs
+from bot.store import Store
+from bot.watch.rules import ConversationMemory
+from bot.watch.service import WatchService
+from bot.watch.writer import RequestWriter
+from tests.e2e.waiting import eventually
+from tests.watch.test_writer_groups import CHANNEL, GUILD, record
+
+THREAD = 21
+
+
+@asynccontextmanager
+async def watching(db: Path) -> AsyncIterator[tuple[GuildConfigs, WatchService, RequestWriter]]:
+    async with await Store.open(db, busy_budget=0.3) as store:
+        configs = GuildConfigs(store, load_settings({}, env_file=None))
+        writer = RequestWriter(store, configs)
+        writer.retry_first = writer.retry_max = 0.01
+        watch = WatchService(store, configs, writer, ConversationMemory(), author_key=b"k" * 32)
+        yield configs, watch, writer
+        await writer.close()
+
+
+@contextmanager
+def outage(db: Path) -> Iterator[None]:
+    """Another process holds the write lock (a long write, a CLI import)."""
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.rollback()
+        other.close()
+
+
+async def landed(writer: RequestWriter) -> None:
+    async def empty() -> bool:
+        return writer.pending == 0
+
+    await eventually(empty, "the queue to land")
+
+
+async def test_a_thread_being_remembered_goes_with_its_deleted_channel(tmp_path: Path) -> None:
+    db = tmp_path / "clamor.db"
+    async with watching(db) as (_, watch, writer):
+        assert await writer.write(replace(record(1), channel_id=THREAD))
+        watch.threads.see(GUILD, THREAD, CHANNEL, False)  # its sighting not written yet
+        with outage(db):
+            flushing = asyncio.create_task(watch.flush())  # takes the sighting, then waits
+
+            async def taken() -> bool:
+                return watch.threads.pending == 0
+
+            await eventually(taken, "the flusher to take the sighting")
+            # The gateway does not wait for the flusher: the channel goes meanwhile.
+            await watch.delete_channel(GUILD, CHANNEL)
+            await flushing  # failed: the sighting waits for the next flush
+            assert writer.pending == 1
+        await landed(writer)
+        await watch.flush()
+        assert await writer.current(GUILD, 1) is None
+
+
+async def test_a_rescore_in_an_outage_does_not_bring_back_a_deleted_channel(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "clamor.db"
+    async with watching(db) as (configs, watch, writer):
+        analyzer = (await configs.get(GUILD)).analyzer
+        text = "please open source the weights of the new model, we really need them"
+        assert analyzer.analyze(text, score_all=False, message_id=1).request
+        # Logged under another category than today's model gives: a rescore moves it.
+        assert await writer.write(replace(record(1), content=text, category="no-such-category"))
+        with outage(db):
+            await watch.delete_channel(GUILD, CHANNEL)
+            assert writer.pending == 1
+            # The database still answers reads, with the row whose removal waits.
+            result = await watch.rescore(GUILD, 0, math.inf, analyzer)
+            assert len(result.updated) == 1
+            assert writer.pending == 1  # its new verdict is not queued behind the removal
+        await landed(writer)
+        assert await writer.current(GUILD, 1) is None
