@@ -11,7 +11,9 @@ while Clamor was away, which no later event names.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,8 +30,9 @@ from bot.watch.service import Readable, readable_targets
 log = logging.getLogger(__name__)
 
 # Channels with rows that the cache does not know are asked about one request each; a run asks
-# about at most this many per guild (the rest at the next start).
+# about at most this many per guild (others at the next start).
 MAX_DELETED_LOOKUPS = 25
+UNKNOWN_CHANNEL = 10003  # Discord's JSON error code
 
 Target = tuple[discord.Guild, Readable]
 
@@ -168,25 +171,34 @@ class GapFill(commands.Cog):
         whose removal a stop lost): Discord announces a deletion once, to whoever is
         connected. A channel the cache lacks may only be a thread Discord archived, so only
         Discord's "Unknown Channel" counts, asked about those not remembered under a channel
-        that is still there (at most MAX_DELETED_LOOKUPS a run)."""
+        that is still there: at most MAX_DELETED_LOOKUPS a run, in a new order each run, and
+        a thread Discord still has is remembered under its channel, not asked about again."""
         watch, store = self.bot.watch_service, self.bot.store
-        unknown = [c for c in await store.logged_channels(guild.id) if not _known(guild, c)]
-        if not unknown:
+        try:
+            unknown = [c for c in await store.logged_channels(guild.id) if not _known(guild, c)]
+            parents = await store.thread_parents(guild.id, unknown) if unknown else {}
+        except StoreError as exc:
+            log.warning("deleted channels of guild %s not looked for: %s", guild.id, exc)
             return
-        parents = await store.thread_parents(guild.id, unknown)
         suspects = [
             channel_id
-            for channel_id in sorted(unknown)
+            for channel_id in unknown
             if channel_id not in parents or not _known(guild, parents[channel_id].parent_id)
         ]
-        for channel_id in suspects[:MAX_DELETED_LOOKUPS]:
+        for channel_id in random.sample(suspects, min(len(suspects), MAX_DELETED_LOOKUPS)):
             try:
-                await self.bot.fetch_channel(channel_id)
-                continue  # there, and not in the cache: archived, or hidden from the bot
-            except discord.NotFound:
-                pass
-            except discord.HTTPException:
-                continue  # Forbidden: there; anything else: asked again at the next start
+                found = await self.bot.fetch_channel(channel_id)
+            except discord.NotFound as exc:
+                if exc.code != UNKNOWN_CHANNEL:
+                    continue  # a 404 of something else (a proxy?): asked again next time
+            except (discord.HTTPException, discord.InvalidData):
+                continue  # there but hidden, of a type discord.py lacks, or no answer
+            else:
+                if isinstance(found, discord.Thread) and found.parent_id is not None:
+                    seen = (guild.id, found.id, found.parent_id, found.is_private())
+                    with contextlib.suppress(StoreError):
+                        await store.remember_threads([seen])
+                continue
             async with watch.lock(guild.id):
                 await watch.delete_channel(guild.id, channel_id)
             summary.deleted_channels += 1

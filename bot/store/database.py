@@ -33,6 +33,9 @@ Work = Callable[[Backend], Awaitable[T]]
 # BUSY_TIMEOUT_MS.
 BUSY_TIMEOUT_MS = 1000
 BUSY_BUDGET_SECONDS = 9.0
+# How long a stop waits for other processes' readers to let it scrub what deletions owe (the
+# next start scrubs it otherwise): well inside a service manager's grace before it kills.
+CLOSING_SCRUB_SECONDS = 2.0
 FIRST_BACKOFF_SECONDS = 0.05
 MAX_BACKOFF_SECONDS = 1.0
 
@@ -91,8 +94,8 @@ class Database:
         """Scrub what deletions owe (the tick that would have will not come), finish queued
         work and close the connection; closing twice is harmless."""
         if self._scrub_owed and not self._closed:
-            with contextlib.suppress(StoreError):  # bounded like a busy lock; see finish_scrub
-                await self.finish_scrub()
+            with contextlib.suppress(StoreError):  # else the next start's first tick does it
+                await self.finish_scrub(budget=CLOSING_SCRUB_SECONDS)
         async with self._lock:
             if self._closed:
                 return
@@ -167,18 +170,26 @@ class Database:
         held back an erasure's."""
         return self._scrub_owed
 
-    async def finish_scrub(self) -> bool:
-        """Try again to scrub an erasure that readers held back; True when nothing is owed."""
+    async def finish_scrub(self, *, budget: float | None = None) -> bool:
+        """Try again to scrub an erasure that readers held back, for at most `budget` seconds
+        of their holding it back (the busy budget by default); True when nothing is owed."""
         if not self._scrub_owed:
             return True
-        backoff = _Backoff(self._busy_budget)
-        while not await self._run(lambda db: db.scrub_erased()):
+        backoff = _Backoff(self._busy_budget if budget is None else budget)
+        while not await self._scrub_once():
             if backoff.spent():
                 return False
             self._busy_retries += 1
             await backoff.pause()
         self._scrub_owed = False
         return True
+
+    async def _scrub_once(self) -> bool:
+        if not self._backend.scrubs_aside:
+            return await self._run(lambda db: db.scrub_erased())
+        if self._closed:
+            raise StoreError(f"{self._backend.name}: the store is closed")
+        return await self._backend.scrub_erased()
 
     async def _fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         return await self._run(lambda db: db.fetch_all(sql, params))

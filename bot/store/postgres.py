@@ -154,6 +154,7 @@ def _keep_alive(connection: asyncpg.Connection) -> None:
 
 # The tables that hold members' text (and author hashes): what an erasure must not leave behind.
 ERASED_TEXT_TABLES = ("request_messages", "label_corrections")
+SCRUB_TIMEOUT_SECONDS = 600.0  # VACUUM of those, on a connection of its own
 
 
 class PgBackend:
@@ -277,12 +278,31 @@ class PgBackend:
             self._connection.terminate()
             self._connection = None
 
+    @property
+    def scrubs_aside(self) -> bool:
+        return True
+
     async def scrub_erased(self) -> bool:
         """Reclaim the row versions an erasure left behind: PostgreSQL keeps a deleted or
         updated row's old version in the table's files until VACUUM removes it (autovacuum
-        comes only after enough changes, perhaps never on a quiet table)."""
-        # Fixed names, never input; VACUUM cannot run inside a transaction.
-        await self.execute(f"VACUUM {', '.join(ERASED_TEXT_TABLES)}")
+        comes only after enough changes, perhaps never on a quiet table). On a connection of
+        its own, bounded by SCRUB_TIMEOUT_SECONDS rather than CLAMOR_DB_TIMEOUT: on a large
+        log it takes seconds, which the Store's queries need not wait for."""
+        try:
+            connection = await _connect(self._url, self._busy_budget, SCRUB_TIMEOUT_SECONDS)
+        except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
+            raise pg_error(self._name, exc) from None
+        try:
+            if self._read_only:
+                await connection.execute("SET default_transaction_read_only = on")
+            # Fixed names, never input; VACUUM cannot run inside a transaction.
+            await connection.execute(f"VACUUM {', '.join(ERASED_TEXT_TABLES)}")
+        except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
+            if getattr(exc, "sqlstate", None) in RETRIED:
+                return False  # another VACUUM's lock: tried again after a pause
+            raise pg_error(self._name, exc) from None
+        finally:
+            connection.terminate()
         return True
 
     async def set_read_only(self, on: bool) -> None:

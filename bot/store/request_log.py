@@ -160,7 +160,7 @@ class RequestQueries(Database):
     async def delete_uncorrected_requests(self, guild_id: int, message_ids: Iterable[int]) -> int:
         """Delete the rows of messages that are not requests after all, except those a
         moderator relabelled (the moderator's word stands); how many were deleted."""
-        return await self._write_many(
+        deleted = await self._write_many(
             """
             DELETE FROM request_messages WHERE guild_id = ? AND message_id = ?
             AND NOT EXISTS (
@@ -171,6 +171,9 @@ class RequestQueries(Database):
             """,
             ((guild_id, message_id) for message_id in message_ids),
         )
+        if deleted:
+            self._scrub_later()
+        return deleted
 
     async def requests_between(
         self, guild_id: int, start: float, end: float, channel_id: int | None = None

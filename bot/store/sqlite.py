@@ -181,6 +181,10 @@ class SqliteBackend:
         assert isinstance(exc, sqlite3.Error)  # classify() said it is SQLite's
         return store_error(self._path, exc)
 
+    @property
+    def scrubs_aside(self) -> bool:
+        return False  # a checkpoint of the Store's own log, in milliseconds
+
     async def scrub_erased(self) -> bool:
         """`secure_delete` zeroes erased rows in the main file, but the write-ahead log keeps
         every earlier version of a page until the file is cut: PASSIVE, FULL and RESTART

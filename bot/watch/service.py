@@ -441,13 +441,17 @@ class WatchService:
             await self._writer.flush()
             relabelled = {c.message_id for c in await self._store.label_corrections(guild_id)}
             records = await self._store.requests_between(guild_id, since, until)
+            if self._writer.pending:
+                # During an outage the database still answers reads, but edits and removals
+                # wait in the queue: a verdict on a row as the database has it, queued behind
+                # them, would bring back a deleted row or an edited-out text.
+                records = [
+                    now
+                    for record in records
+                    if (now := await self._writer.current(guild_id, record.message_id))
+                ]
             result = await asyncio.to_thread(rescore, records, analyzer, relabelled)
             for record in result.updated:
-                # During an outage the database still answers reads, with rows whose removal
-                # waits in the queue: a new verdict queued behind it would bring the row back.
-                waiting = self._writer.pending
-                if waiting and await self._writer.current(guild_id, record.message_id) is None:
-                    continue
                 await self._writer.write_soon(record)
             await self._writer.flush()
             await self._writer.remove(guild_id, result.removed)

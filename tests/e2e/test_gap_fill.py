@@ -6,6 +6,7 @@ import re
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import cast
@@ -13,10 +14,11 @@ from typing import cast
 from bot.client import ClamorBot
 from bot.store import Store
 from bot.watch.history import snowflake_at
-from cogs.gap_fill import GapFill
+from cogs.gap_fill import MAX_DELETED_LOOKUPS, GapFill
 from tests.e2e.test_watcher import CHAT, DAY, DEFEATIST, REQUEST, SPANISH, Room
 from tests.e2e.waiting import eventually
-from tests.fakediscord import ChannelType, FakeDiscord
+from tests.fakediscord import ChannelType, FakeChannel, FakeDiscord
+from tests.store.store_factory import request
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
 
@@ -193,3 +195,77 @@ async def test_channels_deleted_while_stopped_leave_the_log_and_archived_threads
         # Asked about: the two deleted ones only (the archived thread's channel is there).
         asked = {r.path for r in fake.requests if re.fullmatch(r"/channels/\d+", r.path)}
         assert asked == {f"/channels/{ideas.id}", f"/channels/{under_ideas.id}"}
+
+
+async def imported(path: Path, guild_id: int, channels: list[FakeChannel]) -> None:
+    """A logged row in each channel, as `clamor analyze` writes them from DiscordChatExporter
+    exports (an export names a thread as its channel, and nothing remembers the thread)."""
+    async with await Store.open(path) as store:
+        rows = [
+            replace(request(1000 + n, guild_id=guild_id), channel_id=channel.id, content=REQUEST)
+            for n, channel in enumerate(channels)
+        ]
+        assert await store.upsert_requests(rows) == len(rows)
+
+
+async def test_a_deleted_channel_is_found_behind_a_full_run_of_archived_threads(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake = fake_discord
+    threads = [
+        fake.world.add_channel(
+            fake.guild, f"old post {n}", ChannelType.PUBLIC_THREAD,
+            parent=fake.channel("general"), new=True,
+        )
+        for n in range(MAX_DELETED_LOOKUPS)
+    ]  # fmt: skip
+    for thread in threads:
+        thread.archived = True  # archived long ago: not in the cache
+    doomed = fake.world.add_channel(fake.guild, "doomed", new=True)
+    await imported(tmp_path / "clamor.db", fake.guild.id, [*threads, doomed])
+    fake.guild.channels.remove(doomed)  # deleted while Clamor was away
+    for _ in range(2):  # the threads Discord still has are remembered, not asked about again
+        async with clamor() as bot:
+            await filled(bot)
+    asked = [r.path for r in fake.requests if re.fullmatch(r"/channels/\d+", r.path)]
+    assert len(asked) == len(set(asked)) == MAX_DELETED_LOOKUPS + 1
+    async with await Store.open(tmp_path / "clamor.db") as store:
+        assert await store.logged_channels(fake.guild.id) == {t.id for t in threads}
+
+
+async def test_a_channel_discord_py_cannot_read_does_not_stop_the_sweep(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    # discord.py leaves a channel of a type it does not know out of its cache, and fetching it
+    # raises InvalidData.
+    fake = fake_discord
+    newer = fake.world.add_channel(fake.guild, "newer kind", new=True)
+    newer.type = 99  # type: ignore[assignment]
+    doomed = fake.world.add_channel(fake.guild, "doomed", new=True)
+    await imported(tmp_path / "clamor.db", fake.guild.id, [newer, doomed])
+    fake.guild.channels.remove(doomed)
+    async with clamor() as bot:
+        summary = (await filled(bot)).last
+        assert summary is not None
+        assert summary.deleted_channels == 1
+        assert await bot.store.logged_channels(fake.guild.id) == {newer.id}
+
+
+async def test_an_archived_thread_discord_still_has_keeps_its_rows(
+    fake_discord: FakeDiscord, clamor: Clamor, tmp_path: Path
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    thread = fake.world.add_channel(
+        fake.guild, "old post", ChannelType.PUBLIC_THREAD, parent=general, new=True
+    )
+    thread.archived = True
+    await imported(tmp_path / "clamor.db", fake.guild.id, [thread])
+    async with clamor() as bot:
+        summary = (await filled(bot)).last
+        assert summary is not None
+        assert any(r.path == f"/channels/{thread.id}" for r in fake.requests)
+        assert summary.deleted_channels == 0
+        assert await bot.store.logged_channels(fake.guild.id) == {thread.id}
+        # Remembered under its channel: the next start does not ask about it again.
+        assert await bot.store.threads_under(fake.guild.id, general.id) == [thread.id]

@@ -1,6 +1,6 @@
-"""A deleted channel or thread through the watch service while the database cannot be written
-(another process holds its write lock): its removal waits in the writer's queue, and nothing
-queued or read meanwhile brings its rows back."""
+"""Deletions and edits through the watch service while the database cannot be written (another
+process holds its write lock): they wait in the writer's queue, and nothing queued or read
+meanwhile (a thread being remembered, a rescore) brings back a deleted row or text."""
 
 from __future__ import annotations
 
@@ -88,9 +88,29 @@ async def test_a_rescore_in_an_outage_does_not_bring_back_a_deleted_channel(
         with outage(db):
             await watch.delete_channel(GUILD, CHANNEL)
             assert writer.pending == 1
-            # The database still answers reads, with the row whose removal waits.
+            # The database still answers reads, with the row whose removal waits: not read.
             result = await watch.rescore(GUILD, 0, math.inf, analyzer)
-            assert len(result.updated) == 1
-            assert writer.pending == 1  # its new verdict is not queued behind the removal
+            assert result.read == 0
+            assert writer.pending == 1  # no new verdict queued behind the removal
         await landed(writer)
         assert await writer.current(GUILD, 1) is None
+
+
+async def test_a_rescore_in_an_outage_does_not_undo_an_edit_waiting_in_the_queue(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "clamor.db"
+    text = "please open source the weights of the new model, we really need them"
+    async with watching(db) as (configs, watch, writer):
+        analyzer = (await configs.get(GUILD)).analyzer
+        original = replace(record(1), content=f"{text} (call me on 555-0100)", category="x")
+        assert await writer.write(original)
+        with outage(db):
+            # The author edits the number out; the edit waits in the queue.
+            await writer.write(replace(original, content=text))
+            result = await watch.rescore(GUILD, 0, math.inf, analyzer)
+            assert [r.content for r in result.updated] == [text]  # the text as it will be
+        await landed(writer)
+        row = await writer.current(GUILD, 1)
+        assert row is not None
+        assert row.content == text
