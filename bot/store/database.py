@@ -73,6 +73,7 @@ class Database:
         self._closed = False
         self._busy_retries = 0
         self._scrub_owed = False
+        self._debts = 0  # deletions that owed a scrub, counted: one pays those before it
 
     @property
     def dialect(self) -> Dialect:
@@ -94,8 +95,11 @@ class Database:
         """Scrub what deletions owe (the tick that would have will not come), finish queued
         work and close the connection; closing twice is harmless."""
         if self._scrub_owed and not self._closed:
-            with contextlib.suppress(StoreError):  # else the next start's first tick does it
-                await self.finish_scrub(budget=CLOSING_SCRUB_SECONDS)
+            # Else the next start's first tick does it. Bounded as a whole: a VACUUM aside
+            # waits SCRUB_TIMEOUT_SECONDS for a server that stopped answering.
+            with contextlib.suppress(StoreError, TimeoutError):
+                async with asyncio.timeout(2 * CLOSING_SCRUB_SECONDS):
+                    await self.finish_scrub(budget=CLOSING_SCRUB_SECONDS)
         async with self._lock:
             if self._closed:
                 return
@@ -146,7 +150,7 @@ class Database:
         like a busy lock, after which it stays owed to `finish_scrub` (the hourly privacy
         upkeep calls it) or a clean close. The lock is let go between attempts, so other
         operations are not held up meanwhile."""
-        self._scrub_owed = True
+        self._owe_scrub()
         await self.finish_scrub()
 
     def _scrub_later(self) -> None:
@@ -154,13 +158,17 @@ class Database:
         upkeep), a later erasure or a clean close: messages are deleted on Discord far more
         often than members ask to be forgotten, and a deletion must not wait for other
         connections' readers (nor PostgreSQL's VACUUM) on the way of every write."""
+        self._owe_scrub()
+
+    def _owe_scrub(self) -> None:
         self._scrub_owed = True
+        self._debts += 1
 
     async def scrub(self) -> bool:
         """Scrub now whatever copies of deleted text the database's files may hold, owed or
         not: at start-up, for a process that stopped without its close (a crash) with a
         deletion's scrub owed. True when done; False when readers held it back (then owed)."""
-        self._scrub_owed = True
+        self._owe_scrub()
         return await self.finish_scrub()
 
     @property
@@ -176,13 +184,17 @@ class Database:
         if not self._scrub_owed:
             return True
         backoff = _Backoff(self._busy_budget if budget is None else budget)
-        while not await self._scrub_once():
+        while True:
+            debts = self._debts
+            # A scrub aside (PostgreSQL) lets deletions land while it runs: only those before
+            # it are paid by it.
+            if await self._scrub_once() and debts == self._debts:
+                self._scrub_owed = False
+                return True
             if backoff.spent():
                 return False
             self._busy_retries += 1
             await backoff.pause()
-        self._scrub_owed = False
-        return True
 
     async def _scrub_once(self) -> bool:
         if not self._backend.scrubs_aside:

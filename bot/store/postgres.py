@@ -293,10 +293,22 @@ class PgBackend:
         except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
             raise pg_error(self._name, exc) from None
         try:
-            if self._read_only:
-                await connection.execute("SET default_transaction_read_only = on")
+            started = await connection.fetchval("SELECT clock_timestamp()")
             # Fixed names, never input; VACUUM cannot run inside a transaction.
             await connection.execute(f"VACUUM {', '.join(ERASED_TEXT_TABLES)}")
+            # A snapshot older than the VACUUM may still see deleted rows, which it then keeps:
+            # held back, like SQLite's checkpoint by a reader, and tried again later.
+            if await connection.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                "AND backend_xmin IS NOT NULL AND backend_type = 'client backend' "
+                "AND xact_start < $1)",
+                started,
+            ):
+                return False
+        except TimeoutError:
+            raise StoreUnavailableError(
+                f"{self._name}: VACUUM did not finish in {SCRUB_TIMEOUT_SECONDS:.0f} s"
+            ) from None
         except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
             if getattr(exc, "sqlstate", None) in RETRIED:
                 return False  # another VACUUM's lock: tried again after a pause

@@ -33,6 +33,7 @@ import discord
 from bot.analysis import Analysis, Analyzer, Context, opening_post_text, team_answer
 from bot.buckets import volume_bucket
 from bot.config import INTAKE_PER_GUILD
+from bot.errors import UserFacingError
 from bot.guild_settings import GuildConfig, GuildConfigs
 from bot.learning.rescore import Rescore, rescore
 from bot.store import RequestRecord, Store
@@ -63,6 +64,10 @@ HISTORY_PAGE = 100  # Discord's largest page
 # turn sees few; past this many the oldest are forgotten (a page may then write one back, which
 # the next gap fill's recheck takes out).
 DELETIONS_KEPT = 4096
+RESCORE_IN_OUTAGE = (
+    "The database is not taking writes right now, so nothing can be rescored; "
+    "run this again in a few minutes."
+)
 
 # What history can be read from: text and news channels, threads and forum posts.
 Readable = discord.TextChannel | discord.Thread
@@ -436,20 +441,17 @@ class WatchService:
         them waits for it, instead of being overwritten by a verdict on its old text or a
         deleted row being written back. The new verdicts go through the writer (privacy, the
         outage queue). Which messages a moderator relabelled is read in the turn too: a relabel
-        that took its turn first keeps its row."""
+        that took its turn first keeps its row. Refused (UserFacingError) while writes wait for
+        the database."""
         async with self.lock(guild_id):
             await self._writer.flush()
             relabelled = {c.message_id for c in await self._store.label_corrections(guild_id)}
-            records = await self._store.requests_between(guild_id, since, until)
             if self._writer.pending:
-                # During an outage the database still answers reads, but edits and removals
-                # wait in the queue: a verdict on a row as the database has it, queued behind
-                # them, would bring back a deleted row or an edited-out text.
-                records = [
-                    now
-                    for record in records
-                    if (now := await self._writer.current(guild_id, record.message_id))
-                ]
+                # The database still answers reads, but edits and removals wait in the queue:
+                # a verdict on a row as the database has it, queued behind them, would bring
+                # back a deleted row or an edited-out text; and the verdicts could only wait.
+                raise UserFacingError(RESCORE_IN_OUTAGE)
+            records = await self._store.requests_between(guild_id, since, until)
             result = await asyncio.to_thread(rescore, records, analyzer, relabelled)
             for record in result.updated:
                 await self._writer.write_soon(record)

@@ -183,9 +183,10 @@ class RequestWriter:
         """Log one request message (insert or replace) now, after the group waiting before it;
         False if privacy forbids it or it did not fit in the queue during an outage (gap
         filling then re-reads its channel). A refusal by the database is raised."""
-        if await self._privately(record) is None:
+        private = await self._privately(record)
+        if private is None:
             return False
-        return await self._submit(Upsert(record))
+        return await self._submit(Upsert(private))
 
     def on_refusal(self, listener: Callable[[RequestRecord], object]) -> None:
         """Call `listener(record)` for a grouped row the database refused (not an outage): its
@@ -196,12 +197,13 @@ class RequestWriter:
         """Log one request message with the next group (within `group_seconds`, or now if the
         group is full); False if privacy forbids it or, during an outage, it did not fit in
         the queue. A group that meets an outage joins the queue, as single writes do."""
-        if await self._privately(record) is None:
+        private = await self._privately(record)
+        if private is None:
             return False
         async with self._lock:
             if self._queue:
-                return self._enqueue(Upsert(record))
-            self._group.append(Upsert(record))
+                return self._enqueue(Upsert(private))
+            self._group.append(Upsert(private))
             if len(self._group) >= self.group_rows:
                 return await self._commit_group()
             if self._group_timer is None or self._group_timer.done():
@@ -250,18 +252,29 @@ class RequestWriter:
             if (grouped.record.guild_id, grouped.record.message_id) == (guild_id, message_id):
                 return grouped.record
         removed_channels: set[int] = set()  # by removals queued after the op looked at
+        found: RequestRecord | None = None
         for op in reversed(self._queue):
             if isinstance(op, Upsert):
                 if (op.record.guild_id, op.record.message_id) == (guild_id, message_id):
-                    return None if op.record.channel_id in removed_channels else op.record
+                    found = op.record
+                    break
             elif op.guild_id != guild_id:
                 continue
             elif isinstance(op, ChannelRemoval):
                 removed_channels.update(op.channel_ids)
             elif message_id in op.message_ids:
                 return None
-        stored = await self._store.get_request(guild_id, message_id)
-        return None if stored is not None and stored.channel_id in removed_channels else stored
+        if found is None:
+            found = await self._store.get_request(guild_id, message_id)
+        if found is None or not removed_channels:
+            return found
+        if found.channel_id in removed_channels:
+            return None
+        # A queued channel removal takes the threads the Store remembers under it too.
+        parent = (await self._store.thread_parents(guild_id, [found.channel_id])).get(
+            found.channel_id
+        )
+        return None if parent is not None and parent.parent_id in removed_channels else found
 
     async def logged_ids(
         self, guild_id: int, channel_id: int, after_id: int, up_to_id: int

@@ -12,7 +12,10 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from bot.config import load_settings
+from bot.errors import UserFacingError
 from bot.guild_settings import GuildConfigs
 from bot.store import Store
 from bot.watch.rules import ConversationMemory
@@ -75,30 +78,12 @@ async def test_a_thread_being_remembered_goes_with_its_deleted_channel(tmp_path:
         assert await writer.current(GUILD, 1) is None
 
 
-async def test_a_rescore_in_an_outage_does_not_bring_back_a_deleted_channel(
-    tmp_path: Path,
+@pytest.mark.parametrize("waiting", ["a deleted channel", "an edit"])
+async def test_a_rescore_is_refused_while_writes_wait_and_changes_nothing(
+    tmp_path: Path, waiting: str
 ) -> None:
-    db = tmp_path / "clamor.db"
-    async with watching(db) as (configs, watch, writer):
-        analyzer = (await configs.get(GUILD)).analyzer
-        text = "please open source the weights of the new model, we really need them"
-        assert analyzer.analyze(text, score_all=False, message_id=1).request
-        # Logged under another category than today's model gives: a rescore moves it.
-        assert await writer.write(replace(record(1), content=text, category="no-such-category"))
-        with outage(db):
-            await watch.delete_channel(GUILD, CHANNEL)
-            assert writer.pending == 1
-            # The database still answers reads, with the row whose removal waits: not read.
-            result = await watch.rescore(GUILD, 0, math.inf, analyzer)
-            assert result.read == 0
-            assert writer.pending == 1  # no new verdict queued behind the removal
-        await landed(writer)
-        assert await writer.current(GUILD, 1) is None
-
-
-async def test_a_rescore_in_an_outage_does_not_undo_an_edit_waiting_in_the_queue(
-    tmp_path: Path,
-) -> None:
+    # The database still answers reads, with rows whose removal or edit waits in the queue: a
+    # verdict on a row as the database has it, queued behind them, would bring it back.
     db = tmp_path / "clamor.db"
     text = "please open source the weights of the new model, we really need them"
     async with watching(db) as (configs, watch, writer):
@@ -106,11 +91,17 @@ async def test_a_rescore_in_an_outage_does_not_undo_an_edit_waiting_in_the_queue
         original = replace(record(1), content=f"{text} (call me on 555-0100)", category="x")
         assert await writer.write(original)
         with outage(db):
-            # The author edits the number out; the edit waits in the queue.
-            await writer.write(replace(original, content=text))
-            result = await watch.rescore(GUILD, 0, math.inf, analyzer)
-            assert [r.content for r in result.updated] == [text]  # the text as it will be
+            if waiting == "a deleted channel":
+                await watch.delete_channel(GUILD, CHANNEL)
+            else:
+                await writer.write(replace(original, content=text))  # the number edited out
+            with pytest.raises(UserFacingError, match="not taking writes"):
+                await watch.rescore(GUILD, 0, math.inf, analyzer)
+            assert writer.pending == 1
         await landed(writer)
         row = await writer.current(GUILD, 1)
-        assert row is not None
-        assert row.content == text
+        if waiting == "a deleted channel":
+            assert row is None
+        else:
+            assert row is not None
+            assert (row.content, row.category) == (text, "x")

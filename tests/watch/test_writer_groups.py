@@ -16,6 +16,7 @@ from tests.e2e.waiting import eventually
 GUILD = 10
 CHANNEL = 20
 OTHER = 21
+THREAD = 22
 NOW = 1_800_000_000.0
 NEVER = 3600.0  # a group delay no test waits for: only size, flush or close write a group
 
@@ -118,6 +119,8 @@ async def test_a_deleted_channel_waits_behind_its_rows_during_an_outage(tmp_path
         writer.retry_first = writer.retry_max = 0.01
         await writer.write(record(1))  # written before the outage
         await writer.write(replace(record(2), channel_id=OTHER))
+        await writer.write(replace(record(5), channel_id=THREAD))
+        await store.remember_threads([(GUILD, THREAD, CHANNEL, False)])  # a thread of CHANNEL
         await store.set_read_only(True)
         await writer.write(record(3))  # meets the outage: queued
         assert await writer.remove_channels(GUILD, [CHANNEL]) == 0  # queued behind it
@@ -126,6 +129,7 @@ async def test_a_deleted_channel_waits_behind_its_rows_during_an_outage(tmp_path
         # Lookups see the rows as they will be once the queue lands.
         assert await writer.current(GUILD, 1) is None
         assert await writer.current(GUILD, 3) is None
+        assert await writer.current(GUILD, 5) is None  # the Store takes the thread's rows too
         assert await writer.current(GUILD, 2) is not None
         assert await writer.current(GUILD, 4) is not None
         await store.set_read_only(False)
@@ -136,4 +140,22 @@ async def test_a_deleted_channel_waits_behind_its_rows_during_an_outage(tmp_path
         await eventually(landed, "the queue to land")
         assert sorted(await store.logged_message_ids(GUILD, CHANNEL, 0, 10)) == [4]
         assert await store.logged_message_ids(GUILD, OTHER, 0, 10) == [2]
+        assert await store.logged_message_ids(GUILD, THREAD, 0, 10) == []
+        await writer.close()
+
+
+async def test_a_row_waiting_for_the_database_is_seen_as_privacy_will_write_it(
+    tmp_path: Path,
+) -> None:
+    async with await Store.open(tmp_path / "clamor.db") as store:
+        writer = grouped_writer(store, rows=100)
+        await store.set_content_mode(GUILD, "drop")  # the server keeps no message text
+        await store.set_read_only(True)
+        await writer.write(record(1))  # queued
+        await writer.write_soon(record(2))  # behind it
+        for message_id in (1, 2):
+            waiting = await writer.current(GUILD, message_id)
+            assert waiting is not None
+            assert waiting.content == ""
+        await store.set_read_only(False)
         await writer.close()
