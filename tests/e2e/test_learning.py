@@ -9,9 +9,12 @@ from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 
 from bot.client import ClamorBot
+from bot.watch.service import RESCORE_IN_OUTAGE
+from tests.e2e.test_gap_fill import filled
 from tests.e2e.test_moderation import mod
 from tests.e2e.test_relabel import REQUEST, link, post_logged, relabel
 from tests.e2e.test_why import why
+from tests.e2e.waiting import eventually
 from tests.fakediscord import EPHEMERAL, OTHER_GUILD, FakeChannel, FakeDiscord
 
 Clamor = Callable[..., AbstractAsyncContextManager[ClamorBot]]
@@ -123,3 +126,29 @@ async def test_why_says_when_the_corrections_kept_a_message_out(
         # Not the model's threshold: the model said request, the corrections decided.
         assert "corrections of messages like it decided" in why_not
         assert link(fake, general, corrected) in why_not
+
+
+async def test_rescore_while_the_database_takes_no_writes_says_so_and_changes_nothing(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    async with clamor() as bot:
+        await filled(bot)
+        bot.request_writer.retry_first = bot.request_writer.retry_max = 0.02
+        logged = await post_logged(bot, fake, general, GYM)
+        await bot.store.set_read_only(True)
+        await fake.send_user_message(general, fake.user("carol"), REQUEST)  # waits in memory
+
+        async def waiting() -> bool:
+            return bot.request_writer.pending > 0
+
+        await eventually(waiting, "a write to wait for the database")
+        handle = await fake.invoke_command(
+            fake.guild, general, fake.user("alice"), "clamor-mod", ["rescore"], {"days": 1}
+        )
+        reply = await handle.answer()
+        assert reply.flags & EPHEMERAL, reply
+        assert reply.content == RESCORE_IN_OUTAGE
+        await bot.store.set_read_only(False)
+        assert await bot.store.get_request(fake.guild.id, logged) is not None
