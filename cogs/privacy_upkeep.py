@@ -58,8 +58,8 @@ class PrivacyUpkeep(PeriodicCog):
         self._scrubbed_since_start = True
         if not done:
             log.warning(
-                "erased text may still be in the database's write-ahead log (another"
-                " connection is reading); trying again in an hour"
+                "erased text may still be in the database's files (another connection's"
+                " reader or open transaction held the scrub back); trying again in an hour"
             )
 
     async def purge_if_due(self) -> None:

@@ -157,6 +157,16 @@ ERASED_TEXT_TABLES = ("request_messages", "label_corrections")
 SCRUB_TIMEOUT_SECONDS = 600.0  # VACUUM of those, on a connection of its own
 
 
+# Another backend of this database (only those hold back its non-shared tables' rows) with
+# a snapshot from before `$1`.
+_OLDER_SNAPSHOT = (
+    "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+    "AND datname = current_database() "
+    "AND backend_xmin IS NOT NULL AND backend_type = 'client backend' "
+    "AND xact_start < $1)"
+)
+
+
 class PgBackend:
     """One asyncpg connection, re-opened after it is lost. Open it with `PgBackend.connect`."""
 
@@ -294,16 +304,13 @@ class PgBackend:
             raise pg_error(self._name, exc) from None
         try:
             started = await connection.fetchval("SELECT clock_timestamp()")
+            # A snapshot older than the VACUUM may still see deleted rows, which it then keeps:
+            # held back, like SQLite's checkpoint by a reader, and tried again later. Looked at
+            # before the VACUUM too: one that ends while it runs has kept them all the same.
+            held = await connection.fetchval(_OLDER_SNAPSHOT, started)
             # Fixed names, never input; VACUUM cannot run inside a transaction.
             await connection.execute(f"VACUUM {', '.join(ERASED_TEXT_TABLES)}")
-            # A snapshot older than the VACUUM may still see deleted rows, which it then keeps:
-            # held back, like SQLite's checkpoint by a reader, and tried again later.
-            if await connection.fetchval(
-                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
-                "AND backend_xmin IS NOT NULL AND backend_type = 'client backend' "
-                "AND xact_start < $1)",
-                started,
-            ):
+            if held or await connection.fetchval(_OLDER_SNAPSHOT, started):
                 return False
         except TimeoutError:
             raise StoreUnavailableError(
