@@ -445,12 +445,12 @@ class WatchService:
         the database."""
         async with self.lock(guild_id):
             await self._writer.flush()
-            relabelled = {c.message_id for c in await self._store.label_corrections(guild_id)}
             if self._writer.pending:
                 # The database still answers reads, but edits and removals wait in the queue:
                 # a verdict on a row as the database has it, queued behind them, would bring
                 # back a deleted row or an edited-out text; and the verdicts could only wait.
                 raise UserFacingError(RESCORE_IN_OUTAGE)
+            relabelled = {c.message_id for c in await self._store.label_corrections(guild_id)}
             records = await self._store.requests_between(guild_id, since, until)
             result = await asyncio.to_thread(rescore, records, analyzer, relabelled)
             for record in result.updated:
