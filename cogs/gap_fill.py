@@ -11,7 +11,6 @@ while Clamor was away, which no later event names.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import time
@@ -25,14 +24,10 @@ from bot.client import ClamorBot
 from bot.store import StoreError
 from bot.watch.history import DAY, GAP_FILL_MAX_DAYS, GapPlan, plan_gap_fill, snowflake_at
 from bot.watch.rules import watch_key
-from bot.watch.service import Readable, readable_targets
+from bot.watch.service import DeletedChannelSweep, Readable, readable_targets
 
 log = logging.getLogger(__name__)
 
-# Channels with rows that the cache does not know are asked about one request each; a run asks
-# about at most this many per guild (others at the next start).
-MAX_DELETED_LOOKUPS = 25
-UNKNOWN_CHANNEL = 10003  # Discord's JSON error code
 
 Target = tuple[discord.Guild, Readable]
 
@@ -153,8 +148,11 @@ class GapFill(commands.Cog):
                 held.remove((guild, channel))
                 watch.activity.release(guild.id, channel.id)
             if not only_dropped:
-                for guild in {guild for guild, _ in targets}:
-                    await self._forget_deleted_channels(guild, summary)
+                sweep = DeletedChannelSweep()
+                guilds = list({guild.id: guild for guild, _ in targets}.values())
+                for guild in random.sample(guilds, len(guilds)):  # the archived budget, shared
+                    await watch.forget_deleted_channels(guild, self.bot.fetch_channel, sweep)
+                summary.deleted_channels = sweep.taken_out
             self.runs += 1
             self.last = summary
             log.info(summary.line(self.bot.settings.gap_fill_messages))
@@ -165,43 +163,6 @@ class GapFill(commands.Cog):
                 watch.flushing.end_settling()
             for guild, channel in held:
                 watch.activity.release(guild.id, channel.id)
-
-    async def _forget_deleted_channels(self, guild: discord.Guild, summary: GapSummary) -> None:
-        """Take out the rows of the channels and threads deleted while Clamor was away (or
-        whose removal a stop lost): Discord announces a deletion once, to whoever is
-        connected. A channel the cache lacks may only be a thread Discord archived, so only
-        Discord's "Unknown Channel" counts, asked about those not remembered under a channel
-        that is still there: at most MAX_DELETED_LOOKUPS a run, in a new order each run, and
-        a thread Discord still has is remembered under its channel, not asked about again."""
-        watch, store = self.bot.watch_service, self.bot.store
-        try:
-            unknown = [c for c in await store.logged_channels(guild.id) if not _known(guild, c)]
-            parents = await store.thread_parents(guild.id, unknown) if unknown else {}
-        except StoreError as exc:
-            log.warning("deleted channels of guild %s not looked for: %s", guild.id, exc)
-            return
-        suspects = [
-            channel_id
-            for channel_id in unknown
-            if channel_id not in parents or not _known(guild, parents[channel_id].parent_id)
-        ]
-        for channel_id in random.sample(suspects, min(len(suspects), MAX_DELETED_LOOKUPS)):
-            try:
-                found = await self.bot.fetch_channel(channel_id)
-            except discord.NotFound as exc:
-                if exc.code != UNKNOWN_CHANNEL:
-                    continue  # a 404 of something else (a proxy?): asked again next time
-            except (discord.HTTPException, discord.InvalidData):
-                continue  # there but hidden, of a type discord.py lacks, or no answer
-            else:
-                if isinstance(found, discord.Thread) and found.parent_id is not None:
-                    seen = (guild.id, found.id, found.parent_id, found.is_private())
-                    with contextlib.suppress(StoreError):
-                        await store.remember_threads([seen])
-                continue
-            async with watch.lock(guild.id):
-                await watch.delete_channel(guild.id, channel_id)
-            summary.deleted_channels += 1
 
     async def _plan(
         self,
@@ -263,7 +224,3 @@ class GapFill(commands.Cog):
 
 async def setup(bot: ClamorBot) -> None:
     await bot.add_cog(GapFill(bot))
-
-
-def _known(guild: discord.Guild, channel_id: int) -> bool:
-    return guild.get_channel_or_thread(channel_id) is not None

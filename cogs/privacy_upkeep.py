@@ -42,7 +42,7 @@ class PrivacyUpkeep(PeriodicCog):
     def __init__(self, bot: ClamorBot) -> None:
         super().__init__(bot)
         self.last_purge_day: date | None = None
-        self._scrubbed_since_start = False
+        self._first_scrub_done = False  # tried, held back or not
 
     async def run_tick(self) -> None:
         await self.purge_if_due()  # first: a failing scrub must not hold up the day's purge
@@ -50,12 +50,13 @@ class PrivacyUpkeep(PeriodicCog):
 
     async def _finish_scrub(self) -> None:
         # An erasure whose scrub another connection's reader held back (a CLI digest, another
-        # shard's process), or deletions since the last tick, left copies in the write-ahead
-        # log: finish it within the hour. At start-up, scrub whether owed or not: a process
-        # that crashed took what it owed with it.
+        # shard's process), or deletions since the last tick, left copies in the database's
+        # files (SQLite's write-ahead log, PostgreSQL's dead rows): finish it within the hour.
+        # At start-up, scrub whether owed or not: a process that crashed took what it owed
+        # with it.
         store = self.bot.store
-        done = await (store.finish_scrub() if self._scrubbed_since_start else store.scrub())
-        self._scrubbed_since_start = True
+        done = await (store.finish_scrub() if self._first_scrub_done else store.scrub_now())
+        self._first_scrub_done = True
         if not done:
             log.warning(
                 "erased text may still be in the database's files (another connection's"

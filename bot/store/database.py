@@ -150,7 +150,7 @@ class Database:
         like a busy lock, after which it stays owed to `finish_scrub` (the hourly privacy
         upkeep calls it) or a clean close. The lock is let go between attempts, so other
         operations are not held up meanwhile."""
-        self._owe_scrub()
+        self._scrub_later()
         await self.finish_scrub()
 
     def _scrub_later(self) -> None:
@@ -158,17 +158,14 @@ class Database:
         upkeep), a later erasure or a clean close: messages are deleted on Discord far more
         often than members ask to be forgotten, and a deletion must not wait for other
         connections' readers (nor PostgreSQL's VACUUM) on the way of every write."""
-        self._owe_scrub()
-
-    def _owe_scrub(self) -> None:
         self._scrub_owed = True
         self._debts += 1
 
-    async def scrub(self) -> bool:
+    async def scrub_now(self) -> bool:
         """Scrub now whatever copies of deleted text the database's files may hold, owed or
         not: at start-up, for a process that stopped without its close (a crash) with a
         deletion's scrub owed. True when done; False when readers held it back (then owed)."""
-        self._owe_scrub()
+        self._scrub_later()
         return await self.finish_scrub()
 
     @property
@@ -179,10 +176,10 @@ class Database:
         return self._scrub_owed
 
     async def finish_scrub(self, *, budget: float | None = None) -> bool:
-        """Try again to scrub an erasure that readers held back, for at most `budget` seconds
-        of their holding it back (the busy budget by default); True when what was owed at the
-        call is paid (deletions that landed during a scrub aside may stay owed: `scrub_owed`),
-        False when readers held it back."""
+        """Scrub what deletions owe and erasures that readers held back, for at most `budget`
+        seconds of their holding it back (the busy budget by default); True when what was owed
+        at the call is paid (deletions that landed during a scrub aside may stay owed:
+        `scrub_owed`), False when readers held it back."""
         if not self._scrub_owed:
             return True
         backoff = _Backoff(self._busy_budget if budget is None else budget)

@@ -303,6 +303,8 @@ class PgBackend:
         except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
             raise pg_error(self._name, exc) from None
         try:
+            # The server gives up too, not only the client (asyncpg's cancel may not reach it).
+            await connection.execute(f"SET statement_timeout = {int(SCRUB_TIMEOUT_SECONDS * 1000)}")
             started = await connection.fetchval("SELECT clock_timestamp()")
             # A snapshot older than the VACUUM may still see deleted rows, which it then keeps:
             # held back, like SQLite's checkpoint by a reader, and tried again later. Looked at

@@ -21,7 +21,9 @@ Every row goes through the `RequestWriter` (privacy; a queue while the database 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import random
 from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -36,7 +38,7 @@ from bot.config import INTAKE_PER_GUILD
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildConfig, GuildConfigs
 from bot.learning.rescore import Rescore, rescore
-from bot.store import RequestRecord, Store
+from bot.store import RequestRecord, Store, StoreError
 from bot.watch.activity import ActivityBuffer, RecentIds, ThreadMemory
 from bot.watch.history import ScanSpec
 from bot.watch.rules import (
@@ -64,6 +66,12 @@ HISTORY_PAGE = 100  # Discord's largest page
 # turn sees few; past this many the oldest are forgotten (a page may then write one back, which
 # the next gap fill's recheck takes out).
 DELETIONS_KEPT = 4096
+# Channels with rows that discord.py's cache lacks are asked about on READY, one request each:
+# at most this many a guild that no channel still there is known to hold, and this many
+# archived threads of channels still there in all (a new few each READY).
+MAX_DELETED_LOOKUPS = 25
+MAX_ARCHIVED_LOOKUPS = 25
+UNKNOWN_CHANNEL = 10003  # Discord's JSON error code
 RESCORE_IN_OUTAGE = (
     "The database is not taking writes right now, so nothing can be rescored; "
     "run this again in a few minutes."
@@ -98,6 +106,15 @@ class ScanResult:
     removed: int = 0
     newest: int | None = None
     exhausted: bool = True
+
+
+@dataclass(slots=True)
+class DeletedChannelSweep:
+    """One READY's look for the channels and threads deleted while Clamor was away, across
+    its guilds (`WatchService.forget_deleted_channels`)."""
+
+    archived_lookups_left: int = MAX_ARCHIVED_LOOKUPS
+    taken_out: int = 0
 
 
 def readable_targets(guilds: list[discord.Guild]) -> list[tuple[discord.Guild, Readable]]:
@@ -432,6 +449,60 @@ class WatchService:
         for channel_id in channel_ids:
             self._conversations.forget_channel(channel_id)
         self.stats.removed += await self._writer.remove_channels(guild_id, channel_ids)
+
+    async def forget_deleted_channels(
+        self,
+        guild: discord.Guild,
+        fetch_channel: Callable[[int], Awaitable[object]],
+        sweep: DeletedChannelSweep,
+    ) -> None:
+        """Take out the rows of the channels and threads deleted while Clamor was away (or
+        whose removal a stop lost): Discord announces a deletion once, to whoever is
+        connected. A channel the cache lacks may only be a thread Discord archived, so only
+        Discord's "Unknown Channel" counts. Asked first: those no channel still there is known
+        to hold (MAX_DELETED_LOOKUPS); then archived threads of channels still there (a forum
+        post deleted while away is one), a new few each READY from the sweep's shared budget.
+        A thread Discord still has is remembered under its channel."""
+        try:
+            logged = await self._store.logged_channels(guild.id)
+            unknown = [c for c in logged if guild.get_channel_or_thread(c) is None]
+            parents = await self._store.thread_parents(guild.id, unknown) if unknown else {}
+        except StoreError as exc:
+            log.warning("deleted channels of guild %s not looked for: %s", guild.id, exc)
+            return
+        archived = {c for c in unknown if c in parents and guild.get_channel(parents[c].parent_id)}
+        unplaced = [c for c in unknown if c not in archived]
+        asked = random.sample(unplaced, min(len(unplaced), MAX_DELETED_LOOKUPS))
+        left = min(len(archived), sweep.archived_lookups_left)
+        some_archived = random.sample(sorted(archived), left)
+        sweep.archived_lookups_left -= len(some_archived)
+        for channel_id in [*asked, *some_archived]:
+            if await self._deleted_on_discord(guild, channel_id, fetch_channel):
+                try:
+                    async with self.lock(guild.id):
+                        await self.delete_channel(guild.id, channel_id)
+                except StoreError as exc:
+                    log.warning("deleted channel %s kept its rows: %s", channel_id, exc)
+                    continue
+                sweep.taken_out += 1
+
+    async def _deleted_on_discord(
+        self,
+        guild: discord.Guild,
+        channel_id: int,
+        fetch_channel: Callable[[int], Awaitable[object]],
+    ) -> bool:
+        try:
+            found = await fetch_channel(channel_id)
+        except discord.NotFound as exc:
+            return exc.code == UNKNOWN_CHANNEL  # else a 404 of something else (a proxy?)
+        except (discord.HTTPException, discord.InvalidData):
+            return False  # there but hidden, of a type discord.py lacks, or no answer
+        if isinstance(found, discord.Thread) and found.parent_id is not None:
+            seen = (guild.id, found.id, found.parent_id, found.is_private())
+            with contextlib.suppress(StoreError):
+                await self._store.remember_threads([seen])
+        return False
 
     async def rescore(
         self, guild_id: int, since: float, until: float, analyzer: Analyzer

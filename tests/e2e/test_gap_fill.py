@@ -14,7 +14,8 @@ from typing import cast
 from bot.client import ClamorBot
 from bot.store import Store
 from bot.watch.history import snowflake_at
-from cogs.gap_fill import MAX_DELETED_LOOKUPS, GapFill
+from bot.watch.service import MAX_ARCHIVED_LOOKUPS, MAX_DELETED_LOOKUPS
+from cogs.gap_fill import GapFill
 from tests.e2e.test_watcher import CHAT, DAY, DEFEATIST, REQUEST, SPANISH, Room
 from tests.e2e.waiting import eventually
 from tests.fakediscord import ChannelType, FakeChannel, FakeDiscord
@@ -192,9 +193,9 @@ async def test_channels_deleted_while_stopped_leave_the_log_and_archived_threads
             assert await room.logged(message) is None
         for message in kept:
             assert await room.logged(message) is not None
-        # Asked about: the two deleted ones only (the archived thread's channel is there).
+        # Asked about: the two deleted ones, then the archived thread with the lookups left.
         asked = {r.path for r in fake.requests if re.fullmatch(r"/channels/\d+", r.path)}
-        assert asked == {f"/channels/{ideas.id}", f"/channels/{under_ideas.id}"}
+        assert asked == {f"/channels/{c.id}" for c in (ideas, under_ideas, archived)}
 
 
 async def imported(path: Path, guild_id: int, channels: list[FakeChannel]) -> None:
@@ -224,11 +225,12 @@ async def test_a_deleted_channel_is_found_behind_a_full_run_of_archived_threads(
     doomed = fake.world.add_channel(fake.guild, "doomed", new=True)
     await imported(tmp_path / "clamor.db", fake.guild.id, [*threads, doomed])
     fake.guild.channels.remove(doomed)  # deleted while Clamor was away
-    for _ in range(2):  # the threads Discord still has are remembered, not asked about again
+    for _ in range(2):  # the threads Discord still has are remembered, asked about after others
         async with clamor() as bot:
             await filled(bot)
     asked = [r.path for r in fake.requests if re.fullmatch(r"/channels/\d+", r.path)]
-    assert len(asked) == len(set(asked)) == MAX_DELETED_LOOKUPS + 1
+    assert f"/channels/{doomed.id}" in asked
+    assert len(asked) <= 2 * (MAX_DELETED_LOOKUPS + MAX_ARCHIVED_LOOKUPS)
     async with await Store.open(tmp_path / "clamor.db") as store:
         assert await store.logged_channels(fake.guild.id) == {t.id for t in threads}
 
@@ -269,3 +271,27 @@ async def test_an_archived_thread_discord_still_has_keeps_its_rows(
         assert await bot.store.logged_channels(fake.guild.id) == {thread.id}
         # Remembered under its channel: the next start does not ask about it again.
         assert await bot.store.threads_under(fake.guild.id, general.id) == [thread.id]
+
+
+async def test_a_remembered_thread_deleted_while_stopped_leaves_the_log(
+    fake_discord: FakeDiscord, clamor: Clamor
+) -> None:
+    fake = fake_discord
+    general = fake.channel("general")
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        await filled(bot)
+        post = fake.world.add_channel(
+            fake.guild, "weights when", ChannelType.PUBLIC_THREAD, parent=general, new=True
+        )
+        await room.dispatch("THREAD_CREATE", post.payload() | {"newly_created": True})
+        gone = await room.post(post, REQUEST)
+        await bot.watch_service.flush()  # the thread remembered under #general
+        kept = await room.post(general, REQUEST)
+    fake.guild.channels.remove(post)  # deleted while Clamor was stopped
+    async with clamor() as bot:
+        room = Room(fake, bot)
+        await filled(bot)
+        assert await room.logged(kept) is not None
+        assert post.id in await bot.store.threads_under(fake.guild.id, general.id)
+        assert await room.logged(gone) is None
