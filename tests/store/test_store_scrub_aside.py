@@ -29,6 +29,25 @@ async def heap_has(pg_server: PgServer, admin: asyncpg.Connection, mark: str) ->
     return mark.encode() in (pg_server.folder / "data" / relation).read_bytes()
 
 
+async def waiting_vacuum(admin: asyncpg.Connection) -> int:
+    """The pid of the scrub's VACUUM once it waits for a lock `admin` holds."""
+    pid: int | None = None
+
+    async def waits() -> bool:
+        nonlocal pid
+        # A transaction sees one snapshot of the statistics: read afresh each time.
+        await admin.execute("SELECT pg_stat_clear_snapshot()")
+        pid = await admin.fetchval(
+            "SELECT pid FROM pg_stat_activity WHERE query LIKE 'VACUUM%' "
+            "AND wait_event_type = 'Lock'"
+        )
+        return pid is not None
+
+    await eventually(waits, "the VACUUM to wait for a lock")
+    assert pid is not None
+    return pid
+
+
 @pytest.mark.postgresql
 async def test_a_writer_idle_in_transaction_holds_the_vacuum_back_and_it_stays_owed(
     pg_server: PgServer,
@@ -199,16 +218,7 @@ async def test_a_snapshot_that_ends_during_the_vacuum_still_held_it_back(
                 await admin.execute("LOCK TABLE label_corrections IN SHARE UPDATE EXCLUSIVE MODE")
                 scrub = asyncio.create_task(store.finish_scrub())
 
-                async def vacuum_waits() -> bool:
-                    await admin.execute("SELECT pg_stat_clear_snapshot()")
-                    return bool(
-                        await admin.fetchval(
-                            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'VACUUM%' "
-                            "AND wait_event_type = 'Lock'"
-                        )
-                    )
-
-                await eventually(vacuum_waits, "the VACUUM to wait for label_corrections")
+                await waiting_vacuum(admin)
                 await reading.rollback()  # the reader is done, after VACUUM passed its table
             scrubbed = await scrub
             kept = await heap_has(pg_server, admin, RACE_MARK)
@@ -235,16 +245,7 @@ async def test_a_long_vacuum_holds_up_no_query_and_outlasts_the_command_timeout(
                 await admin.execute("LOCK TABLE request_messages IN SHARE UPDATE EXCLUSIVE MODE")
                 scrub = asyncio.create_task(store.finish_scrub())
 
-                async def vacuum_waits() -> bool:
-                    # A transaction sees one snapshot of the statistics: read afresh each time.
-                    await admin.execute("SELECT pg_stat_clear_snapshot()")
-                    waiting = await admin.fetchval(
-                        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'VACUUM%' "
-                        "AND wait_event_type = 'Lock'"
-                    )
-                    return bool(waiting)
-
-                await eventually(vacuum_waits, "the VACUUM to wait for the lock")
+                await waiting_vacuum(admin)
                 async with asyncio.timeout(0.4):  # answered while the VACUUM waits
                     assert await store.get_request(1, 1) is None
                 await asyncio.sleep(0.6)  # past the command timeout, within the lock timeout
@@ -274,26 +275,16 @@ async def test_a_deletion_during_an_aside_vacuum_stays_owed(pg_server: PgServer)
                 await admin.execute("LOCK TABLE label_corrections IN SHARE UPDATE EXCLUSIVE MODE")
                 scrub = asyncio.create_task(store.finish_scrub())
 
-                async def vacuum_waits() -> bool:
-                    await admin.execute("SELECT pg_stat_clear_snapshot()")
-                    return bool(
-                        await admin.fetchval(
-                            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'VACUUM%' "
-                            "AND wait_event_type = 'Lock'"
-                        )
-                    )
-
-                await eventually(vacuum_waits, "the VACUUM to wait for label_corrections")
+                await waiting_vacuum(admin)
                 # A member deletes a message meanwhile: the Store's lock is free.
                 assert await store.delete_messages(1, [2]) == 1
                 assert store.scrub_owed
             # request_messages was vacuumed before that deletion: this scrub cannot pay for it
             # and goes round again.
             assert await scrub
-        await admin.execute("CHECKPOINT")
-        relation = await admin.fetchval("SELECT pg_relation_filepath('request_messages')")
-        heap = (pg_server.folder / "data" / relation).read_bytes()
-        assert MARK.encode() not in heap, "a deleted message's text is left in the table's file"
+        assert not await heap_has(pg_server, admin, MARK), (
+            "a deleted message's text is left in the table's file"
+        )
     finally:
         await admin.close()
 
@@ -315,17 +306,7 @@ async def test_a_stop_does_not_wait_minutes_for_a_server_that_stopped_answering(
             await admin.execute("LOCK TABLE request_messages IN SHARE UPDATE EXCLUSIVE MODE")
             closing = asyncio.create_task(store.close())  # a deploy's SIGTERM
 
-            async def vacuum_pid() -> bool:
-                nonlocal stopped
-                await admin.execute("SELECT pg_stat_clear_snapshot()")
-                stopped = await admin.fetchval(
-                    "SELECT pid FROM pg_stat_activity WHERE query LIKE 'VACUUM%' "
-                    "AND wait_event_type = 'Lock'"
-                )
-                return stopped is not None
-
-            await eventually(vacuum_pid, "the VACUUM to start")
-            assert stopped is not None
+            stopped = await waiting_vacuum(admin)
             os.kill(stopped, signal.SIGSTOP)  # the server stops answering (a hung host)
         try:
             async with asyncio.timeout(10):
@@ -360,10 +341,9 @@ async def test_a_scrub_held_back_by_another_connections_snapshot_stays_owed(
                 assert not await store.finish_scrub()  # the hourly tick, while the reader reads
                 assert store.scrub_owed
             # The reader is done: the text must go now or at the next tick (or close).
-        await admin.execute("CHECKPOINT")
-        relation = await admin.fetchval("SELECT pg_relation_filepath('request_messages')")
-        heap = (pg_server.folder / "data" / relation).read_bytes()
-        assert SNAPSHOT_MARK.encode() not in heap, "the deleted text is left in the table's file"
+        assert not await heap_has(pg_server, admin, SNAPSHOT_MARK), (
+            "the deleted text is left in the table's file"
+        )
     finally:
         await reader.close()
         await admin.close()
