@@ -8,6 +8,7 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
 from bot.client import ClamorBot
+from tests.e2e.test_gap_fill import filled
 from tests.e2e.test_watcher import Room
 from tests.e2e.test_why import link, logged, why
 from tests.fakediscord import FakeDiscord
@@ -179,11 +180,14 @@ async def test_an_edit_to_an_archived_posts_opener_is_read_with_its_title(
     post.archived = True  # left out of GUILD_CREATE, as on Discord
     async with clamor() as bot:
         room = Room(fake, bot)
+        await filled(bot)  # its look for deleted channels may ask about the post too
+        before = len(fake.requests)
         await room.edit(post.id, "Any news?")
         await room.settled()
         row = await room.logged(post.id)
         assert row is not None
         assert row.content == f"{title}\nAny news?"
         assert any(
-            r.method == "GET" and r.path.endswith(f"/channels/{post.id}") for r in fake.requests
+            r.method == "GET" and r.path.endswith(f"/channels/{post.id}")
+            for r in fake.requests[before:]
         )

@@ -14,6 +14,7 @@ import pytest
 
 from bot.client import ClamorBot
 from tests.e2e.helpers import Clock
+from tests.e2e.test_gap_fill import filled
 from tests.e2e.waiting import eventually, run_loop_fast
 from tests.fakediscord import EPHEMERAL, ChannelType, FakeChannel, FakeDiscord, StoredMessage
 from tests.fakediscord.interactions import CallbackRecord
@@ -121,6 +122,7 @@ async def test_digest_of_a_forum_counts_its_posts_even_archived_ones(
     )
     clock = Clock()  # the digest is of today: the day the post is dated
     async with clamor(clock) as bot:
+        await filled(bot)  # its look for deleted channels asks about archived threads too
         synced = {c["name"]: c for c in fake.commands.guild_commands[fake.guild.id]}
         digest = next(o for o in synced["clamor"]["options"] if o["name"] == "digest")
         channel = next(o for o in digest["options"] if o["name"] == "channel")
