@@ -88,10 +88,18 @@ async def test_a_hung_server_sends_request_messages_to_the_outage_queue(
                 room = await started(fake, bot)
                 before = await room.post(fake.channel("general"), REQUEST)
                 assert await room.logged(before) is not None
-                (backend,) = await admin.fetch(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
-                )
+                backends: list[asyncpg.Record] = []
+
+                async def only_the_bots() -> bool:
+                    # The start's scrub has a connection of its own for a moment.
+                    backends[:] = await admin.fetch(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                    )
+                    return len(backends) == 1
+
+                await eventually(only_the_bots, "the bot's one connection")
+                (backend,) = backends
                 with caplog.at_level(logging.INFO), frozen(int(backend["pid"])):
                     during = await room.post(fake.channel("general"), REQUEST, user="carol")
 
