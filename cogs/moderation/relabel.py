@@ -19,7 +19,7 @@ from bot.analysis import Analysis
 from bot.client import ClamorBot
 from bot.errors import UserFacingError
 from bot.guild_settings import GuildConfig
-from bot.store import NOT_A_REQUEST, Label, LabelCorrection, RequestRecord, author_hash
+from bot.store import NOT_A_REQUEST, Label, LabelCorrection, RequestRecord
 from bot.watch.service import is_member_message, text_read, watch_key_of
 from bot.watch.writer import request_record
 from cogs.moderation.messages import FoundMessage, analyse_now, find_message
@@ -44,7 +44,6 @@ class _Unlogged:
     """A message never logged, as Clamor reads it now."""
 
     analysis: Analysis
-    author_hash: str
     record: RequestRecord  # its row, were it logged as Clamor reads it
     watch_key: int  # the channel whose rule says whether Clamor watches it
 
@@ -155,7 +154,7 @@ async def _read_unlogged(bot: ClamorBot, found: FoundMessage) -> _Unlogged:
         analysis=analysis,
     )
     key = watch_key_of(fetched.channel)
-    return _Unlogged(analysis, author_hash(bot.author_key, fetched.author.id), record, key)
+    return _Unlogged(analysis, record, key)
 
 
 def _correction_of_unlogged(
@@ -181,6 +180,6 @@ def _correction_of_unlogged(
         language=analysis.language,
         original_category=analysis.category,
         corrected_at=bot.clock(),
-        author_hash=unlogged.author_hash,
+        author_hash=unlogged.record.author_hash,
     )
     return correction, record
